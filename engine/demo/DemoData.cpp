@@ -1,0 +1,290 @@
+#include "DemoData.h"
+
+#include "store/Store.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+
+namespace herald {
+
+namespace {
+
+constexpr qint64 kMinute = 60'000;
+constexpr qint64 kHour = 60 * kMinute;
+constexpr qint64 kDay = 24 * kHour;
+const QString kWorker = QStringLiteral("demo-worker@ops-01");
+
+struct Person
+{
+    const char *first;
+    const char *last;
+    const char *phone; // empty: the source system's contractors without a number
+};
+
+constexpr Person kContractors[] = {
+    {"Ana", "García", "+14155550101"},   {"Ben", "Okafor", "+14155550102"},   {"Chloé", "Martin", "+33612345678"},
+    {"Dev", "Patel", "+447700900123"},   {"Elena", "Rossi", ""},              {"Farid", "Haddad", "+14155550106"},
+    {"Grace", "Kim", "+14155550107"},    {"Hugo", "Silva", "+5511987654321"}, {"Ines", "Moreau", "+33698765432"},
+    {"Jonas", "Berg", ""},               {"Kenji", "Sato", "+819012345678"},  {"Lucía", "Fernández", "+34612345678"},
+};
+
+struct EventInfo
+{
+    int id;
+    const char *name;
+    const char *venue;
+};
+
+constexpr EventInfo kEvents[] = {
+    {41, "Northwind Sales Summit", "Moscone West, San Francisco"},
+    {42, "Contoso Partner Day", "ExCeL London"},
+    {43, "Fabrikam Field Training", "Palacio de Congresos, Madrid"},
+    {44, "Tailspin Product Launch", "Javits Center, New York"},
+};
+
+struct Achievement
+{
+    const char *key;
+    const char *en;
+    const char *es;
+};
+
+constexpr Achievement kAchievements[] = {
+    {"first_sale", "You made your first sale!", "¡Hiciste tu primera venta!"},
+    {"streak_7", "Seven days in a row: keep going!", "Siete días seguidos: ¡sigue así!"},
+    {"top_10", "You are in this month's top 10", "Estás en el top 10 de este mes"},
+    {"referral", "Your referral joined: 500 points", "Tu referido se unió: 500 puntos"},
+};
+
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+NewMessage eventMessage(QRandomGenerator &rng, int n, qint64 runAt)
+{
+    static const char *types[] = {"speaker_alert", "checkin_reminder", "pcr_request"};
+    const Person &p = kContractors[rng.bounded(int(std::size(kContractors)))];
+    const EventInfo &e = kEvents[rng.bounded(int(std::size(kEvents)))];
+    const QString type = QString::fromLatin1(types[rng.bounded(3)]);
+    NewMessage m;
+    m.queue = QStringLiteral("event-messages");
+    m.type = type;
+    m.channel = QStringLiteral("sms");
+    m.recipient = QString::fromUtf8(p.phone);
+    m.priority = type == QLatin1String("speaker_alert") ? 1 + rng.bounded(3) : (type == QLatin1String("pcr_request") ? 4 + rng.bounded(4) : 10);
+    m.runAt = runAt;
+    m.labels = {{QStringLiteral("event"), QString::number(e.id)},
+                {QStringLiteral("contractor"), QString::number(50 + int(&p - kContractors))}};
+    QString body;
+    if (type == QLatin1String("speaker_alert"))
+        body = QStringLiteral("Hi {{contractor.first_name}}, your session at {{event.name}} starts in 30 minutes. Please be backstage.");
+    else if (type == QLatin1String("checkin_reminder"))
+        body = QStringLiteral("Hi {{contractor.first_name}}, check-in for {{event.name}} opens at 8:00 at {{event.venue}}.");
+    else
+        body = QStringLiteral("Hi {{contractor.first_name}}, please upload your PCR result for {{event.name}} before arrival.");
+    m.payload = json({{QStringLiteral("contractor"), QJsonObject{{QStringLiteral("first_name"), QString::fromUtf8(p.first)},
+                                                                 {QStringLiteral("last_name"), QString::fromUtf8(p.last)}}},
+                      {QStringLiteral("event"), QJsonObject{{QStringLiteral("id"), e.id},
+                                                            {QStringLiteral("name"), QString::fromUtf8(e.name)},
+                                                            {QStringLiteral("venue"), QString::fromUtf8(e.venue)}}},
+                      {QStringLiteral("body"), body}});
+    m.dedupeKey = QStringLiteral("demo:event-messages:%1").arg(n);
+    return m;
+}
+
+NewMessage incentiveMessage(QRandomGenerator &rng, int n, qint64 runAt)
+{
+    const Achievement &a = kAchievements[rng.bounded(int(std::size(kAchievements)))];
+    const bool spanish = rng.bounded(3) == 0;
+    const int user = 1000 + rng.bounded(9000);
+    NewMessage m;
+    m.queue = QStringLiteral("incentive-notify");
+    m.type = QStringLiteral("achievement_reward");
+    m.channel = QStringLiteral("push");
+    m.recipient = QStringLiteral("fcm:%1").arg(QString::number(rng.generate64(), 36));
+    m.priority = 1 + rng.bounded(10);
+    m.runAt = runAt;
+    m.labels = {{QStringLiteral("locale"), spanish ? QStringLiteral("es") : QStringLiteral("en")},
+                {QStringLiteral("achievement"), QString::fromLatin1(a.key)}};
+    m.payload = json({{QStringLiteral("user_id"), user},
+                      {QStringLiteral("locale"), spanish ? QStringLiteral("es") : QStringLiteral("en")},
+                      {QStringLiteral("title"), spanish ? QStringLiteral("¡Nuevo logro!") : QStringLiteral("New achievement!")},
+                      {QStringLiteral("body"), QString::fromUtf8(spanish ? a.es : a.en)},
+                      {QStringLiteral("data"), QJsonObject{{QStringLiteral("achievement"), QString::fromLatin1(a.key)}}}});
+    m.dedupeKey = QStringLiteral("demo:incentive-notify:%1").arg(n);
+    return m;
+}
+
+NewMessage sendEventMessage(QRandomGenerator &rng, int n, qint64 runAt)
+{
+    static const char *actions[] = {"points_awarded", "tier_upgraded", "challenge_started", "reward_redeemed"};
+    static const char *lists[] = {"vip-2026", "new-joiners-nov", "west-region", "inactive-30d"};
+    const QString action = QString::fromLatin1(actions[rng.bounded(4)]);
+    const QString list = QString::fromLatin1(lists[rng.bounded(4)]);
+    QJsonArray users;
+    const int count = 5 + rng.bounded(20);
+    for (int i = 0; i < count; ++i)
+        users.append(10000 + rng.bounded(90000));
+    NewMessage m;
+    m.queue = QStringLiteral("send-event");
+    m.type = QStringLiteral("incentive_event");
+    m.channel = QStringLiteral("webhook");
+    m.recipient = QStringLiteral("list:") + list;
+    m.priority = 5 + rng.bounded(6);
+    m.runAt = runAt;
+    m.labels = {{QStringLiteral("action"), action}, {QStringLiteral("list"), list}};
+    m.payload = json({{QStringLiteral("action"), action}, {QStringLiteral("user_ids"), users},
+                      {QStringLiteral("points"), 50 * (1 + rng.bounded(20))}});
+    m.dedupeKey = QStringLiteral("demo:send-event:%1").arg(n);
+    return m;
+}
+
+// Decides how a simulated delivery ends, the way the real channels would.
+Status deliver(Store &store, QRandomGenerator &rng, const Message &m)
+{
+    Store::Failure f;
+    if (m.channel == QLatin1String("sms") && m.recipient.isEmpty()) {
+        f.permanent = true;
+        f.error = QStringLiteral("no phone number: SMS needs an E.164 number such as +14155550100");
+    } else {
+        const int roll = rng.bounded(100);
+        if (roll < 12) {
+            f.responseCode = m.channel == QLatin1String("webhook") ? 0 : 503;
+            f.error = m.channel == QLatin1String("webhook") ? QStringLiteral("connection refused by hooks.example.org:443")
+                                                             : QStringLiteral("503 Service Unavailable from the gateway");
+        } else if (roll < 15) {
+            f.permanent = true;
+            f.responseCode = m.channel == QLatin1String("push") ? 404 : 400;
+            f.error = m.channel == QLatin1String("push") ? QStringLiteral("404 Not Found: the device token is no longer registered")
+                                                          : QStringLiteral("400 Bad Request: the recipient was rejected");
+        } else {
+            const auto done = store.complete(m.id, kWorker, QStringLiteral("demo-%1").arg(QString::number(rng.generate64(), 16)));
+            return done ? Status{} : Status{done.error()};
+        }
+    }
+    const auto failed = store.fail(m.id, kWorker, f);
+    return failed ? Status{} : Status{failed.error()};
+}
+
+} // namespace
+
+Result<DemoSummary> fillDemoData(Store &store)
+{
+    DemoSummary summary;
+    QueueConfig events;
+    events.name = QStringLiteral("event-messages");
+    events.rate = RateLimit{20, kMinute};
+    events.defaultChannel = QStringLiteral("sms");
+    QueueConfig incentives;
+    incentives.name = QStringLiteral("incentive-notify");
+    incentives.concurrency = 5;
+    incentives.defaultChannel = QStringLiteral("push");
+    incentives.retainCompletedMs = 30 * kDay;
+    incentives.retainFailedMs = 7 * kDay;
+    QueueConfig sendEvent;
+    sendEvent.name = QStringLiteral("send-event");
+    sendEvent.retry = RetryPolicy{RetryPolicy::Kind::Fixed, 15 * kMinute, 0, 0.0};
+    sendEvent.defaultChannel = QStringLiteral("webhook");
+    for (const QueueConfig &c : {events, incentives, sendEvent}) {
+        if (store.queue(c.name))
+            continue;
+        if (auto s = store.addQueue(c); !s)
+            return s.error();
+        ++summary.queuesCreated;
+    }
+
+    const auto realClock = store.clock();
+    const qint64 now = realClock();
+    qint64 simulated = now - 2 * kDay;
+    store.setClock([&simulated] { return simulated; });
+    struct Restore
+    {
+        Store &s;
+        std::function<qint64()> c;
+        ~Restore() { s.setClock(c); }
+    } restore{store, realClock};
+
+    QRandomGenerator rng(20261124); // the same demo every time
+    int n = 0;
+
+    // The past two days: messages that were due and went through delivery.
+    QList<NewMessage> past;
+    for (int i = 0; i < 240; ++i)
+        past << eventMessage(rng, ++n, now - 47 * kHour + rng.bounded(int(44 * kHour / kMinute)) * kMinute);
+    for (int i = 0; i < 160; ++i)
+        past << incentiveMessage(rng, ++n, now - 47 * kHour + rng.bounded(int(44 * kHour / kMinute)) * kMinute);
+    for (int i = 0; i < 80; ++i)
+        past << sendEventMessage(rng, ++n, now - 47 * kHour + rng.bounded(int(44 * kHour / kMinute)) * kMinute);
+    auto inserted = store.enqueueBulk(past);
+    if (!inserted)
+        return inserted.error();
+    if (inserted->inserted == 0) {
+        summary.alreadyFilled = true;
+        return summary;
+    }
+    summary.inserted += inserted->inserted;
+
+    // An operator cleared one contractor's messages for event 42 before they went out.
+    OperatorAction cancel{ActionKind::Cancel, {}, {}, 0, QStringLiteral("demo")};
+    MessageSelection contractor;
+    contractor.queue = events.name;
+    contractor.labels = {{QStringLiteral("event"), QStringLiteral("42")}, {QStringLiteral("contractor"), QStringLiteral("53")}};
+    if (auto r = store.apply(contractor, cancel); !r)
+        return r.error();
+
+    // Deliver in rounds; retries come back after their back-off.
+    simulated = now - 3 * kHour;
+    for (int round = 0; round < 4; ++round) {
+        for (const QueueConfig &c : {events, incentives, sendEvent}) {
+            auto claimed = store.claim(c.name, 1000, kWorker, 5 * kMinute);
+            if (!claimed)
+                return claimed.error();
+            for (const Message &m : *claimed)
+                if (auto s = deliver(store, rng, m); !s)
+                    return s.error();
+        }
+        simulated += 20 * kMinute;
+    }
+
+    // The coming two weeks, plus a few messages due right now.
+    simulated = now;
+    QList<NewMessage> future;
+    for (int i = 0; i < 160; ++i)
+        future << eventMessage(rng, ++n, now + 5 * kMinute + rng.bounded(int(14 * kDay / kMinute)) * kMinute);
+    for (int i = 0; i < 80; ++i)
+        future << incentiveMessage(rng, ++n, now + rng.bounded(int(3 * kDay / kMinute)) * kMinute);
+    for (int i = 0; i < 40; ++i)
+        future << sendEventMessage(rng, ++n, now + rng.bounded(int(7 * kDay / kMinute)) * kMinute);
+    for (int i = 0; i < 12; ++i)
+        future << eventMessage(rng, ++n, now - rng.bounded(10) * kMinute);
+    for (int i = 0; i < 6; ++i)
+        future << incentiveMessage(rng, ++n, now - rng.bounded(10) * kMinute);
+    inserted = store.enqueueBulk(future);
+    if (!inserted)
+        return inserted.error();
+    summary.inserted += inserted->inserted;
+
+    // Event 44 was postponed by a day; event 43's contractor 57 cancelled.
+    MessageSelection postponed;
+    postponed.queue = events.name;
+    postponed.labels = {{QStringLiteral("event"), QStringLiteral("44")}};
+    postponed.states = {MessageState::Scheduled};
+    if (auto r = store.apply(postponed, OperatorAction{ActionKind::Reschedule, {}, kDay, 0, QStringLiteral("demo")}); !r)
+        return r.error();
+    MessageSelection withdrawn;
+    withdrawn.queue = events.name;
+    withdrawn.labels = {{QStringLiteral("event"), QStringLiteral("43")}, {QStringLiteral("contractor"), QStringLiteral("57")}};
+    if (auto r = store.apply(withdrawn, cancel); !r)
+        return r.error();
+
+    // Deliveries in flight on another machine's worker.
+    for (const QueueConfig &c : {events, incentives})
+        if (auto r = store.claim(c.name, 2, kWorker, 2 * kHour); !r)
+            return r.error();
+    return summary;
+}
+
+} // namespace herald

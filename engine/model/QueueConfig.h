@@ -1,0 +1,40 @@
+#pragma once
+
+#include "RateLimit.h"
+#include "Result.h"
+#include "RetryPolicy.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace herald {
+
+// A queue's settings (DESIGN §3 `queues`). Retention: how long terminal messages are kept;
+// std::nullopt keeps them for ever.
+struct QueueConfig
+{
+    QString name;
+    int concurrency = 10;
+    RateLimit rate;
+    int maxAttempts = 3;
+    RetryPolicy retry;
+    bool paused = false;
+    std::optional<qint64> retainCompletedMs = 30LL * 86'400'000;
+    std::optional<qint64> retainFailedMs = 30LL * 86'400'000;
+    std::optional<qint64> retainCancelledMs = 30LL * 86'400'000;
+    QString defaultChannel = QStringLiteral("outbox");
+
+    // Checks every field; the message names the field and the fix.
+    Status validate() const;
+    static Status validateName(const QString &name);
+
+    bool operator==(const QueueConfig &) const = default;
+};
+
+// Channels a message may name. Delivery for each arrives with the runtime; the names are fixed here so
+// that bad input is refused at enqueue time rather than at delivery.
+bool isKnownChannel(const QString &channel);
+QString knownChannels();
+
+} // namespace herald

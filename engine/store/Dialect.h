@@ -1,0 +1,50 @@
+#pragma once
+
+#include "StoreUrl.h"
+#include "model/Result.h"
+
+#include <QSqlDatabase>
+#include <QStringList>
+
+#include <memory>
+
+namespace herald {
+
+// Everything that differs between SQL engines lives behind this boundary (DESIGN §3):
+// connection set-up, transaction start, migrations and the few statements whose syntax differs.
+// Store holds the SQL that all dialects share. Implementations are stateless.
+class Dialect
+{
+public:
+    virtual ~Dialect() = default;
+
+    static Result<std::unique_ptr<Dialect>> forUrl(const StoreUrl &url);
+
+    virtual QString driverName() const = 0;
+    // Sets names and connect options on a connection that is not open yet.
+    virtual Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const = 0;
+    // Statements run right after opening (pragmas, session settings).
+    virtual QStringList sessionSetup(bool readOnly) const = 0;
+
+    // Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE),
+    // so a transaction never fails half-way on a lock upgrade.
+    virtual QString beginWrite() const = 0;
+    virtual QString beginRead() const = 0;
+
+    // Schema versions 1..latestSchemaVersion(); migration(n) brings n-1 to n.
+    virtual int latestSchemaVersion() const = 0;
+    virtual QStringList migration(int version) const = 0;
+    // Lists the user tables, to tell an empty database from someone else's.
+    virtual QString listTables() const = 0;
+
+    // INSERT that skips rows violating a unique constraint (dedupe keys).
+    virtual QString insertIgnoringDuplicates(const QString &table, const QString &columns, const QString &placeholders) const = 0;
+    // A condition "column is one of the ids in the single bound value", so any number of ids
+    // takes one parameter; bind the value from idListValue().
+    virtual QString idListCondition(const QString &column) const = 0;
+    virtual QVariant idListValue(const QList<qint64> &ids) const = 0;
+    // Appended to the claim SELECT (PostgreSQL: FOR UPDATE SKIP LOCKED).
+    virtual QString claimLockClause() const = 0;
+};
+
+} // namespace herald

@@ -1,0 +1,178 @@
+#include "SqliteDialect.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace herald {
+
+Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const
+{
+    const QString path = url.sqlitePath();
+    const QFileInfo info(path);
+    if (readOnly) {
+        if (!info.exists())
+            return Error::badInput(QStringLiteral("store '%1' does not exist; a read-only store must be an existing Herald file").arg(path));
+    } else if (!info.exists()) {
+        if (!QDir().mkpath(info.absolutePath()))
+            return Error::badInput(QStringLiteral("cannot create the folder '%1' for store '%2'; check the path and its permissions")
+                                       .arg(info.absolutePath(), path));
+    }
+    if (info.exists() && info.isDir())
+        return Error::badInput(QStringLiteral("store '%1' is a folder; give the path of a database file, e.g. %1/herald.db").arg(path));
+    db.setDatabaseName(path);
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+    if (readOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    db.setConnectOptions(options);
+    return {};
+}
+
+QStringList SqliteDialect::sessionSetup(bool readOnly) const
+{
+    QStringList s{QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA temp_store = MEMORY"),
+                  QStringLiteral("PRAGMA cache_size = -65536")};
+    if (!readOnly) {
+        // WAL lets readers (the console) run beside the one writer; NORMAL sync is durable across
+        // application crashes and loses at most the last commits on power loss.
+        s << QStringLiteral("PRAGMA journal_mode = WAL") << QStringLiteral("PRAGMA synchronous = NORMAL");
+    }
+    return s;
+}
+
+int SqliteDialect::latestSchemaVersion() const
+{
+    return 1;
+}
+
+QStringList SqliteDialect::migration(int version) const
+{
+    switch (version) {
+    case 1:
+        return {
+            QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)"),
+            QStringLiteral(R"(CREATE TABLE queues (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                concurrency INTEGER NOT NULL,
+                rate_max INTEGER NOT NULL DEFAULT 0,
+                rate_window_ms INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                backoff_kind TEXT NOT NULL,
+                backoff_base_ms INTEGER NOT NULL,
+                backoff_cap_ms INTEGER NOT NULL DEFAULT 0,
+                backoff_jitter REAL NOT NULL DEFAULT 0,
+                paused INTEGER NOT NULL DEFAULT 0,
+                retain_completed_ms INTEGER,
+                retain_failed_ms INTEGER,
+                retain_cancelled_ms INTEGER,
+                default_channel TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))"),
+            QStringLiteral(R"(CREATE TABLE messages (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                queue_id INTEGER NOT NULL REFERENCES queues(id),
+                type TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                recipient TEXT NOT NULL DEFAULT '',
+                payload TEXT NOT NULL DEFAULT '{}',
+                labels TEXT NOT NULL DEFAULT '{}',
+                priority INTEGER NOT NULL,
+                state INTEGER NOT NULL,
+                run_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                max_attempts INTEGER NOT NULL,
+                lease_owner TEXT,
+                lease_until INTEGER,
+                stalls INTEGER NOT NULL DEFAULT 0,
+                dedupe_key TEXT,
+                provider_message_id TEXT,
+                last_error TEXT))"),
+            // Claim order within a queue: priority, run_at, id.
+            QStringLiteral("CREATE INDEX messages_claim ON messages (queue_id, state, priority, run_at, id)"),
+            // Promotion of due messages, upcoming, lease expiry.
+            QStringLiteral("CREATE INDEX messages_state_run_at ON messages (state, run_at)"),
+            QStringLiteral("CREATE UNIQUE INDEX messages_dedupe ON messages (queue_id, dedupe_key) WHERE dedupe_key IS NOT NULL"),
+            QStringLiteral(R"(CREATE TABLE message_labels (
+                message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (message_id, key)) WITHOUT ROWID)"),
+            QStringLiteral("CREATE INDEX message_labels_key_value ON message_labels (key, value, message_id)"),
+            QStringLiteral(R"(CREATE TABLE attempts (
+                id INTEGER PRIMARY KEY,
+                message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                number INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                finished_at INTEGER,
+                outcome TEXT NOT NULL DEFAULT '',
+                error TEXT,
+                response_code INTEGER NOT NULL DEFAULT 0,
+                worker TEXT NOT NULL DEFAULT ''))"),
+            QStringLiteral("CREATE INDEX attempts_message ON attempts (message_id, number)"),
+            QStringLiteral(R"(CREATE TABLE queue_counts (
+                queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+                state INTEGER NOT NULL,
+                n INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (queue_id, state)) WITHOUT ROWID)"),
+            // The counters are kept by triggers, so no code path can forget them.
+            QStringLiteral(R"(CREATE TRIGGER queues_counts_rows AFTER INSERT ON queues BEGIN
+                INSERT INTO queue_counts (queue_id, state, n) VALUES
+                  (NEW.id, 0, 0), (NEW.id, 1, 0), (NEW.id, 2, 0), (NEW.id, 3, 0), (NEW.id, 4, 0), (NEW.id, 5, 0);
+                END)"),
+            QStringLiteral(R"(CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+                UPDATE queue_counts SET n = n + 1 WHERE queue_id = NEW.queue_id AND state = NEW.state;
+                END)"),
+            QStringLiteral(R"(CREATE TRIGGER messages_count_update AFTER UPDATE OF state ON messages WHEN OLD.state <> NEW.state BEGIN
+                UPDATE queue_counts SET n = n - 1 WHERE queue_id = OLD.queue_id AND state = OLD.state;
+                UPDATE queue_counts SET n = n + 1 WHERE queue_id = NEW.queue_id AND state = NEW.state;
+                END)"),
+            QStringLiteral(R"(CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+                UPDATE queue_counts SET n = n - 1 WHERE queue_id = OLD.queue_id AND state = OLD.state;
+                END)"),
+            QStringLiteral(R"(CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                selection TEXT NOT NULL,
+                affected INTEGER NOT NULL,
+                details TEXT NOT NULL DEFAULT '{}'))"),
+        };
+    default: return {};
+    }
+}
+
+QString SqliteDialect::listTables() const
+{
+    return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+}
+
+QString SqliteDialect::insertIgnoringDuplicates(const QString &table, const QString &columns, const QString &placeholders) const
+{
+    return QStringLiteral("INSERT OR IGNORE INTO %1 (%2) VALUES (%3)").arg(table, columns, placeholders);
+}
+
+QString SqliteDialect::idListCondition(const QString &column) const
+{
+    return QStringLiteral("%1 IN (SELECT value FROM json_each(?))").arg(column);
+}
+
+QVariant SqliteDialect::idListValue(const QList<qint64> &ids) const
+{
+    QByteArray json;
+    json.reserve(ids.size() * 8 + 2);
+    json += '[';
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        if (i)
+            json += ',';
+        json += QByteArray::number(ids[i]);
+    }
+    json += ']';
+    return QString::fromLatin1(json);
+}
+
+} // namespace herald

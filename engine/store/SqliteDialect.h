@@ -1,0 +1,24 @@
+#pragma once
+
+#include "Dialect.h"
+
+namespace herald {
+
+class SqliteDialect final : public Dialect
+{
+public:
+    QString driverName() const override { return QStringLiteral("QSQLITE"); }
+    Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const override;
+    QStringList sessionSetup(bool readOnly) const override;
+    QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
+    QString beginRead() const override { return QStringLiteral("BEGIN"); }
+    int latestSchemaVersion() const override;
+    QStringList migration(int version) const override;
+    QString listTables() const override;
+    QString insertIgnoringDuplicates(const QString &table, const QString &columns, const QString &placeholders) const override;
+    QString idListCondition(const QString &column) const override;
+    QVariant idListValue(const QList<qint64> &ids) const override;
+    QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock
+};
+
+} // namespace herald

@@ -1,0 +1,1167 @@
+#include "Store.h"
+
+#include "Dialect.h"
+#include "model/TimeText.h"
+
+#include <QAtomicInteger>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+#include <algorithm>
+
+namespace herald {
+
+namespace {
+
+constexpr int kIdChunk = 5000; // ids per UPDATE … WHERE id IN (…) in bulk actions
+
+const QString kMessageColumns = QStringLiteral(
+    "m.id, q.name, m.type, m.channel, m.recipient, m.payload, m.labels, m.priority, m.state, m.run_at, m.created_at, "
+    "m.updated_at, m.started_at, m.finished_at, m.attempts, m.max_attempts, m.lease_owner, m.lease_until, m.stalls, "
+    "m.dedupe_key, m.provider_message_id, m.last_error");
+const QString kMessageFrom = QStringLiteral(" FROM messages m JOIN queues q ON q.id = m.queue_id ");
+
+const QString kQueueColumns = QStringLiteral(
+    "id, name, concurrency, rate_max, rate_window_ms, max_attempts, backoff_kind, backoff_base_ms, backoff_cap_ms, "
+    "backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel");
+
+Error sqlError(const QString &what, const QSqlError &e)
+{
+    return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
+}
+
+Status exec(QSqlQuery &q, const QString &what)
+{
+    if (!q.exec())
+        return sqlError(what, q.lastError());
+    return {};
+}
+
+std::optional<qint64> optionalInt(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong());
+}
+
+QVariant nullable(const std::optional<qint64> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+QVariant nullableText(const QString &s)
+{
+    return s.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(s);
+}
+
+QByteArray labelsJson(const Labels &labels)
+{
+    QJsonObject o;
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Labels labelsFromJson(const QByteArray &json)
+{
+    Labels labels;
+    const QJsonObject o = QJsonDocument::fromJson(json).object();
+    for (auto it = o.begin(); it != o.end(); ++it)
+        labels.insert(it.key(), it->toString());
+    return labels;
+}
+
+Message readMessage(const QSqlQuery &q)
+{
+    Message m;
+    m.id = q.value(0).toLongLong();
+    m.queue = q.value(1).toString();
+    m.type = q.value(2).toString();
+    m.channel = q.value(3).toString();
+    m.recipient = q.value(4).toString();
+    m.payload = q.value(5).toByteArray();
+    m.labels = labelsFromJson(q.value(6).toByteArray());
+    m.priority = q.value(7).toInt();
+    m.state = MessageState(q.value(8).toInt());
+    m.runAt = q.value(9).toLongLong();
+    m.createdAt = q.value(10).toLongLong();
+    m.updatedAt = q.value(11).toLongLong();
+    m.startedAt = optionalInt(q.value(12));
+    m.finishedAt = optionalInt(q.value(13));
+    m.attempts = q.value(14).toInt();
+    m.maxAttempts = q.value(15).toInt();
+    m.leaseOwner = q.value(16).toString();
+    m.leaseUntil = optionalInt(q.value(17));
+    m.stalls = q.value(18).toInt();
+    m.dedupeKey = q.value(19).toString();
+    m.providerMessageId = q.value(20).toString();
+    m.lastError = q.value(21).toString();
+    return m;
+}
+
+QueueConfig readQueue(const QSqlQuery &q)
+{
+    QueueConfig c;
+    c.name = q.value(1).toString();
+    c.concurrency = q.value(2).toInt();
+    c.rate.maxStarts = q.value(3).toInt();
+    c.rate.windowMs = q.value(4).toLongLong();
+    c.maxAttempts = q.value(5).toInt();
+    c.retry.kind = q.value(6).toString() == QLatin1String("fixed") ? RetryPolicy::Kind::Fixed : RetryPolicy::Kind::Exponential;
+    c.retry.baseMs = q.value(7).toLongLong();
+    c.retry.capMs = q.value(8).toLongLong();
+    c.retry.jitter = q.value(9).toDouble();
+    c.paused = q.value(10).toBool();
+    c.retainCompletedMs = optionalInt(q.value(11));
+    c.retainFailedMs = optionalInt(q.value(12));
+    c.retainCancelledMs = optionalInt(q.value(13));
+    c.defaultChannel = q.value(14).toString();
+    return c;
+}
+
+QList<MessageState> allowedStates(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Cancel: return {MessageState::Scheduled, MessageState::Waiting, MessageState::Active};
+    case ActionKind::Reschedule: return {MessageState::Scheduled, MessageState::Waiting};
+    case ActionKind::Retry: return {MessageState::Failed};
+    case ActionKind::Promote: return {MessageState::Scheduled};
+    case ActionKind::SetPriority: return {MessageState::Scheduled, MessageState::Waiting};
+    case ActionKind::Restore: return {MessageState::Cancelled};
+    }
+    return {};
+}
+
+QString refusal(ActionKind kind, qint64 id, MessageState state)
+{
+    const QString head = QStringLiteral("message %1 is %2").arg(id).arg(stateName(state));
+    switch (kind) {
+    case ActionKind::Cancel: return head + QStringLiteral("; only scheduled, waiting or active messages can be cancelled");
+    case ActionKind::Reschedule:
+        if (state == MessageState::Failed)
+            return head + QStringLiteral("; use retry to send it again");
+        if (state == MessageState::Cancelled)
+            return head + QStringLiteral("; use restore to bring it back first");
+        return head + QStringLiteral("; only scheduled or waiting messages can be rescheduled");
+    case ActionKind::Retry:
+        if (state == MessageState::Cancelled)
+            return head + QStringLiteral("; use restore for cancelled messages");
+        return head + QStringLiteral("; only failed messages can be retried");
+    case ActionKind::Promote:
+        if (state == MessageState::Waiting)
+            return head + QStringLiteral(" already: it runs as soon as a worker is free");
+        return head + QStringLiteral("; only scheduled messages can be promoted");
+    case ActionKind::SetPriority: return head + QStringLiteral("; only scheduled or waiting messages can change priority");
+    case ActionKind::Restore:
+        if (state == MessageState::Failed)
+            return head + QStringLiteral("; use retry for failed messages");
+        return head + QStringLiteral("; only cancelled messages can be restored");
+    }
+    return head;
+}
+
+QString newConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("herald-store-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+class Store::WriteTransaction
+{
+public:
+    explicit WriteTransaction(Store &store) : m_store(store) {}
+    ~WriteTransaction()
+    {
+        if (m_open) {
+            QSqlQuery q(m_store.m_db);
+            q.exec(QStringLiteral("ROLLBACK"));
+        }
+    }
+    Status begin()
+    {
+        QSqlQuery q(m_store.m_db);
+        if (!q.exec(m_store.m_dialect->beginWrite()))
+            return sqlError(QStringLiteral("starting a write transaction"), q.lastError());
+        m_open = true;
+        return {};
+    }
+    Status commit()
+    {
+        QSqlQuery q(m_store.m_db);
+        if (!q.exec(QStringLiteral("COMMIT")))
+            return sqlError(QStringLiteral("commit"), q.lastError());
+        m_open = false;
+        return {};
+    }
+
+private:
+    Store &m_store;
+    bool m_open = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+Store::Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionName, bool readOnly)
+    : m_url(std::move(url)), m_dialect(std::move(dialect)), m_connectionName(std::move(connectionName)), m_readOnly(readOnly)
+{
+}
+
+Store::~Store()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions options)
+{
+    auto dialect = Dialect::forUrl(url);
+    if (!dialect)
+        return dialect.error();
+    const QString name = newConnectionName();
+    std::unique_ptr<Store> store(new Store(url, std::move(dialect).value(), name, options.readOnly));
+    store->m_clock = options.clock ? std::move(options.clock) : std::function<qint64()>(&currentTimeMs);
+    store->m_db = QSqlDatabase::addDatabase(store->m_dialect->driverName(), name);
+    if (!store->m_db.isValid())
+        return Error::runtime(QStringLiteral("the Qt SQL driver %1 is not installed; install it (Debian: libqt6sql6-sqlite)")
+                                  .arg(store->m_dialect->driverName()));
+    if (auto s = store->m_dialect->configure(store->m_db, url, options.readOnly); !s)
+        return s.error();
+    if (!store->m_db.open())
+        return Error::badInput(QStringLiteral("cannot open store '%1': %2; check the path and its permissions")
+                                   .arg(url.display(), store->m_db.lastError().text()));
+    if (auto s = store->initialise(); !s)
+        return s.error();
+    return store;
+}
+
+Status Store::initialise()
+{
+    // Reading the table list is the first thing that fails on a file that is not a database.
+    QSqlQuery tables(m_db);
+    tables.setForwardOnly(true);
+    if (!tables.exec(m_dialect->listTables()))
+        return Error::badInput(QStringLiteral("store '%1' is not a Herald store (%2); point --db at a Herald store, or at a new file to create one")
+                                   .arg(m_url.display(), tables.lastError().text()));
+    QStringList names;
+    while (tables.next())
+        names << tables.value(0).toString();
+    tables.finish();
+
+    for (const QString &setup : m_dialect->sessionSetup(m_readOnly)) {
+        QSqlQuery q(m_db);
+        if (!q.exec(setup))
+            return sqlError(setup, q.lastError());
+    }
+
+    if (!names.isEmpty() && !names.contains(QLatin1String("schema_version")))
+        return Error::badInput(QStringLiteral("store '%1' is not a Herald store: it holds other tables (%2); "
+                                              "point --db at a Herald store, or at a new file to create one")
+                                   .arg(m_url.display(), names.mid(0, 5).join(QStringLiteral(", "))));
+    if (names.isEmpty()) {
+        if (m_readOnly)
+            return Error::badInput(QStringLiteral("store '%1' is empty, not a Herald store; nothing to inspect").arg(m_url.display()));
+        m_schemaVersion = 0;
+    } else {
+        QSqlQuery v(m_db);
+        if (!v.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !v.next())
+            return sqlError(QStringLiteral("reading the schema version"), v.lastError());
+        m_schemaVersion = v.value(0).toInt();
+    }
+    if (m_schemaVersion > m_dialect->latestSchemaVersion())
+        return Error::badInput(QStringLiteral("store '%1' has schema version %2, newer than this Herald knows (%3); upgrade Herald")
+                                   .arg(m_url.display())
+                                   .arg(m_schemaVersion)
+                                   .arg(m_dialect->latestSchemaVersion()));
+    if (m_schemaVersion < m_dialect->latestSchemaVersion()) {
+        if (m_readOnly)
+            return Error::badInput(QStringLiteral("store '%1' has schema version %2 and this Herald needs %3; open it once "
+                                                  "without --read-only (on a copy) to upgrade it")
+                                       .arg(m_url.display())
+                                       .arg(m_schemaVersion)
+                                       .arg(m_dialect->latestSchemaVersion()));
+        if (auto s = migrate(); !s)
+            return s;
+    }
+    if (!m_readOnly) {
+        if (auto r = reclaimExpiredLeases(); !r)
+            return r.error();
+    }
+    return {};
+}
+
+Status Store::migrate()
+{
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    // Someone else may have migrated between our read and our lock.
+    int current = 0;
+    {
+        QSqlQuery t(m_db);
+        if (t.exec(m_dialect->listTables())) {
+            bool has = false;
+            while (t.next())
+                has = has || t.value(0).toString() == QLatin1String("schema_version");
+            if (has) {
+                QSqlQuery v(m_db);
+                if (v.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) && v.next())
+                    current = v.value(0).toInt();
+            }
+        }
+    }
+    for (int version = current + 1; version <= m_dialect->latestSchemaVersion(); ++version) {
+        for (const QString &statement : m_dialect->migration(version)) {
+            QSqlQuery q(m_db);
+            if (!q.exec(statement))
+                return sqlError(QStringLiteral("migration to schema %1").arg(version), q.lastError());
+        }
+        QSqlQuery q = prepare(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
+        q.addBindValue(version);
+        q.addBindValue(now());
+        if (auto s = exec(q, QStringLiteral("recording schema %1").arg(version)); !s)
+            return s;
+    }
+    if (auto s = tx.commit(); !s)
+        return s;
+    m_schemaVersion = m_dialect->latestSchemaVersion();
+    return {};
+}
+
+qint64 Store::now() const
+{
+    return m_clock();
+}
+
+void Store::setClock(std::function<qint64()> clock)
+{
+    m_clock = clock ? std::move(clock) : std::function<qint64()>(&currentTimeMs);
+}
+
+Status Store::requireWritable() const
+{
+    if (m_readOnly)
+        return Error::refused(QStringLiteral("store '%1' is open read-only; nothing can be changed").arg(m_url.display()));
+    return {};
+}
+
+QSqlQuery Store::prepare(const QString &sql) const
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    return q;
+}
+
+// ---- queues ----------------------------------------------------------------------------------
+
+Status Store::addQueue(const QueueConfig &c)
+{
+    if (auto s = requireWritable(); !s)
+        return s;
+    if (auto s = c.validate(); !s)
+        return s;
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    {
+        QSqlQuery exists = prepare(QStringLiteral("SELECT 1 FROM queues WHERE name = ?"));
+        exists.addBindValue(c.name);
+        if (auto s = exec(exists, QStringLiteral("looking up queue")); !s)
+            return s;
+        if (exists.next())
+            return Error::badInput(QStringLiteral("queue '%1' already exists; change it with `heraldctl queue set %1`").arg(c.name));
+    }
+    QSqlQuery q = prepare(QStringLiteral(
+        "INSERT INTO queues (name, concurrency, rate_max, rate_window_ms, max_attempts, backoff_kind, backoff_base_ms, "
+        "backoff_cap_ms, backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const qint64 t = now();
+    for (const QVariant &v : QVariantList{c.name, c.concurrency, c.rate.maxStarts, c.rate.windowMs, c.maxAttempts,
+                                          c.retry.kind == RetryPolicy::Kind::Fixed ? QStringLiteral("fixed") : QStringLiteral("exponential"),
+                                          c.retry.baseMs, c.retry.capMs, c.retry.jitter, c.paused ? 1 : 0, nullable(c.retainCompletedMs),
+                                          nullable(c.retainFailedMs), nullable(c.retainCancelledMs), c.defaultChannel, t, t})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("adding queue '%1'").arg(c.name)); !s)
+        return s;
+    if (auto s = writeAudit(QStringLiteral("queue.add"), QStringLiteral("queue ") + c.name, 1, {}, {}); !s)
+        return s;
+    return tx.commit();
+}
+
+Status Store::updateQueue(const QueueConfig &c)
+{
+    if (auto s = requireWritable(); !s)
+        return s;
+    if (auto s = c.validate(); !s)
+        return s;
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    QSqlQuery q = prepare(QStringLiteral(
+        "UPDATE queues SET concurrency = ?, rate_max = ?, rate_window_ms = ?, max_attempts = ?, backoff_kind = ?, "
+        "backoff_base_ms = ?, backoff_cap_ms = ?, backoff_jitter = ?, paused = ?, retain_completed_ms = ?, "
+        "retain_failed_ms = ?, retain_cancelled_ms = ?, default_channel = ?, updated_at = ? WHERE name = ?"));
+    for (const QVariant &v : QVariantList{c.concurrency, c.rate.maxStarts, c.rate.windowMs, c.maxAttempts,
+                                          c.retry.kind == RetryPolicy::Kind::Fixed ? QStringLiteral("fixed") : QStringLiteral("exponential"),
+                                          c.retry.baseMs, c.retry.capMs, c.retry.jitter, c.paused ? 1 : 0, nullable(c.retainCompletedMs),
+                                          nullable(c.retainFailedMs), nullable(c.retainCancelledMs), c.defaultChannel, now(), c.name})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("updating queue '%1'").arg(c.name)); !s)
+        return s;
+    if (q.numRowsAffected() != 1)
+        return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(c.name));
+    if (auto s = writeAudit(QStringLiteral("queue.set"), QStringLiteral("queue ") + c.name, 1, {}, {}); !s)
+        return s;
+    return tx.commit();
+}
+
+Status Store::setPaused(const QString &name, bool paused)
+{
+    auto c = queue(name);
+    if (!c)
+        return c.error();
+    c->paused = paused;
+    return updateQueue(*c);
+}
+
+Result<QueueConfig> Store::queue(const QString &name)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues WHERE name = ?"));
+    q.addBindValue(name);
+    if (auto s = exec(q, QStringLiteral("reading queue")); !s)
+        return s.error();
+    if (!q.next())
+        return Error::notFound(QStringLiteral("queue '%1' does not exist; create it with `heraldctl queue add %1` or see `heraldctl queue list`")
+                                   .arg(name));
+    return readQueue(q);
+}
+
+Result<QueueConfig> Store::queueById(qint64 id)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues WHERE id = ?"));
+    q.addBindValue(id);
+    if (auto s = exec(q, QStringLiteral("reading queue")); !s)
+        return s.error();
+    if (!q.next())
+        return Error::notFound(QStringLiteral("queue %1 does not exist").arg(id));
+    return readQueue(q);
+}
+
+Result<QList<QueueConfig>> Store::queues()
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues ORDER BY name"));
+    if (auto s = exec(q, QStringLiteral("listing queues")); !s)
+        return s.error();
+    QList<QueueConfig> out;
+    while (q.next())
+        out << readQueue(q);
+    return out;
+}
+
+Result<qint64> Store::queueId(const QString &name)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT id FROM queues WHERE name = ?"));
+    q.addBindValue(name);
+    if (auto s = exec(q, QStringLiteral("looking up queue")); !s)
+        return s.error();
+    if (!q.next())
+        return Error::notFound(QStringLiteral("queue '%1' does not exist; create it with `heraldctl queue add %1` or see `heraldctl queue list`")
+                                   .arg(name));
+    return q.value(0).toLongLong();
+}
+
+// ---- enqueue ---------------------------------------------------------------------------------
+
+Result<Store::EnqueueOutcome> Store::enqueue(const NewMessage &message)
+{
+    auto bulk = enqueueBulk({message}, 1);
+    if (!bulk)
+        return bulk.error();
+    return bulk->items.front();
+}
+
+Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages, int chunkSize)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    if (chunkSize < 1)
+        return Error::badInput(QStringLiteral("chunk size %1 must be at least 1").arg(chunkSize));
+
+    // Resolve and check every queue before the first write.
+    struct QueueDefaults
+    {
+        qint64 id;
+        QString channel;
+        int maxAttempts;
+    };
+    QHash<QString, QueueDefaults> queues;
+    for (const NewMessage &m : messages) {
+        if (queues.contains(m.queue))
+            continue;
+        auto c = queue(m.queue);
+        if (!c)
+            return c.error();
+        auto id = queueId(m.queue);
+        if (!id)
+            return id.error();
+        queues.insert(m.queue, {*id, c->defaultChannel, c->maxAttempts});
+    }
+    for (const NewMessage &m : messages) {
+        if (m.priority < kHighestPriority || m.priority > kLowestPriority)
+            return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(m.priority));
+        if (m.type.isEmpty())
+            return Error::badInput(QStringLiteral("a message has no type; name the kind of message, e.g. speaker_alert"));
+        if (!m.channel.isEmpty() && !isKnownChannel(m.channel))
+            return Error::badInput(QStringLiteral("channel '%1' is unknown; use one of %2").arg(m.channel, knownChannels()));
+    }
+
+    const QString columns = QStringLiteral("queue_id, type, channel, recipient, payload, labels, priority, state, run_at, "
+                                           "created_at, updated_at, max_attempts, dedupe_key");
+    const QString insertSql = m_dialect->insertIgnoringDuplicates(QStringLiteral("messages"), columns,
+                                                                  QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"));
+    BulkOutcome outcome;
+    outcome.items.reserve(messages.size());
+    for (qsizetype start = 0; start < messages.size(); start += chunkSize) {
+        const qsizetype end = std::min<qsizetype>(messages.size(), start + chunkSize);
+        WriteTransaction tx(*this);
+        if (auto s = tx.begin(); !s)
+            return s.error();
+        const qint64 t = now();
+        QSqlQuery insert = prepare(insertSql);
+        QSqlQuery label = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)"));
+        QSqlQuery existing = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?"));
+        QList<EnqueueOutcome> chunkItems;
+        qint64 chunkInserted = 0;
+        for (qsizetype i = start; i < end; ++i) {
+            const NewMessage &m = messages[i];
+            const QueueDefaults &d = queues[m.queue];
+            const qint64 runAt = m.runAt > 0 ? m.runAt : t;
+            const MessageState state = runAt > t ? MessageState::Scheduled : MessageState::Waiting;
+            insert.bindValue(0, d.id);
+            insert.bindValue(1, m.type);
+            insert.bindValue(2, m.channel.isEmpty() ? d.channel : m.channel);
+            insert.bindValue(3, m.recipient);
+            insert.bindValue(4, QString::fromUtf8(m.payload.isEmpty() ? QByteArrayLiteral("{}") : m.payload));
+            insert.bindValue(5, QString::fromUtf8(labelsJson(m.labels)));
+            insert.bindValue(6, m.priority);
+            insert.bindValue(7, int(state));
+            insert.bindValue(8, runAt);
+            insert.bindValue(9, t);
+            insert.bindValue(10, t);
+            insert.bindValue(11, m.maxAttempts > 0 ? m.maxAttempts : d.maxAttempts);
+            insert.bindValue(12, nullableText(m.dedupeKey));
+            if (auto s = exec(insert, QStringLiteral("enqueueing a message")); !s)
+                return s.error();
+            if (insert.numRowsAffected() == 0) {
+                existing.bindValue(0, d.id);
+                existing.bindValue(1, m.dedupeKey);
+                if (auto s = exec(existing, QStringLiteral("looking up a dedupe key")); !s)
+                    return s.error();
+                const qint64 existingId = existing.next() ? existing.value(0).toLongLong() : 0;
+                existing.finish();
+                chunkItems << EnqueueOutcome{existingId, true};
+                continue;
+            }
+            const qint64 id = insert.lastInsertId().toLongLong();
+            for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
+                label.bindValue(0, id);
+                label.bindValue(1, it.key());
+                label.bindValue(2, it.value());
+                if (auto s = exec(label, QStringLiteral("storing labels")); !s)
+                    return s.error();
+            }
+            chunkItems << EnqueueOutcome{id, false};
+            ++chunkInserted;
+        }
+        insert.finish();
+        if (auto s = tx.commit(); !s)
+            return s.error();
+        outcome.inserted += chunkInserted;
+        outcome.duplicates += chunkItems.size() - chunkInserted;
+        outcome.items << chunkItems;
+    }
+    return outcome;
+}
+
+// ---- reads -----------------------------------------------------------------------------------
+
+Result<Message> Store::message(qint64 id)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE m.id = ?"));
+    q.addBindValue(id);
+    if (auto s = exec(q, QStringLiteral("reading message")); !s)
+        return s.error();
+    if (!q.next())
+        return Error::notFound(QStringLiteral("no message with id %1; see `heraldctl list`").arg(id));
+    return readMessage(q);
+}
+
+Result<QList<Attempt>> Store::attempts(qint64 messageId)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT number, started_at, finished_at, outcome, error, response_code, worker "
+                                         "FROM attempts WHERE message_id = ? ORDER BY number, id"));
+    q.addBindValue(messageId);
+    if (auto s = exec(q, QStringLiteral("reading attempts")); !s)
+        return s.error();
+    QList<Attempt> out;
+    while (q.next())
+        out << Attempt{q.value(0).toInt(),      q.value(1).toLongLong(), optionalInt(q.value(2)), q.value(3).toString(),
+                       q.value(4).toString(),   q.value(5).toInt(),      q.value(6).toString()};
+    return out;
+}
+
+QString Store::selectionWhere(const MessageSelection &sel, QVariantList &binds, qint64 queueIdValue) const
+{
+    QStringList where;
+    if (sel.isById()) {
+        where << m_dialect->idListCondition(QStringLiteral("m.id"));
+        binds << m_dialect->idListValue(sel.ids);
+    }
+    if (queueIdValue > 0) {
+        where << QStringLiteral("m.queue_id = ?");
+        binds << queueIdValue;
+    }
+    if (!sel.states.isEmpty()) {
+        QStringList marks;
+        for (MessageState s : sel.states) {
+            marks << QStringLiteral("?");
+            binds << int(s);
+        }
+        where << QStringLiteral("m.state IN (") + marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+    }
+    for (auto it = sel.labels.cbegin(); it != sel.labels.cend(); ++it) {
+        where << QStringLiteral("m.id IN (SELECT message_id FROM message_labels WHERE key = ? AND value = ?)");
+        binds << it.key() << it.value();
+    }
+    return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
+}
+
+Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
+{
+    qint64 qid = 0;
+    if (!request.selection.queue.isEmpty()) {
+        auto id = queueId(request.selection.queue);
+        if (!id)
+            return id.error();
+        qid = *id;
+    }
+    QVariantList binds;
+    QString where = selectionWhere(request.selection, binds, qid);
+    if (request.afterId > 0) {
+        where += request.descending ? QStringLiteral(" AND m.id < ?") : QStringLiteral(" AND m.id > ?");
+        binds << request.afterId;
+    }
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
+                          (request.descending ? QStringLiteral(" ORDER BY m.id DESC LIMIT ?") : QStringLiteral(" ORDER BY m.id LIMIT ?")));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    q.addBindValue(std::max(1, request.limit));
+    if (auto s = exec(q, QStringLiteral("listing messages")); !s)
+        return s.error();
+    QList<Message> out;
+    while (q.next())
+        out << readMessage(q);
+    return out;
+}
+
+Result<QList<QueueCounts>> Store::stats()
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT q.name, q.paused, c.state, c.n FROM queues q JOIN queue_counts c ON c.queue_id = q.id "
+                                         "ORDER BY q.name, c.state"));
+    if (auto s = exec(q, QStringLiteral("reading queue counts")); !s)
+        return s.error();
+    QList<QueueCounts> out;
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        if (out.isEmpty() || out.back().queue != name) {
+            out.append(QueueCounts{});
+            out.back().queue = name;
+            out.back().paused = q.value(1).toBool();
+        }
+        const int state = q.value(2).toInt();
+        if (state >= 0 && state < int(kAllStates.size()))
+            out.back().byState[size_t(state)] = q.value(3).toLongLong();
+    }
+    return out;
+}
+
+Result<QList<Message>> Store::upcoming(qint64 withinMs, const QString &queueName, int limit)
+{
+    QString where = QStringLiteral("m.state = ? AND m.run_at <= ?");
+    QVariantList binds{int(MessageState::Scheduled), now() + withinMs};
+    if (!queueName.isEmpty()) {
+        auto id = queueId(queueName);
+        if (!id)
+            return id.error();
+        where += QStringLiteral(" AND m.queue_id = ?");
+        binds << *id;
+    }
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
+                          QStringLiteral(" ORDER BY m.run_at, m.id LIMIT ?"));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    q.addBindValue(limit);
+    if (auto s = exec(q, QStringLiteral("listing upcoming messages")); !s)
+        return s.error();
+    QList<Message> out;
+    while (q.next())
+        out << readMessage(q);
+    return out;
+}
+
+Result<QList<AuditEntry>> Store::auditLog(int limit)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT id, at, actor, action, selection, affected, details FROM audit_log ORDER BY id DESC LIMIT ?"));
+    q.addBindValue(limit);
+    if (auto s = exec(q, QStringLiteral("reading the audit log")); !s)
+        return s.error();
+    QList<AuditEntry> out;
+    while (q.next())
+        out << AuditEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),    q.value(3).toString(),
+                          q.value(4).toString(),   q.value(5).toLongLong(), q.value(6).toByteArray()};
+    return out;
+}
+
+Result<QStringList> Store::counterMismatches()
+{
+    QSqlQuery q = prepare(QStringLiteral(
+        "SELECT q.name, c.state, c.n, (SELECT COUNT(*) FROM messages m WHERE m.queue_id = c.queue_id AND m.state = c.state) "
+        "FROM queue_counts c JOIN queues q ON q.id = c.queue_id ORDER BY q.name, c.state"));
+    if (auto s = exec(q, QStringLiteral("checking counters")); !s)
+        return s.error();
+    QStringList out;
+    while (q.next()) {
+        if (q.value(2).toLongLong() != q.value(3).toLongLong())
+            out << QStringLiteral("%1/%2: counter %3, COUNT(*) %4")
+                       .arg(q.value(0).toString(), stateName(MessageState(q.value(1).toInt())))
+                       .arg(q.value(2).toLongLong())
+                       .arg(q.value(3).toLongLong());
+    }
+    return out;
+}
+
+Status Store::writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor)
+{
+    QSqlQuery q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)"));
+    QString who = actor;
+    if (who.isEmpty())
+        who = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("unknown")));
+    q.addBindValue(now());
+    q.addBindValue(who);
+    q.addBindValue(action);
+    q.addBindValue(selection);
+    q.addBindValue(affected);
+    q.addBindValue(QString::fromUtf8(details.isEmpty() ? QByteArrayLiteral("{}") : details));
+    return exec(q, QStringLiteral("writing the audit log"));
+}
+
+// ---- lifecycle -------------------------------------------------------------------------------
+
+Result<qint64> Store::promoteDue()
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = now();
+    QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
+    q.addBindValue(int(MessageState::Waiting));
+    q.addBindValue(t);
+    q.addBindValue(int(MessageState::Scheduled));
+    q.addBindValue(t);
+    if (auto s = exec(q, QStringLiteral("promoting due messages")); !s)
+        return s.error();
+    const qint64 n = q.numRowsAffected();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return n;
+}
+
+Result<QList<Message>> Store::claim(const QString &queueName, int max, const QString &owner, qint64 leaseMs)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    auto config = queue(queueName);
+    if (!config)
+        return config.error();
+    if (config->paused || max <= 0)
+        return QList<Message>{};
+    auto qid = queueId(queueName);
+    if (!qid)
+        return qid.error();
+
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = now();
+    {
+        QSqlQuery promote = prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
+        promote.addBindValue(int(MessageState::Waiting));
+        promote.addBindValue(t);
+        promote.addBindValue(int(MessageState::Scheduled));
+        promote.addBindValue(t);
+        if (auto s = exec(promote, QStringLiteral("promoting due messages")); !s)
+            return s.error();
+    }
+    QList<qint64> ids;
+    {
+        QSqlQuery pick = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ? "
+                                                "ORDER BY priority, run_at, id LIMIT ?") + m_dialect->claimLockClause());
+        pick.addBindValue(*qid);
+        pick.addBindValue(int(MessageState::Waiting));
+        pick.addBindValue(max);
+        if (auto s = exec(pick, QStringLiteral("choosing messages to claim")); !s)
+            return s.error();
+        while (pick.next())
+            ids << pick.value(0).toLongLong();
+    }
+    if (ids.isEmpty())
+        return QList<Message>{};
+    const QVariant idList = m_dialect->idListValue(ids);
+    {
+        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
+                                             "lease_owner = ?, lease_until = ? WHERE ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(MessageState::Active), t, t, owner, t + leaseMs, idList})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("claiming messages")); !s)
+            return s.error();
+    }
+    {
+        QSqlQuery q = prepare(QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) "
+                                             "SELECT id, attempts, ?, ? FROM messages WHERE ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        q.addBindValue(t);
+        q.addBindValue(owner);
+        q.addBindValue(idList);
+        if (auto s = exec(q, QStringLiteral("recording attempts")); !s)
+            return s.error();
+    }
+    QList<Message> claimed;
+    {
+        QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
+                              m_dialect->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
+        q.addBindValue(idList);
+        if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
+            return s.error();
+        while (q.next())
+            claimed << readMessage(q);
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return claimed;
+}
+
+Result<bool> Store::complete(qint64 id, const QString &owner, const QString &providerMessageId)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = now();
+    QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
+                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL "
+                                         "WHERE id = ? AND state = ? AND lease_owner = ?"));
+    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(providerMessageId), id,
+                                          int(MessageState::Active), owner})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("completing message %1").arg(id)); !s)
+        return s.error();
+    if (q.numRowsAffected() != 1)
+        return false;
+    QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL"));
+    a.addBindValue(t);
+    a.addBindValue(id);
+    if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return true;
+}
+
+Result<std::optional<MessageState>> Store::fail(qint64 id, const QString &owner, const Failure &failure)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = now();
+    QSqlQuery read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, m.queue_id FROM messages m "
+                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?"));
+    read.addBindValue(id);
+    read.addBindValue(int(MessageState::Active));
+    read.addBindValue(owner);
+    if (auto s = exec(read, QStringLiteral("reading message %1").arg(id)); !s)
+        return s.error();
+    if (!read.next())
+        return std::optional<MessageState>{};
+    const int attemptsMade = read.value(0).toInt();
+    const int maxAttempts = read.value(1).toInt();
+    const qint64 qid = read.value(2).toLongLong();
+    read.finish();
+
+    MessageState next = MessageState::Failed;
+    qint64 runAt = 0;
+    if (!failure.permanent && attemptsMade < maxAttempts) {
+        auto config = queueById(qid);
+        if (!config)
+            return config.error();
+        next = MessageState::Scheduled;
+        runAt = t + (failure.retryAfterMs ? *failure.retryAfterMs
+                                          : config->retry.delayAfterAttempt(attemptsMade, QRandomGenerator::global()->generateDouble()));
+    }
+    QSqlQuery q = prepare(next == MessageState::Failed
+                              ? QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, "
+                                               "lease_owner = NULL, lease_until = NULL WHERE id = ?")
+                              : QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, "
+                                               "lease_owner = NULL, lease_until = NULL WHERE id = ?"));
+    for (const QVariant &v : QVariantList{int(next), next == MessageState::Failed ? t : runAt, t, failure.error, id})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("recording the failure of message %1").arg(id)); !s)
+        return s.error();
+    QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
+                                         "WHERE message_id = ? AND finished_at IS NULL"));
+    for (const QVariant &v : QVariantList{t, next == MessageState::Failed ? QStringLiteral("failed") : QStringLiteral("retry"),
+                                          failure.error, failure.responseCode, id})
+        a.addBindValue(v);
+    if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return std::optional<MessageState>(next);
+}
+
+Result<qint64> Store::reclaimExpiredLeases()
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = now();
+    QSqlQuery read = prepare(QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until < ?"));
+    read.addBindValue(int(MessageState::Active));
+    read.addBindValue(t);
+    if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
+        return s.error();
+    QList<qint64> back, failed;
+    while (read.next()) {
+        const int stalls = read.value(3).toInt() + 1;
+        if (read.value(1).toInt() >= read.value(2).toInt() || stalls >= kMaxStalls)
+            failed << read.value(0).toLongLong();
+        else
+            back << read.value(0).toLongLong();
+    }
+    read.finish();
+    if (back.isEmpty() && failed.isEmpty())
+        return qint64(0);
+    const auto update = [&](const QList<qint64> &ids, MessageState state, const QString &error) -> Status {
+        if (ids.isEmpty())
+            return {};
+        QSqlQuery q = prepare(
+            QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
+                           "finished_at = ?, last_error = ? WHERE ") +
+            m_dialect->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(state), t, state == MessageState::Failed ? QVariant(t) : nullable({}), error,
+                                              m_dialect->idListValue(ids)})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
+            return s;
+        QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +
+                              m_dialect->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(error);
+        a.addBindValue(m_dialect->idListValue(ids));
+        return exec(a, QStringLiteral("recording stalled attempts"));
+    };
+    if (auto s = update(back, MessageState::Waiting, QStringLiteral("lease expired: the worker stopped during delivery; retrying")); !s)
+        return s.error();
+    if (auto s = update(failed, MessageState::Failed,
+                        QStringLiteral("lease expired: the worker stopped during delivery, and no attempts or stalls remain"));
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return qint64(back.size() + failed.size());
+}
+
+// ---- operator actions ------------------------------------------------------------------------
+
+Result<ActionResult> Store::apply(const MessageSelection &selection, const OperatorAction &action)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    if (selection.isEmpty())
+        return Error::badInput(QStringLiteral("%1 needs ids or a selection (--queue, --state, --label); refusing to touch every message")
+                                   .arg(actionName(action.kind)));
+    const qint64 t = now();
+    if (action.kind == ActionKind::Reschedule) {
+        if (action.runAt.has_value() == action.shiftMs.has_value())
+            return Error::badInput(QStringLiteral("reschedule needs either a time (--at) or an offset (--by), not both or neither"));
+        if (action.runAt && *action.runAt <= t)
+            return Error::badInput(QStringLiteral("%1 is in the past; to run messages now use promote").arg(formatTimestamp(*action.runAt)));
+    }
+    if (action.kind == ActionKind::SetPriority && (action.priority < kHighestPriority || action.priority > kLowestPriority))
+        return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(action.priority));
+
+    qint64 qid = 0;
+    if (!selection.queue.isEmpty()) {
+        auto id = queueId(selection.queue);
+        if (!id)
+            return id.error();
+        qid = *id;
+    }
+
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+
+    // Read what the selection holds, decide per message, then write.
+    QVariantList binds;
+    const QString where = selectionWhere(selection, binds, qid);
+    QSqlQuery read = prepare(QStringLiteral("SELECT m.id, m.state, m.run_at FROM messages m WHERE ") + where + QStringLiteral(" ORDER BY m.id"));
+    for (const QVariant &b : binds)
+        read.addBindValue(b);
+    if (auto s = exec(read, QStringLiteral("reading the selection")); !s)
+        return s.error();
+    const QList<MessageState> allowed = allowedStates(action.kind);
+    ActionResult result;
+    result.kind = action.kind;
+    QStringList refusals;
+    QSet<qint64> seen;
+    while (read.next()) {
+        const qint64 id = read.value(0).toLongLong();
+        const auto state = MessageState(read.value(1).toInt());
+        const qint64 runAt = read.value(2).toLongLong();
+        seen.insert(id);
+        if (!allowed.contains(state)) {
+            if (selection.isById())
+                refusals << refusal(action.kind, id, state);
+            else
+                result.skippedByState[state] += 1;
+            continue;
+        }
+        if (action.kind == ActionKind::Reschedule && action.shiftMs && runAt + *action.shiftMs <= t) {
+            if (selection.isById())
+                refusals << QStringLiteral("message %1 would move to %2, in the past; use promote to run it now")
+                                .arg(id)
+                                .arg(formatTimestamp(runAt + *action.shiftMs));
+            else
+                ++result.skippedIntoPast;
+            continue;
+        }
+        result.affectedIds << id;
+    }
+    read.finish();
+    if (selection.isById()) {
+        for (qint64 id : selection.ids)
+            if (!seen.contains(id))
+                refusals << QStringLiteral("no message with id %1").arg(id) +
+                                (selection.hasFilter() ? QStringLiteral(" matches the selection") : QString());
+        if (!refusals.isEmpty()) {
+            refusals.removeDuplicates();
+            return Error::refused(QStringLiteral("%1 refused, nothing was changed:\n  ").arg(actionName(action.kind)) +
+                                  refusals.join(QStringLiteral("\n  ")));
+        }
+    }
+
+    QString set;
+    QVariantList setBinds;
+    switch (action.kind) {
+    case ActionKind::Cancel:
+        set = QStringLiteral("state = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL");
+        setBinds = {int(MessageState::Cancelled), t};
+        break;
+    case ActionKind::Reschedule:
+        if (action.runAt) {
+            set = QStringLiteral("state = ?, run_at = ?");
+            setBinds = {int(MessageState::Scheduled), *action.runAt};
+        } else {
+            set = QStringLiteral("state = ?, run_at = run_at + ?");
+            setBinds = {int(MessageState::Scheduled), *action.shiftMs};
+        }
+        break;
+    case ActionKind::Retry:
+        set = QStringLiteral("state = ?, run_at = ?, attempts = 0, stalls = 0, finished_at = NULL, last_error = NULL");
+        setBinds = {int(MessageState::Waiting), t};
+        break;
+    case ActionKind::Promote:
+        set = QStringLiteral("state = ?, run_at = ?");
+        setBinds = {int(MessageState::Waiting), t};
+        break;
+    case ActionKind::SetPriority:
+        set = QStringLiteral("priority = ?");
+        setBinds = {action.priority};
+        break;
+    case ActionKind::Restore:
+        set = QStringLiteral("state = CASE WHEN run_at > ? THEN ? ELSE ? END, finished_at = NULL");
+        setBinds = {t, int(MessageState::Scheduled), int(MessageState::Waiting)};
+        break;
+    }
+    for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
+        const QList<qint64> chunk = result.affectedIds.mid(start, kIdChunk);
+        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET ") + set + QStringLiteral(", updated_at = ? WHERE ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        for (const QVariant &b : setBinds)
+            q.addBindValue(b);
+        q.addBindValue(t);
+        q.addBindValue(m_dialect->idListValue(chunk));
+        if (auto s = exec(q, QStringLiteral("%1 of %2 messages").arg(actionName(action.kind)).arg(chunk.size())); !s)
+            return s.error();
+        if (action.kind == ActionKind::Cancel) {
+            // An active message loses its lease: the attempt in flight ends here.
+            QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'cancelled' WHERE finished_at IS NULL AND ") +
+                                  m_dialect->idListCondition(QStringLiteral("message_id")));
+            a.addBindValue(t);
+            a.addBindValue(m_dialect->idListValue(chunk));
+            if (auto s = exec(a, QStringLiteral("ending cancelled attempts")); !s)
+                return s.error();
+        }
+    }
+    result.affected = result.affectedIds.size();
+
+    QJsonObject details;
+    QJsonArray ids;
+    for (qsizetype i = 0; i < result.affectedIds.size() && i < 1000; ++i)
+        ids.append(result.affectedIds[i]);
+    details.insert(QStringLiteral("ids"), ids);
+    if (action.runAt)
+        details.insert(QStringLiteral("run_at"), formatTimestamp(*action.runAt));
+    if (action.shiftMs)
+        details.insert(QStringLiteral("shift"), formatDuration(*action.shiftMs));
+    if (action.kind == ActionKind::SetPriority)
+        details.insert(QStringLiteral("priority"), action.priority);
+    QJsonObject skipped;
+    for (auto it = result.skippedByState.cbegin(); it != result.skippedByState.cend(); ++it)
+        skipped.insert(stateName(it.key()), it.value());
+    if (result.skippedIntoPast)
+        skipped.insert(QStringLiteral("into_past"), result.skippedIntoPast);
+    if (!skipped.isEmpty())
+        details.insert(QStringLiteral("skipped"), skipped);
+    if (auto s = writeAudit(actionName(action.kind), selection.describe(), result.affected,
+                            QJsonDocument(details).toJson(QJsonDocument::Compact), action.actor);
+        !s)
+        return s.error();
+    {
+        QSqlQuery last(m_db);
+        if (last.exec(QStringLiteral("SELECT MAX(id) FROM audit_log")) && last.next())
+            result.auditId = last.value(0).toLongLong();
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return result;
+}
+
+} // namespace herald

@@ -1,0 +1,141 @@
+#pragma once
+
+#include "StoreUrl.h"
+#include "model/Message.h"
+#include "model/MessageSelection.h"
+#include "model/QueueConfig.h"
+#include "model/QueueCounts.h"
+#include "model/Result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class QSqlQuery;
+
+namespace herald {
+
+class Dialect;
+
+// The message store: every SQL statement of Herald lives here and in the dialects.
+//
+// Threading: a Store owns one database connection, opened in the thread that calls open();
+// use it only from that thread (Qt's rule for QSqlDatabase). Each thread opens its own Store.
+// Writes run in write transactions (SQLite: BEGIN IMMEDIATE); a failed call changes nothing.
+class Store
+{
+public:
+    struct OpenOptions
+    {
+        bool readOnly = false;
+        // Where time comes from (milliseconds since the epoch, UTC); tests set a fixed clock.
+        std::function<qint64()> clock;
+    };
+
+    static Result<std::unique_ptr<Store>> open(const StoreUrl &url, OpenOptions options);
+    static Result<std::unique_ptr<Store>> open(const StoreUrl &url) { return open(url, OpenOptions{}); }
+    ~Store();
+    Store(const Store &) = delete;
+    Store &operator=(const Store &) = delete;
+
+    const StoreUrl &url() const { return m_url; }
+    bool isReadOnly() const { return m_readOnly; }
+    int schemaVersion() const { return m_schemaVersion; }
+    qint64 now() const;
+    void setClock(std::function<qint64()> clock);
+    std::function<qint64()> clock() const { return m_clock; }
+
+    // ---- queues
+    Status addQueue(const QueueConfig &config);
+    Status updateQueue(const QueueConfig &config);
+    Status setPaused(const QString &queue, bool paused);
+    Result<QueueConfig> queue(const QString &name);
+    Result<QList<QueueConfig>> queues();
+
+    // ---- enqueue
+    struct EnqueueOutcome
+    {
+        qint64 id = 0;
+        bool duplicate = false; // the dedupe key existed: id is the existing message
+    };
+    struct BulkOutcome
+    {
+        qint64 inserted = 0;
+        qint64 duplicates = 0;
+        QList<EnqueueOutcome> items; // one per input, in input order
+    };
+    static constexpr int kDefaultChunkSize = 500;
+
+    Result<EnqueueOutcome> enqueue(const NewMessage &message);
+    // Every queue is checked before the first write; then one transaction per chunk of chunkSize
+    // messages. Each message arrives exactly once; a repeated dedupe key counts as a duplicate.
+    Result<BulkOutcome> enqueueBulk(const QList<NewMessage> &messages, int chunkSize = kDefaultChunkSize);
+
+    // ---- reads
+    Result<Message> message(qint64 id);
+    Result<QList<Attempt>> attempts(qint64 messageId);
+    Result<QList<Message>> listMessages(const MessagePageRequest &request);
+    Result<QList<QueueCounts>> stats();
+    // Scheduled messages due within the window, soonest first.
+    Result<QList<Message>> upcoming(qint64 withinMs, const QString &queue = {}, int limit = 1000);
+    Result<QList<AuditEntry>> auditLog(int limit = 100);
+    // Counter rows that differ from COUNT(*): empty when the counters are right. For tests and doctor.
+    Result<QStringList> counterMismatches();
+
+    // ---- lifecycle: the runtime's side (DESIGN §4)
+    // Scheduled messages whose run_at has come become waiting. Returns how many.
+    Result<qint64> promoteDue();
+    // Claims up to max waiting messages of the queue in claim order (priority, run_at, id), after
+    // promoting due ones: each becomes active under a lease of leaseMs for owner, counts an attempt
+    // and gets an attempts row. A paused queue yields nothing.
+    Result<QList<Message>> claim(const QString &queue, int max, const QString &owner, qint64 leaseMs);
+    // False when the message is no longer active under this owner (cancelled, reclaimed): the
+    // outcome is dropped, because someone else now owns the message.
+    Result<bool> complete(qint64 id, const QString &owner, const QString &providerMessageId = {});
+    struct Failure
+    {
+        QString error;
+        bool permanent = false;
+        std::optional<qint64> retryAfterMs; // from the peer: wins over the back-off
+        int responseCode = 0;
+    };
+    // Retryable: back to scheduled at now + back-off (or Retry-After) while attempts remain, else
+    // failed. Permanent: failed at once. Returns the new state, or std::nullopt when the lease was lost.
+    Result<std::optional<MessageState>> fail(qint64 id, const QString &owner, const Failure &failure);
+    // Active messages whose lease has expired go back to waiting, counted as a stall; a message out of
+    // attempts or stalled kMaxStalls times fails. Returns how many were reclaimed.
+    Result<qint64> reclaimExpiredLeases();
+    static constexpr int kMaxStalls = 3;
+
+    // ---- operator actions: each is one transaction and one audit_log row.
+    // By ids: all or nothing; any id that does not exist or is in the wrong state refuses the whole
+    // action with the reason of each. By selection: messages in other states are left alone and counted.
+    Result<ActionResult> apply(const MessageSelection &selection, const OperatorAction &action);
+
+private:
+    Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionName, bool readOnly);
+
+    Status initialise();
+    Status migrate();
+    Status requireWritable() const;
+
+    class WriteTransaction;
+    QSqlQuery prepare(const QString &sql) const;
+    Result<qint64> queueId(const QString &name);
+    Result<QueueConfig> queueById(qint64 id);
+    QString selectionWhere(const MessageSelection &selection, QVariantList &binds, qint64 queueIdValue) const;
+    Status writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor);
+
+    StoreUrl m_url;
+    std::unique_ptr<Dialect> m_dialect;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    bool m_readOnly = false;
+    int m_schemaVersion = 0;
+    std::function<qint64()> m_clock;
+};
+
+} // namespace herald
