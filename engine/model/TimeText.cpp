@@ -88,7 +88,12 @@ Result<qint64> parseTimestamp(const QString &text, qint64 nowMs)
 
 QString formatTimestamp(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QString formatTimestampSeconds(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
 qint64 currentTimeMs()

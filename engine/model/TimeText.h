@@ -16,6 +16,8 @@ QString formatDuration(qint64 ms);
 Result<qint64> parseTimestamp(const QString &text, qint64 nowMs);
 // Always UTC with a Z, e.g. 2026-11-24T09:30:00.000Z.
 QString formatTimestamp(qint64 ms);
+// The same to the second, for tables people read: 2026-11-24T09:30:00Z.
+QString formatTimestampSeconds(qint64 ms);
 
 qint64 currentTimeMs();
 

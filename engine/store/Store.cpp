@@ -754,7 +754,7 @@ Status Store::writeAudit(const QString &action, const QString &selection, qint64
     QSqlQuery q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)"));
     QString who = actor;
     if (who.isEmpty())
-        who = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME", QStringLiteral("unknown")));
+        who = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME", QStringLiteral("unknown"))));
     q.addBindValue(now());
     q.addBindValue(who);
     q.addBindValue(action);

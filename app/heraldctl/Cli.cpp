@@ -1,0 +1,330 @@
+#include "Cli.h"
+
+#include "TextTable.h"
+#include "demo/DemoData.h"
+#include "model/MessageJson.h"
+#include "model/TimeText.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace herald {
+
+Cli::Cli() : m_out(stdout), m_err(stderr)
+{
+    m_commands = {
+        {QStringLiteral("init"), QStringLiteral("Create the store (or upgrade its schema) and say where it is"), &Cli::cmdInit},
+        {QStringLiteral("queue"), QStringLiteral("Manage queues: add, list, set, pause, resume"), &Cli::cmdQueue},
+        {QStringLiteral("enqueue"), QStringLiteral("Enqueue one message from flags, or many from --file F.jsonl"), &Cli::cmdEnqueue},
+        {QStringLiteral("list"), QStringLiteral("List messages by queue, state and labels"), &Cli::cmdList},
+        {QStringLiteral("show"), QStringLiteral("Show one message with its attempts"), &Cli::cmdShow},
+        {QStringLiteral("stats"), QStringLiteral("Counts per state for every queue"), &Cli::cmdStats},
+        {QStringLiteral("upcoming"), QStringLiteral("Scheduled messages due in the next hours"), &Cli::cmdUpcoming},
+        {QStringLiteral("cancel"), QStringLiteral("Cancel messages (ids or a selection)"), &Cli::cmdCancel},
+        {QStringLiteral("reschedule"), QStringLiteral("Move messages to a time (--at, --in) or by an offset (--by)"), &Cli::cmdReschedule},
+        {QStringLiteral("retry"), QStringLiteral("Send failed messages again"), &Cli::cmdRetry},
+        {QStringLiteral("promote"), QStringLiteral("Run scheduled messages now"), &Cli::cmdPromote},
+        {QStringLiteral("priority"), QStringLiteral("Change the priority of messages (--to 1..10)"), &Cli::cmdPriority},
+        {QStringLiteral("restore"), QStringLiteral("Bring cancelled messages back"), &Cli::cmdRestore},
+        {QStringLiteral("audit"), QStringLiteral("Show the audit log of operator actions"), &Cli::cmdAudit},
+        {QStringLiteral("demo"), QStringLiteral("Fill the store with demo queues and messages"), &Cli::cmdDemo},
+    };
+}
+
+int Cli::run(const QStringList &arguments)
+{
+    const QStringList args = arguments.mid(1);
+    // The command is the first word that is neither an option nor the value of --db.
+    qsizetype commandAt = -1;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--db")) {
+            ++i;
+            continue;
+        }
+        if (!args[i].startsWith(QLatin1Char('-'))) {
+            commandAt = i;
+            break;
+        }
+    }
+    if (commandAt < 0) {
+        if (args.contains(QLatin1String("--version"))) {
+            printText(QStringLiteral("heraldctl ") + QCoreApplication::applicationVersion() + QLatin1Char('\n'));
+            return kOk;
+        }
+        const int status = usage();
+        return args.isEmpty() || args.contains(QLatin1String("--help")) || args.contains(QLatin1String("-h")) ? status : kBadInput;
+    }
+    m_commandName = args[commandAt];
+    m_args = args;
+    m_args.removeAt(commandAt);
+    for (const Command &c : std::as_const(m_commands))
+        if (c.name == m_commandName)
+            return (this->*c.handler)();
+    if (m_commandName == QLatin1String("help")) {
+        usage();
+        return kOk;
+    }
+    m_err << "heraldctl: unknown command '" << m_commandName << "'; run `heraldctl --help` for the list of commands\n";
+    m_err.flush();
+    return kBadInput;
+}
+
+int Cli::usage()
+{
+    QString text = QStringLiteral("Usage: heraldctl [--db URL] [--json] <command> [options]\n\n"
+                                  "Herald's command-line tool: queues, messages and operator actions.\n\nCommands:\n");
+    for (const Command &c : std::as_const(m_commands))
+        text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(12), c.summary);
+    text += QStringLiteral("\nEvery command takes --db URL (a file path, sqlite:/path; default: $HERALD_DB, else %1),\n"
+                           "--json for machine-readable output and --help.\n"
+                           "Exit status: 0 success, 2 bad input or refused action, 1 runtime failure.\n")
+                .arg(StoreUrl::defaultSqlitePath());
+    printText(text);
+    return kOk;
+}
+
+void Cli::addGlobalOptions(QCommandLineParser &parser) const
+{
+    parser.addOption(QCommandLineOption(QStringLiteral("db"), QStringLiteral("The store: a file path or sqlite:/path (default: $HERALD_DB, else %1).")
+                                                                  .arg(StoreUrl::defaultSqlitePath()),
+                                        QStringLiteral("URL")));
+    parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Machine-readable JSON output.")));
+    parser.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")));
+}
+
+std::optional<int> Cli::parse(const QString &usageLine, const QString &description, const QList<QCommandLineOption> &options,
+                const QString &positionalName, const QString &positionalHelp)
+{
+    addGlobalOptions(m_parser);
+    m_parser.addOptions(options);
+    m_parser.setApplicationDescription(description);
+    if (!positionalName.isEmpty())
+        m_parser.addPositionalArgument(positionalName, positionalHelp);
+    if (!m_parser.parse(QStringList{QStringLiteral("heraldctl")} + m_args)) {
+        m_err << "heraldctl " << m_commandName << ": " << m_parser.errorText() << "; see `heraldctl " << m_commandName << " --help`\n";
+        m_err.flush();
+        return kBadInput;
+    }
+    if (m_parser.isSet(QStringLiteral("help"))) {
+        QString help = m_parser.helpText();
+        help = help.mid(help.indexOf(QLatin1Char('\n')) + 1);
+        printText(QStringLiteral("Usage: heraldctl ") + usageLine + QLatin1Char('\n') + help);
+        return kOk;
+    }
+    if (positionalName.isEmpty() && !m_parser.positionalArguments().isEmpty()) {
+        m_err << "heraldctl " << m_commandName << ": unexpected argument '" << m_parser.positionalArguments().constFirst()
+              << "'; see `heraldctl " << m_commandName << " --help`\n";
+        m_err.flush();
+        return kBadInput;
+    }
+    return std::nullopt;
+}
+
+Store *Cli::openStore()
+{
+    if (m_store)
+        return m_store.get();
+    auto url = StoreUrl::resolve(m_parser.value(QStringLiteral("db")));
+    if (!url) {
+        fail(url.error());
+        return nullptr;
+    }
+    auto store = Store::open(*url);
+    if (!store) {
+        fail(store.error());
+        return nullptr;
+    }
+    m_store = std::move(store).value();
+    return m_store.get();
+}
+
+int Cli::fail(const Error &error)
+{
+    m_err << "heraldctl " << m_commandName << ": " << error.message << '\n';
+    m_err.flush();
+    m_status = error.isUserError() ? kBadInput : kRuntimeError;
+    return m_status;
+}
+
+int Cli::fail(const QString &badInputMessage)
+{
+    return fail(Error::badInput(badInputMessage));
+}
+
+void Cli::printJson(const QJsonValue &value)
+{
+    QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    m_out << QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
+    m_out.flush();
+}
+
+void Cli::printText(const QString &text)
+{
+    m_out << text;
+    m_out.flush();
+}
+
+Result<int> Cli::intOption(const QString &name, int min, int max)
+{
+    bool ok = false;
+    const int v = value(name).toInt(&ok);
+    if (!ok || v < min || v > max)
+        return Error::badInput(QStringLiteral("--%1 '%2' is not a whole number from %3 to %4").arg(name, value(name)).arg(min).arg(max));
+    return v;
+}
+
+Result<qint64> Cli::durationOption(const QString &name)
+{
+    QString text = value(name);
+    const bool negative = text.startsWith(QLatin1Char('-'));
+    if (negative)
+        text = text.mid(1);
+    auto d = parseDuration(text);
+    if (!d)
+        return Error::badInput(QStringLiteral("--%1: %2").arg(name, d.errorString()));
+    return negative ? -*d : *d;
+}
+
+Result<std::optional<qint64>> Cli::retentionOption(const QString &name)
+{
+    if (value(name).compare(QLatin1String("none"), Qt::CaseInsensitive) == 0 ||
+        value(name).compare(QLatin1String("forever"), Qt::CaseInsensitive) == 0)
+        return std::optional<qint64>{};
+    auto d = parseDuration(value(name));
+    if (!d || *d <= 0)
+        return Error::badInput(QStringLiteral("--%1 '%2' is not a retention; give a duration such as 30d, or none to keep for ever")
+                                   .arg(name, value(name)));
+    return std::optional<qint64>(*d);
+}
+
+Result<QList<MessageState>> Cli::stateOption()
+{
+    QList<MessageState> states;
+    for (const QString &v : m_parser.values(QStringLiteral("state"))) {
+        for (const QString &part : v.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const auto s = parseState(part);
+            if (!s)
+                return Error::badInput(QStringLiteral("--state '%1' is unknown; use one of %2").arg(part, stateNames()));
+            if (!states.contains(*s))
+                states << *s;
+        }
+    }
+    return states;
+}
+
+Result<MessageSelection> Cli::selection(bool requireSomething)
+{
+    MessageSelection sel;
+    for (const QString &p : m_parser.positionalArguments()) {
+        bool ok = false;
+        const qint64 id = p.toLongLong(&ok);
+        if (!ok || id <= 0)
+            return Error::badInput(QStringLiteral("'%1' is not a message id; ids are positive whole numbers, e.g. `heraldctl %2 12 13`")
+                                       .arg(p, m_commandName));
+        sel.ids << id;
+    }
+    sel.queue = value(QStringLiteral("queue"));
+    auto states = stateOption();
+    if (!states)
+        return states.error();
+    sel.states = *states;
+    auto labels = parseLabelArgument(m_parser.values(QStringLiteral("label")));
+    if (!labels)
+        return labels.error();
+    sel.labels = *labels;
+    if (requireSomething && sel.isEmpty())
+        return Error::badInput(QStringLiteral("give message ids or a selection (--queue Q, --state S, --label k=v); "
+                                              "%1 never applies to every message at once")
+                                   .arg(m_commandName));
+    return sel;
+}
+
+// ---- init, stats, demo -----------------------------------------------------------------------
+
+int Cli::cmdInit()
+{
+    if (auto stop = parse(QStringLiteral("init [--db URL]"), QStringLiteral("Creates the store, or upgrades its schema, and prints where it is."), {}))
+        return *stop;
+    Store *store = openStore();
+    if (!store)
+        return m_status;
+    if (json())
+        printJson(QJsonObject{{QStringLiteral("store"), store->url().display()}, {QStringLiteral("schema_version"), store->schemaVersion()}});
+    else
+        printText(QStringLiteral("Store %1 is ready (schema version %2).\n").arg(store->url().display()).arg(store->schemaVersion()));
+    return kOk;
+}
+
+int Cli::cmdStats()
+{
+    if (auto stop = parse(QStringLiteral("stats [--json]"), QStringLiteral("Counts per state for every queue, from the maintained counters."), {}))
+        return *stop;
+    Store *store = openStore();
+    if (!store)
+        return m_status;
+    auto stats = store->stats();
+    if (!stats)
+        return fail(stats.error());
+    if (json()) {
+        QJsonArray out;
+        for (const QueueCounts &c : *stats) {
+            QJsonObject o{{QStringLiteral("queue"), c.queue}};
+            for (MessageState s : kAllStates)
+                o.insert(stateName(s), c.count(s));
+            o.insert(QStringLiteral("total"), c.total());
+            out << o;
+        }
+        printJson(out);
+        return kOk;
+    }
+    if (stats->isEmpty()) {
+        printText(QStringLiteral("No queues yet. Create one with `heraldctl queue add NAME`, or try `heraldctl demo`.\n"));
+        return kOk;
+    }
+    QStringList headers{QStringLiteral("QUEUE")};
+    for (MessageState s : kAllStates)
+        headers << stateName(s).toUpper();
+    headers << QStringLiteral("TOTAL");
+    TextTable table(headers, {false, true, true, true, true, true, true, true});
+    for (const QueueCounts &c : *stats) {
+        QStringList row{c.queue + (c.paused ? QStringLiteral(" (paused)") : QString())};
+        for (MessageState s : kAllStates)
+            row << QString::number(c.count(s));
+        row << QString::number(c.total());
+        table.addRow(row);
+    }
+    printText(table.render());
+    return kOk;
+}
+
+int Cli::cmdDemo()
+{
+    if (auto stop = parse(QStringLiteral("demo [--db URL]"),
+               QStringLiteral("Fills the store with the demo queues (event-messages, incentive-notify, send-event) and messages\n"
+                              "in every state. Running it again adds nothing."),
+               {}))
+        return *stop;
+    Store *store = openStore();
+    if (!store)
+        return m_status;
+    auto summary = fillDemoData(*store);
+    if (!summary)
+        return fail(summary.error());
+    if (json())
+        printJson(QJsonObject{{QStringLiteral("store"), store->url().display()},
+                              {QStringLiteral("queues_created"), summary->queuesCreated},
+                              {QStringLiteral("inserted"), summary->inserted},
+                              {QStringLiteral("already_filled"), summary->alreadyFilled}});
+    else if (summary->alreadyFilled)
+        printText(QStringLiteral("The demo data is already in %1; nothing added. See `heraldctl stats`.\n").arg(store->url().display()));
+    else
+        printText(QStringLiteral("Added %1 demo queues and %2 messages to %3. See `heraldctl stats`.\n")
+                      .arg(summary->queuesCreated)
+                      .arg(summary->inserted)
+                      .arg(store->url().display()));
+    return kOk;
+}
+
+} // namespace herald

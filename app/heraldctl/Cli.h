@@ -1,0 +1,94 @@
+#pragma once
+
+#include "model/MessageSelection.h"
+#include "model/QueueConfig.h"
+#include "model/Result.h"
+#include "store/Store.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QStringList>
+#include <QTextStream>
+
+#include <memory>
+
+namespace herald {
+
+// heraldctl: every operator action as a command. Exit status 0 on success, 2 on bad input
+// (unknown queue, bad flag, refused action), 1 on a runtime failure.
+class Cli
+{
+public:
+    Cli();
+    int run(const QStringList &arguments);
+
+    static constexpr int kOk = 0;
+    static constexpr int kRuntimeError = 1;
+    static constexpr int kBadInput = 2;
+
+private:
+    struct Command
+    {
+        QString name;
+        QString summary;
+        int (Cli::*handler)();
+    };
+
+    // One parser per command: the command's own options plus --db, --json and --help.
+    void addGlobalOptions(QCommandLineParser &parser) const;
+    // std::nullopt: go on; otherwise the exit status (after --help, or a parse error already reported).
+    std::optional<int> parse(const QString &usage, const QString &description, const QList<QCommandLineOption> &options,
+               const QString &positionalName = {}, const QString &positionalHelp = {});
+    Store *openStore();
+
+    int fail(const Error &error);
+    int fail(const QString &badInputMessage);
+    void printJson(const QJsonValue &value);
+    void printText(const QString &text);
+    bool json() const { return m_parser.isSet(QStringLiteral("json")); }
+    QString value(const QString &name) const { return m_parser.value(name); }
+    bool isSet(const QString &name) const { return m_parser.isSet(name); }
+
+    // Flag readers that name the flag in their errors.
+    Result<int> intOption(const QString &name, int min, int max);
+    Result<qint64> durationOption(const QString &name);
+    Result<std::optional<qint64>> retentionOption(const QString &name);
+    Result<MessageSelection> selection(bool requireSomething);
+    Result<QList<MessageState>> stateOption();
+
+    int usage();
+    int cmdInit();
+    int cmdQueue();
+    int cmdQueueAddOrSet(bool add);
+    int cmdQueueList();
+    int cmdQueuePause(bool paused);
+    int cmdEnqueue();
+    int cmdEnqueueFile();
+    int cmdList();
+    int cmdShow();
+    int cmdStats();
+    int cmdUpcoming();
+    int cmdAudit();
+    int cmdAction(ActionKind kind);
+    int cmdCancel() { return cmdAction(ActionKind::Cancel); }
+    int cmdReschedule() { return cmdAction(ActionKind::Reschedule); }
+    int cmdRetry() { return cmdAction(ActionKind::Retry); }
+    int cmdPromote() { return cmdAction(ActionKind::Promote); }
+    int cmdPriority() { return cmdAction(ActionKind::SetPriority); }
+    int cmdRestore() { return cmdAction(ActionKind::Restore); }
+    int cmdDemo();
+
+    QList<Command> m_commands;
+    QStringList m_args;     // without the program name and the command word(s)
+    QString m_commandName;  // "queue add", "list", …
+    QCommandLineParser m_parser;
+    std::unique_ptr<Store> m_store;
+    int m_status = kOk; // the exit status of the last failure reported
+    QTextStream m_out;
+    QTextStream m_err;
+};
+
+QJsonObject queueToJson(const QueueConfig &c);
+
+} // namespace herald
