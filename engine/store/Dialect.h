@@ -37,8 +37,10 @@ public:
     // Lists the user tables, to tell an empty database from someone else's.
     virtual QString listTables() const = 0;
 
-    // INSERT that skips rows violating a unique constraint (dedupe keys).
-    virtual QString insertIgnoringDuplicates(const QString &table, const QString &columns, const QString &placeholders) const = 0;
+    // INSERT that skips a row whose unique key (conflictColumns, a partial unique index with the
+    // condition `where`) exists already — dedupe keys. Any other constraint violation stays an error.
+    virtual QString insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
+                                            const QString &conflictColumns, const QString &where) const = 0;
     // A condition "column is one of the ids in the single bound value", so any number of ids
     // takes one parameter; bind the value from idListValue().
     virtual QString idListCondition(const QString &column) const = 0;

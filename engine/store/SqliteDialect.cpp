@@ -151,9 +151,12 @@ QString SqliteDialect::listTables() const
     return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
 }
 
-QString SqliteDialect::insertIgnoringDuplicates(const QString &table, const QString &columns, const QString &placeholders) const
+QString SqliteDialect::insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
+                                               const QString &conflictColumns, const QString &where) const
 {
-    return QStringLiteral("INSERT OR IGNORE INTO %1 (%2) VALUES (%3)").arg(table, columns, placeholders);
+    // Not INSERT OR IGNORE: that would also skip rows breaking NOT NULL or CHECK, silently.
+    return QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (%4) WHERE %5 DO NOTHING")
+        .arg(table, columns, placeholders, conflictColumns, where);
 }
 
 QString SqliteDialect::idListCondition(const QString &column) const

@@ -15,7 +15,8 @@ public:
     int latestSchemaVersion() const override;
     QStringList migration(int version) const override;
     QString listTables() const override;
-    QString insertIgnoringDuplicates(const QString &table, const QString &columns, const QString &placeholders) const override;
+    QString insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
+                                    const QString &conflictColumns, const QString &where) const override;
     QString idListCondition(const QString &column) const override;
     QVariant idListValue(const QList<qint64> &ids) const override;
     QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock

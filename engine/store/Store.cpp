@@ -526,8 +526,9 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
 
     const QString columns = QStringLiteral("queue_id, type, channel, recipient, payload, labels, priority, state, run_at, "
                                            "created_at, updated_at, max_attempts, dedupe_key");
-    const QString insertSql = m_dialect->insertIgnoringDuplicates(QStringLiteral("messages"), columns,
-                                                                  QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"));
+    const QString insertSql = m_dialect->insertSkippingConflicts(QStringLiteral("messages"), columns,
+                                                                 QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+                                                                 QStringLiteral("queue_id, dedupe_key"), QStringLiteral("dedupe_key IS NOT NULL"));
     BulkOutcome outcome;
     outcome.items.reserve(messages.size());
     for (qsizetype start = 0; start < messages.size(); start += chunkSize) {
@@ -549,7 +550,7 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
             insert.bindValue(0, d.id);
             insert.bindValue(1, m.type);
             insert.bindValue(2, m.channel.isEmpty() ? d.channel : m.channel);
-            insert.bindValue(3, m.recipient);
+            insert.bindValue(3, m.recipient.isNull() ? QStringLiteral("") : m.recipient); // a null QString binds as NULL
             insert.bindValue(4, QString::fromUtf8(m.payload.isEmpty() ? QByteArrayLiteral("{}") : m.payload));
             insert.bindValue(5, QString::fromUtf8(labelsJson(m.labels)));
             insert.bindValue(6, m.priority);

@@ -1,0 +1,202 @@
+// Value types: durations, times, back-off, rate limits, queue validation, message JSON.
+#include "model/MessageJson.h"
+#include "model/QueueConfig.h"
+#include "model/RateLimit.h"
+#include "model/RetryPolicy.h"
+#include "model/TimeText.h"
+
+#include <QBuffer>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace herald;
+
+class tst_Model : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shouldParseDurations_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("ms");
+        QTest::newRow("milliseconds") << "250ms" << qint64(250);
+        QTest::newRow("seconds") << "5s" << qint64(5'000);
+        QTest::newRow("minutes") << "15m" << qint64(900'000);
+        QTest::newRow("hours") << "2h" << qint64(7'200'000);
+        QTest::newRow("days") << "7d" << qint64(604'800'000);
+        QTest::newRow("combined") << "1h30m" << qint64(5'400'000);
+        QTest::newRow("spaces around") << " 10s " << qint64(10'000);
+    }
+    void shouldParseDurations()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, ms);
+        const auto d = parseDuration(text);
+        QVERIFY2(d.ok(), qPrintable(d.errorString()));
+        QCOMPARE(*d, ms);
+    }
+
+    void shouldRefuseBadDurationsWithTheInput_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << "";
+        QTest::newRow("no unit") << "15";
+        QTest::newRow("unknown unit") << "3w";
+        QTest::newRow("negative") << "-5s";
+        QTest::newRow("trailing junk") << "5sx";
+    }
+    void shouldRefuseBadDurationsWithTheInput()
+    {
+        QFETCH(QString, text);
+        const auto d = parseDuration(text);
+        QVERIFY(!d.ok());
+        QCOMPARE(d.error().kind, Error::Kind::BadInput);
+        QVERIFY2(d.errorString().contains(QLatin1Char('\'') + text + QLatin1Char('\'')), qPrintable(d.errorString()));
+        QVERIFY(d.errorString().contains(QLatin1String("e.g.")));
+    }
+
+    void shouldFormatDurationsShortestExact()
+    {
+        QCOMPARE(formatDuration(300'000), QStringLiteral("5m"));
+        QCOMPARE(formatDuration(5'400'000), QStringLiteral("1h30m"));
+        QCOMPARE(formatDuration(250), QStringLiteral("250ms"));
+        QCOMPARE(formatDuration(30LL * 86'400'000), QStringLiteral("30d"));
+    }
+
+    void shouldReadAndWriteTimestampsInUtc()
+    {
+        const auto t = parseTimestamp(QStringLiteral("2026-11-24T10:30:00+01:00"), 0);
+        QVERIFY(t.ok());
+        QCOMPARE(formatTimestamp(*t), QStringLiteral("2026-11-24T09:30:00.000Z"));
+        const auto noZone = parseTimestamp(QStringLiteral("2026-11-24T09:30:00"), 0);
+        QVERIFY(noZone.ok());
+        QCOMPARE(*noZone, *t);
+        QCOMPARE(*parseTimestamp(QStringLiteral("now"), 42), qint64(42));
+        QVERIFY(!parseTimestamp(QStringLiteral("tomorrow"), 0).ok());
+        QVERIFY(parseTimestamp(QStringLiteral("tomorrow"), 0).errorString().contains(QLatin1String("'tomorrow'")));
+    }
+
+    void shouldBackOffExponentiallyFromFiveSecondsByDefault()
+    {
+        const RetryPolicy p;
+        QCOMPARE(p.delayAfterAttempt(1), qint64(5'000));
+        QCOMPARE(p.delayAfterAttempt(2), qint64(10'000));
+        QCOMPARE(p.delayAfterAttempt(3), qint64(20'000));
+    }
+
+    void shouldApplyCapJitterAndFixedBackOff()
+    {
+        const auto capped = RetryPolicy::parse(QStringLiteral("exponential:5s:cap=12s"));
+        QVERIFY2(capped.ok(), qPrintable(capped.errorString()));
+        QCOMPARE(capped->delayAfterAttempt(3), qint64(12'000));
+        const auto fixed = RetryPolicy::parse(QStringLiteral("fixed:30s"));
+        QVERIFY(fixed.ok());
+        QCOMPARE(fixed->delayAfterAttempt(1), qint64(30'000));
+        QCOMPARE(fixed->delayAfterAttempt(5), qint64(30'000));
+        const auto jitter = RetryPolicy::parse(QStringLiteral("fixed:10s:jitter=20%"));
+        QVERIFY(jitter.ok());
+        QCOMPARE(jitter->delayAfterAttempt(1, 0.0), qint64(8'000));
+        QCOMPARE(jitter->delayAfterAttempt(1, 1.0), qint64(12'000));
+        QCOMPARE(jitter->toString(), QStringLiteral("fixed:10s:jitter=20%"));
+        QCOMPARE(RetryPolicy::parse(jitter->toString())->jitter, jitter->jitter);
+    }
+
+    void shouldRefuseBadBackOff_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("unknown kind") << "linear:5s";
+        QTest::newRow("no base") << "exponential";
+        QTest::newRow("bad base") << "fixed:soon";
+        QTest::newRow("jitter over 100%") << "fixed:5s:jitter=150%";
+        QTest::newRow("unknown option") << "fixed:5s:max=3";
+    }
+    void shouldRefuseBadBackOff()
+    {
+        QFETCH(QString, text);
+        const auto p = RetryPolicy::parse(text);
+        QVERIFY(!p.ok());
+        QVERIFY(p.errorString().contains(text));
+    }
+
+    void shouldParseRateLimits()
+    {
+        const auto r = RateLimit::parse(QStringLiteral("20/1m"));
+        QVERIFY(r.ok());
+        QCOMPARE(r->maxStarts, 20);
+        QCOMPARE(r->windowMs, qint64(60'000));
+        QCOMPARE(r->toString(), QStringLiteral("20/1m"));
+        QCOMPARE(RateLimit::parse(QStringLiteral("100/m"))->windowMs, qint64(60'000));
+        QVERIFY(!RateLimit::parse(QStringLiteral("none"))->isLimited());
+        QVERIFY(!RateLimit::parse(QStringLiteral("20 per minute")).ok());
+        QVERIFY(!RateLimit::parse(QStringLiteral("0/1m")).ok());
+    }
+
+    void shouldValidateQueueSettings()
+    {
+        QueueConfig c;
+        c.name = QStringLiteral("event-messages");
+        QVERIFY(c.validate().ok());
+        c.name = QStringLiteral("bad name!");
+        QVERIFY(c.validate().errorString().contains(QLatin1String("'bad name!'")));
+        c.name = QStringLiteral("q");
+        c.concurrency = 0;
+        QVERIFY(c.validate().errorString().contains(QLatin1String("concurrency")));
+        c.concurrency = 10;
+        c.defaultChannel = QStringLiteral("pigeon");
+        QVERIFY(c.validate().errorString().contains(QLatin1String("pigeon")));
+    }
+
+    void shouldReadJsonLinesAndNameEveryBadLine()
+    {
+        QByteArray input = "{\"type\":\"a\",\"priority\":1,\"labels\":{\"event\":41},\"delay\":\"15m\"}\n"
+                           "\n"
+                           "{\"type\":\"b\",\"priority\":11}\n"
+                           "not json\n"
+                           "{\"type\":\"c\",\"recipent\":\"x\"}\n"
+                           "{\"type\":\"d\",\"run_at\":\"2026-11-24T09:30:00Z\",\"queue\":\"other\"}\n";
+        QBuffer buffer(&input);
+        QVERIFY(buffer.open(QIODevice::ReadOnly));
+        const JsonLinesBatch batch = parseJsonLines(buffer, QStringLiteral("in.jsonl"), QStringLiteral("default-q"), 1000);
+        QCOMPARE(batch.lines, 5);
+        QCOMPARE(batch.messages.size(), 2);
+        QCOMPARE(batch.messages[0].queue, QStringLiteral("default-q"));
+        QCOMPARE(batch.messages[0].labels.value(QStringLiteral("event")), QStringLiteral("41"));
+        QCOMPARE(batch.messages[0].runAt, qint64(1000 + 900'000));
+        QCOMPARE(batch.messages[1].queue, QStringLiteral("other"));
+        QCOMPARE(batch.errors.size(), 3);
+        QVERIFY2(batch.errors[0].startsWith(QLatin1String("in.jsonl:3: field 'priority'")), qPrintable(batch.errors[0]));
+        QVERIFY2(batch.errors[1].startsWith(QLatin1String("in.jsonl:4: not valid JSON")), qPrintable(batch.errors[1]));
+        QVERIFY2(batch.errors[2].startsWith(QLatin1String("in.jsonl:5: unknown field 'recipent'")), qPrintable(batch.errors[2]));
+    }
+
+    void shouldRoundTripListOutputAsInput()
+    {
+        Message m;
+        m.id = 7;
+        m.queue = QStringLiteral("q");
+        m.type = QStringLiteral("speaker_alert");
+        m.channel = QStringLiteral("sms");
+        m.recipient = QStringLiteral("+14155550100");
+        m.priority = 2;
+        m.runAt = 1'800'000'000'000;
+        m.labels = {{QStringLiteral("event"), QStringLiteral("41")}};
+        m.payload = QByteArrayLiteral("{\"name\":\"Ana\"}");
+        m.maxAttempts = 3;
+        const QJsonObject json = messageToJson(m);
+        for (const char *key : {"id", "queue", "type", "channel", "recipient", "priority", "state", "run_at", "created_at", "started_at",
+                                "finished_at", "attempts", "max_attempts", "dedupe_key", "labels", "payload", "last_error",
+                                "provider_message_id"})
+            QVERIFY2(json.contains(QLatin1String(key)), key);
+        const auto back = newMessageFromJson(json, {}, 0);
+        QVERIFY2(back.ok(), qPrintable(back.errorString()));
+        QCOMPARE(back->type, m.type);
+        QCOMPARE(back->priority, 2);
+        QCOMPARE(back->runAt, m.runAt);
+        QCOMPARE(back->labels, m.labels);
+        QCOMPARE(back->payload, m.payload);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Model)
+#include "tst_model.moc"

@@ -1,0 +1,379 @@
+// The store on a real SQLite file: opening, the lifecycle of DESIGN §4 and the maintained counters.
+#include "StoreFixture.h"
+
+#include "store/StoreUrl.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+using namespace herald;
+
+class tst_Store : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shouldCreateAndReopenAStore()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        QCOMPARE(f.store->schemaVersion(), 1);
+        f.addQueue(QStringLiteral("q"));
+        QVERIFY(f.open()); // again: migrations are not re-applied
+        QVERIFY(f.store->queue(QStringLiteral("q")).ok());
+    }
+
+    void shouldRefuseAFileThatIsNotADatabase()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("notes.txt"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(4096, 'x'));
+        file.close();
+        const auto s = Store::open(StoreUrl::sqlite(path));
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().kind, Error::Kind::BadInput);
+        QVERIFY2(s.errorString().contains(QLatin1String("not a Herald store")) && s.errorString().contains(path), qPrintable(s.errorString()));
+        QFile check(path);
+        QVERIFY(check.open(QIODevice::ReadOnly));
+        QCOMPARE(check.readAll(), QByteArray(4096, 'x')); // untouched
+    }
+
+    void shouldRefuseSomeoneElsesDatabase()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("crm.db"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crm"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("crm"));
+        const auto s = Store::open(StoreUrl::sqlite(path));
+        QVERIFY(!s.ok());
+        QVERIFY2(s.errorString().contains(QLatin1String("not a Herald store")) && s.errorString().contains(QLatin1String("customers")),
+                 qPrintable(s.errorString()));
+    }
+
+    void shouldRefuseToCreateAStoreInReadOnlyMode()
+    {
+        QTemporaryDir dir;
+        Store::OpenOptions o;
+        o.readOnly = true;
+        const auto s = Store::open(StoreUrl::sqlite(dir.filePath(QStringLiteral("missing.db"))), o);
+        QVERIFY(!s.ok());
+        QVERIFY(s.errorString().contains(QLatin1String("does not exist")));
+    }
+
+    void shouldRefuseWritesWhenReadOnly()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        f.store.reset();
+        Store::OpenOptions o;
+        o.readOnly = true;
+        auto ro = Store::open(StoreUrl::sqlite(f.path()), o);
+        QVERIFY2(ro.ok(), qPrintable(ro.errorString()));
+        QVERIFY((*ro)->queue(QStringLiteral("q")).ok());
+        NewMessage m;
+        m.queue = QStringLiteral("q");
+        m.type = QStringLiteral("t");
+        const auto r = (*ro)->enqueue(m);
+        QVERIFY(!r.ok());
+        QVERIFY(r.errorString().contains(QLatin1String("read-only")));
+    }
+
+    void shouldParseStoreUrls()
+    {
+        QCOMPARE(StoreUrl::parse(QStringLiteral("/tmp/a.db"))->sqlitePath(), QStringLiteral("/tmp/a.db"));
+        QCOMPARE(StoreUrl::parse(QStringLiteral("sqlite:/tmp/a.db"))->sqlitePath(), QStringLiteral("/tmp/a.db"));
+        QCOMPARE(StoreUrl::parse(QStringLiteral("sqlite:///tmp/a.db"))->sqlitePath(), QStringLiteral("/tmp/a.db"));
+        const auto pg = StoreUrl::parse(QStringLiteral("postgres://ops:secret@db.internal:5433/herald"));
+        QVERIFY(pg.ok());
+        QCOMPARE(pg->kind(), StoreUrl::Kind::Postgres);
+        QCOMPARE(pg->port(), 5433);
+        QCOMPARE(pg->database(), QStringLiteral("herald"));
+        QVERIFY(!pg->display().contains(QLatin1String("secret")));
+        QCOMPARE(StoreUrl::parse(QStringLiteral("mysql://ops@db/herald"))->kind(), StoreUrl::Kind::Mysql);
+        QVERIFY(!StoreUrl::parse(QStringLiteral("redis://localhost/0")).ok());
+        QVERIFY(!StoreUrl::parse(QStringLiteral("postgres://db.internal")).ok());
+        qputenv("HERALD_DB", "/tmp/from-env.db");
+        QCOMPARE(StoreUrl::resolve({})->sqlitePath(), QStringLiteral("/tmp/from-env.db"));
+        QCOMPARE(StoreUrl::resolve(QStringLiteral("/tmp/flag.db"))->sqlitePath(), QStringLiteral("/tmp/flag.db"));
+        qunsetenv("HERALD_DB");
+        QVERIFY(StoreUrl::resolve({})->sqlitePath().endsWith(QLatin1String("/herald.db")));
+    }
+
+    void shouldEnqueueDueMessagesAsWaitingAndLaterOnesAsScheduled()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 due = f.enqueue(QStringLiteral("q"));
+        const qint64 later = f.enqueue(QStringLiteral("q"), f.now + 60'000);
+        QCOMPARE(f.state(due), MessageState::Waiting);
+        QCOMPARE(f.state(later), MessageState::Scheduled);
+        const auto m = f.store->message(later);
+        QCOMPARE(m->maxAttempts, 3);
+        QCOMPARE(m->channel, QStringLiteral("outbox"));
+        QCOMPARE(m->createdAt, f.now);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldClaimByPriorityThenRunAtThenId()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 low = f.enqueue(QStringLiteral("q"), f.now - 3000, 10);
+        const qint64 urgentLate = f.enqueue(QStringLiteral("q"), f.now - 1000, 1);
+        const qint64 urgentEarly = f.enqueue(QStringLiteral("q"), f.now - 2000, 1);
+        const qint64 urgentEarlySameTime = f.enqueue(QStringLiteral("q"), f.now - 2000, 1);
+        const qint64 middle = f.enqueue(QStringLiteral("q"), f.now - 5000, 5);
+        const qint64 future = f.enqueue(QStringLiteral("q"), f.now + 1000, 1);
+        const auto claimed = f.store->claim(QStringLiteral("q"), 10, QStringLiteral("w1"), 30'000);
+        QVERIFY2(claimed.ok(), qPrintable(claimed.errorString()));
+        QList<qint64> order;
+        for (const Message &m : *claimed)
+            order << m.id;
+        QCOMPARE(order, (QList<qint64>{urgentEarly, urgentEarlySameTime, urgentLate, middle, low}));
+        QCOMPARE(f.state(future), MessageState::Scheduled);
+        for (const Message &m : *claimed) {
+            QCOMPARE(m.state, MessageState::Active);
+            QCOMPARE(m.attempts, 1);
+            QCOMPARE(m.leaseOwner, QStringLiteral("w1"));
+            QCOMPARE(*m.leaseUntil, f.now + 30'000);
+        }
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldClaimNoMoreThanAskedAndNothingFromAPausedQueue()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        for (int i = 0; i < 5; ++i)
+            f.enqueue(QStringLiteral("q"));
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 2, QStringLiteral("w"), 1000)->size(), 2);
+        QVERIFY(f.store->setPaused(QStringLiteral("q"), true).ok());
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 10, QStringLiteral("w"), 1000)->size(), 0);
+        QVERIFY(f.store->setPaused(QStringLiteral("q"), false).ok());
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 10, QStringLiteral("w"), 1000)->size(), 3);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldPromoteScheduledMessagesWhenDue()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 id = f.enqueue(QStringLiteral("q"), f.now + 10'000);
+        QCOMPARE(*f.store->promoteDue(), qint64(0));
+        f.now += 10'000;
+        QCOMPARE(*f.store->promoteDue(), qint64(1));
+        QCOMPARE(f.state(id), MessageState::Waiting);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldCompleteWithTheProviderIdAndRecordTheAttempt()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        QVERIFY(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("w"), 30'000).ok());
+        f.now += 250;
+        QCOMPARE(*f.store->complete(id, QStringLiteral("w"), QStringLiteral("ses-0102")), true);
+        const auto m = f.store->message(id);
+        QCOMPARE(m->state, MessageState::Completed);
+        QCOMPARE(m->providerMessageId, QStringLiteral("ses-0102"));
+        QCOMPARE(*m->finishedAt, f.now);
+        QVERIFY(!m->leaseUntil.has_value());
+        const auto attempts = f.store->attempts(id);
+        QCOMPARE(attempts->size(), 1);
+        QCOMPARE(attempts->front().outcome, QStringLiteral("success"));
+        QCOMPARE(*attempts->front().finishedAt - attempts->front().startedAt, qint64(250));
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldIgnoreAnOutcomeFromAWorkerThatLostTheLease()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        QVERIFY(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("w"), 30'000).ok());
+        QCOMPARE(*f.store->complete(id, QStringLiteral("someone-else")), false);
+        MessageSelection sel;
+        sel.ids = {id};
+        QVERIFY(f.store->apply(sel, OperatorAction{ActionKind::Cancel}).ok());
+        QCOMPARE(*f.store->complete(id, QStringLiteral("w")), false);
+        QVERIFY(!f.store->fail(id, QStringLiteral("w"), Store::Failure{QStringLiteral("late")})->has_value());
+        QCOMPARE(f.state(id), MessageState::Cancelled);
+        QCOMPARE(f.store->attempts(id)->front().outcome, QStringLiteral("cancelled"));
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldRetryWithBackOffOfFiveTenTwentySecondsThenFail()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"), 4);
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        QList<qint64> delays;
+        for (int attempt = 1; attempt <= 4; ++attempt) {
+            const auto claimed = f.store->claim(QStringLiteral("q"), 1, QStringLiteral("w"), 30'000);
+            QCOMPARE(claimed->size(), 1);
+            QCOMPARE(claimed->front().attempts, attempt);
+            const auto next = f.store->fail(id, QStringLiteral("w"), Store::Failure{QStringLiteral("503 from gateway"), false, {}, 503});
+            QVERIFY(next.ok() && next->has_value());
+            const auto m = f.store->message(id);
+            if (attempt < 4) {
+                QCOMPARE(**next, MessageState::Scheduled);
+                delays << m->runAt - f.now;
+                // Not claimable before its time.
+                QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("w"), 30'000)->size(), 0);
+                f.now = m->runAt;
+            } else {
+                QCOMPARE(**next, MessageState::Failed);
+                QCOMPARE(m->lastError, QStringLiteral("503 from gateway"));
+            }
+            VERIFY_COUNTERS(f);
+        }
+        QCOMPARE(delays, (QList<qint64>{5'000, 10'000, 20'000}));
+        const auto attempts = f.store->attempts(id);
+        QCOMPARE(attempts->size(), 4);
+        QCOMPARE(attempts->at(0).outcome, QStringLiteral("retry"));
+        QCOMPARE(attempts->at(3).outcome, QStringLiteral("failed"));
+        QCOMPARE(attempts->at(3).responseCode, 503);
+    }
+
+    void shouldLetRetryAfterWinOverTheBackOff()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        QVERIFY(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("w"), 30'000).ok());
+        QVERIFY(f.store->fail(id, QStringLiteral("w"), Store::Failure{QStringLiteral("429"), false, 120'000, 429}).ok());
+        QCOMPARE(f.store->message(id)->runAt, f.now + 120'000);
+    }
+
+    void shouldFailPermanentlyAtOnce()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        QVERIFY(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("w"), 30'000).ok());
+        const auto next = f.store->fail(id, QStringLiteral("w"), Store::Failure{QStringLiteral("no phone number"), true});
+        QCOMPARE(**next, MessageState::Failed);
+        QCOMPARE(f.store->message(id)->attempts, 1);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldReclaimExpiredLeasesOnOpenAsStalls()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"), 3);
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        const qint64 live = f.enqueue(QStringLiteral("q"));
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashed"), 30'000)->size(), 1);
+        f.now += 20'000;
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("alive"), 30'000)->front().id, live);
+        f.now += 15'000; // the first lease has expired, the second has not
+        QVERIFY(f.open());
+        QCOMPARE(f.state(id), MessageState::Waiting);
+        QCOMPARE(f.store->message(id)->stalls, 1);
+        QCOMPARE(f.store->attempts(id)->front().outcome, QStringLiteral("stalled"));
+        QCOMPARE(f.state(live), MessageState::Active);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldFailAMessageThatKeepsStalling()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"), 10);
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        for (int i = 0; i < Store::kMaxStalls; ++i) {
+            QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashing"), 1000)->size(), 1);
+            f.now += 2000;
+            QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
+        }
+        QCOMPARE(f.state(id), MessageState::Failed);
+        QVERIFY(f.store->message(id)->lastError.contains(QLatin1String("lease expired")));
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldDedupeWithinAQueueOnly()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("a"));
+        f.addQueue(QStringLiteral("b"));
+        NewMessage m;
+        m.queue = QStringLiteral("a");
+        m.type = QStringLiteral("t");
+        m.dedupeKey = QStringLiteral("event-41-reminder");
+        const auto first = f.store->enqueue(m);
+        const auto again = f.store->enqueue(m);
+        QVERIFY(!first->duplicate);
+        QVERIFY(again->duplicate);
+        QCOMPARE(again->id, first->id);
+        m.queue = QStringLiteral("b");
+        const auto other = f.store->enqueue(m);
+        QVERIFY(!other->duplicate);
+        QVERIFY(other->id != first->id);
+        QCOMPARE(f.store->stats()->front().total(), qint64(1));
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldKeepCountersEqualToCountAfterEveryKindOfTransition()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        f.addQueue(QStringLiteral("r"));
+        for (int i = 0; i < 20; ++i)
+            f.enqueue(i % 2 ? QStringLiteral("q") : QStringLiteral("r"), i % 3 ? f.now + 1000 : 0);
+        VERIFY_COUNTERS(f);
+        f.now += 1000;
+        QVERIFY(f.store->promoteDue().ok());
+        VERIFY_COUNTERS(f);
+        const auto claimed = f.store->claim(QStringLiteral("q"), 6, QStringLiteral("w"), 500);
+        VERIFY_COUNTERS(f);
+        QVERIFY(f.store->complete(claimed->at(0).id, QStringLiteral("w")).ok());
+        QVERIFY(f.store->fail(claimed->at(1).id, QStringLiteral("w"), Store::Failure{QStringLiteral("x"), true}).ok());
+        QVERIFY(f.store->fail(claimed->at(2).id, QStringLiteral("w"), Store::Failure{QStringLiteral("x")}).ok());
+        VERIFY_COUNTERS(f);
+        f.now += 1000;
+        QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(3));
+        VERIFY_COUNTERS(f);
+        MessageSelection all;
+        all.queue = QStringLiteral("r");
+        QVERIFY(f.store->apply(all, OperatorAction{ActionKind::Cancel}).ok());
+        VERIFY_COUNTERS(f);
+        QVERIFY(f.store->apply(all, OperatorAction{ActionKind::Restore}).ok());
+        VERIFY_COUNTERS(f);
+        MessageSelection failed;
+        failed.states = {MessageState::Failed};
+        QVERIFY(f.store->apply(failed, OperatorAction{ActionKind::Retry}).ok());
+        VERIFY_COUNTERS(f);
+        const auto stats = f.store->stats();
+        qint64 total = 0;
+        for (const QueueCounts &c : *stats)
+            total += c.total();
+        QCOMPARE(total, qint64(20));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Store)
+#include "tst_store.moc"
