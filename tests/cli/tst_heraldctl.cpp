@@ -1,0 +1,417 @@
+// heraldctl run as a real process: exit statuses, messages on bad input, and the JSON shapes of the contract.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QJsonValue json() const
+    {
+        const QJsonDocument d = QJsonDocument::fromJson(out);
+        return d.isArray() ? QJsonValue(d.array()) : QJsonValue(d.object());
+    }
+};
+
+QSet<QString> keys(const QJsonObject &o)
+{
+    const QStringList k = o.keys();
+    return QSet<QString>(k.begin(), k.end());
+}
+
+} // namespace
+
+class tst_Heraldctl : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_db;
+
+    Run run(QStringList args, const QByteArray &input = {}, const QString &db = {})
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("HERALD_DB"));
+        env.insert(QStringLiteral("HOME"), m_dir.path()); // the default store must never be the developer's
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
+        p.setProcessEnvironment(env);
+        args.prepend(db.isEmpty() ? m_db : db);
+        args.prepend(QStringLiteral("--db"));
+        p.start(QStringLiteral(HERALDCTL_PATH), args);
+        if (!p.waitForStarted())
+            return {};
+        if (!input.isEmpty())
+            p.write(input);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(120'000))
+            return {};
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+
+    qint64 total(const QString &queue)
+    {
+        const Run r = run({QStringLiteral("stats"), QStringLiteral("--json")});
+        for (const QJsonValue &v : r.json().toArray())
+            if (v[QLatin1String("queue")].toString() == queue)
+                return v[QLatin1String("total")].toInteger();
+        return -1;
+    }
+
+    QByteArray jsonLines(int n, const QString &keyPrefix)
+    {
+        QByteArray out;
+        for (int i = 0; i < n; ++i)
+            out += QStringLiteral("{\"type\":\"incentive_event\",\"recipient\":\"user-%1\",\"dedupe_key\":\"%2%1\",\"labels\":{\"batch\":\"%3\"}}\n")
+                       .arg(QString::number(i), keyPrefix, QString::number(i / 500)) // one pass: "%2%1" must not become "%22"
+                       .toUtf8();
+        return out;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_db = m_dir.filePath(QStringLiteral("%1-%2.db").arg(QLatin1String(QTest::currentTestFunction()),
+                                                             QString::fromUtf8(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'))));
+    }
+
+    void shouldPrintUsageAndRefuseUnknownCommands()
+    {
+        Run r = run({QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Usage: heraldctl"));
+        QVERIFY(r.out.contains("reschedule"));
+        r = run({QStringLiteral("frobnicate")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("unknown command 'frobnicate'"));
+        r = run({QStringLiteral("list"), QStringLiteral("--bogus")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("bogus"));
+    }
+
+    void shouldGiveHelpForEveryCommand_data()
+    {
+        QTest::addColumn<QStringList>("command");
+        for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
+                              "priority", "restore", "demo", "audit"})
+            QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
+        for (const char *c : {"add", "list", "set", "pause", "resume"})
+            QTest::newRow(QByteArray("queue ").append(c).constData()) << QStringList{QStringLiteral("queue"), QString::fromLatin1(c)};
+    }
+    void shouldGiveHelpForEveryCommand()
+    {
+        QFETCH(QStringList, command);
+        const Run r = run(command + QStringList{QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        const QByteArray usage = "Usage: heraldctl " + command.join(QLatin1Char(' ')).toUtf8();
+        QVERIFY2(r.out.startsWith(usage), r.out.constData());
+        QVERIFY(r.out.contains("--db"));
+        QVERIFY(r.out.contains("--json"));
+    }
+
+    void shouldInitAndReportTheStore()
+    {
+        const Run r = run({QStringLiteral("init"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("schema_version")].toInt(), 1);
+        QCOMPARE(r.json()[QLatin1String("store")].toString(), m_db);
+    }
+
+    void shouldUseHeraldDbFromTheEnvironment()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QString path = m_dir.filePath(QStringLiteral("from-env.db"));
+        env.insert(QStringLiteral("HERALD_DB"), path);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(HERALDCTL_PATH), {QStringLiteral("init"), QStringLiteral("--json")});
+        QVERIFY(p.waitForFinished());
+        QCOMPARE(p.exitCode(), 0);
+        QCOMPARE(QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("store")).toString(), path);
+    }
+
+    void shouldAddListAndChangeQueues()
+    {
+        Run r = run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("event-messages"), QStringLiteral("--concurrency"),
+                     QStringLiteral("10"), QStringLiteral("--rate"), QStringLiteral("20/1m"), QStringLiteral("--attempts"), QStringLiteral("3"),
+                     QStringLiteral("--backoff"), QStringLiteral("exponential:5s"), QStringLiteral("--channel"), QStringLiteral("outbox"),
+                     QStringLiteral("--retain-completed"), QStringLiteral("30d"), QStringLiteral("--retain-failed"), QStringLiteral("7d")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("queue"), QStringLiteral("set"), QStringLiteral("event-messages"), QStringLiteral("--concurrency"),
+                 QStringLiteral("4")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("queue"), QStringLiteral("pause"), QStringLiteral("event-messages")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("queue"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject q = r.json().toArray().at(0).toObject();
+        QCOMPARE(q[QLatin1String("name")].toString(), QStringLiteral("event-messages"));
+        QCOMPARE(q[QLatin1String("concurrency")].toInt(), 4);
+        QCOMPARE(q[QLatin1String("rate")].toString(), QStringLiteral("20/1m"));
+        QCOMPARE(q[QLatin1String("backoff")].toString(), QStringLiteral("exponential:5s"));
+        QCOMPARE(q[QLatin1String("retain_failed")].toString(), QStringLiteral("7d"));
+        QCOMPARE(q[QLatin1String("paused")].toBool(), true);
+    }
+
+    void shouldRefuseBadQueueFlagsNamingTheFlag_data()
+    {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("rate") << QStringList{QStringLiteral("--rate"), QStringLiteral("fast")} << QStringLiteral("--rate");
+        QTest::newRow("backoff") << QStringList{QStringLiteral("--backoff"), QStringLiteral("linear:5s")} << QStringLiteral("--backoff");
+        QTest::newRow("concurrency") << QStringList{QStringLiteral("--concurrency"), QStringLiteral("0")} << QStringLiteral("--concurrency");
+        QTest::newRow("retention") << QStringList{QStringLiteral("--retain-failed"), QStringLiteral("a week")} << QStringLiteral("--retain-failed");
+        QTest::newRow("channel") << QStringList{QStringLiteral("--channel"), QStringLiteral("fax")} << QStringLiteral("--channel");
+    }
+    void shouldRefuseBadQueueFlagsNamingTheFlag()
+    {
+        QFETCH(QStringList, flags);
+        QFETCH(QString, mentions);
+        const Run r = run(QStringList{QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")} + flags);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(mentions.toUtf8()), r.err.constData());
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("list"), QStringLiteral("--json")}).json().toArray().size(), 0);
+    }
+
+    void shouldEnqueueOneMessageAndShowIt()
+    {
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")}).exitCode, 0);
+        Run r = run({QStringLiteral("enqueue"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--type"),
+                     QStringLiteral("speaker_alert"), QStringLiteral("--to"), QStringLiteral("+14155550100"), QStringLiteral("--priority"),
+                     QStringLiteral("1"), QStringLiteral("--in"), QStringLiteral("15m"), QStringLiteral("--payload"),
+                     QStringLiteral("{\"contractor\":{\"first_name\":\"Ana\"}}"), QStringLiteral("--label"), QStringLiteral("event=41"),
+                     QStringLiteral("--label"), QStringLiteral("contractor=56"), QStringLiteral("--dedupe-key"), QStringLiteral("k1")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QByteArray id = r.out.trimmed();
+        QVERIFY(id.toLongLong() > 0);
+        r = run({QStringLiteral("enqueue"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--type"), QStringLiteral("x"),
+                 QStringLiteral("--dedupe-key"), QStringLiteral("k1"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("duplicate")].toBool(), true);
+        QCOMPARE(QByteArray::number(r.json()[QLatin1String("id")].toInteger()), id);
+
+        r = run({QStringLiteral("show"), QString::fromLatin1(id), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject m = r.json().toObject();
+        QCOMPARE(m[QLatin1String("state")].toString(), QStringLiteral("scheduled"));
+        QCOMPARE(m[QLatin1String("priority")].toInt(), 1);
+        QCOMPARE(m[QLatin1String("labels")].toObject()[QLatin1String("event")].toString(), QStringLiteral("41"));
+        QCOMPARE(m[QLatin1String("payload")].toObject()[QLatin1String("contractor")].toObject()[QLatin1String("first_name")].toString(),
+                 QStringLiteral("Ana"));
+        QVERIFY(m[QLatin1String("run_at")].toString().endsWith(QLatin1Char('Z')));
+
+        r = run({QStringLiteral("show"), QStringLiteral("999")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("no message with id 999"));
+    }
+
+    void shouldRefuseBadEnqueueInputAndWriteNothing_data()
+    {
+        QTest::addColumn<QStringList>("flags");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("priority out of range") << QStringList{QStringLiteral("--priority"), QStringLiteral("11")} << QStringLiteral("--priority");
+        QTest::newRow("bad time") << QStringList{QStringLiteral("--at"), QStringLiteral("next tuesday")} << QStringLiteral("--at");
+        QTest::newRow("bad duration") << QStringList{QStringLiteral("--in"), QStringLiteral("15 minutes")} << QStringLiteral("--in");
+        QTest::newRow("bad payload") << QStringList{QStringLiteral("--payload"), QStringLiteral("{oops")} << QStringLiteral("--payload");
+        QTest::newRow("bad label") << QStringList{QStringLiteral("--label"), QStringLiteral("event")} << QStringLiteral("--label");
+        QTest::newRow("unknown queue") << QStringList{QStringLiteral("--queue"), QStringLiteral("nope")} << QStringLiteral("'nope' does not exist");
+    }
+    void shouldRefuseBadEnqueueInputAndWriteNothing()
+    {
+        QFETCH(QStringList, flags);
+        QFETCH(QString, mentions);
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")}).exitCode, 0);
+        QStringList args{QStringLiteral("enqueue"), QStringLiteral("--type"), QStringLiteral("t")};
+        if (!flags.contains(QStringLiteral("--queue")))
+            args << QStringLiteral("--queue") << QStringLiteral("q");
+        const Run r = run(args + flags);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(mentions.toUtf8()), r.err.constData());
+        QCOMPARE(total(QStringLiteral("q")), qint64(0));
+    }
+
+    void shouldBulkEnqueueFromAFileExactlyOnce()
+    {
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("send-event")}).exitCode, 0);
+        const QString path = m_dir.filePath(QStringLiteral("events.jsonl"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(jsonLines(1234, QStringLiteral("k")));
+        file.close();
+        Run r = run({QStringLiteral("enqueue"), QStringLiteral("--file"), path, QStringLiteral("--queue"), QStringLiteral("send-event"),
+                     QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json()[QLatin1String("inserted")].toInt(), 1234);
+        QCOMPARE(r.json()[QLatin1String("duplicates")].toInt(), 0);
+        // The same file from standard input: all duplicates.
+        r = run({QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("send-event"),
+                 QStringLiteral("--json")},
+                jsonLines(1234, QStringLiteral("k")));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json()[QLatin1String("inserted")].toInt(), 0);
+        QCOMPARE(r.json()[QLatin1String("duplicates")].toInt(), 1234);
+        QCOMPARE(total(QStringLiteral("send-event")), qint64(1234));
+    }
+
+    void shouldInsertNothingFromAFileWithABadLine()
+    {
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")}).exitCode, 0);
+        QByteArray input = jsonLines(2000, QStringLiteral("a"));
+        input += "{\"type\":\"x\",\"priority\":0}\n";
+        input += jsonLines(10, QStringLiteral("b"));
+        input += "{\"type\":\"x\",\"run_at\":\"yesterday-ish\"}\n";
+        Run r = run({QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("q")}, input);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("<stdin>:2001: field 'priority'"), r.err.constData());
+        QVERIFY2(r.err.contains("<stdin>:2012: field 'run_at'"), r.err.constData());
+        QVERIFY(r.err.contains("nothing was enqueued"));
+        QCOMPARE(total(QStringLiteral("q")), qint64(0));
+
+        r = run({QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("q"),
+                 QStringLiteral("--skip-invalid"), QStringLiteral("--json")},
+                input);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("inserted")].toInt(), 2010);
+        QCOMPARE(r.json()[QLatin1String("invalid")].toInt(), 2);
+        QCOMPARE(total(QStringLiteral("q")), qint64(2010));
+    }
+
+    void shouldListAsJsonLinesWithTheContractKeys()
+    {
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("q")},
+                     jsonLines(30, QStringLiteral("k")))
+                     .exitCode,
+                 0);
+        const Run r = run({QStringLiteral("list"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--state"),
+                           QStringLiteral("waiting"), QStringLiteral("--label"), QStringLiteral("batch=0"), QStringLiteral("--limit"),
+                           QStringLiteral("25"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QList<QByteArray> lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 25);
+        const QSet<QString> expected{QStringLiteral("id"),         QStringLiteral("queue"),       QStringLiteral("type"),
+                                     QStringLiteral("channel"),    QStringLiteral("recipient"),   QStringLiteral("priority"),
+                                     QStringLiteral("state"),      QStringLiteral("run_at"),      QStringLiteral("created_at"),
+                                     QStringLiteral("started_at"), QStringLiteral("finished_at"), QStringLiteral("attempts"),
+                                     QStringLiteral("max_attempts"), QStringLiteral("dedupe_key"), QStringLiteral("labels"),
+                                     QStringLiteral("payload"),    QStringLiteral("last_error"),  QStringLiteral("provider_message_id")};
+        qint64 previous = 0;
+        for (const QByteArray &line : lines) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QCOMPARE(keys(o), expected);
+            QVERIFY(o[QLatin1String("id")].toInteger() > previous);
+            previous = o[QLatin1String("id")].toInteger();
+        }
+        const Run bad = run({QStringLiteral("list"), QStringLiteral("--state"), QStringLiteral("delivered")});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY(bad.err.contains("--state 'delivered' is unknown"));
+    }
+
+    void shouldActOnIdsAndSelectionsAndAuditThem()
+    {
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("event-messages")}).exitCode, 0);
+        QList<QString> ids;
+        for (const char *labels : {"event=41 contractor=56", "event=41 contractor=56", "event=41 contractor=57", "event=42 contractor=56"}) {
+            QStringList args{QStringLiteral("enqueue"), QStringLiteral("--queue"), QStringLiteral("event-messages"), QStringLiteral("--type"),
+                             QStringLiteral("checkin_reminder"), QStringLiteral("--in"), QStringLiteral("2h")};
+            for (const QString &l : QString::fromLatin1(labels).split(QLatin1Char(' ')))
+                args << QStringLiteral("--label") << l;
+            const Run r = run(args);
+            QCOMPARE(r.exitCode, 0);
+            ids << QString::fromLatin1(r.out.trimmed());
+        }
+        Run r = run({QStringLiteral("cancel"), QStringLiteral("--queue"), QStringLiteral("event-messages"), QStringLiteral("--label"),
+                     QStringLiteral("event=41"), QStringLiteral("--label"), QStringLiteral("contractor=56"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json()[QLatin1String("affected")].toInt(), 2);
+        QCOMPARE(r.json()[QLatin1String("ids")].toArray(), (QJsonArray{ids[0].toLongLong(), ids[1].toLongLong()}));
+
+        r = run({QStringLiteral("reschedule"), ids[2], QStringLiteral("--at"), QStringLiteral("2001-01-01T00:00:00Z")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("promote"));
+        r = run({QStringLiteral("reschedule"), ids[2], QStringLiteral("--by"), QStringLiteral("1d")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("priority"), ids[2], ids[3], QStringLiteral("--to"), QStringLiteral("1")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("promote"), ids[3]});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("retry"), ids[3]});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("is waiting") && r.err.contains("nothing was changed"), r.err.constData());
+        r = run({QStringLiteral("restore"), ids[0], QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("cancel")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("never applies to every message"));
+
+        r = run({QStringLiteral("show"), ids[2], QStringLiteral("--json")});
+        QCOMPARE(r.json()[QLatin1String("priority")].toInt(), 1);
+        r = run({QStringLiteral("audit"), QStringLiteral("--json")});
+        QStringList actions;
+        for (const QJsonValue &e : r.json().toArray())
+            actions << e[QLatin1String("action")].toString();
+        QCOMPARE(actions, (QStringList{QStringLiteral("restore"), QStringLiteral("promote"), QStringLiteral("priority"),
+                                       QStringLiteral("reschedule"), QStringLiteral("cancel"), QStringLiteral("queue.add")}));
+    }
+
+    void shouldFillTheDemoWithEveryStateOnce()
+    {
+        Run r = run({QStringLiteral("demo")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("stats"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray stats = r.json().toArray();
+        QStringList queues;
+        QMap<QString, qint64> byState;
+        for (const QJsonValue &q : stats) {
+            queues << q[QLatin1String("queue")].toString();
+            qint64 sum = 0;
+            for (const char *s : {"scheduled", "waiting", "active", "completed", "failed", "cancelled"}) {
+                byState[QString::fromLatin1(s)] += q[QLatin1String(s)].toInteger();
+                sum += q[QLatin1String(s)].toInteger();
+            }
+            QCOMPARE(q[QLatin1String("total")].toInteger(), sum);
+        }
+        QCOMPARE(queues, (QStringList{QStringLiteral("event-messages"), QStringLiteral("incentive-notify"), QStringLiteral("send-event")}));
+        for (auto it = byState.cbegin(); it != byState.cend(); ++it)
+            QVERIFY2(it.value() > 0, qPrintable(it.key()));
+        QCOMPARE(byState.size(), 6);
+        const qint64 before = total(QStringLiteral("event-messages"));
+        r = run({QStringLiteral("demo"), QStringLiteral("--json")});
+        QCOMPARE(r.json()[QLatin1String("already_filled")].toBool(), true);
+        QCOMPARE(total(QStringLiteral("event-messages")), before);
+        r = run({QStringLiteral("upcoming"), QStringLiteral("--hours"), QStringLiteral("24"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(!r.json().toArray().isEmpty());
+        for (const QJsonValue &m : r.json().toArray())
+            QCOMPARE(m[QLatin1String("state")].toString(), QStringLiteral("scheduled"));
+    }
+
+    void shouldRefuseAStoreThatIsNotHerald()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("notes.txt"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("shopping list: milk, eggs\n");
+        f.close();
+        const Run r = run({QStringLiteral("stats")}, {}, path);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("is not a Herald store"), r.err.constData());
+        const Run scheme = run({QStringLiteral("stats")}, {}, QStringLiteral("redis://localhost/0"));
+        QCOMPARE(scheme.exitCode, 2);
+        QVERIFY(scheme.err.contains("unknown scheme"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Heraldctl)
+#include "tst_heraldctl.moc"
