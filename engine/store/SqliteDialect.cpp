@@ -93,6 +93,9 @@ QStringList SqliteDialect::migration(int version) const
                 last_error TEXT))"),
             // Claim order within a queue: priority, run_at, id.
             QStringLiteral("CREATE INDEX messages_claim ON messages (queue_id, state, priority, run_at, id)"),
+            // Keyset pages of a queue, and of a queue in one state, newest or oldest first.
+            QStringLiteral("CREATE INDEX messages_queue_page ON messages (queue_id, id)"),
+            QStringLiteral("CREATE INDEX messages_queue_state_page ON messages (queue_id, state, id)"),
             // Promotion of due messages, upcoming, lease expiry.
             QStringLiteral("CREATE INDEX messages_state_run_at ON messages (state, run_at)"),
             QStringLiteral("CREATE UNIQUE INDEX messages_dedupe ON messages (queue_id, dedupe_key) WHERE dedupe_key IS NOT NULL"),
