@@ -175,6 +175,17 @@ Result<int> Cli::intOption(const QString &name, int min, int max)
     return v;
 }
 
+Status Cli::intOptionInto(const QString &name, int min, int max, int &target)
+{
+    if (!isSet(name))
+        return {};
+    auto v = intOption(name, min, max);
+    if (!v)
+        return v.error();
+    target = *v;
+    return {};
+}
+
 Result<qint64> Cli::durationOption(const QString &name)
 {
     QString text = value(name);

@@ -52,6 +52,8 @@ private:
 
     // Flag readers that name the flag in their errors.
     Result<int> intOption(const QString &name, int min, int max);
+    // Sets target from --name when the flag is given; leaves it alone otherwise.
+    Status intOptionInto(const QString &name, int min, int max, int &target);
     Result<qint64> durationOption(const QString &name);
     Result<std::optional<qint64>> retentionOption(const QString &name);
     Result<MessageSelection> selection(bool requireSomething);

@@ -80,12 +80,8 @@ int Cli::cmdEnqueue()
             return fail(QStringLiteral("--priority '%1' is out of range; use 1 (most urgent) to 10").arg(value(QStringLiteral("priority"))));
         m.priority = *p;
     }
-    if (isSet(QStringLiteral("attempts"))) {
-        auto a = intOption(QStringLiteral("attempts"), 1, 1000);
-        if (!a)
-            return fail(a.error());
-        m.maxAttempts = *a;
-    }
+    if (auto s = intOptionInto(QStringLiteral("attempts"), 1, 1000, m.maxAttempts); !s)
+        return fail(s.error());
     if (isSet(QStringLiteral("at")) && isSet(QStringLiteral("in")))
         return fail(QStringLiteral("give --at or --in, not both"));
     Store *store = openStore();
@@ -136,12 +132,8 @@ int Cli::cmdEnqueue()
 int Cli::cmdEnqueueFile()
 {
     int chunk = Store::kDefaultChunkSize;
-    if (isSet(QStringLiteral("chunk-size"))) {
-        auto c = intOption(QStringLiteral("chunk-size"), 1, 100000);
-        if (!c)
-            return fail(c.error());
-        chunk = *c;
-    }
+    if (auto s = intOptionInto(QStringLiteral("chunk-size"), 1, 100000, chunk); !s)
+        return fail(s.error());
     const QString path = value(QStringLiteral("file"));
     QFile file;
     const bool stdinInput = path == QLatin1String("-");
@@ -197,12 +189,8 @@ int Cli::cmdList()
     MessagePageRequest request;
     request.selection = *sel;
     request.limit = 50;
-    if (isSet(QStringLiteral("limit"))) {
-        auto l = intOption(QStringLiteral("limit"), 1, 1'000'000);
-        if (!l)
-            return fail(l.error());
-        request.limit = *l;
-    }
+    if (auto s = intOptionInto(QStringLiteral("limit"), 1, 1'000'000, request.limit); !s)
+        return fail(s.error());
     if (isSet(QStringLiteral("after"))) {
         bool ok = false;
         request.afterId = value(QStringLiteral("after")).toLongLong(&ok);
@@ -318,19 +306,11 @@ int Cli::cmdUpcoming()
                           QStringLiteral("Scheduled messages due in the next hours, soonest first."), options))
         return *stop;
     int hours = 24;
-    if (isSet(QStringLiteral("hours"))) {
-        auto h = intOption(QStringLiteral("hours"), 1, 24 * 366);
-        if (!h)
-            return fail(h.error());
-        hours = *h;
-    }
+    if (auto s = intOptionInto(QStringLiteral("hours"), 1, 24 * 366, hours); !s)
+        return fail(s.error());
     int limit = 1000;
-    if (isSet(QStringLiteral("limit"))) {
-        auto l = intOption(QStringLiteral("limit"), 1, 1'000'000);
-        if (!l)
-            return fail(l.error());
-        limit = *l;
-    }
+    if (auto s = intOptionInto(QStringLiteral("limit"), 1, 1'000'000, limit); !s)
+        return fail(s.error());
     Store *store = openStore();
     if (!store)
         return m_status;
@@ -361,12 +341,8 @@ int Cli::cmdAudit()
     if (auto stop = parse(QStringLiteral("audit [--limit N] [--json]"), QStringLiteral("Shows operator actions, newest first."), options))
         return *stop;
     int limit = 50;
-    if (isSet(QStringLiteral("limit"))) {
-        auto l = intOption(QStringLiteral("limit"), 1, 1'000'000);
-        if (!l)
-            return fail(l.error());
-        limit = *l;
-    }
+    if (auto s = intOptionInto(QStringLiteral("limit"), 1, 1'000'000, limit); !s)
+        return fail(s.error());
     Store *store = openStore();
     if (!store)
         return m_status;

@@ -109,24 +109,16 @@ int Cli::cmdQueueAddOrSet(bool add)
             return fail(existing.error());
         c = *existing;
     }
-    if (isSet(QStringLiteral("concurrency"))) {
-        auto v = intOption(QStringLiteral("concurrency"), 1, 1000);
-        if (!v)
-            return fail(v.error());
-        c.concurrency = *v;
-    }
+    if (auto s = intOptionInto(QStringLiteral("concurrency"), 1, 1000, c.concurrency); !s)
+        return fail(s.error());
     if (isSet(QStringLiteral("rate"))) {
         auto r = RateLimit::parse(value(QStringLiteral("rate")));
         if (!r)
             return fail(QStringLiteral("--rate: ") + r.errorString());
         c.rate = *r;
     }
-    if (isSet(QStringLiteral("attempts"))) {
-        auto v = intOption(QStringLiteral("attempts"), 1, 1000);
-        if (!v)
-            return fail(v.error());
-        c.maxAttempts = *v;
-    }
+    if (auto s = intOptionInto(QStringLiteral("attempts"), 1, 1000, c.maxAttempts); !s)
+        return fail(s.error());
     if (isSet(QStringLiteral("backoff"))) {
         auto r = RetryPolicy::parse(value(QStringLiteral("backoff")));
         if (!r)
