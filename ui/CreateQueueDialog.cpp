@@ -86,7 +86,7 @@ CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
     for (QLineEdit *edit : {m_name, m_rateLimit, m_backoff})
         connect(edit, &QLineEdit::textEdited, m_error, &QLabel::hide);
 
-    setMinimumWidth(fontMetrics().averageCharWidth() * 60);
+    setMinimumWidth(fontMetrics().averageCharWidth() * 72);
 }
 
 CreateQueueDialog::~CreateQueueDialog() = default;

@@ -322,8 +322,9 @@ void MainWindow::updateStatus()
     }
     const QLocale locale;
     const QueueCounts totals = m_queueModel->totals();
-    QStringList parts{tr("%1 queues").arg(locale.toString(m_queueModel->rowCount())),
-                      tr("%1 messages").arg(locale.toString(totals.total()))};
+    const int queues = m_queueModel->rowCount();
+    QStringList parts{queues == 1 ? tr("1 queue") : tr("%1 queues").arg(locale.toString(queues)),
+                      totals.total() == 1 ? tr("1 message") : tr("%1 messages").arg(locale.toString(totals.total()))};
     for (MessageState state : {MessageState::Waiting, MessageState::Active, MessageState::Failed})
         parts << QStringLiteral("%1 %2").arg(locale.toString(totals.count(state)), stateName(state));
     m_totalsLabel->setText(parts.join(QStringLiteral(" · ")));

@@ -16,9 +16,6 @@ namespace herald {
 
 namespace {
 
-// Long enough for what operators usually put in a type or a recipient; longer text gets a tooltip.
-constexpr qsizetype kTooltipThreshold = 24;
-
 // Minutes are what an operator scans for; the tooltip has the seconds.
 QString localTime(qint64 ms)
 {
@@ -204,11 +201,9 @@ QVariant MessageTableModel::data(const QModelIndex &index, int role) const
         }
     case Qt::ToolTipRole:
         switch (column) {
-        case TypeColumn: return m.type.size() > kTooltipThreshold ? m.type : QVariant();
-        case RecipientColumn:
-            if (m.recipient.isEmpty())
-                return tr("This message has no recipient.");
-            return m.recipient.size() > kTooltipThreshold ? m.recipient : QVariant();
+        // The cells may be elided (push tokens, long type names): the tooltip always has the whole text.
+        case TypeColumn: return m.type;
+        case RecipientColumn: return m.recipient.isEmpty() ? tr("This message has no recipient.") : m.recipient;
         case PriorityColumn: return tr("Priority %1 (1 is the most urgent, 10 the default)").arg(m.priority);
         case RunAtColumn:
             return tr("%1 (local time)\n%2\n%3")

@@ -19,6 +19,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTest>
 
 using namespace herald;
@@ -108,6 +109,14 @@ void TestMainWindow::shouldShowTheFirstQueueAndItsNewestMessages()
     QVERIFY2(window.statusText().contains(QStringLiteral("2 queues · 455 messages")), qPrintable(window.statusText()));
     QVERIFY2(window.statusText().contains(QStringLiteral("5 active · 5 failed")), qPrintable(window.statusText()));
     QVERIFY(window.statusText().contains(seeded.url().display()));
+
+    // Scrolling to the end of the table loads the next page, and the next, until all are there.
+    QTableView *table = window.messagesView()->tableView();
+    table->scrollToBottom();
+    QTRY_COMPARE(window.messageModel()->rowCount(), 2 * MessageTableModel::kPageSize);
+    table->scrollToBottom();
+    QTRY_COMPARE(window.messageModel()->rowCount(), 450);
+    QCOMPARE(window.messagesView()->summaryText(), QStringLiteral("450 messages, newest first"));
 
     // Picking the other queue lists its messages instead.
     window.queuesView()->setCurrentQueue(QStringLiteral("bravo"));
