@@ -32,6 +32,12 @@ void click(QAbstractButton *button)
     QTest::mouseClick(button, Qt::LeftButton);
 }
 
+void removeDemoStore()
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(StoreUrl::demoSqlitePath() + QLatin1String(suffix));
+}
+
 QPushButton *okButton(CreateQueueDialog *dialog)
 {
     return dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
@@ -308,29 +314,30 @@ void TestMainWindow::shouldShowOnlyTheLastStoreOpened()
 
 void TestMainWindow::shouldOpenTheDemoStoreAndNeverTheUserStore()
 {
-    QFile::remove(StoreUrl::demoSqlitePath());
+    removeDemoStore();
     SeededStore seeded;
     QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &MainWindow::contentReady);
+        window.openStore(seeded.url(), false);
+        QVERIFY(ready.wait());
+        click(window.welcomeView()->openDemoButton());
+        QVERIFY(ready.wait(30'000));
 
-    MainWindow window;
-    window.show();
-    QSignalSpy ready(&window, &MainWindow::contentReady);
-    window.openStore(seeded.url(), false);
-    QVERIFY(ready.wait());
-    click(window.welcomeView()->openDemoButton());
-    QVERIFY(ready.wait(30'000));
-
-    QCOMPARE(window.storeThread()->url().sqlitePath(), StoreUrl::demoSqlitePath());
-    QCOMPARE(window.currentPage(), window.messagesView());
-    QStringList queues;
-    for (int row = 0; row < window.queueModel()->rowCount(); ++row)
-        queues << window.queueModel()->countsAt(row).queue;
-    QCOMPARE(queues, (QStringList{QStringLiteral("event-messages"), QStringLiteral("incentive-notify"), QStringLiteral("send-event")}));
-    QVERIFY(window.queueModel()->totals().total() > 0);
+        QCOMPARE(window.storeThread()->url().sqlitePath(), StoreUrl::demoSqlitePath());
+        QCOMPARE(window.currentPage(), window.messagesView());
+        QStringList queues;
+        for (int row = 0; row < window.queueModel()->rowCount(); ++row)
+            queues << window.queueModel()->countsAt(row).queue;
+        QCOMPARE(queues, (QStringList{QStringLiteral("event-messages"), QStringLiteral("incentive-notify"), QStringLiteral("send-event")}));
+        QVERIFY(window.queueModel()->totals().total() > 0);
+    }
     // The store the operator had open gained nothing, and the default store was never created.
     QCOMPARE(seeded->queues()->size(), 0);
     QVERIFY(!QFile::exists(StoreUrl::defaultSqlitePath()));
-    QFile::remove(StoreUrl::demoSqlitePath());
+    removeDemoStore();
 }
 
 QTEST_MAIN(TestMainWindow)
