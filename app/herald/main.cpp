@@ -1,0 +1,105 @@
+#include "MainWindow.h"
+
+#include "store/StoreUrl.h"
+
+#include <QApplication>
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QPixmap>
+
+#include <cstdio>
+
+namespace {
+
+constexpr int kBadUsage = 2; // as heraldctl: 2 means the command line was wrong
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "herald: %s\nRun 'herald --help' for the options.\n", qPrintable(message));
+    return kBadUsage;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    // No organisation name: the default store is then ~/.local/share/herald/herald.db, shared with heraldctl.
+    QApplication::setApplicationName(QStringLiteral("herald"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Herald"));
+    QApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Herald: an operations console for scheduled message delivery."));
+    const QCommandLineOption helpOption = parser.addHelpOption();
+    const QCommandLineOption versionOption = parser.addVersionOption();
+    const QCommandLineOption dbOption(QStringLiteral("db"),
+                                      QStringLiteral("The store to open: a file path, sqlite:/path/file.db, postgres://… or "
+                                                     "mysql://…. Default: $HERALD_DB, else %1.")
+                                          .arg(herald::StoreUrl::defaultSqlitePath()),
+                                      QStringLiteral("URL"));
+    const QCommandLineOption demoOption(QStringLiteral("demo"),
+                                        QStringLiteral("Open the demo store (%1), filled with sample queues and messages "
+                                                       "the first time. Your own store is left alone.")
+                                            .arg(herald::StoreUrl::demoSqlitePath()));
+    const QCommandLineOption readOnlyOption(QStringLiteral("read-only"),
+                                            QStringLiteral("Inspect the store without changing it. The store must exist."));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                              QStringLiteral("Save a picture of the window to FILE (PNG) once the first "
+                                                             "messages are shown, then quit."),
+                                              QStringLiteral("FILE"));
+    parser.addOptions({dbOption, demoOption, readOnlyOption, screenshotOption});
+    parser.addPositionalArgument(QStringLiteral("store"), QStringLiteral("The store to open, as with --db."), QStringLiteral("[store]"));
+
+    if (!parser.parse(QApplication::arguments()))
+        return usageError(parser.errorText());
+    if (parser.isSet(helpOption))
+        parser.showHelp(0);
+    if (parser.isSet(versionOption))
+        parser.showVersion();
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return usageError(QStringLiteral("one store at a time; got %1").arg(positional.join(QStringLiteral(", "))));
+    if (!positional.isEmpty() && parser.isSet(dbOption))
+        return usageError(QStringLiteral("the store is given twice, as --db and as '%1'; keep one").arg(positional.constFirst()));
+    const bool demo = parser.isSet(demoOption);
+    const bool readOnly = parser.isSet(readOnlyOption);
+    if (demo && (parser.isSet(dbOption) || !positional.isEmpty()))
+        return usageError(QStringLiteral("--demo opens the demo store; it cannot be combined with another store"));
+    if (demo && readOnly)
+        return usageError(QStringLiteral("--demo writes the demo data on first use, so it cannot be --read-only; "
+                                         "to inspect the demo read-only, run herald --read-only %1")
+                              .arg(herald::StoreUrl::demoSqlitePath()));
+
+    herald::StoreUrl url;
+    if (!demo) {
+        auto resolved = herald::StoreUrl::resolve(positional.isEmpty() ? parser.value(dbOption) : positional.constFirst());
+        if (!resolved)
+            return usageError(resolved.errorString());
+        url = *resolved;
+    }
+
+    herald::MainWindow window;
+    const QString screenshotFile = parser.value(screenshotOption);
+    if (!screenshotFile.isEmpty()) {
+        // Queued, so that the views lay out what just arrived before the picture is taken.
+        QObject::connect(
+            &window, &herald::MainWindow::contentReady, &window,
+            [&window, screenshotFile] {
+                if (!window.grab().save(screenshotFile, "PNG")) {
+                    std::fprintf(stderr, "herald: cannot write the screenshot to %s\n", qPrintable(screenshotFile));
+                    QCoreApplication::exit(1);
+                    return;
+                }
+                QCoreApplication::quit();
+            },
+            Qt::QueuedConnection);
+    }
+    if (demo)
+        window.openDemoStore();
+    else
+        window.openStore(url, readOnly);
+    window.show();
+    return QApplication::exec();
+}

@@ -1,0 +1,344 @@
+#include "CreateQueueDialog.h"
+#include "MainWindow.h"
+#include "MessageTableModel.h"
+#include "MessagesView.h"
+#include "QueueListModel.h"
+#include "QueuesView.h"
+#include "SeededStore.h"
+#include "WelcomeView.h"
+
+#include "model/RateLimit.h"
+#include "store/StoreThread.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTest>
+
+using namespace herald;
+using herald::test::SeededStore;
+
+namespace {
+
+void click(QAbstractButton *button)
+{
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+void removeDemoStore()
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(StoreUrl::demoSqlitePath() + QLatin1String(suffix));
+}
+
+QPushButton *okButton(CreateQueueDialog *dialog)
+{
+    return dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void shouldWelcomeAStoreWithoutQueues();
+    void shouldShowTheFirstQueueAndItsNewestMessages();
+    void shouldMoveFromWelcomeToMessagesWhenAQueueAppears();
+    void shouldRefreshCountsOnItsOwnKeepingTheSelectedQueue();
+    void shouldOfferNoQueueCreationOnAReadOnlyStore();
+    void shouldShowTheEngineMessageWhenTheStoreCannotBeOpened();
+    void shouldCreateAQueueFromTheWelcomePageAndSelectIt();
+    void shouldShowTheStoreRefusalInTheDialog();
+    void shouldShowOnlyTheLastStoreOpened();
+    void shouldOpenTheDemoStoreAndNeverTheUserStore();
+};
+
+void TestMainWindow::initTestCase()
+{
+    // The demo and default stores live under the test-mode data folder, never the user's.
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestMainWindow::shouldWelcomeAStoreWithoutQueues()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(seeded.url(), false);
+    QVERIFY(ready.wait());
+
+    QCOMPARE(window.currentPage(), window.welcomeView());
+    QVERIFY(!window.queuesView()->isVisible());
+    QVERIFY(window.welcomeView()->createQueueButton()->isEnabled());
+    QVERIFY(window.statusText().contains(QStringLiteral("No queues")));
+    QVERIFY(window.statusText().contains(seeded.url().display()));
+    QVERIFY(!window.statusText().contains(QStringLiteral("read-only")));
+}
+
+void TestMainWindow::shouldShowTheFirstQueueAndItsNewestMessages()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("bravo")));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("alpha")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("alpha"), 450));
+    HERALD_VERIFY_OK(seeded.deliverSome(QStringLiteral("alpha"), 20, 10, 5, 3));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("bravo"), 5));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(seeded.url(), false);
+    QVERIFY(ready.wait());
+
+    QCOMPARE(window.currentPage(), window.messagesView());
+    QVERIFY(window.queuesView()->isVisible());
+    QCOMPARE(window.queuesView()->currentQueue(), QStringLiteral("alpha"));
+    QCOMPARE(window.messageModel()->queue(), QStringLiteral("alpha"));
+    QCOMPARE(window.messageModel()->rowCount(), MessageTableModel::kPageSize);
+    QCOMPARE(window.messagesView()->summaryText(), QStringLiteral("Newest 200 of 450 loaded; scroll for more"));
+    // 455 messages, 20 - 10 - 5 = 5 of them active, 5 failed.
+    QVERIFY2(window.statusText().contains(QStringLiteral("2 queues · 455 messages")), qPrintable(window.statusText()));
+    QVERIFY2(window.statusText().contains(QStringLiteral("5 active · 5 failed")), qPrintable(window.statusText()));
+    QVERIFY(window.statusText().contains(seeded.url().display()));
+
+    // Scrolling to the end of the table loads the next page, and the next, until all are there.
+    QTableView *table = window.messagesView()->tableView();
+    table->scrollToBottom();
+    QTRY_COMPARE(window.messageModel()->rowCount(), 2 * MessageTableModel::kPageSize);
+    table->scrollToBottom();
+    QTRY_COMPARE(window.messageModel()->rowCount(), 450);
+    QCOMPARE(window.messagesView()->summaryText(), QStringLiteral("450 messages, newest first"));
+
+    // Picking the other queue lists its messages instead.
+    window.queuesView()->setCurrentQueue(QStringLiteral("bravo"));
+    QCOMPARE(window.messageModel()->queue(), QStringLiteral("bravo"));
+    QTRY_COMPARE(window.messageModel()->rowCount(), 5);
+    QCOMPARE(window.messagesView()->summaryText(), QStringLiteral("5 messages, newest first"));
+}
+
+void TestMainWindow::shouldMoveFromWelcomeToMessagesWhenAQueueAppears()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(seeded.url(), false);
+    QVERIFY(ready.wait());
+    QCOMPARE(window.currentPage(), window.welcomeView());
+
+    // Another process (heraldctl, another console) adds a queue: the periodic refresh finds it.
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("late")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("late"), 3));
+    QTRY_COMPARE_WITH_TIMEOUT(window.currentPage(), window.messagesView(), 3 * MainWindow::kRefreshIntervalMs);
+    QCOMPARE(window.queuesView()->currentQueue(), QStringLiteral("late"));
+    QTRY_COMPARE(window.messageModel()->rowCount(), 3);
+}
+
+void TestMainWindow::shouldRefreshCountsOnItsOwnKeepingTheSelectedQueue()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("alpha")));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("bravo")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("alpha"), 10));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("bravo"), 10));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(seeded.url(), false);
+    QVERIFY(ready.wait());
+    window.queuesView()->setCurrentQueue(QStringLiteral("bravo"));
+    QTRY_COMPARE(window.messageModel()->rowCount(), 10);
+
+    QSignalSpy messagesReset(window.messageModel(), &QAbstractItemModel::modelReset);
+    HERALD_VERIFY_OK(seeded.deliverSome(QStringLiteral("bravo"), 4, 3, 0, 0));
+    const QueueListModel *queues = window.queueModel();
+    const int bravo = queues->rowOf(QStringLiteral("bravo"));
+    QTRY_COMPARE_WITH_TIMEOUT(queues->index(bravo, QueueListModel::CompletedColumn).data().toLongLong(), 3,
+                              3 * MainWindow::kRefreshIntervalMs);
+    QCOMPARE(queues->index(bravo, QueueListModel::ActiveColumn).data().toLongLong(), 1);
+    QCOMPARE(queues->index(bravo, QueueListModel::WaitingColumn).data().toLongLong(), 6);
+    // The operator's place is kept: same queue, messages not reloaded under them.
+    QCOMPARE(window.queuesView()->currentQueue(), QStringLiteral("bravo"));
+    QCOMPARE(messagesReset.count(), 0);
+}
+
+void TestMainWindow::shouldOfferNoQueueCreationOnAReadOnlyStore()
+{
+    SeededStore seeded; // a Herald store with no queue
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(seeded.url(), true);
+    QVERIFY(ready.wait());
+
+    QVERIFY(window.isReadOnly());
+    QCOMPARE(window.currentPage(), window.welcomeView());
+    QVERIFY(!window.welcomeView()->createQueueButton()->isEnabled());
+    QVERIFY(window.welcomeView()->openDemoButton()->isEnabled());
+    QVERIFY(window.statusText().contains(QStringLiteral("read-only")));
+}
+
+void TestMainWindow::shouldShowTheEngineMessageWhenTheStoreCannotBeOpened()
+{
+    SeededStore seeded;
+    const StoreUrl missing = StoreUrl::sqlite(seeded.folder() + QStringLiteral("/missing.db"));
+    Store::OpenOptions readOnly;
+    readOnly.readOnly = true;
+    const auto expected = Store::open(missing, readOnly);
+    QVERIFY(!expected);
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(missing, true);
+    QVERIFY(ready.wait());
+
+    QVERIFY(window.currentPage() != window.welcomeView());
+    QVERIFY(window.currentPage() != window.messagesView());
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>()) != nullptr);
+    QCOMPARE(box->informativeText(), expected.errorString());
+    QVERIFY(box->text().contains(missing.display()));
+    QVERIFY(!QFile::exists(missing.sqlitePath()));
+}
+
+void TestMainWindow::shouldCreateAQueueFromTheWelcomePageAndSelectIt()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(seeded.url(), false);
+    QVERIFY(ready.wait());
+
+    click(window.welcomeView()->createQueueButton());
+    CreateQueueDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<CreateQueueDialog *>()) != nullptr);
+    QVERIFY(dialog->isVisible());
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+
+    // The engine's own parser judges the rate limit, and its words are shown under the form.
+    dialog->findChild<QLineEdit *>(QStringLiteral("name"))->setText(QStringLiteral("event-messages"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("concurrency"))->setValue(4);
+    dialog->findChild<QLineEdit *>(QStringLiteral("rateLimit"))->setText(QStringLiteral("20 per minute"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("backoff"))->setText(QStringLiteral("fixed:30s"));
+    dialog->findChild<QComboBox *>(QStringLiteral("channel"))->setCurrentText(QStringLiteral("sms"));
+    click(okButton(dialog));
+    QCOMPARE(dialog->errorText(), RateLimit::parse(QStringLiteral("20 per minute")).errorString());
+    QVERIFY(dialog->isVisible());
+    QCOMPARE(accepted.count(), 0);
+
+    dialog->findChild<QLineEdit *>(QStringLiteral("rateLimit"))->setText(QStringLiteral("20/1m"));
+    click(okButton(dialog));
+    QVERIFY(accepted.wait());
+
+    const auto created = seeded->queue(QStringLiteral("event-messages"));
+    HERALD_VERIFY_OK(created);
+    QCOMPARE(created->concurrency, 4);
+    QCOMPARE(created->rate, (RateLimit{20, 60'000}));
+    QCOMPARE(created->retry, RetryPolicy::parse(QStringLiteral("fixed:30s")).value());
+    QCOMPARE(created->defaultChannel, QStringLiteral("sms"));
+    QTRY_COMPARE(window.currentPage(), window.messagesView());
+    QCOMPARE(window.queuesView()->currentQueue(), QStringLiteral("event-messages"));
+}
+
+void TestMainWindow::shouldShowTheStoreRefusalInTheDialog()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("alpha")));
+    QueueConfig duplicate;
+    duplicate.name = QStringLiteral("alpha");
+    const QString expected = seeded->addQueue(duplicate).errorString();
+    QVERIFY(!expected.isEmpty());
+
+    StoreThread storeThread(seeded.url());
+    CreateQueueDialog dialog(&storeThread);
+    dialog.show();
+    dialog.findChild<QLineEdit *>(QStringLiteral("name"))->setText(QStringLiteral("alpha"));
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    click(okButton(&dialog));
+    QVERIFY(!okButton(&dialog)->isEnabled()); // while the store is asked
+    QTRY_COMPARE(dialog.errorText(), expected);
+    QVERIFY(okButton(&dialog)->isEnabled());
+    QCOMPARE(accepted.count(), 0);
+    QVERIFY(dialog.isVisible());
+}
+
+void TestMainWindow::shouldShowOnlyTheLastStoreOpened()
+{
+    SeededStore first;
+    QVERIFY2(first.isOpen(), qPrintable(first.openError()));
+    HERALD_VERIFY_OK(first.addQueue(QStringLiteral("first-queue")));
+    SeededStore second(QStringLiteral("second.db"));
+    QVERIFY2(second.isOpen(), qPrintable(second.openError()));
+    HERALD_VERIFY_OK(second.addQueue(QStringLiteral("second-queue")));
+    HERALD_VERIFY_OK(second.enqueue(QStringLiteral("second-queue"), 2));
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(&window, &MainWindow::contentReady);
+    window.openStore(first.url(), false);
+    window.openStore(second.url(), false);
+    QVERIFY(ready.wait());
+
+    QCOMPARE(window.storeThread()->url().display(), second.url().display());
+    QCOMPARE(window.queueModel()->rowCount(), 1);
+    QCOMPARE(window.queuesView()->currentQueue(), QStringLiteral("second-queue"));
+    QCOMPARE(window.messageModel()->rowCount(), 2);
+    QCOMPARE(window.windowTitle(), QStringLiteral("second.db"));
+}
+
+void TestMainWindow::shouldOpenTheDemoStoreAndNeverTheUserStore()
+{
+    removeDemoStore();
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &MainWindow::contentReady);
+        window.openStore(seeded.url(), false);
+        QVERIFY(ready.wait());
+        click(window.welcomeView()->openDemoButton());
+        QVERIFY(ready.wait(30'000));
+
+        QCOMPARE(window.storeThread()->url().sqlitePath(), StoreUrl::demoSqlitePath());
+        QCOMPARE(window.currentPage(), window.messagesView());
+        QStringList queues;
+        for (int row = 0; row < window.queueModel()->rowCount(); ++row)
+            queues << window.queueModel()->countsAt(row).queue;
+        QCOMPARE(queues, (QStringList{QStringLiteral("event-messages"), QStringLiteral("incentive-notify"), QStringLiteral("send-event")}));
+        QVERIFY(window.queueModel()->totals().total() > 0);
+    }
+    // The store the operator had open gained nothing, and the default store was never created.
+    QCOMPARE(seeded->queues()->size(), 0);
+    QVERIFY(!QFile::exists(StoreUrl::defaultSqlitePath()));
+    removeDemoStore();
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,307 @@
+#include "MessageTableModel.h"
+#include "SeededStore.h"
+
+#include "model/TimeText.h"
+#include "store/StoreThread.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QDateTime>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace herald;
+using herald::test::SeededStore;
+
+namespace {
+
+QList<qint64> idsOf(const MessageTableModel &model)
+{
+    QList<qint64> ids;
+    for (int row = 0; row < model.rowCount(); ++row)
+        ids << model.index(row, MessageTableModel::IdColumn).data(MessageTableModel::MessageIdRole).toLongLong();
+    return ids;
+}
+
+QList<qint64> newestFirst(QList<qint64> ids)
+{
+    std::sort(ids.begin(), ids.end(), std::greater<>());
+    return ids;
+}
+
+} // namespace
+
+class TestMessageTableModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void shouldLoadTheNewestPageFirst();
+    void shouldPageThroughAllMessagesNewestFirst();
+    void shouldKeepOnePageRequestInFlight();
+    void shouldDropAFirstPageThatArrivesAfterSetQueue();
+    void shouldDropANextPageThatArrivesAfterSetQueue();
+    void shouldFinishAtOnceOnAnEmptyQueue();
+    void shouldReportAQueueTheStoreDoesNotKnow();
+    void shouldShowEachColumnReadably();
+
+private:
+    // Shared by the tests, which only read: 450 in alpha (more than two pages), 30 in bravo, none in empty.
+    std::unique_ptr<SeededStore> m_seeded;
+    QList<qint64> m_alphaIds;
+    QList<qint64> m_bravoIds;
+};
+
+void TestMessageTableModel::initTestCase()
+{
+    m_seeded = std::make_unique<SeededStore>();
+    QVERIFY2(m_seeded->isOpen(), qPrintable(m_seeded->openError()));
+    for (const QString &queue : {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("empty")})
+        HERALD_VERIFY_OK(m_seeded->addQueue(queue));
+    // Interleaved, so alpha's ids have gaps that only bravo's messages fill.
+    for (int round = 0; round < 3; ++round) {
+        auto alpha = m_seeded->enqueue(QStringLiteral("alpha"), 150);
+        HERALD_VERIFY_OK(alpha);
+        m_alphaIds << *alpha;
+        auto bravo = m_seeded->enqueue(QStringLiteral("bravo"), 10, m_seeded->store().now() + 3'600'000);
+        HERALD_VERIFY_OK(bravo);
+        m_bravoIds << *bravo;
+    }
+    HERALD_VERIFY_OK(m_seeded->deliverSome(QStringLiteral("alpha"), 40, 20, 10, 5));
+    QCOMPARE(m_alphaIds.size(), 450);
+    QCOMPARE(QSet<qint64>(m_alphaIds.cbegin(), m_alphaIds.cend()).size(), 450);
+}
+
+void TestMessageTableModel::cleanupTestCase()
+{
+    m_seeded.reset();
+}
+
+void TestMessageTableModel::shouldLoadTheNewestPageFirst()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+
+    model.setQueue(QStringLiteral("alpha"));
+    QVERIFY(model.isLoading());
+    QVERIFY(!model.canFetchMore({}));
+    QVERIFY(loaded.wait());
+
+    QCOMPARE(loaded.at(0).at(0).toInt(), 0);
+    QCOMPARE(loaded.at(0).at(1).toInt(), MessageTableModel::kPageSize);
+    QCOMPARE(idsOf(model), newestFirst(m_alphaIds).mid(0, MessageTableModel::kPageSize));
+    QVERIFY(!model.isLoading());
+    QVERIFY(!model.hasLoadedAll());
+    QVERIFY(model.canFetchMore({}));
+    QCOMPARE(model.messageAt(0).id, newestFirst(m_alphaIds).constFirst());
+    QCOMPARE(model.messageAt(0).queue, QStringLiteral("alpha"));
+}
+
+void TestMessageTableModel::shouldPageThroughAllMessagesNewestFirst()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+
+    model.setQueue(QStringLiteral("alpha"));
+    QVERIFY(loaded.wait());
+    while (model.canFetchMore({})) {
+        const qsizetype pages = loaded.count();
+        model.fetchMore({});
+        QVERIFY(model.isLoading());
+        QTRY_COMPARE(loaded.count(), pages + 1);
+    }
+
+    QVERIFY(model.hasLoadedAll());
+    QVERIFY(!model.canFetchMore({}));
+    // Every message once, none missing, newest first: the keyset pages join without overlap or gap.
+    QCOMPARE(idsOf(model), newestFirst(m_alphaIds));
+    QStringList pages;
+    for (const QList<QVariant> &signal : inserted)
+        pages << QStringLiteral("%1-%2").arg(signal.at(1).toInt()).arg(signal.at(2).toInt());
+    QCOMPARE(pages, (QStringList{QStringLiteral("0-199"), QStringLiteral("200-399"), QStringLiteral("400-449")}));
+}
+
+void TestMessageTableModel::shouldKeepOnePageRequestInFlight()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+
+    model.setQueue(QStringLiteral("alpha"));
+    model.fetchMore({}); // the first page is still on its way: these must not ask for it again
+    model.fetchMore({});
+    QVERIFY(loaded.wait());
+    model.fetchMore({});
+    model.fetchMore({});
+    model.fetchMore({});
+    QVERIFY(loaded.wait());
+    QVERIFY(herald::test::drain(storeThread));
+
+    QCOMPARE(loaded.count(), 2);
+    QCOMPARE(model.rowCount(), 2 * MessageTableModel::kPageSize);
+    QCOMPARE(idsOf(model), newestFirst(m_alphaIds).mid(0, 2 * MessageTableModel::kPageSize));
+}
+
+void TestMessageTableModel::shouldDropAFirstPageThatArrivesAfterSetQueue()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+
+    model.setQueue(QStringLiteral("alpha")); // its page is on its way when the operator picks bravo
+    model.setQueue(QStringLiteral("bravo"));
+    QVERIFY(loaded.wait());
+    QVERIFY(herald::test::drain(storeThread));
+
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(model.queue(), QStringLiteral("bravo"));
+    QCOMPARE(idsOf(model), newestFirst(m_bravoIds));
+    for (int row = 0; row < model.rowCount(); ++row)
+        QCOMPARE(model.messageAt(row).queue, QStringLiteral("bravo"));
+    QVERIFY(model.hasLoadedAll());
+}
+
+void TestMessageTableModel::shouldDropANextPageThatArrivesAfterSetQueue()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+
+    model.setQueue(QStringLiteral("alpha"));
+    QVERIFY(loaded.wait());
+    QVERIFY(model.canFetchMore({}));
+    model.fetchMore({}); // alpha's second page is on its way when the operator picks bravo
+    model.setQueue(QStringLiteral("bravo"));
+    QVERIFY(loaded.wait());
+    QVERIFY(herald::test::drain(storeThread));
+
+    QCOMPARE(loaded.count(), 2);
+    QCOMPARE(idsOf(model), newestFirst(m_bravoIds));
+}
+
+void TestMessageTableModel::shouldFinishAtOnceOnAnEmptyQueue()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+
+    model.setQueue(QStringLiteral("empty"));
+    QVERIFY(loaded.wait());
+
+    QCOMPARE(loaded.at(0).at(1).toInt(), 0);
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.hasLoadedAll());
+    QVERIFY(!model.canFetchMore({}));
+    QVERIFY(model.errorString().isEmpty());
+}
+
+void TestMessageTableModel::shouldReportAQueueTheStoreDoesNotKnow()
+{
+    MessagePageRequest unknownQueue;
+    unknownQueue.selection.queue = QStringLiteral("nope");
+    const auto expected = m_seeded->store().listMessages(unknownQueue);
+    QVERIFY(!expected);
+
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy failed(&model, &MessageTableModel::loadFailed);
+
+    model.setQueue(QStringLiteral("nope"));
+    QVERIFY(failed.wait());
+
+    QCOMPARE(failed.at(0).at(0).toString(), expected.errorString());
+    QCOMPARE(model.errorString(), expected.errorString());
+    QVERIFY(!model.isLoading());
+    // A failed page is not retried on every scroll; reload() or another queue starts over.
+    QVERIFY(!model.canFetchMore({}));
+}
+
+void TestMessageTableModel::shouldShowEachColumnReadably()
+{
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(m_seeded->url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+    model.setQueue(QStringLiteral("alpha"));
+    QVERIFY(loaded.wait());
+    while (model.canFetchMore({})) {
+        const qsizetype pages = loaded.count();
+        model.fetchMore({});
+        QTRY_COMPARE(loaded.count(), pages + 1);
+    }
+
+    int failedRow = -1;
+    int completedRow = -1;
+    int waitingRow = -1;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const MessageState state = model.messageAt(row).state;
+        if (state == MessageState::Failed && failedRow < 0)
+            failedRow = row;
+        if (state == MessageState::Completed && completedRow < 0)
+            completedRow = row;
+        if (state == MessageState::Waiting && waitingRow < 0)
+            waitingRow = row;
+    }
+    QVERIFY(failedRow >= 0 && completedRow >= 0 && waitingRow >= 0);
+
+    const Message failed = m_seeded->store().message(model.messageAt(failedRow).id).value();
+    const auto text = [&](int row, int column, int role = Qt::DisplayRole) { return model.index(row, column).data(role).toString(); };
+    QCOMPARE(text(failedRow, MessageTableModel::IdColumn), QString::number(failed.id));
+    QCOMPARE(text(failedRow, MessageTableModel::TypeColumn), QStringLiteral("checkin_reminder"));
+    QCOMPARE(text(failedRow, MessageTableModel::RecipientColumn), failed.recipient);
+    QCOMPARE(text(failedRow, MessageTableModel::StateColumn), QStringLiteral("failed"));
+    QCOMPARE(text(failedRow, MessageTableModel::PriorityColumn), QString::number(failed.priority));
+    QCOMPARE(text(failedRow, MessageTableModel::RunAtColumn),
+             QDateTime::fromMSecsSinceEpoch(failed.runAt).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    QCOMPARE(text(failedRow, MessageTableModel::AttemptsColumn), QStringLiteral("1/3"));
+    QCOMPARE(text(failedRow, MessageTableModel::LabelsColumn),
+             QStringLiteral("contractor=%1 event=%2").arg(failed.labels.value(QStringLiteral("contractor")), failed.labels.value(QStringLiteral("event"))));
+    // The error has a second line (the peer's body): the cell shows the first, the tooltip all of it.
+    QCOMPARE(text(failedRow, MessageTableModel::LastErrorColumn), QStringLiteral("400 Bad Request: the recipient was rejected …"));
+    QCOMPARE(text(failedRow, MessageTableModel::LastErrorColumn, Qt::ToolTipRole), failed.lastError);
+    QVERIFY(text(failedRow, MessageTableModel::RunAtColumn, Qt::ToolTipRole).contains(formatTimestamp(failed.runAt)));
+
+    // States an operator acts on are tinted, each differently; waiting ones keep the normal text colour.
+    const auto colour = [&](int row) { return model.index(row, MessageTableModel::StateColumn).data(Qt::ForegroundRole); };
+    QVERIFY(colour(failedRow).value<QColor>().isValid());
+    QVERIFY(colour(completedRow).value<QColor>().isValid());
+    QVERIFY(colour(failedRow).value<QColor>() != colour(completedRow).value<QColor>());
+    QVERIFY(!colour(waitingRow).isValid());
+    QVERIFY(colour(failedRow).value<QColor>().red() > colour(failedRow).value<QColor>().green());
+    QVERIFY(colour(completedRow).value<QColor>().green() > colour(completedRow).value<QColor>().red());
+
+    const auto alignment = [&](int column) {
+        return model.index(0, column).data(Qt::TextAlignmentRole).value<Qt::Alignment>() & Qt::AlignHorizontal_Mask;
+    };
+    QCOMPARE(alignment(MessageTableModel::IdColumn), Qt::AlignRight);
+    QCOMPARE(alignment(MessageTableModel::PriorityColumn), Qt::AlignRight);
+    QCOMPARE(alignment(MessageTableModel::AttemptsColumn), Qt::AlignRight);
+    QCOMPARE(alignment(MessageTableModel::TypeColumn), Qt::AlignLeft);
+}
+
+QTEST_MAIN(TestMessageTableModel)
+#include "tst_messagetablemodel.moc"

@@ -1,0 +1,164 @@
+#include "CreateQueueDialog.h"
+
+#include "store/StoreThread.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace herald {
+
+namespace {
+
+QColor errorColor(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e"));
+}
+
+} // namespace
+
+CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
+    : QDialog(parent),
+      m_storeThread(storeThread),
+      m_name(new QLineEdit(this)),
+      m_concurrency(new QSpinBox(this)),
+      m_rateLimit(new QLineEdit(this)),
+      m_maxAttempts(new QSpinBox(this)),
+      m_backoff(new QLineEdit(this)),
+      m_channel(new QComboBox(this)),
+      m_error(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Create a queue"));
+    const QueueConfig defaults;
+
+    m_name->setObjectName(QStringLiteral("name"));
+    m_name->setPlaceholderText(tr("e.g. event-messages"));
+    m_concurrency->setObjectName(QStringLiteral("concurrency"));
+    m_concurrency->setRange(1, 1000);
+    m_concurrency->setValue(defaults.concurrency);
+    m_concurrency->setToolTip(tr("How many messages of this queue may be delivered at the same time"));
+    m_rateLimit->setObjectName(QStringLiteral("rateLimit"));
+    m_rateLimit->setPlaceholderText(tr("no limit; or e.g. 20/1m"));
+    m_rateLimit->setToolTip(tr("At most this many delivery starts per window, e.g. 20/1m; empty for no limit"));
+    m_maxAttempts->setObjectName(QStringLiteral("maxAttempts"));
+    m_maxAttempts->setRange(1, 1000);
+    m_maxAttempts->setValue(defaults.maxAttempts);
+    m_backoff->setObjectName(QStringLiteral("backoff"));
+    m_backoff->setText(defaults.retry.toString());
+    m_backoff->setToolTip(tr("Wait before a retry: exponential:5s (5 s, 10 s, 20 s…) or fixed:30s; "
+                             "options :cap=10m and :jitter=20%"));
+    m_channel->setObjectName(QStringLiteral("channel"));
+    m_channel->addItems(knownChannels().split(QStringLiteral(", ")));
+    m_channel->setCurrentText(defaults.defaultChannel);
+    m_channel->setToolTip(tr("Where messages go when they do not name a channel"));
+
+    m_error->setObjectName(QStringLiteral("error"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QPalette errorPalette = m_error->palette();
+    errorPalette.setColor(QPalette::WindowText, errorColor(errorPalette));
+    m_error->setPalette(errorPalette);
+    m_error->hide();
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Concurrency:"), m_concurrency);
+    form->addRow(tr("&Rate limit:"), m_rateLimit);
+    form->addRow(tr("&Max attempts:"), m_maxAttempts);
+    form->addRow(tr("&Back-off:"), m_backoff);
+    form->addRow(tr("Default c&hannel:"), m_channel);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &CreateQueueDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &CreateQueueDialog::reject);
+    // The message refers to what was typed; once that changes it would only mislead.
+    for (QLineEdit *edit : {m_name, m_rateLimit, m_backoff})
+        connect(edit, &QLineEdit::textEdited, m_error, &QLabel::hide);
+
+    setMinimumWidth(fontMetrics().averageCharWidth() * 72);
+}
+
+CreateQueueDialog::~CreateQueueDialog() = default;
+
+Result<QueueConfig> CreateQueueDialog::config() const
+{
+    QueueConfig config;
+    config.name = m_name->text().trimmed();
+    // In the order of the form, so the message is about the first field that needs fixing.
+    if (auto s = QueueConfig::validateName(config.name); !s)
+        return s.error();
+    config.concurrency = m_concurrency->value();
+    auto rate = RateLimit::parse(m_rateLimit->text());
+    if (!rate)
+        return rate.error();
+    config.rate = *rate;
+    config.maxAttempts = m_maxAttempts->value();
+    auto retry = RetryPolicy::parse(m_backoff->text());
+    if (!retry)
+        return retry.error();
+    config.retry = *retry;
+    config.defaultChannel = m_channel->currentText();
+    if (auto s = config.validate(); !s)
+        return s.error();
+    return config;
+}
+
+QString CreateQueueDialog::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+
+void CreateQueueDialog::showError(const QString &message)
+{
+    m_error->setText(message);
+    m_error->show();
+}
+
+void CreateQueueDialog::accept()
+{
+    if (m_writing)
+        return;
+    auto checked = config();
+    if (!checked) {
+        showError(checked.errorString());
+        return;
+    }
+    if (!m_storeThread) {
+        showError(tr("The store was closed; open it again to add the queue."));
+        return;
+    }
+    m_writing = true;
+    m_buttons->setEnabled(false);
+    const QueueConfig queue = *checked;
+    m_storeThread->post(
+        this, [queue](Store &store) { return store.addQueue(queue); },
+        [this, name = queue.name](Status added) {
+            m_writing = false;
+            m_buttons->setEnabled(true);
+            if (!added) {
+                showError(added.errorString());
+                return;
+            }
+            m_createdQueue = name;
+            QDialog::accept();
+        });
+}
+
+void CreateQueueDialog::reject()
+{
+    if (!m_writing)
+        QDialog::reject();
+}
+
+} // namespace herald

@@ -1,0 +1,387 @@
+#include "MainWindow.h"
+
+#include "CreateQueueDialog.h"
+#include "MessageTableModel.h"
+#include "MessagesView.h"
+#include "QueueListModel.h"
+#include "QueuesView.h"
+#include "WelcomeView.h"
+
+#include "demo/DemoData.h"
+#include "store/StoreThread.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+#include <algorithm>
+#include <utility>
+
+namespace herald {
+
+namespace {
+
+QLabel *pageLabel(QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setAlignment(Qt::AlignCenter);
+    label->setWordWrap(true);
+    label->setMargin(24);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent),
+      m_queueModel(new QueueListModel(this)),
+      m_messageModel(new MessageTableModel(this)),
+      m_splitter(new QSplitter(Qt::Horizontal, this)),
+      m_queuesView(new QueuesView(m_queueModel, m_splitter)),
+      m_pages(new QStackedWidget(m_splitter)),
+      m_openingPage(pageLabel(m_pages)),
+      m_errorPage(pageLabel(m_pages)),
+      m_welcomeView(new WelcomeView(m_pages)),
+      m_messagesView(new MessagesView(m_messageModel, m_pages)),
+      m_totalsLabel(new QLabel(this)),
+      m_readOnlyLabel(new QLabel(tr("read-only"), this)),
+      m_storeLabel(new QLabel(this))
+{
+    m_openingPage->setForegroundRole(QPalette::PlaceholderText);
+    m_pages->addWidget(m_openingPage);
+    m_pages->addWidget(m_errorPage);
+    m_pages->addWidget(m_welcomeView);
+    m_pages->addWidget(m_messagesView);
+
+    m_splitter->addWidget(m_queuesView);
+    m_splitter->addWidget(m_pages);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QHBoxLayout(central);
+    centralLayout->setContentsMargins(8, 8, 8, 0);
+    centralLayout->addWidget(m_splitter);
+    setCentralWidget(central);
+
+    m_readOnlyLabel->setToolTip(tr("Nothing in this store can be changed from here."));
+    m_readOnlyLabel->hide();
+    m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addWidget(m_totalsLabel, 1);
+    statusBar()->addPermanentWidget(m_readOnlyLabel);
+    statusBar()->addPermanentWidget(m_storeLabel);
+
+    createActions();
+
+    connect(m_queueModel, &QueueListModel::refreshed, this, &MainWindow::queuesRefreshed);
+    connect(m_queueModel, &QueueListModel::refreshFailed, this, &MainWindow::queuesRefreshFailed);
+    connect(m_queuesView, &QueuesView::queueSelected, this, &MainWindow::queueSelected);
+    connect(m_messageModel, &MessageTableModel::pageLoaded, this, &MainWindow::checkContentReady);
+    connect(m_messageModel, &MessageTableModel::loadFailed, this, &MainWindow::checkContentReady);
+    connect(m_welcomeView, &WelcomeView::createQueueRequested, this, &MainWindow::createQueue);
+    connect(m_welcomeView, &WelcomeView::openDemoRequested, this, &MainWindow::openDemoStore);
+
+    m_refreshTimer.setInterval(kRefreshIntervalMs);
+    connect(&m_refreshTimer, &QTimer::timeout, m_queueModel, &QueueListModel::refresh);
+
+    resize(1280, 800);
+    showPage(m_openingPage);
+    updateStatus();
+}
+
+MainWindow::~MainWindow()
+{
+    m_storeThread.reset();
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    m_queueModel->refresh();
+    updateRefreshTimer();
+}
+
+void MainWindow::hideEvent(QHideEvent *event)
+{
+    QMainWindow::hideEvent(event);
+    updateRefreshTimer();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::WindowStateChange)
+        updateRefreshTimer();
+}
+
+void MainWindow::updateRefreshTimer()
+{
+    if (isVisible() && !isMinimized())
+        m_refreshTimer.start();
+    else
+        m_refreshTimer.stop();
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open store…"), this, &MainWindow::chooseStore);
+    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &demo store"), this, &MainWindow::openDemoStore);
+    file->addSeparator();
+    m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
+    m_newQueueAction->setShortcut(QKeySequence::New);
+    m_newQueueAction->setEnabled(false);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
+    reloadAction->setShortcut(QKeySequence::Refresh);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
+    aboutAction->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::openStore(const StoreUrl &url, bool readOnly)
+{
+    Store::OpenOptions options;
+    options.readOnly = readOnly;
+    attachStore(std::make_unique<StoreThread>(url, options), readOnly);
+}
+
+void MainWindow::openDemoStore()
+{
+    attachStore(std::make_unique<StoreThread>(StoreUrl::sqlite(StoreUrl::demoSqlitePath())), false,
+                [this](StoreThread &storeThread, quint64 generation) {
+                    statusBar()->showMessage(tr("Filling the demo store…"));
+                    // Posted before the models' first reads, which the store thread runs after it:
+                    // the console never shows the demo half filled.
+                    storeThread.post(
+                        this, [](Store &store) { return fillDemoData(store); },
+                        [this, generation](Result<DemoSummary> filled) {
+                            if (generation != m_storeGeneration)
+                                return;
+                            if (!filled)
+                                statusBar()->showMessage(tr("The demo store could not be filled: %1").arg(filled.errorString()));
+                            else if (filled->alreadyFilled)
+                                statusBar()->clearMessage();
+                            else
+                                statusBar()->showMessage(tr("Demo store filled with %1 messages").arg(QLocale().toString(filled->inserted)), 5000);
+                        });
+                });
+}
+
+void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool readOnly, const BeforeFirstRead &beforeFirstRead)
+{
+    const quint64 generation = ++m_storeGeneration;
+    // Before anything is posted: the first piece of work opens the store and emits opened().
+    connect(storeThread.get(), &StoreThread::opened, this, [this, generation](const QString &error) {
+        if (generation == m_storeGeneration)
+            storeOpened(error);
+    });
+    if (beforeFirstRead)
+        beforeFirstRead(*storeThread, generation);
+
+    std::unique_ptr<StoreThread> previous = std::exchange(m_storeThread, std::move(storeThread));
+    m_readOnly = readOnly;
+    m_queueToSelect.clear();
+    m_contentPending = true;
+    m_messageModel->setStoreThread(m_storeThread.get());
+    m_queueModel->setStoreThread(m_storeThread.get());
+    // Joins the previous store thread after the work it already has; its answers arrive later and are
+    // dropped by the models, which now belong to the new store.
+    previous.reset();
+
+    const StoreUrl &url = m_storeThread->url();
+    setWindowTitle(url.kind() == StoreUrl::Kind::Sqlite ? QFileInfo(url.sqlitePath()).fileName() : url.display());
+    m_welcomeView->setStore(url.display(), readOnly);
+    m_openingPage->setText(tr("Opening %1…").arg(url.display()));
+    showPage(m_openingPage);
+    updateStatus();
+}
+
+void MainWindow::storeOpened(const QString &error)
+{
+    if (error.isEmpty())
+        return;
+    showStoreError(error);
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the store"),
+                                tr("Herald could not open the store %1.").arg(m_storeThread->url().display()), QMessageBox::Ok, this);
+    box->setInformativeText(error);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // Window-modal and not exec(): the console keeps running (and refreshing) behind it.
+    box->open();
+}
+
+void MainWindow::showStoreError(const QString &error)
+{
+    m_errorPage->setText(tr("The store %1 cannot be read.\n\n%2").arg(m_storeThread->url().display(), error));
+    showPage(m_errorPage);
+    checkContentReady();
+}
+
+void MainWindow::queuesRefreshed()
+{
+    if (m_queueModel->rowCount() == 0) {
+        showPage(m_welcomeView);
+    } else {
+        showPage(m_messagesView);
+        if (!m_queueToSelect.isEmpty() && m_queueModel->rowOf(m_queueToSelect) >= 0) {
+            m_queuesView->setCurrentQueue(m_queueToSelect);
+            m_queueToSelect.clear();
+        } else if (m_queuesView->currentQueue().isEmpty()) {
+            // An empty right-hand side helps nobody: start with the first queue.
+            m_queuesView->setCurrentQueue(m_queueModel->countsAt(0).queue);
+        }
+    }
+    updateQueueTotal();
+    updateStatus();
+    checkContentReady();
+}
+
+void MainWindow::queuesRefreshFailed(const QString &error)
+{
+    if (!m_queueModel->isLoaded())
+        showStoreError(error);
+    else
+        statusBar()->showMessage(tr("The queue counts could not be refreshed: %1").arg(error));
+}
+
+void MainWindow::queueSelected(const QString &queue)
+{
+    m_messageModel->setQueue(queue);
+    updateQueueTotal();
+}
+
+void MainWindow::updateQueueTotal()
+{
+    const int row = m_queueModel->rowOf(m_messageModel->queue());
+    m_messagesView->setQueueTotal(row < 0 ? std::nullopt : std::optional<qint64>(m_queueModel->countsAt(row).total()));
+}
+
+void MainWindow::showPage(QWidget *page)
+{
+    m_pages->setCurrentWidget(page);
+    // Without queues the list would be an empty box beside the page that explains why.
+    const bool showQueues = page == m_messagesView;
+    m_queuesView->setVisible(showQueues);
+    if (showQueues && !m_splitterFitted) {
+        // Once, with the first queues known: after that the splitter stays where the user put it.
+        m_splitterFitted = true;
+        const int total = m_splitter->width() - m_splitter->handleWidth();
+        const int queues = std::min(m_queuesView->sizeHint().width(), total / 2);
+        m_splitter->setSizes({queues, total - queues});
+    }
+}
+
+QWidget *MainWindow::currentPage() const
+{
+    return m_pages->currentWidget();
+}
+
+QString MainWindow::statusText() const
+{
+    QStringList parts{m_totalsLabel->text()};
+    if (m_readOnlyLabel->isVisibleTo(statusBar()))
+        parts << m_readOnlyLabel->text();
+    parts << m_storeLabel->text();
+    return parts.join(QStringLiteral(" | "));
+}
+
+void MainWindow::updateStatus()
+{
+    const bool hasStore = m_storeThread != nullptr;
+    m_storeLabel->setText(hasStore ? m_storeThread->url().display() : tr("No store"));
+    m_readOnlyLabel->setVisible(hasStore && m_readOnly);
+    m_newQueueAction->setEnabled(hasStore && !m_readOnly);
+
+    if (!m_queueModel->isLoaded()) {
+        m_totalsLabel->clear();
+        return;
+    }
+    if (m_queueModel->rowCount() == 0) {
+        m_totalsLabel->setText(tr("No queues"));
+        return;
+    }
+    const QLocale locale;
+    const QueueCounts totals = m_queueModel->totals();
+    const int queues = m_queueModel->rowCount();
+    QStringList parts{queues == 1 ? tr("1 queue") : tr("%1 queues").arg(locale.toString(queues)),
+                      totals.total() == 1 ? tr("1 message") : tr("%1 messages").arg(locale.toString(totals.total()))};
+    for (MessageState state : {MessageState::Waiting, MessageState::Active, MessageState::Failed})
+        parts << QStringLiteral("%1 %2").arg(locale.toString(totals.count(state)), stateName(state));
+    m_totalsLabel->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void MainWindow::checkContentReady()
+{
+    if (!m_contentPending)
+        return;
+    QWidget *page = currentPage();
+    const bool ready = page == m_welcomeView || page == m_errorPage ||
+                       (page == m_messagesView && !m_messageModel->queue().isEmpty() && !m_messageModel->isLoading());
+    if (!ready)
+        return;
+    m_contentPending = false;
+    Q_EMIT contentReady();
+}
+
+void MainWindow::chooseStore()
+{
+    QString folder;
+    if (m_storeThread && m_storeThread->url().kind() == StoreUrl::Kind::Sqlite)
+        folder = QFileInfo(m_storeThread->url().sqlitePath()).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open store"), folder,
+                                                      tr("Herald stores (*.db *.sqlite *.sqlite3);;All files (*)"));
+    if (!path.isEmpty())
+        openStore(StoreUrl::sqlite(path), m_readOnly);
+}
+
+void MainWindow::createQueue()
+{
+    if (!m_storeThread || m_readOnly)
+        return;
+    auto *dialog = new CreateQueueDialog(m_storeThread.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const quint64 generation = m_storeGeneration;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, generation] {
+        if (generation != m_storeGeneration)
+            return;
+        m_queueToSelect = dialog->createdQueue();
+        statusBar()->showMessage(tr("Queue %1 created").arg(m_queueToSelect), 5000);
+        m_queueModel->refresh();
+    });
+    dialog->open();
+}
+
+void MainWindow::reload()
+{
+    m_queueModel->refresh();
+    m_messageModel->reload();
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Herald"),
+                       tr("<h3>Herald %1</h3><p>An operations console for scheduled message delivery: queues of SMS, "
+                          "push, email and webhook messages, with retries, rate limits and an audit log.</p>")
+                           .arg(QCoreApplication::applicationVersion()));
+}
+
+} // namespace herald

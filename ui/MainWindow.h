@@ -1,0 +1,113 @@
+#pragma once
+
+#include "store/StoreUrl.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+class QAction;
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+
+namespace herald {
+
+class MessageTableModel;
+class MessagesView;
+class QueueListModel;
+class QueuesView;
+class StoreThread;
+class WelcomeView;
+
+// The console's shell (DESIGN §8): queues on the left, the selected queue's messages on the right (or,
+// alone, the welcome page of an empty store), menus and a status bar. The features are their own widgets;
+// this class wires them to the open store.
+//
+// Owns the StoreThread of the open store and destroys it before the models it answers (its destructor
+// finishes the queued work and joins the thread). GUI thread only.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // Queue counts move as workers deliver; while the window is on screen they are re-read this often.
+    static constexpr int kRefreshIntervalMs = 2000;
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Closes the open store, after its pending work, and opens this one. Whether it opened is known
+    // later: a failure is shown in a message box and in place of the messages.
+    void openStore(const StoreUrl &url, bool readOnly);
+    // Opens the demo store (StoreUrl::demoSqlitePath(), never the user's store) and fills it with the
+    // demo data the first time.
+    void openDemoStore();
+
+    StoreThread *storeThread() const { return m_storeThread.get(); }
+    bool isReadOnly() const { return m_readOnly; }
+    QueueListModel *queueModel() const { return m_queueModel; }
+    MessageTableModel *messageModel() const { return m_messageModel; }
+    QueuesView *queuesView() const { return m_queuesView; }
+    MessagesView *messagesView() const { return m_messagesView; }
+    WelcomeView *welcomeView() const { return m_welcomeView; }
+    // The right-hand page: welcomeView(), messagesView(), or a page saying the store is opening or failed.
+    QWidget *currentPage() const;
+    QString statusText() const;
+
+Q_SIGNALS:
+    // Once per opened store, when its first content is on screen: the welcome page, the first page of
+    // the selected queue's messages, or why the store could not be read.
+    void contentReady();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    using BeforeFirstRead = std::function<void(StoreThread &, quint64 storeGeneration)>;
+    void attachStore(std::unique_ptr<StoreThread> storeThread, bool readOnly, const BeforeFirstRead &beforeFirstRead = {});
+    void createActions();
+    void storeOpened(const QString &error);
+    void queuesRefreshed();
+    void queuesRefreshFailed(const QString &error);
+    void queueSelected(const QString &queue);
+    void showPage(QWidget *page);
+    void showStoreError(const QString &error);
+    void updateStatus();
+    void updateQueueTotal();
+    void checkContentReady();
+    void updateRefreshTimer();
+    void chooseStore();
+    void createQueue();
+    void reload();
+    void about();
+
+    QueueListModel *m_queueModel;
+    MessageTableModel *m_messageModel;
+    // Reset first in ~MainWindow, while the models its answers go to are alive.
+    std::unique_ptr<StoreThread> m_storeThread;
+    quint64 m_storeGeneration = 0; // which store a late signal or answer belongs to
+    bool m_readOnly = false;
+    bool m_contentPending = false;
+    bool m_splitterFitted = false;
+    QString m_queueToSelect; // just created: selected as soon as the counts show it
+    QTimer m_refreshTimer;
+
+    QSplitter *m_splitter;
+    QueuesView *m_queuesView;
+    QStackedWidget *m_pages;
+    QLabel *m_openingPage;
+    QLabel *m_errorPage;
+    WelcomeView *m_welcomeView;
+    MessagesView *m_messagesView;
+    QLabel *m_totalsLabel;
+    QLabel *m_readOnlyLabel;
+    QLabel *m_storeLabel;
+    QAction *m_newQueueAction = nullptr;
+};
+
+} // namespace herald

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "model/Message.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+#include <QPointer>
+#include <QString>
+
+namespace herald {
+
+class StoreThread;
+
+// The messages of one queue, newest first, loaded a page at a time as the view scrolls (DESIGN §8).
+//
+// GUI thread only. Pages are read through a StoreThread with keyset paging on the message id (the
+// next page starts below the last id loaded; never OFFSET), one request at a time. setQueue() and
+// setStoreThread() start over; a page that was asked for before that is dropped when it arrives.
+// The StoreThread is not owned: point the model elsewhere before destroying it.
+class MessageTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column {
+        IdColumn,
+        TypeColumn,
+        RecipientColumn,
+        StateColumn,
+        PriorityColumn,
+        RunAtColumn,
+        AttemptsColumn,
+        LabelsColumn,
+        LastErrorColumn,
+        ColumnCount
+    };
+    enum Role {
+        MessageIdRole = Qt::UserRole + 1, // qint64
+        StateRole,                        // int: a MessageState
+    };
+    static constexpr int kPageSize = 200;
+
+    explicit MessageTableModel(QObject *parent = nullptr);
+    ~MessageTableModel() override;
+
+    // Empties the model; call setQueue() to list something from the new store.
+    void setStoreThread(StoreThread *storeThread);
+    StoreThread *storeThread() const;
+
+    // Empties the model and loads the first page of the queue (an empty name lists nothing).
+    void setQueue(const QString &queue);
+    QString queue() const { return m_queue; }
+    // Starts over on the same queue, to see messages added since the first page.
+    void reload() { setQueue(m_queue); }
+
+    bool isLoading() const { return m_inFlight; }
+    // The last page came back short: everything in the queue at that time is loaded.
+    bool hasLoadedAll() const { return m_atEnd; }
+    QString errorString() const { return m_error; }
+
+    const Message &messageAt(int row) const { return m_rows.at(row); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+    // "contractor=56 event=41": the labels as an operator types them in selections.
+    static QString labelsText(const Labels &labels);
+
+Q_SIGNALS:
+    // A page for the current queue arrived: rows first … first + count - 1 were appended (count may be 0).
+    void pageLoaded(int first, int count);
+    void loadFailed(const QString &error);
+
+private:
+    void requestPage();
+
+    QPointer<StoreThread> m_storeThread;
+    QString m_queue;
+    QList<Message> m_rows;
+    quint64 m_generation = 0; // bumped on every start-over: pages asked for before are dropped
+    bool m_inFlight = false;
+    bool m_atEnd = false;
+    QString m_error;
+};
+
+} // namespace herald

@@ -1,0 +1,139 @@
+#include "MessagesView.h"
+
+#include "MessageTableModel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
+
+namespace herald {
+
+MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
+    : QWidget(parent),
+      m_model(model),
+      m_title(new QLabel(this)),
+      m_summary(new QLabel(this)),
+      m_body(new QStackedWidget(this)),
+      m_table(new QTableView(m_body)),
+      m_placeholder(new QLabel(m_body))
+{
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setForegroundRole(QPalette::PlaceholderText);
+
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setShowGrid(false);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+
+    // Widths from the text each column usually holds, measured once: resizing to contents would
+    // re-measure every loaded row on every page and make the columns jump while scrolling.
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setHighlightSections(false);
+    header->setStretchLastSection(true);
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = 2 * metrics.averageCharWidth() + 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin);
+    const auto widthFor = [&](const QString &sample) { return metrics.horizontalAdvance(sample) + padding; };
+    const auto headerWidth = [&](int column) { return header->sectionSizeHint(column); };
+    const std::pair<int, QString> samples[] = {
+        {MessageTableModel::IdColumn, QStringLiteral("000000")},
+        {MessageTableModel::TypeColumn, QStringLiteral("achievement_reward")},
+        {MessageTableModel::RecipientColumn, QStringLiteral("+5511987654321")},
+        {MessageTableModel::StateColumn, QStringLiteral("completed")},
+        {MessageTableModel::PriorityColumn, QStringLiteral("10")},
+        {MessageTableModel::RunAtColumn, QStringLiteral("2026-11-24 09:30")},
+        {MessageTableModel::AttemptsColumn, QStringLiteral("10/10")},
+        {MessageTableModel::LabelsColumn, QStringLiteral("contractor=56 event=41")},
+        // Only a start when the window is narrow: as the last section it stretches to fill what is left.
+        {MessageTableModel::LastErrorColumn, QStringLiteral("503 Service Unavailable from the gateway")},
+    };
+    for (const auto &[column, sample] : samples)
+        header->resizeSection(column, std::max(widthFor(sample), headerWidth(column)));
+    header->setMinimumSectionSize(widthFor(QStringLiteral("000")));
+
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setWordWrap(true);
+    m_placeholder->setForegroundRole(QPalette::PlaceholderText);
+    m_body->addWidget(m_table);
+    m_body->addWidget(m_placeholder);
+
+    auto *headerRow = new QHBoxLayout;
+    headerRow->addWidget(m_title);
+    headerRow->addStretch(1);
+    headerRow->addWidget(m_summary);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(headerRow);
+    layout->addWidget(m_body, 1);
+
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MessagesView::updateSummary);
+    connect(m_model, &MessageTableModel::pageLoaded, this, &MessagesView::updateSummary);
+    connect(m_model, &MessageTableModel::loadFailed, this, &MessagesView::updateSummary);
+    updateSummary();
+}
+
+MessagesView::~MessagesView() = default;
+
+void MessagesView::setQueueTotal(std::optional<qint64> total)
+{
+    if (total == m_queueTotal)
+        return;
+    m_queueTotal = total;
+    updateSummary();
+}
+
+QString MessagesView::summaryText() const
+{
+    return m_summary->text();
+}
+
+void MessagesView::updateSummary()
+{
+    const QLocale locale;
+    const int loaded = m_model->rowCount();
+    m_title->setText(m_model->queue());
+
+    QString summary;
+    QString placeholder;
+    if (!m_model->errorString().isEmpty()) {
+        if (loaded == 0)
+            placeholder = tr("The messages could not be read.\n%1").arg(m_model->errorString());
+        else
+            summary = tr("%1 loaded; the next page could not be read: %2").arg(locale.toString(loaded), m_model->errorString());
+    } else if (m_model->queue().isEmpty()) {
+        placeholder = tr("Select a queue to see its messages.");
+    } else if (loaded == 0 && m_model->isLoading()) {
+        summary = tr("Loading…");
+    } else if (loaded == 0) {
+        placeholder = tr("Queue %1 holds no messages.").arg(m_model->queue());
+    } else if (m_model->hasLoadedAll()) {
+        summary = loaded == 1 ? tr("1 message") : tr("%1 messages, newest first").arg(locale.toString(loaded));
+    } else if (m_queueTotal && *m_queueTotal > loaded) {
+        summary = tr("Newest %1 of %2 loaded; scroll for more").arg(locale.toString(loaded), locale.toString(*m_queueTotal));
+    } else {
+        summary = tr("Newest %1 loaded; scroll for more").arg(locale.toString(loaded));
+    }
+    m_summary->setText(summary);
+    m_placeholder->setText(placeholder);
+    m_body->setCurrentWidget(placeholder.isEmpty() ? static_cast<QWidget *>(m_table) : m_placeholder);
+}
+
+} // namespace herald
