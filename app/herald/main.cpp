@@ -3,6 +3,7 @@
 #include "store/StoreUrl.h"
 
 #include <QApplication>
+#include <QIcon>
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QPixmap>
@@ -26,6 +27,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     // No organisation name: the default store is then ~/.local/share/herald/herald.db, shared with heraldctl.
     QApplication::setApplicationName(QStringLiteral("herald"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/herald.svg")));
     QApplication::setApplicationDisplayName(QStringLiteral("Herald"));
     QApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
 

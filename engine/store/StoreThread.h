@@ -4,13 +4,21 @@
 #include "StoreUrl.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QThread>
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 namespace herald {
+
+// Carries one answer from the store thread to a context object; see StoreThread::post().
+class ResultRelay : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void ready();
+};
 
 // A Store on a thread of its own (DESIGN §5: the GUI thread never runs SQL).
 //
@@ -28,23 +36,26 @@ public:
     const StoreUrl &url() const { return m_url; }
 
     // work: Result<T>(Store &), run in the store thread. done: void(Result<T>), run in context's thread,
-    // and dropped when context is gone.
+    // and dropped when context is gone. Call from context's thread.
     template<typename Work, typename Done>
     void post(QObject *context, Work work, Done done)
     {
         using R = std::invoke_result_t<Work, Store &>;
-        QPointer<QObject> guard(context);
+        auto result = std::make_shared<std::optional<R>>();
+        // The answer travels as a queued signal to context: Qt drops it, under its own lock, when context
+        // is destroyed first, which a pointer checked from the store thread could not guarantee.
+        auto *relay = new ResultRelay;
+        connect(
+            relay, &ResultRelay::ready, context, [result, done = std::move(done)]() mutable { done(std::move(**result)); },
+            Qt::QueuedConnection);
+        relay->moveToThread(&m_thread);
         QMetaObject::invokeMethod(
             m_worker,
-            [this, guard, work = std::move(work), done = std::move(done)]() mutable {
+            [this, relay, result, work = std::move(work)]() mutable {
                 Store *store = storeInThread();
-                R result = store ? work(*store) : R(m_openError);
-                if (!guard)
-                    return;
-                // Runs in the context's thread.
-                QMetaObject::invokeMethod(
-                    guard.data(), [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); },
-                    Qt::QueuedConnection);
+                result->emplace(store ? work(*store) : R(m_openError));
+                Q_EMIT relay->ready();
+                delete relay;
             },
             Qt::QueuedConnection);
     }
