@@ -71,8 +71,10 @@ int Cli::cmdEnqueue()
     if (m.type.isEmpty())
         return fail(QStringLiteral("--type is missing; name the kind of message, e.g. --type speaker_alert"));
     m.channel = value(QStringLiteral("channel"));
-    if (!m.channel.isEmpty() && !isKnownChannel(m.channel))
-        return fail(QStringLiteral("--channel '%1' is unknown; use one of %2").arg(m.channel, knownChannels()));
+    if (!m.channel.isEmpty()) {
+        if (auto s = validateChannelName(m.channel); !s)
+            return fail(QStringLiteral("--channel: ") + s.errorString());
+    }
     m.recipient = value(QStringLiteral("to")).trimmed();
     if (isSet(QStringLiteral("priority"))) {
         auto p = intOption(QStringLiteral("priority"), kHighestPriority, kLowestPriority);

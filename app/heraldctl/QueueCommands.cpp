@@ -127,8 +127,8 @@ int Cli::cmdQueueAddOrSet(bool add)
     }
     if (isSet(QStringLiteral("channel"))) {
         c.defaultChannel = value(QStringLiteral("channel"));
-        if (!isKnownChannel(c.defaultChannel))
-            return fail(QStringLiteral("--channel '%1' is unknown; use one of %2").arg(c.defaultChannel, knownChannels()));
+        if (auto s = validateChannelName(c.defaultChannel); !s)
+            return fail(QStringLiteral("--channel: ") + s.errorString());
     }
     const QList<std::pair<QString, std::optional<qint64> *>> retentions{
         {QStringLiteral("retain-completed"), &c.retainCompletedMs},

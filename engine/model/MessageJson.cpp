@@ -114,8 +114,10 @@ Result<NewMessage> newMessageFromJson(const QJsonObject &o, const QString &defau
     if (!channel)
         return channel.error();
     m.channel = *channel;
-    if (!m.channel.isEmpty() && !isKnownChannel(m.channel))
-        return fieldError(QStringLiteral("channel"), QStringLiteral("'%1' is unknown; use one of %2").arg(m.channel, knownChannels()));
+    if (!m.channel.isEmpty()) {
+        if (auto s = validateChannelName(m.channel); !s)
+            return fieldError(QStringLiteral("channel"), s.errorString());
+    }
 
     auto recipient = textField(o, QStringLiteral("recipient"));
     if (!recipient)

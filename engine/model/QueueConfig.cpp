@@ -14,7 +14,7 @@ const QStringList &channels()
 }
 } // namespace
 
-bool isKnownChannel(const QString &channel)
+bool isChannelKindName(const QString &channel)
 {
     return channels().contains(channel);
 }
@@ -22,6 +22,16 @@ bool isKnownChannel(const QString &channel)
 QString knownChannels()
 {
     return channels().join(QStringLiteral(", "));
+}
+
+Status validateChannelName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    if (!re.match(name).hasMatch())
+        return Error::badInput(QStringLiteral("channel name '%1' is not allowed; use 1 to 64 letters, digits, '.', '_' or '-', "
+                                              "e.g. hooks or sms-gateway")
+                                   .arg(name));
+    return {};
 }
 
 Status QueueConfig::validateName(const QString &name)
@@ -42,9 +52,8 @@ Status QueueConfig::validate() const
         return Error::badInput(QStringLiteral("concurrency %1 for queue '%2' is out of range; use 1 to 1000").arg(concurrency).arg(name));
     if (maxAttempts < 1 || maxAttempts > 1000)
         return Error::badInput(QStringLiteral("max attempts %1 for queue '%2' is out of range; use 1 to 1000").arg(maxAttempts).arg(name));
-    if (!isKnownChannel(defaultChannel))
-        return Error::badInput(QStringLiteral("channel '%1' for queue '%2' is unknown; use one of %3")
-                                   .arg(defaultChannel, name, knownChannels()));
+    if (auto s = validateChannelName(defaultChannel); !s)
+        return s;
     for (const auto &r : {retainCompletedMs, retainFailedMs, retainCancelledMs})
         if (r && *r <= 0)
             return Error::badInput(QStringLiteral("a retention of queue '%1' is not positive; give a duration such as 30d, or none").arg(name));

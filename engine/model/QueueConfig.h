@@ -32,9 +32,10 @@ struct QueueConfig
     bool operator==(const QueueConfig &) const = default;
 };
 
-// Channels a message may name. Delivery for each arrives with the runtime; the names are fixed here so
-// that bad input is refused at enqueue time rather than at delivery.
-bool isKnownChannel(const QString &channel);
+// The built-in channel names: "outbox", and the kinds, which a message may name without any channel
+// configured (it is then captured in the outbox). Other names must be configured channels.
+bool isChannelKindName(const QString &channel);
 QString knownChannels();
+Status validateChannelName(const QString &name);
 
 } // namespace herald

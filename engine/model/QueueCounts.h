@@ -38,4 +38,16 @@ struct AuditEntry
     QByteArray details; // JSON object
 };
 
+// A rendering captured by the outbox channel: exactly what would have been sent.
+struct OutboxEntry
+{
+    qint64 id = 0;
+    qint64 messageId = 0;
+    QString queue;
+    QString channel;
+    QString recipient;
+    QByteArray rendered; // JSON object
+    qint64 createdAt = 0;
+};
+
 } // namespace herald

@@ -41,7 +41,7 @@ QStringList SqliteDialect::sessionSetup(bool readOnly) const
 
 int SqliteDialect::latestSchemaVersion() const
 {
-    return 1;
+    return 2;
 }
 
 QStringList SqliteDialect::migration(int version) const
@@ -144,6 +144,31 @@ QStringList SqliteDialect::migration(int version) const
                 selection TEXT NOT NULL,
                 affected INTEGER NOT NULL,
                 details TEXT NOT NULL DEFAULT '{}'))"),
+        };
+    case 2:
+        return {
+            QStringLiteral(R"(CREATE TABLE channels (
+                name TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                url TEXT NOT NULL DEFAULT '',
+                timeout_ms INTEGER NOT NULL,
+                secret_ref TEXT NOT NULL DEFAULT '',
+                options TEXT NOT NULL DEFAULT '{}',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))"),
+            QStringLiteral(R"(CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                queue_id INTEGER NOT NULL REFERENCES queues(id),
+                channel TEXT NOT NULL,
+                recipient TEXT NOT NULL DEFAULT '',
+                rendered TEXT NOT NULL,
+                created_at INTEGER NOT NULL))"),
+            QStringLiteral("CREATE INDEX outbox_message ON outbox (message_id)"),
+            QStringLiteral(R"(CREATE TABLE suppressions (
+                address TEXT PRIMARY KEY,
+                reason TEXT NOT NULL,
+                created_at INTEGER NOT NULL))"),
         };
     default: return {};
     }

@@ -369,6 +369,8 @@ Status Store::addQueue(const QueueConfig &c)
         return s;
     if (auto s = c.validate(); !s)
         return s;
+    if (auto s = requireChannel(c.defaultChannel); !s)
+        return s;
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
         return s;
@@ -402,6 +404,8 @@ Status Store::updateQueue(const QueueConfig &c)
     if (auto s = requireWritable(); !s)
         return s;
     if (auto s = c.validate(); !s)
+        return s;
+    if (auto s = requireChannel(c.defaultChannel); !s)
         return s;
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
@@ -520,9 +524,13 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
             return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(m.priority));
         if (m.type.isEmpty())
             return Error::badInput(QStringLiteral("a message has no type; name the kind of message, e.g. speaker_alert"));
-        if (!m.channel.isEmpty() && !isKnownChannel(m.channel))
-            return Error::badInput(QStringLiteral("channel '%1' is unknown; use one of %2").arg(m.channel, knownChannels()));
     }
+    QSet<QString> channelNames;
+    for (const NewMessage &m : messages)
+        channelNames.insert(m.channel);
+    for (const QString &name : std::as_const(channelNames))
+        if (auto s = requireChannel(name); !s)
+            return s.error();
 
     const QString columns = QStringLiteral("queue_id, type, channel, recipient, payload, labels, priority, state, run_at, "
                                            "created_at, updated_at, max_attempts, dedupe_key");
@@ -767,14 +775,8 @@ Status Store::writeAudit(const QString &action, const QString &selection, qint64
 
 // ---- lifecycle -------------------------------------------------------------------------------
 
-Result<qint64> Store::promoteDue()
+Result<qint64> Store::promoteDueInTx(qint64 t)
 {
-    if (auto s = requireWritable(); !s)
-        return s.error();
-    WriteTransaction tx(*this);
-    if (auto s = tx.begin(); !s)
-        return s.error();
-    const qint64 t = now();
     QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
     q.addBindValue(int(MessageState::Waiting));
     q.addBindValue(t);
@@ -782,45 +784,46 @@ Result<qint64> Store::promoteDue()
     q.addBindValue(t);
     if (auto s = exec(q, QStringLiteral("promoting due messages")); !s)
         return s.error();
-    const qint64 n = q.numRowsAffected();
+    return qint64(q.numRowsAffected());
+}
+
+Result<qint64> Store::promoteDue()
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    auto n = promoteDueInTx(now());
+    if (!n)
+        return n.error();
     if (auto s = tx.commit(); !s)
         return s.error();
     return n;
 }
 
-Result<QList<Message>> Store::claim(const QString &queueName, int max, const QString &owner, qint64 leaseMs)
+Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
 {
-    if (auto s = requireWritable(); !s)
-        return s.error();
-    auto config = queue(queueName);
-    if (!config)
-        return config.error();
-    if (config->paused || max <= 0)
-        return QList<Message>{};
-    auto qid = queueId(queueName);
-    if (!qid)
-        return qid.error();
-
-    WriteTransaction tx(*this);
-    if (auto s = tx.begin(); !s)
-        return s.error();
-    const qint64 t = now();
-    {
-        QSqlQuery promote = prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
-        promote.addBindValue(int(MessageState::Waiting));
-        promote.addBindValue(t);
-        promote.addBindValue(int(MessageState::Scheduled));
-        promote.addBindValue(t);
-        if (auto s = exec(promote, QStringLiteral("promoting due messages")); !s)
-            return s.error();
-    }
     QList<qint64> ids;
     {
-        QSqlQuery pick = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ? "
-                                                "ORDER BY priority, run_at, id LIMIT ?") + m_dialect->claimLockClause());
-        pick.addBindValue(*qid);
+        QSqlQuery config = prepare(QStringLiteral("SELECT id, paused FROM queues WHERE name = ?"));
+        config.addBindValue(request.queue);
+        if (auto s = exec(config, QStringLiteral("reading queue")); !s)
+            return s.error();
+        if (!config.next())
+            return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(request.queue));
+        if (config.value(1).toBool() || request.max <= 0)
+            return QList<Message>{};
+        QString sql = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ?");
+        for (qsizetype i = 0; i < request.skipChannels.size(); ++i)
+            sql += QStringLiteral(" AND channel <> ?");
+        sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_dialect->claimLockClause();
+        QSqlQuery pick = prepare(sql);
+        pick.addBindValue(config.value(0).toLongLong());
         pick.addBindValue(int(MessageState::Waiting));
-        pick.addBindValue(max);
+        for (const QString &c : request.skipChannels)
+            pick.addBindValue(c);
+        pick.addBindValue(request.max);
         if (auto s = exec(pick, QStringLiteral("choosing messages to claim")); !s)
             return s.error();
         while (pick.next())
@@ -849,102 +852,133 @@ Result<QList<Message>> Store::claim(const QString &queueName, int max, const QSt
             return s.error();
     }
     QList<Message> claimed;
-    {
-        QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
-                              m_dialect->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
-        q.addBindValue(idList);
-        if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
-            return s.error();
-        while (q.next())
-            claimed << readMessage(q);
-    }
-    if (auto s = tx.commit(); !s)
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
+                          m_dialect->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
+    q.addBindValue(idList);
+    if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
         return s.error();
+    while (q.next())
+        claimed << readMessage(q);
     return claimed;
+}
+
+Result<QList<Message>> Store::claim(const QString &queueName, int max, const QString &owner, qint64 leaseMs)
+{
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.leaseMs = leaseMs;
+    batch.claims = {ClaimRequest{queueName, max, {}}};
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->claimed;
 }
 
 Result<bool> Store::complete(qint64 id, const QString &owner, const QString &providerMessageId)
 {
-    if (auto s = requireWritable(); !s)
-        return s.error();
-    WriteTransaction tx(*this);
-    if (auto s = tx.begin(); !s)
-        return s.error();
-    const qint64 t = now();
-    QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
-                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL "
-                                         "WHERE id = ? AND state = ? AND lease_owner = ?"));
-    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(providerMessageId), id,
-                                          int(MessageState::Active), owner})
-        q.addBindValue(v);
-    if (auto s = exec(q, QStringLiteral("completing message %1").arg(id)); !s)
-        return s.error();
-    if (q.numRowsAffected() != 1)
-        return false;
-    QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL"));
-    a.addBindValue(t);
-    a.addBindValue(id);
-    if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
-        return s.error();
-    if (auto s = tx.commit(); !s)
-        return s.error();
-    return true;
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.promote = false;
+    batch.completions = {Completion{id, providerMessageId, {}}};
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->outcomes.value(id).has_value();
 }
 
 Result<std::optional<MessageState>> Store::fail(qint64 id, const QString &owner, const Failure &failure)
 {
-    if (auto s = requireWritable(); !s)
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.promote = false;
+    batch.failures = {FailureReport{id, failure}};
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->outcomes.value(id);
+}
+
+Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, const QString &owner, qint64 t)
+{
+    QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
+                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL "
+                                         "WHERE id = ? AND state = ? AND lease_owner = ?"));
+    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id,
+                                          int(MessageState::Active), owner})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("completing message %1").arg(c.id)); !s)
         return s.error();
-    WriteTransaction tx(*this);
-    if (auto s = tx.begin(); !s)
+    if (q.numRowsAffected() != 1)
+        return std::optional<MessageState>{};
+    QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL"));
+    a.addBindValue(t);
+    a.addBindValue(c.id);
+    if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
         return s.error();
-    const qint64 t = now();
-    QSqlQuery read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, m.queue_id FROM messages m "
+    if (!c.outboxRendered.isEmpty()) {
+        QSqlQuery o = prepare(QStringLiteral("INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
+                                             "SELECT id, queue_id, channel, recipient, ?, ? FROM messages WHERE id = ?"));
+        o.addBindValue(QString::fromUtf8(c.outboxRendered));
+        o.addBindValue(t);
+        o.addBindValue(c.id);
+        if (auto s = exec(o, QStringLiteral("storing message %1 in the outbox").arg(c.id)); !s)
+            return s.error();
+    }
+    return std::optional<MessageState>(MessageState::Completed);
+}
+
+Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report, const QString &owner, qint64 t)
+{
+    const Failure &failure = report.failure;
+    QSqlQuery read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
+                                            "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
                                             "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?"));
-    read.addBindValue(id);
+    read.addBindValue(report.id);
     read.addBindValue(int(MessageState::Active));
     read.addBindValue(owner);
-    if (auto s = exec(read, QStringLiteral("reading message %1").arg(id)); !s)
+    if (auto s = exec(read, QStringLiteral("reading message %1").arg(report.id)); !s)
         return s.error();
     if (!read.next())
         return std::optional<MessageState>{};
     const int attemptsMade = read.value(0).toInt();
     const int maxAttempts = read.value(1).toInt();
-    const qint64 qid = read.value(2).toLongLong();
+    RetryPolicy retry;
+    retry.kind = read.value(2).toString() == QLatin1String("fixed") ? RetryPolicy::Kind::Fixed : RetryPolicy::Kind::Exponential;
+    retry.baseMs = read.value(3).toLongLong();
+    retry.capMs = read.value(4).toLongLong();
+    retry.jitter = read.value(5).toDouble();
     read.finish();
 
     MessageState next = MessageState::Failed;
     qint64 runAt = 0;
-    if (!failure.permanent && attemptsMade < maxAttempts) {
-        auto config = queueById(qid);
-        if (!config)
-            return config.error();
+    if (failure.suppressed) {
+        next = MessageState::Cancelled;
+    } else if (!failure.permanent && attemptsMade < maxAttempts) {
         next = MessageState::Scheduled;
-        runAt = t + (failure.retryAfterMs ? *failure.retryAfterMs
-                                          : config->retry.delayAfterAttempt(attemptsMade, QRandomGenerator::global()->generateDouble()));
+        runAt = t + (failure.retryAfterMs ? *failure.retryAfterMs : retry.delayAfterAttempt(attemptsMade, QRandomGenerator::global()->generateDouble()));
     }
-    QSqlQuery q = prepare(next == MessageState::Failed
-                              ? QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, "
+    QSqlQuery q = prepare(next == MessageState::Scheduled
+                              ? QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, "
                                                "lease_owner = NULL, lease_until = NULL WHERE id = ?")
-                              : QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, "
+                              : QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, "
                                                "lease_owner = NULL, lease_until = NULL WHERE id = ?"));
-    for (const QVariant &v : QVariantList{int(next), next == MessageState::Failed ? t : runAt, t, failure.error, id})
+    for (const QVariant &v : QVariantList{int(next), next == MessageState::Scheduled ? runAt : t, t, failure.error, report.id})
         q.addBindValue(v);
-    if (auto s = exec(q, QStringLiteral("recording the failure of message %1").arg(id)); !s)
+    if (auto s = exec(q, QStringLiteral("recording the failure of message %1").arg(report.id)); !s)
         return s.error();
+    const QString outcome = failure.suppressed ? QStringLiteral("suppressed")
+                            : next == MessageState::Failed ? QStringLiteral("failed")
+                                                           : QStringLiteral("retry");
     QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
                                          "WHERE message_id = ? AND finished_at IS NULL"));
-    for (const QVariant &v : QVariantList{t, next == MessageState::Failed ? QStringLiteral("failed") : QStringLiteral("retry"),
-                                          failure.error, failure.responseCode, id})
+    for (const QVariant &v : QVariantList{t, outcome, failure.error, failure.responseCode, report.id})
         a.addBindValue(v);
     if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
-        return s.error();
-    if (auto s = tx.commit(); !s)
         return s.error();
     return std::optional<MessageState>(next);
 }
 
-Result<qint64> Store::reclaimExpiredLeases()
+Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
 {
     if (auto s = requireWritable(); !s)
         return s.error();
@@ -952,9 +986,85 @@ Result<qint64> Store::reclaimExpiredLeases()
     if (auto s = tx.begin(); !s)
         return s.error();
     const qint64 t = now();
-    QSqlQuery read = prepare(QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until < ?"));
+    BatchResult result;
+    for (const Completion &c : batch.completions) {
+        auto r = completeInTx(c, batch.owner, t);
+        if (!r)
+            return r.error();
+        result.outcomes.insert(c.id, *r);
+    }
+    for (const FailureReport &f : batch.failures) {
+        auto r = failInTx(f, batch.owner, t);
+        if (!r)
+            return r.error();
+        result.outcomes.insert(f.id, *r);
+    }
+    if (!batch.released.isEmpty()) {
+        // Handed back at a graceful stop: the attempt did not happen as far as the message is concerned.
+        const QVariant ids = m_dialect->idListValue(batch.released);
+        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, "
+                                             "lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ? AND ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, int(MessageState::Active), batch.owner, ids})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("handing messages back")); !s)
+            return s.error();
+        QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back' WHERE finished_at IS NULL AND ") +
+                              m_dialect->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(ids);
+        if (auto s = exec(a, QStringLiteral("recording handed-back attempts")); !s)
+            return s.error();
+    }
+    if (!batch.renewLeases.isEmpty()) {
+        const QVariant ids = m_dialect->idListValue(batch.renewLeases);
+        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE state = ? AND lease_owner = ? AND ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{t + batch.leaseMs, int(MessageState::Active), batch.owner, ids})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("renewing leases")); !s)
+            return s.error();
+        if (q.numRowsAffected() != batch.renewLeases.size()) {
+            // Some are no longer ours: cancelled by an operator, or reclaimed after a stall.
+            QSqlQuery lost = prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> ? OR lease_owner IS NULL OR lease_owner <> ?) AND ") +
+                                     m_dialect->idListCondition(QStringLiteral("id")));
+            lost.addBindValue(int(MessageState::Active));
+            lost.addBindValue(batch.owner);
+            lost.addBindValue(ids);
+            if (auto s = exec(lost, QStringLiteral("checking leases")); !s)
+                return s.error();
+            while (lost.next())
+                result.lostLeases << lost.value(0).toLongLong();
+        }
+    }
+    if (batch.reclaimExpired || batch.reclaimAllActive) {
+        auto r = reclaimInTx(t, batch.reclaimAllActive);
+        if (!r)
+            return r.error();
+        result.reclaimed = *r;
+    }
+    if (batch.promote || !batch.claims.isEmpty()) {
+        if (auto r = promoteDueInTx(t); !r)
+            return r.error();
+    }
+    for (const ClaimRequest &c : batch.claims) {
+        auto r = claimInTx(c, batch.owner, batch.leaseMs, t);
+        if (!r)
+            return r.error();
+        result.claimed << *r;
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return result;
+}
+
+Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
+{
+    QSqlQuery read = prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until IS NOT NULL")
+                                       : QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until < ?"));
     read.addBindValue(int(MessageState::Active));
-    read.addBindValue(t);
+    if (!allActive)
+        read.addBindValue(t);
     if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
         return s.error();
     QList<qint64> back, failed;
@@ -966,8 +1076,6 @@ Result<qint64> Store::reclaimExpiredLeases()
             back << read.value(0).toLongLong();
     }
     read.finish();
-    if (back.isEmpty() && failed.isEmpty())
-        return qint64(0);
     const auto update = [&](const QList<qint64> &ids, MessageState state, const QString &error) -> Status {
         if (ids.isEmpty())
             return {};
@@ -993,9 +1101,261 @@ Result<qint64> Store::reclaimExpiredLeases()
                         QStringLiteral("lease expired: the worker stopped during delivery, and no attempts or stalls remain"));
         !s)
         return s.error();
-    if (auto s = tx.commit(); !s)
-        return s.error();
     return qint64(back.size() + failed.size());
+}
+
+Result<qint64> Store::reclaimExpiredLeases()
+{
+    WriteBatch batch;
+    batch.promote = false;
+    batch.reclaimExpired = true;
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->reclaimed;
+}
+
+Result<qint64> Store::reclaimAllLeases()
+{
+    WriteBatch batch;
+    batch.promote = false;
+    batch.reclaimAllActive = true;
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->reclaimed;
+}
+
+Result<std::optional<qint64>> Store::nextRunAt(const QStringList &queues)
+{
+    QString sql = QStringLiteral("SELECT MIN(m.run_at) FROM messages m WHERE m.state = ?");
+    QVariantList binds{int(MessageState::Scheduled)};
+    if (!queues.isEmpty()) {
+        QStringList marks;
+        for (const QString &q : queues) {
+            marks << QStringLiteral("?");
+            binds << q;
+        }
+        sql += QStringLiteral(" AND m.queue_id IN (SELECT id FROM queues WHERE name IN (") + marks.join(QStringLiteral(", ")) + QStringLiteral("))");
+    }
+    QSqlQuery q = prepare(sql);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (auto s = exec(q, QStringLiteral("finding the next run time")); !s)
+        return s.error();
+    if (!q.next() || q.value(0).isNull())
+        return std::optional<qint64>{};
+    return std::optional<qint64>(q.value(0).toLongLong());
+}
+
+Result<Store::Backlog> Store::backlog(const QStringList &queues)
+{
+    auto stats = this->stats();
+    if (!stats)
+        return stats.error();
+    Backlog b;
+    for (const QueueCounts &c : *stats) {
+        if (!queues.isEmpty() && !queues.contains(c.queue))
+            continue;
+        b.waiting += c.count(MessageState::Waiting);
+        b.active += c.count(MessageState::Active);
+        b.scheduled += c.count(MessageState::Scheduled);
+    }
+    auto next = nextRunAt(queues);
+    if (!next)
+        return next.error();
+    b.scheduledDue = next->has_value() && **next <= now();
+    return b;
+}
+
+// ---- channels, outbox, suppressions ----------------------------------------------------------
+
+namespace {
+const QString kChannelColumns = QStringLiteral("name, kind, url, timeout_ms, secret_ref, options");
+
+Result<ChannelConfig> readChannel(const QSqlQuery &q)
+{
+    ChannelConfig c;
+    c.name = q.value(0).toString();
+    auto kind = ChannelConfig::parseKind(q.value(1).toString());
+    if (!kind)
+        return kind.error();
+    c.kind = *kind;
+    c.url = q.value(2).toString();
+    c.timeoutMs = q.value(3).toLongLong();
+    c.secretRef = q.value(4).toString();
+    c.options = QJsonDocument::fromJson(q.value(5).toByteArray()).object();
+    return c;
+}
+} // namespace
+
+Status Store::addChannel(const ChannelConfig &c)
+{
+    if (auto s = requireWritable(); !s)
+        return s;
+    if (auto s = c.validate(); !s)
+        return s;
+    if (c.name == QLatin1String("outbox"))
+        return Error::badInput(QStringLiteral("'outbox' is the built-in channel; give your channel another name"));
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    {
+        QSqlQuery exists = prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
+        exists.addBindValue(c.name);
+        if (auto s = exec(exists, QStringLiteral("looking up channel")); !s)
+            return s;
+        if (exists.next())
+            return Error::badInput(QStringLiteral("channel '%1' already exists; change it with `heraldctl channel set %1`").arg(c.name));
+    }
+    QSqlQuery q = prepare(QStringLiteral("INSERT INTO channels (name, kind, url, timeout_ms, secret_ref, options, created_at, updated_at) "
+                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &v : QVariantList{c.name, ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
+                                          QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact)), now(), now()})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("adding channel '%1'").arg(c.name)); !s)
+        return s;
+    // The audit log names the channel, never its secret.
+    if (auto s = writeAudit(QStringLiteral("channel.add"), QStringLiteral("channel ") + c.name, 1, {}, {}); !s)
+        return s;
+    return tx.commit();
+}
+
+Status Store::updateChannel(const ChannelConfig &c)
+{
+    if (auto s = requireWritable(); !s)
+        return s;
+    if (auto s = c.validate(); !s)
+        return s;
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    QSqlQuery q = prepare(QStringLiteral("UPDATE channels SET kind = ?, url = ?, timeout_ms = ?, secret_ref = ?, options = ?, updated_at = ? "
+                                         "WHERE name = ?"));
+    for (const QVariant &v : QVariantList{ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
+                                          QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact)), now(), c.name})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("updating channel '%1'").arg(c.name)); !s)
+        return s;
+    if (q.numRowsAffected() != 1)
+        return Error::notFound(QStringLiteral("channel '%1' does not exist; see `heraldctl channel list`").arg(c.name));
+    if (auto s = writeAudit(QStringLiteral("channel.set"), QStringLiteral("channel ") + c.name, 1, {}, {}); !s)
+        return s;
+    return tx.commit();
+}
+
+Status Store::removeChannel(const QString &name)
+{
+    if (auto s = requireWritable(); !s)
+        return s;
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    {
+        QSqlQuery used = prepare(QStringLiteral("SELECT name FROM queues WHERE default_channel = ? ORDER BY name"));
+        used.addBindValue(name);
+        if (auto s = exec(used, QStringLiteral("checking channel use")); !s)
+            return s;
+        QStringList queues;
+        while (used.next())
+            queues << used.value(0).toString();
+        if (!queues.isEmpty())
+            return Error::refused(QStringLiteral("channel '%1' is the default channel of queue %2; change that first with "
+                                                 "`heraldctl queue set %3 --channel outbox`")
+                                      .arg(name, queues.join(QStringLiteral(", ")), queues.front()));
+    }
+    QSqlQuery q = prepare(QStringLiteral("DELETE FROM channels WHERE name = ?"));
+    q.addBindValue(name);
+    if (auto s = exec(q, QStringLiteral("removing channel '%1'").arg(name)); !s)
+        return s;
+    if (q.numRowsAffected() != 1)
+        return Error::notFound(QStringLiteral("channel '%1' does not exist; see `heraldctl channel list`").arg(name));
+    if (auto s = writeAudit(QStringLiteral("channel.remove"), QStringLiteral("channel ") + name, 1, {}, {}); !s)
+        return s;
+    return tx.commit();
+}
+
+Result<ChannelConfig> Store::channel(const QString &name)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kChannelColumns + QStringLiteral(" FROM channels WHERE name = ?"));
+    q.addBindValue(name);
+    if (auto s = exec(q, QStringLiteral("reading channel")); !s)
+        return s.error();
+    if (!q.next())
+        return Error::notFound(QStringLiteral("channel '%1' does not exist; see `heraldctl channel list`").arg(name));
+    return readChannel(q);
+}
+
+Result<QList<ChannelConfig>> Store::channels()
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kChannelColumns + QStringLiteral(" FROM channels ORDER BY name"));
+    if (auto s = exec(q, QStringLiteral("listing channels")); !s)
+        return s.error();
+    QList<ChannelConfig> out;
+    while (q.next()) {
+        auto c = readChannel(q);
+        if (!c)
+            return c.error();
+        out << *c;
+    }
+    return out;
+}
+
+Status Store::requireChannel(const QString &name)
+{
+    if (name.isEmpty() || isChannelKindName(name))
+        return {};
+    QSqlQuery q = prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
+    q.addBindValue(name);
+    if (auto s = exec(q, QStringLiteral("looking up channel")); !s)
+        return s;
+    if (!q.next())
+        return Error::badInput(QStringLiteral("channel '%1' is unknown; add it with `heraldctl channel add %1 --kind …`, or use one of %2")
+                                   .arg(name, knownChannels()));
+    return {};
+}
+
+Result<QList<OutboxEntry>> Store::outbox(qint64 afterId, int limit)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT o.id, o.message_id, q.name, o.channel, o.recipient, o.rendered, o.created_at "
+                                         "FROM outbox o JOIN queues q ON q.id = o.queue_id WHERE (? = 0 OR o.id < ?) "
+                                         "ORDER BY o.id DESC LIMIT ?"));
+    q.addBindValue(afterId);
+    q.addBindValue(afterId);
+    q.addBindValue(limit);
+    if (auto s = exec(q, QStringLiteral("reading the outbox")); !s)
+        return s.error();
+    QList<OutboxEntry> out;
+    while (q.next())
+        out << OutboxEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                           q.value(4).toString(),   q.value(5).toByteArray(), q.value(6).toLongLong()};
+    return out;
+}
+
+Result<bool> Store::isSuppressed(const QString &address)
+{
+    QSqlQuery q = prepare(QStringLiteral("SELECT 1 FROM suppressions WHERE address = ?"));
+    q.addBindValue(address.trimmed().toLower());
+    if (auto s = exec(q, QStringLiteral("checking the suppression list")); !s)
+        return s.error();
+    return q.next();
+}
+
+Status Store::addSuppression(const QString &address, const QString &reason)
+{
+    if (auto s = requireWritable(); !s)
+        return s;
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    QSqlQuery q = prepare(QStringLiteral("INSERT INTO suppressions (address, reason, created_at) VALUES (?, ?, ?) "
+                                         "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason"));
+    q.addBindValue(address.trimmed().toLower());
+    q.addBindValue(reason);
+    q.addBindValue(now());
+    if (auto s = exec(q, QStringLiteral("adding a suppression")); !s)
+        return s;
+    return tx.commit();
 }
 
 // ---- operator actions ------------------------------------------------------------------------

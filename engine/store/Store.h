@@ -1,13 +1,16 @@
 #pragma once
 
 #include "StoreUrl.h"
+#include "model/ChannelConfig.h"
 #include "model/Message.h"
 #include "model/MessageSelection.h"
 #include "model/QueueConfig.h"
 #include "model/QueueCounts.h"
 #include "model/Result.h"
 
+#include <QHash>
 #include <QList>
+#include <QStringList>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -86,6 +89,56 @@ public:
     Result<QStringList> counterMismatches();
 
     // ---- lifecycle: the runtime's side (DESIGN §4)
+    struct Failure
+    {
+        QString error;
+        bool permanent = false;
+        std::optional<qint64> retryAfterMs; // from the peer: wins over the back-off
+        int responseCode = 0;
+        bool suppressed = false;            // email to a suppressed address: cancelled, never sent
+    };
+    struct Completion
+    {
+        qint64 id = 0;
+        QString providerMessageId;
+        QByteArray outboxRendered; // non-empty: also store this rendering in the outbox
+    };
+    struct FailureReport
+    {
+        qint64 id = 0;
+        Failure failure;
+    };
+    struct ClaimRequest
+    {
+        QString queue;
+        int max = 0;
+        QStringList skipChannels; // channels paused by a peer's 429
+    };
+    // Everything the runtime writes in one tick, committed in one transaction (group commit).
+    // Order inside: outcomes, hand-backs, lease renewals, reclaims, promotion, claims.
+    struct WriteBatch
+    {
+        QString owner;          // lease owner: the engine instance
+        qint64 leaseMs = 30'000;
+        QList<Completion> completions;
+        QList<FailureReport> failures;
+        QList<qint64> released;    // handed back at a graceful stop: waiting again, the attempt not counted
+        QList<qint64> renewLeases; // in flight: lease extended to now + leaseMs
+        QList<ClaimRequest> claims;
+        bool promote = true;           // scheduled → waiting for due messages
+        bool reclaimExpired = false;   // expired leases → waiting (stall) or failed
+        bool reclaimAllActive = false; // the lock holder at start-up: every active message is a dead engine's
+    };
+    struct BatchResult
+    {
+        QList<Message> claimed;
+        // New state per completion or failure; std::nullopt when the message was no longer ours.
+        QHash<qint64, std::optional<MessageState>> outcomes;
+        QList<qint64> lostLeases; // renewals of messages no longer ours: abort their deliveries
+        qint64 reclaimed = 0;
+    };
+    Result<BatchResult> commitBatch(const WriteBatch &batch);
+
     // Scheduled messages whose run_at has come become waiting. Returns how many.
     Result<qint64> promoteDue();
     // Claims up to max waiting messages of the queue in claim order (priority, run_at, id), after
@@ -95,20 +148,40 @@ public:
     // False when the message is no longer active under this owner (cancelled, reclaimed): the
     // outcome is dropped, because someone else now owns the message.
     Result<bool> complete(qint64 id, const QString &owner, const QString &providerMessageId = {});
-    struct Failure
-    {
-        QString error;
-        bool permanent = false;
-        std::optional<qint64> retryAfterMs; // from the peer: wins over the back-off
-        int responseCode = 0;
-    };
     // Retryable: back to scheduled at now + back-off (or Retry-After) while attempts remain, else
     // failed. Permanent: failed at once. Returns the new state, or std::nullopt when the lease was lost.
     Result<std::optional<MessageState>> fail(qint64 id, const QString &owner, const Failure &failure);
     // Active messages whose lease has expired go back to waiting, counted as a stall; a message out of
     // attempts or stalled kMaxStalls times fails. Returns how many were reclaimed.
     Result<qint64> reclaimExpiredLeases();
+    // The same for every active message, expired or not: for the engine that holds the store's lock at
+    // start-up, since any lease in the file belongs to an engine that died.
+    Result<qint64> reclaimAllLeases();
     static constexpr int kMaxStalls = 3;
+
+    // The earliest run_at of a scheduled message (of these queues; all when empty).
+    Result<std::optional<qint64>> nextRunAt(const QStringList &queues = {});
+    struct Backlog
+    {
+        qint64 waiting = 0;
+        qint64 active = 0;
+        qint64 scheduled = 0;
+        bool scheduledDue = false; // a scheduled message's time has come
+        bool idle() const { return waiting == 0 && active == 0 && !scheduledDue; }
+        bool drained() const { return waiting == 0 && active == 0 && scheduled == 0; }
+    };
+    Result<Backlog> backlog(const QStringList &queues = {});
+
+    // ---- channels, outbox, suppressions
+    Status addChannel(const ChannelConfig &config);
+    Status updateChannel(const ChannelConfig &config);
+    Status removeChannel(const QString &name);
+    Result<ChannelConfig> channel(const QString &name);
+    Result<QList<ChannelConfig>> channels();
+    // Newest first; afterId 0 starts at the newest, else ids below it.
+    Result<QList<OutboxEntry>> outbox(qint64 beforeId = 0, int limit = 100);
+    Result<bool> isSuppressed(const QString &address);
+    Status addSuppression(const QString &address, const QString &reason);
 
     // ---- operator actions: each is one transaction and one audit_log row.
     // By ids: all or nothing; any id that does not exist or is in the wrong state refuses the whole
@@ -127,6 +200,12 @@ private:
     Result<qint64> queueId(const QString &name);
     Result<QueueConfig> queueById(qint64 id);
     QString selectionWhere(const MessageSelection &selection, QVariantList &binds, qint64 queueIdValue) const;
+    Status requireChannel(const QString &name);
+    Result<qint64> promoteDueInTx(qint64 t);
+    Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
+    Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
+    Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
+    Result<qint64> reclaimInTx(qint64 t, bool allActive);
     Status writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor);
 
     StoreUrl m_url;

@@ -123,7 +123,7 @@ private Q_SLOTS:
     {
         const Run r = run({QStringLiteral("init"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json()[QLatin1String("schema_version")].toInt(), 1);
+        QCOMPARE(r.json()[QLatin1String("schema_version")].toInt(), 2);
         QCOMPARE(r.json()[QLatin1String("store")].toString(), m_db);
     }
 
@@ -171,7 +171,7 @@ private Q_SLOTS:
         QTest::newRow("backoff") << QStringList{QStringLiteral("--backoff"), QStringLiteral("linear:5s")} << QStringLiteral("--backoff");
         QTest::newRow("concurrency") << QStringList{QStringLiteral("--concurrency"), QStringLiteral("0")} << QStringLiteral("--concurrency");
         QTest::newRow("retention") << QStringList{QStringLiteral("--retain-failed"), QStringLiteral("a week")} << QStringLiteral("--retain-failed");
-        QTest::newRow("channel") << QStringList{QStringLiteral("--channel"), QStringLiteral("fax")} << QStringLiteral("--channel");
+        QTest::newRow("channel") << QStringList{QStringLiteral("--channel"), QStringLiteral("fax")} << QStringLiteral("'fax' is unknown");
     }
     void shouldRefuseBadQueueFlagsNamingTheFlag()
     {

@@ -18,7 +18,7 @@ private Q_SLOTS:
     {
         StoreFixture f;
         QVERIFY(f.open());
-        QCOMPARE(f.store->schemaVersion(), 1);
+        QCOMPARE(f.store->schemaVersion(), 2);
         f.addQueue(QStringLiteral("q"));
         QVERIFY(f.open()); // again: migrations are not re-applied
         QVERIFY(f.store->queue(QStringLiteral("q")).ok());
@@ -57,6 +57,26 @@ private Q_SLOTS:
         const auto s = Store::open(StoreUrl::sqlite(path));
         QVERIFY(!s.ok());
         QVERIFY2(s.errorString().contains(QLatin1String("not a Herald store")) && s.errorString().contains(QLatin1String("customers")),
+                 qPrintable(s.errorString()));
+    }
+
+    void shouldRefuseAStoreFromANewerHerald()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.store.reset();
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("newer"));
+            db.setDatabaseName(f.path());
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)")));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("newer"));
+        const auto s = Store::open(StoreUrl::sqlite(f.path()));
+        QVERIFY(!s.ok());
+        QVERIFY2(s.errorString().contains(QLatin1String("schema version 99")) && s.errorString().contains(QLatin1String("upgrade Herald")),
                  qPrintable(s.errorString()));
     }
 
