@@ -150,9 +150,9 @@ QStringList SqliteDialect::migration(int version) const
             QStringLiteral(R"(CREATE TABLE channels (
                 name TEXT PRIMARY KEY,
                 kind TEXT NOT NULL,
-                url TEXT NOT NULL DEFAULT '',
+                url TEXT,
                 timeout_ms INTEGER NOT NULL,
-                secret_ref TEXT NOT NULL DEFAULT '',
+                secret_ref TEXT,
                 options TEXT NOT NULL DEFAULT '{}',
                 created_at INTEGER NOT NULL,
                 updated_at INTEGER NOT NULL))"),

@@ -143,8 +143,8 @@ private Q_SLOTS:
         c.concurrency = 0;
         QVERIFY(c.validate().errorString().contains(QLatin1String("concurrency")));
         c.concurrency = 10;
-        c.defaultChannel = QStringLiteral("pigeon");
-        QVERIFY(c.validate().errorString().contains(QLatin1String("pigeon")));
+        c.defaultChannel = QStringLiteral("carrier pigeon!");
+        QVERIFY(c.validate().errorString().contains(QLatin1String("'carrier pigeon!'")));
     }
 
     void shouldReadJsonLinesAndNameEveryBadLine()

@@ -146,6 +146,35 @@ private Q_SLOTS:
         VERIFY_COUNTERS(f);
     }
 
+    void shouldRefuseUnknownChannelsAndAcceptConfiguredOnes()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        QueueConfig c;
+        c.name = QStringLiteral("q");
+        c.defaultChannel = QStringLiteral("pigeon");
+        const auto refused = f.store->addQueue(c);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.errorString().contains(QLatin1String("channel 'pigeon' is unknown")), qPrintable(refused.errorString()));
+        c.defaultChannel = QStringLiteral("sms"); // a kind name: captured in the outbox until configured
+        QVERIFY(f.store->addQueue(c).ok());
+        NewMessage m;
+        m.queue = QStringLiteral("q");
+        m.type = QStringLiteral("t");
+        m.channel = QStringLiteral("hooks");
+        QVERIFY(!f.store->enqueue(m).ok());
+        ChannelConfig hooks;
+        hooks.name = QStringLiteral("hooks");
+        hooks.kind = ChannelConfig::Kind::Webhook;
+        hooks.url = QStringLiteral("https://hooks.example.org/n8n");
+        const auto added = f.store->addChannel(hooks);
+        QVERIFY2(added.ok(), qPrintable(added.errorString()));
+        QVERIFY(f.store->enqueue(m).ok());
+        QCOMPARE(f.store->channel(QStringLiteral("hooks"))->url, hooks.url);
+        const auto inUse = f.store->removeChannel(QStringLiteral("hooks"));
+        QVERIFY(inUse.ok()); // no queue names it as default
+    }
+
     void shouldClaimByPriorityThenRunAtThenId()
     {
         StoreFixture f;
