@@ -1,0 +1,442 @@
+#include "Runtime.h"
+
+#include <QThread>
+
+#include <algorithm>
+#include <climits>
+
+namespace herald {
+
+Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
+    : m_url(std::move(url)), m_options(std::move(options)), m_owner(std::move(owner)), m_tickTimer(this), m_pollTimer(this),
+      m_leaseTimer(this), m_stopTimer(this)
+{
+    // The timers are children so that moveToThread() takes them to the runtime thread.
+    m_tickTimer.setSingleShot(true);
+    m_tickTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_tickTimer, &QTimer::timeout, this, &Runtime::tick);
+    connect(&m_pollTimer, &QTimer::timeout, this, &Runtime::poll);
+    connect(&m_leaseTimer, &QTimer::timeout, this, [this] {
+        m_renewDue = true;
+        scheduleTick(m_options.groupCommitMs);
+    });
+    m_stopTimer.setSingleShot(true);
+    connect(&m_stopTimer, &QTimer::timeout, this, [this] {
+        // Deliveries still running are handed back: another engine (or the next start) sends them.
+        for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
+            Worker *worker = m_workers[size_t(it->worker)].worker;
+            const qint64 id = it.key();
+            QMetaObject::invokeMethod(worker, [worker, id] { worker->abort(id); }, Qt::QueuedConnection);
+            m_pending.released << id;
+            DeliveryRecord r;
+            r.messageId = id;
+            r.queue = it->message.queue;
+            r.channel = it->channel;
+            r.outcome = QStringLiteral("handed back");
+            r.attempt = it->message.attempts;
+            Q_EMIT delivered(r);
+        }
+        m_inFlight.clear();
+        m_inFlightPerQueue.clear();
+        tick();
+    });
+}
+
+Runtime::~Runtime()
+{
+    if (!m_finished)
+        finish(QString());
+}
+
+Status Runtime::start()
+{
+    auto store = Store::open(m_url);
+    if (!store)
+        return store.error();
+    m_store = std::move(store).value();
+    if (auto s = reloadConfiguration(); !s)
+        return s;
+    if (!m_options.channelFactory)
+        return Error::runtime(QStringLiteral("the runtime was started without channels"));
+
+    const int threads = std::max(1, m_options.workerThreads);
+    for (int i = 0; i < threads; ++i) {
+        WorkerThread w;
+        w.thread = new QThread(this);
+        w.thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
+        ChannelContext context;
+        context.resolveSecret = m_options.resolveSecret;
+        const StoreUrl url = m_url;
+        // Suppression checks run in the worker thread, on a read connection of its own opened there.
+        auto readStore = std::make_shared<std::unique_ptr<Store>>();
+        context.isSuppressed = [url, readStore](const QString &address) {
+            if (!*readStore) {
+                Store::OpenOptions o;
+                o.readOnly = true;
+                auto opened = Store::open(url, o);
+                if (!opened)
+                    return false;
+                *readStore = std::move(opened).value();
+            }
+            auto r = (*readStore)->isSuppressed(address);
+            return r && *r;
+        };
+        w.worker = new Worker(m_options.channelFactory, context, [this](qint64 id, DeliveryOutcome outcome) {
+            // Worker thread → runtime thread.
+            QMetaObject::invokeMethod(
+                this, [this, id, outcome = std::move(outcome)] { onOutcome(id, outcome); }, Qt::QueuedConnection);
+        });
+        w.worker->moveToThread(w.thread);
+        connect(w.thread, &QThread::finished, w.worker, &QObject::deleteLater);
+        w.thread->start();
+        m_workers.push_back(w);
+    }
+    m_pending.reclaimAllActive = m_options.reclaimAllAtStart;
+    m_pending.reclaimExpired = !m_options.reclaimAllAtStart;
+    m_pollTimer.start(int(m_options.pollMs));
+    m_leaseTimer.start(int(std::max<qint64>(1000, m_options.leaseMs / 3)));
+    scheduleTick(0);
+    return {};
+}
+
+Status Runtime::reloadConfiguration()
+{
+    auto queues = m_store->queues();
+    if (!queues)
+        return queues.error();
+    QHash<QString, QueueConfig> next;
+    for (const QueueConfig &q : *queues) {
+        if (!m_options.queues.isEmpty() && !m_options.queues.contains(q.name))
+            continue;
+        next.insert(q.name, q);
+        m_limiters[q.name].setLimit(q.rate);
+    }
+    for (const QString &wanted : std::as_const(m_options.queues))
+        if (!next.contains(wanted))
+            return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(wanted));
+    m_queues = next;
+    auto channels = m_store->channels();
+    if (!channels)
+        return channels.error();
+    m_channels.clear();
+    for (const ChannelConfig &c : *channels)
+        m_channels.insert(c.name, c);
+    return {};
+}
+
+ChannelConfig Runtime::channelConfigFor(const QString &name) const
+{
+    if (auto it = m_channels.constFind(name); it != m_channels.cend())
+        return *it;
+    // "outbox", or a kind with no provider configured: captured in the outbox.
+    ChannelConfig c;
+    c.name = name;
+    c.kind = ChannelConfig::Kind::Outbox;
+    return c;
+}
+
+void Runtime::wake()
+{
+    if (m_finished)
+        return;
+    // Another connection changed the store: queue settings may have changed too.
+    if (auto s = reloadConfiguration(); !s)
+        qWarning("herald: %s", qPrintable(s.errorString()));
+    // An operator may have cancelled a message in flight: the lease check finds it and aborts it.
+    m_renewDue = !m_inFlight.isEmpty();
+    scheduleTick(0);
+}
+
+void Runtime::setPaused(bool paused)
+{
+    m_paused = paused;
+    publishStatus();
+    if (!paused)
+        scheduleTick(0);
+}
+
+void Runtime::stop(qint64 timeoutMs)
+{
+    if (m_finished || m_stopping)
+        return;
+    m_stopping = true;
+    m_pollTimer.stop();
+    if (m_inFlight.isEmpty()) {
+        tick();
+        return;
+    }
+    m_stopTimer.start(int(std::max<qint64>(0, timeoutMs)));
+}
+
+void Runtime::poll()
+{
+    if (auto s = reloadConfiguration(); !s)
+        qWarning("herald: %s", qPrintable(s.errorString()));
+    m_pending.reclaimExpired = true;
+    scheduleTick(0);
+}
+
+void Runtime::scheduleTick(qint64 delayMs)
+{
+    if (m_finished || !m_store)
+        return;
+    delayMs = std::max<qint64>(0, delayMs);
+    const qint64 at = m_store->now() + delayMs;
+    if (m_tickTimer.isActive() && m_tickAt <= at)
+        return;
+    m_tickAt = at;
+    m_tickTimer.start(int(std::min<qint64>(delayMs, INT_MAX)));
+}
+
+QStringList Runtime::pausedChannels(qint64 now) const
+{
+    QStringList out;
+    for (auto it = m_channelPausedUntil.cbegin(); it != m_channelPausedUntil.cend(); ++it)
+        if (it.value() > now)
+            out << it.key();
+    return out;
+}
+
+void Runtime::tick()
+{
+    if (m_finished || !m_store)
+        return;
+    m_tickTimer.stop();
+    const qint64 now = m_store->now();
+    Store::WriteBatch batch = std::exchange(m_pending, Store::WriteBatch{});
+    batch.owner = m_owner;
+    batch.leaseMs = m_options.leaseMs;
+    QHash<qint64, DeliveryRecord> records = std::exchange(m_pendingRecords, {});
+    if (m_renewDue) {
+        batch.renewLeases = m_inFlight.keys();
+        m_renewDue = false;
+    }
+    const QStringList skip = pausedChannels(now);
+    QHash<QString, int> requested;
+    if (!m_paused && !m_stopping) {
+        for (const QueueConfig &q : std::as_const(m_queues)) {
+            if (q.paused)
+                continue;
+            const int concurrency = m_options.concurrencyOverride > 0 ? m_options.concurrencyOverride : q.concurrency;
+            const int free = concurrency - m_inFlightPerQueue.value(q.name);
+            const int n = std::min({free, m_limiters[q.name].available(now), m_options.maxClaimBatch});
+            if (n > 0) {
+                batch.claims << Store::ClaimRequest{q.name, n, skip};
+                requested.insert(q.name, n);
+            }
+        }
+    }
+    auto result = m_store->commitBatch(batch);
+    if (!result) {
+        // Nothing of the batch was written: keep the outcomes for the next try (the store may be busy).
+        qWarning("herald: %s; trying again", qPrintable(result.errorString()));
+        batch.claims.clear();
+        m_pending.completions = batch.completions + m_pending.completions;
+        m_pending.failures = batch.failures + m_pending.failures;
+        m_pending.released = batch.released + m_pending.released;
+        m_pending.reclaimExpired = m_pending.reclaimExpired || batch.reclaimExpired;
+        m_pending.reclaimAllActive = m_pending.reclaimAllActive || batch.reclaimAllActive;
+        m_renewDue = m_renewDue || !batch.renewLeases.isEmpty();
+        records.insert(m_pendingRecords);
+        m_pendingRecords = records;
+        scheduleTick(100);
+        return;
+    }
+
+    for (auto it = records.begin(); it != records.end(); ++it) {
+        DeliveryRecord &r = it.value();
+        const std::optional<MessageState> state = result->outcomes.value(it.key());
+        if (!state)
+            r.outcome = QStringLiteral("lost");
+        else if (*state == MessageState::Scheduled)
+            r.outcome = QStringLiteral("retry");
+        else if (*state == MessageState::Failed)
+            r.outcome = QStringLiteral("failed");
+        else if (*state == MessageState::Cancelled)
+            r.outcome = QStringLiteral("suppressed");
+        else
+            r.outcome = QStringLiteral("completed");
+        Q_EMIT delivered(r);
+    }
+    for (qint64 id : std::as_const(result->lostLeases)) {
+        auto it = m_inFlight.find(id);
+        if (it == m_inFlight.end())
+            continue;
+        // Cancelled by an operator, or reclaimed: stop sending.
+        Worker *worker = m_workers[size_t(it->worker)].worker;
+        QMetaObject::invokeMethod(worker, [worker, id] { worker->abort(id); }, Qt::QueuedConnection);
+        DeliveryRecord r;
+        r.messageId = id;
+        r.queue = it->message.queue;
+        r.channel = it->channel;
+        r.outcome = QStringLiteral("aborted");
+        r.attempt = it->message.attempts;
+        r.durationMs = it->started.elapsed();
+        Q_EMIT delivered(r);
+        m_inFlightPerQueue[it->message.queue] -= 1;
+        m_workers[size_t(it->worker)].load -= 1;
+        m_inFlight.erase(it);
+    }
+    QHash<QString, int> claimedPerQueue;
+    for (const Message &m : std::as_const(result->claimed)) {
+        m_limiters[m.queue].recordStarts(now, 1);
+        claimedPerQueue[m.queue] += 1;
+        dispatch(m);
+    }
+
+    if (m_stopping) {
+        if (m_inFlight.isEmpty() && m_pending.completions.isEmpty() && m_pending.failures.isEmpty() && m_pending.released.isEmpty())
+            finish(QString());
+        return;
+    }
+
+    // When to look again: more to claim now, the next rate-limit start, the end of a channel pause,
+    // or the next scheduled message's time. Outcomes wake us by themselves.
+    qint64 wakeAt = LLONG_MAX;
+    bool wantNextRunAt = false;
+    for (auto it = requested.cbegin(); it != requested.cend(); ++it) {
+        const int claimed = claimedPerQueue.value(it.key());
+        if (claimed == it.value() && claimed == m_options.maxClaimBatch)
+            wakeAt = now; // a full batch: there may be more
+        else if (claimed < it.value())
+            wantNextRunAt = true; // the queue has room: wait for its next due message
+    }
+    for (const QueueConfig &q : std::as_const(m_queues)) {
+        const int concurrency = m_options.concurrencyOverride > 0 ? m_options.concurrencyOverride : q.concurrency;
+        if (!q.paused && !m_paused && m_inFlightPerQueue.value(q.name) < concurrency && m_limiters[q.name].available(now) == 0)
+            wakeAt = std::min(wakeAt, m_limiters[q.name].nextAllowedAt(now));
+    }
+    for (auto it = m_channelPausedUntil.cbegin(); it != m_channelPausedUntil.cend(); ++it)
+        if (it.value() > now)
+            wakeAt = std::min(wakeAt, it.value());
+    if (wantNextRunAt && !m_paused) {
+        auto next = m_store->nextRunAt(m_options.queues);
+        if (next && next->has_value() && **next > now)
+            wakeAt = std::min(wakeAt, **next);
+    }
+    if (wakeAt != LLONG_MAX)
+        scheduleTick(wakeAt - now);
+    publishStatus();
+    if (result->claimed.isEmpty() && m_inFlight.isEmpty())
+        checkExit();
+}
+
+void Runtime::dispatch(const Message &message)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < m_workers.size(); ++i)
+        if (m_workers[i].load < m_workers[best].load)
+            best = i;
+    WorkerThread &w = m_workers[best];
+    w.load += 1;
+    InFlight f;
+    f.message = message;
+    f.channel = message.channel;
+    f.worker = int(best);
+    f.claimedAt = message.startedAt.value_or(m_store->now());
+    f.started.start();
+    m_inFlight.insert(message.id, f);
+    m_inFlightPerQueue[message.queue] += 1;
+    Delivery delivery{message, QStringLiteral("herald-%1-%2").arg(message.id).arg(message.createdAt)};
+    const ChannelConfig config = channelConfigFor(message.channel);
+    Worker *worker = w.worker;
+    QMetaObject::invokeMethod(worker, [worker, delivery, config] { worker->deliver(delivery, config); }, Qt::QueuedConnection);
+}
+
+void Runtime::onOutcome(qint64 id, const DeliveryOutcome &outcome)
+{
+    auto it = m_inFlight.find(id);
+    if (it == m_inFlight.end())
+        return; // aborted or handed back meanwhile
+    const InFlight f = *it;
+    m_inFlight.erase(it);
+    m_inFlightPerQueue[f.message.queue] -= 1;
+    m_workers[size_t(f.worker)].load -= 1;
+    const qint64 now = m_store->now();
+
+    DeliveryRecord r;
+    r.messageId = id;
+    r.queue = f.message.queue;
+    r.channel = f.channel;
+    r.attempt = f.message.attempts;
+    r.latenessMs = f.claimedAt - f.message.runAt;
+    r.durationMs = f.started.elapsed();
+    r.error = outcome.error;
+    r.responseCode = outcome.responseCode;
+    r.idempotencyKey = QStringLiteral("herald-%1-%2").arg(id).arg(f.message.createdAt);
+    const bool outbox = channelConfigFor(f.channel).kind == ChannelConfig::Kind::Outbox;
+    switch (outcome.kind) {
+    case DeliveryOutcome::Kind::Success:
+        m_pending.completions << Store::Completion{id, outcome.providerMessageId, outbox ? outcome.rendered : QByteArray()};
+        break;
+    case DeliveryOutcome::Kind::Retryable:
+    case DeliveryOutcome::Kind::Permanent:
+        m_pending.failures << Store::FailureReport{
+            id, Store::Failure{outcome.error, outcome.kind == DeliveryOutcome::Kind::Permanent, outcome.retryAfterMs, outcome.responseCode}};
+        break;
+    case DeliveryOutcome::Kind::Suppressed:
+        m_pending.failures << Store::FailureReport{
+            id, Store::Failure{outcome.error.isEmpty() ? QStringLiteral("suppressed") : outcome.error, true, {}, 0, true}};
+        break;
+    }
+    if (outcome.pauseChannel)
+        m_channelPausedUntil[f.channel] = now + outcome.retryAfterMs.value_or(60'000);
+    if (outcome.staleRecipient && !f.message.recipient.isEmpty()) {
+        if (auto s = m_store->addSuppression(f.message.recipient, QStringLiteral("stale push token: ") + outcome.error); !s)
+            qWarning("herald: %s", qPrintable(s.errorString()));
+    }
+    m_pendingRecords.insert(id, r);
+    scheduleTick(m_options.groupCommitMs);
+}
+
+void Runtime::checkExit()
+{
+    if (m_exitWhen == ExitWhen::Never || m_stopping || !m_inFlight.isEmpty())
+        return;
+    auto backlog = m_store->backlog(m_options.queues);
+    if (!backlog)
+        return;
+    if ((m_exitWhen == ExitWhen::Idle && backlog->idle()) || (m_exitWhen == ExitWhen::Drained && backlog->drained()))
+        stop(0);
+}
+
+void Runtime::publishStatus()
+{
+    EngineStatus s;
+    s.inFlight = int(m_inFlight.size());
+    s.paused = m_paused;
+    const qint64 now = m_store ? m_store->now() : 0;
+    for (auto it = m_limiters.begin(); it != m_limiters.end(); ++it)
+        if (m_queues.contains(it.key()) && it->limit().isLimited() && it->available(now) == 0)
+            s.rateLimitedQueues << it.key();
+    s.rateLimitedQueues.sort();
+    s.pausedChannels = pausedChannels(now);
+    if (s.inFlight != m_lastStatus.inFlight || s.paused != m_lastStatus.paused || s.rateLimitedQueues != m_lastStatus.rateLimitedQueues ||
+        s.pausedChannels != m_lastStatus.pausedChannels) {
+        m_lastStatus = s;
+        Q_EMIT statusChanged(s);
+    }
+}
+
+void Runtime::finish(const QString &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_tickTimer.stop();
+    m_pollTimer.stop();
+    m_leaseTimer.stop();
+    m_stopTimer.stop();
+    for (WorkerThread &w : m_workers) {
+        Worker *worker = w.worker;
+        // Channels close their sockets in their own thread; this waits on the worker, never the GUI.
+        QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
+        w.thread->quit();
+        w.thread->wait();
+    }
+    m_workers.clear();
+    m_store.reset();
+    Q_EMIT finished(error);
+}
+
+} // namespace herald
