@@ -1,0 +1,40 @@
+#include "Channel.h"
+
+#include "OutboxChannel.h"
+#include "SecretResolver.h"
+
+namespace herald {
+
+Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, const ChannelContext &context)
+{
+    if (const Status valid = config.validate(); !valid)
+        return valid.error();
+
+    QString secret;
+    if (!config.secretRef.isEmpty()) {
+        auto resolved = context.resolveSecret ? context.resolveSecret(config.secretRef) : SecretResolver::resolve(config.secretRef);
+        if (!resolved)
+            return Error{resolved.error().kind, QStringLiteral("channel '%1': %2").arg(config.name, resolved.errorString())};
+        secret = std::move(*resolved);
+    }
+    const bool needsNetwork = config.kind == ChannelConfig::Kind::Webhook || config.kind == ChannelConfig::Kind::Sms
+                              || config.kind == ChannelConfig::Kind::Push;
+    if (needsNetwork && !context.network)
+        return Error::runtime(QStringLiteral("channel '%1': the worker thread gave no QNetworkAccessManager; create one in that thread "
+                                             "and pass it in ChannelContext::network")
+                                  .arg(config.name));
+
+    switch (config.kind) {
+    case ChannelConfig::Kind::Outbox:
+        return std::unique_ptr<Channel>(std::make_unique<OutboxChannel>(config));
+    case ChannelConfig::Kind::Webhook:
+    case ChannelConfig::Kind::Sms:
+    case ChannelConfig::Kind::Email:
+    case ChannelConfig::Kind::Push:
+        break;
+    }
+    return Error::runtime(QStringLiteral("channel '%1': %2 channels are not part of this build")
+                              .arg(config.name, ChannelConfig::kindName(config.kind)));
+}
+
+} // namespace herald
