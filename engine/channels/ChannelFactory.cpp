@@ -2,6 +2,7 @@
 
 #include "OutboxChannel.h"
 #include "SecretResolver.h"
+#include "WebhookChannel.h"
 
 namespace herald {
 
@@ -28,6 +29,7 @@ Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, cons
     case ChannelConfig::Kind::Outbox:
         return std::unique_ptr<Channel>(std::make_unique<OutboxChannel>(config));
     case ChannelConfig::Kind::Webhook:
+        return std::unique_ptr<Channel>(std::make_unique<WebhookChannel>(config, context.network, secret));
     case ChannelConfig::Kind::Sms:
     case ChannelConfig::Kind::Email:
     case ChannelConfig::Kind::Push:
