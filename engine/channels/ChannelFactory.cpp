@@ -2,6 +2,7 @@
 
 #include "OutboxChannel.h"
 #include "SecretResolver.h"
+#include "SmsChannel.h"
 #include "WebhookChannel.h"
 
 namespace herald {
@@ -30,7 +31,12 @@ Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, cons
         return std::unique_ptr<Channel>(std::make_unique<OutboxChannel>(config));
     case ChannelConfig::Kind::Webhook:
         return std::unique_ptr<Channel>(std::make_unique<WebhookChannel>(config, context.network, secret));
-    case ChannelConfig::Kind::Sms:
+    case ChannelConfig::Kind::Sms: {
+        auto sms = SmsChannel::create(config, context.network, secret);
+        if (!sms)
+            return sms.error();
+        return std::unique_ptr<Channel>(std::move(*sms));
+    }
     case ChannelConfig::Kind::Email:
     case ChannelConfig::Kind::Push:
         break;

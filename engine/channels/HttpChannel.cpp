@@ -56,7 +56,7 @@ DeliveryOutcome HttpChannel::interpret(const HttpClassifier::Answer &answer) con
 {
     DeliveryOutcome outcome = HttpClassifier::classify(answer, config().timeoutMs);
     if (outcome.kind == DeliveryOutcome::Kind::Success) {
-        outcome.providerMessageId = HttpClassifier::jsonText(answer.body, QStringLiteral("id"));
+        outcome.providerMessageId = HttpClassifier::jsonText(answer.body, m_providerIdField);
         if (outcome.providerMessageId.isEmpty())
             outcome.providerMessageId = QString::fromUtf8(answer.header("X-Request-Id"));
         outcome.responseCode = answer.status;

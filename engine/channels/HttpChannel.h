@@ -34,8 +34,11 @@ protected:
     void post(Ticket ticket, const QNetworkRequest &request, const QByteArray &body, const QByteArray &rendered);
 
     // The provider's answer as an outcome. The default: HttpClassifier::classify, and on success the
-    // provider id from the JSON "id" field, else the X-Request-Id header.
+    // provider id from the JSON field at providerIdField(), else the X-Request-Id header.
     virtual DeliveryOutcome interpret(const HttpClassifier::Answer &answer) const;
+
+    // Dotted path of the provider's message id in a JSON answer; "id" unless set.
+    void setProviderIdField(QString path) { m_providerIdField = std::move(path); }
 
     // {"channel", "kind", "to", "subject", "text", "html", "locale", "request"}: what was sent, minus headers
     // (they carry the secret). request is the body, as JSON when it is JSON.
@@ -44,6 +47,7 @@ protected:
 private:
     QNetworkAccessManager *m_network;
     QString m_secret;
+    QString m_providerIdField = QStringLiteral("id");
 };
 
 } // namespace herald
