@@ -1,6 +1,7 @@
 #include "Channel.h"
 
 #include "OutboxChannel.h"
+#include "PushChannel.h"
 #include "SecretResolver.h"
 #include "SmsChannel.h"
 #include "WebhookChannel.h"
@@ -37,8 +38,9 @@ Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, cons
             return sms.error();
         return std::unique_ptr<Channel>(std::move(*sms));
     }
-    case ChannelConfig::Kind::Email:
     case ChannelConfig::Kind::Push:
+        return std::unique_ptr<Channel>(std::make_unique<PushChannel>(config, context.network, secret));
+    case ChannelConfig::Kind::Email:
         break;
     }
     return Error::runtime(QStringLiteral("channel '%1': %2 channels are not part of this build")
