@@ -24,22 +24,42 @@ inline char *toString(DeliveryOutcome::Kind kind)
     return qstrdup("?");
 }
 
-// Records every call of a channel's done.
-struct DoneProbe
+// Records every call of a channel's done. The callback shares the record, so a late call cannot touch
+// a probe that is gone.
+class DoneProbe
 {
-    int calls = 0;
-    std::optional<DeliveryOutcome> outcome;
-
+public:
     Channel::Done callback()
     {
-        return [this](DeliveryOutcome o) {
-            ++calls;
-            outcome = std::move(o);
+        return [state = m_state](DeliveryOutcome o) {
+            ++state->calls;
+            state->outcome = std::move(o);
         };
     }
+    int calls() const { return m_state->calls; }
+    const std::optional<DeliveryOutcome> &outcome() const { return m_state->outcome; }
     // For failure messages: what the channel said.
-    QByteArray describe() const { return outcome ? outcome->error.toUtf8() : QByteArrayLiteral("(no outcome)"); }
+    QByteArray describe() const { return outcome() ? outcome()->error.toUtf8() : QByteArrayLiteral("(no outcome)"); }
+
+private:
+    struct State
+    {
+        int calls = 0;
+        std::optional<DeliveryOutcome> outcome;
+    };
+    std::shared_ptr<State> m_state = std::make_shared<State>();
 };
+
+// Declares `var` and fills it from one delivery, running the event loop until done is called.
+#define HERALD_DELIVER(channel, delivery, var)                                                                                        \
+    DeliveryOutcome var;                                                                                                               \
+    {                                                                                                                                  \
+        DoneProbe probe_;                                                                                                              \
+        (channel).deliver((delivery), probe_.callback());                                                                              \
+        QTRY_VERIFY_WITH_TIMEOUT(probe_.calls() > 0, 20'000);                                                                          \
+        QCOMPARE(probe_.calls(), 1);                                                                                                   \
+        var = *probe_.outcome();                                                                                                       \
+    }
 
 inline Delivery makeDelivery(qint64 id, const QString &recipient, const QJsonObject &payload, const Labels &labels = {}, int attempt = 1)
 {

@@ -42,9 +42,9 @@ private Q_SLOTS:
         auto channel = outbox();
         DoneProbe probe;
         channel->deliver(makeDelivery(7, u"+34600111222"_s, speakerPayload()), probe.callback());
-        QTRY_COMPARE(probe.calls, 1);
-        QCOMPARE(probe.outcome->kind, DeliveryOutcome::Kind::Success);
-        const QJsonObject record = jsonObject(probe.outcome->rendered);
+        QTRY_COMPARE(probe.calls(), 1);
+        QCOMPARE(probe.outcome()->kind, DeliveryOutcome::Kind::Success);
+        const QJsonObject record = jsonObject(probe.outcome()->rendered);
         QCOMPARE(record.value(u"channel"_s).toString(), u"outbox"_s);
         QCOMPARE(record.value(u"kind"_s).toString(), u"outbox"_s);
         QCOMPARE(record.value(u"to"_s).toString(), u"+34600111222"_s);
@@ -59,8 +59,8 @@ private Q_SLOTS:
         auto channel = outbox();
         DoneProbe probe;
         channel->deliver(makeDelivery(8, u"a@example.org"_s, QJsonObject{{u"body"_s, u"x"_s}}), probe.callback());
-        QCOMPARE(probe.calls, 0);
-        QTRY_COMPARE(probe.calls, 1);
+        QCOMPARE(probe.calls(), 0);
+        QTRY_COMPARE(probe.calls(), 1);
     }
 
     void shouldFailPermanentlyNamingTheTemplateThatCannotRender()
@@ -68,9 +68,9 @@ private Q_SLOTS:
         auto channel = outbox();
         DoneProbe probe;
         channel->deliver(makeDelivery(9, u"a@example.org"_s, QJsonObject{{u"body"_s, u"Hi {{#name}}"_s}}), probe.callback());
-        QTRY_COMPARE(probe.calls, 1);
-        QCOMPARE(probe.outcome->kind, DeliveryOutcome::Kind::Permanent);
-        QVERIFY2(probe.outcome->error.contains(u"'payload.body'"_s), probe.describe());
+        QTRY_COMPARE(probe.calls(), 1);
+        QCOMPARE(probe.outcome()->kind, DeliveryOutcome::Kind::Permanent);
+        QVERIFY2(probe.outcome()->error.contains(u"'payload.body'"_s), probe.describe());
     }
 
     void shouldNeverCallDoneAfterAbort()
@@ -81,10 +81,10 @@ private Q_SLOTS:
         channel->deliver(makeDelivery(10, u"a@example.org"_s, QJsonObject{{u"body"_s, u"x"_s}}), aborted.callback());
         channel->deliver(makeDelivery(11, u"b@example.org"_s, QJsonObject{{u"body"_s, u"y"_s}}), other.callback());
         channel->abort(10);
-        QTRY_COMPARE(other.calls, 1);
+        QTRY_COMPARE(other.calls(), 1);
         const auto drained = postMarker(this);
         QTRY_VERIFY(*drained);
-        QCOMPARE(aborted.calls, 0);
+        QCOMPARE(aborted.calls(), 0);
     }
 
     void shouldNeverCallDoneAfterTheChannelIsDestroyed()
@@ -95,7 +95,7 @@ private Q_SLOTS:
         channel.reset();
         const auto drained = postMarker(this);
         QTRY_VERIFY(*drained);
-        QCOMPARE(probe.calls, 0);
+        QCOMPARE(probe.calls(), 0);
     }
 };
 

@@ -48,15 +48,6 @@ class tst_PushChannel : public QObject
         return makeDelivery(920, token, payload);
     }
 
-    DeliveryOutcome deliverAndWait(Channel &channel, const Delivery &delivery)
-    {
-        DoneProbe probe;
-        channel.deliver(delivery, probe.callback());
-        if (!QTest::qWaitFor([&] { return probe.calls > 0; }, 20'000))
-            return DeliveryOutcome::permanent(u"test: done was never called"_s);
-        return *probe.outcome;
-    }
-
 private Q_SLOTS:
     void initTestCase() { qputenv("HERALD_TEST_FCM_TOKEN", "ya29.test-access-token"); }
 
@@ -70,7 +61,7 @@ private Q_SLOTS:
     {
         m_server->script({TestHttpServer::Response::answer(200, R"({"name":"projects/herald/messages/0:1500415314455276%31bd1c96"})")});
         auto channel = push();
-        const DeliveryOutcome o = deliverAndWait(*channel, incentive(u"fcm-token-abc"_s));
+        HERALD_DELIVER(*channel, incentive(u"fcm-token-abc"_s), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         QCOMPARE(o.providerMessageId, u"projects/herald/messages/0:1500415314455276%31bd1c96"_s);
 
@@ -91,8 +82,8 @@ private Q_SLOTS:
     void shouldLeaveOutTheNotificationOfADataOnlyPush()
     {
         auto channel = push();
-        QCOMPARE(deliverAndWait(*channel, incentive(u"t"_s, QJsonObject{{u"data"_s, QJsonObject{{u"sync"_s, u"1"_s}}}})).kind,
-                 DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, incentive(u"t"_s, QJsonObject{{u"data"_s, QJsonObject{{u"sync"_s, u"1"_s}}}}), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const QJsonObject message = jsonObject(m_server->requests().first().body).value(u"message"_s).toObject();
         QVERIFY(!message.contains(u"notification"_s));
         QCOMPARE(message.value(u"data"_s).toObject(), (QJsonObject{{u"sync"_s, u"1"_s}}));
@@ -123,7 +114,7 @@ private Q_SLOTS:
         QFETCH(bool, pauseChannel);
         m_server->script({TestHttpServer::Response::answer(status, body)});
         auto channel = push();
-        const DeliveryOutcome o = deliverAndWait(*channel, incentive(u"fcm-token-old"_s));
+        HERALD_DELIVER(*channel, incentive(u"fcm-token-old"_s), o);
         QCOMPARE(o.kind, kind);
         QCOMPARE(o.staleRecipient, stale);
         QCOMPARE(o.pauseChannel, pauseChannel);
@@ -135,7 +126,7 @@ private Q_SLOTS:
     void shouldFailPermanentlyWithoutAToken()
     {
         auto channel = push();
-        const DeliveryOutcome o = deliverAndWait(*channel, incentive(QString()));
+        HERALD_DELIVER(*channel, incentive(QString()), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Permanent);
         QVERIFY2(o.error.contains(u"no device token"_s), qPrintable(o.error));
         QVERIFY(m_server->requests().isEmpty());
@@ -151,7 +142,7 @@ private Q_SLOTS:
         config.timeoutMs = 250;
         auto channel = createChannel(config, ChannelContext{&m_network, {}, {}});
         QVERIFY2(channel.ok(), qPrintable(channel.errorString()));
-        const DeliveryOutcome o = deliverAndWait(**channel, incentive(u"t"_s));
+        HERALD_DELIVER(**channel, incentive(u"t"_s), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QVERIFY2(o.error.contains(u"within 250 ms"_s), qPrintable(o.error));
     }

@@ -42,15 +42,6 @@ class tst_SmsChannel : public QObject
         return makeDelivery(311, phone, QJsonObject{{u"body"_s, body}, {u"contractor"_s, QJsonObject{{u"first_name"_s, u"Ana"_s}}}});
     }
 
-    DeliveryOutcome deliverAndWait(Channel &channel, const Delivery &delivery)
-    {
-        DoneProbe probe;
-        channel.deliver(delivery, probe.callback());
-        if (!QTest::qWaitFor([&] { return probe.calls > 0; }, 20'000))
-            return DeliveryOutcome::permanent(u"test: done was never called"_s);
-        return *probe.outcome;
-    }
-
 private Q_SLOTS:
     void initTestCase() { qputenv("HERALD_TEST_SMS_KEY", "Basic c21zOnRlc3Q="); }
 
@@ -63,7 +54,7 @@ private Q_SLOTS:
     void shouldPostJsonWithTheSecretInTheAuthorizationHeaderByDefault()
     {
         auto channel = gateway();
-        const DeliveryOutcome o = deliverAndWait(*channel, reminder(u"+34600111222"_s));
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const TestHttpServer::Request &r = m_server->requests().first();
         QCOMPARE(r.method, QByteArray("POST"));
@@ -78,7 +69,8 @@ private Q_SLOTS:
     void shouldPostAFormWhenAsked()
     {
         auto channel = gateway(QJsonObject{{u"format"_s, u"form"_s}});
-        QCOMPARE(deliverAndWait(*channel, reminder(u"+34600111222"_s)).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const TestHttpServer::Request &r = m_server->requests().first();
         QCOMPARE(r.header("Content-Type"), QByteArray("application/x-www-form-urlencoded"));
         QCOMPARE(r.body, QByteArray("to=%2B34600111222&text=Hola%20Ana%20%26%20co"));
@@ -93,8 +85,8 @@ private Q_SLOTS:
             {u"body"_s,
              uR"({"messages":[{"destination":"{{to}}","content":"{{text}}","reference":"{{idempotency_key}}","herald_id":{{message.id}}}]})"_s}});
         // Quotes, backslashes and a newline in the text must not break the JSON.
-        QCOMPARE(deliverAndWait(*channel, reminder(u"+34600111222"_s, u"Say \"{{contractor.first_name}}\"\\\nbye"_s)).kind,
-                 DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s, u"Say \"{{contractor.first_name}}\"\\\nbye"_s), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const QJsonObject body = jsonObject(m_server->requests().first().body);
         const QJsonObject sent = body.value(u"messages"_s).toArray().first().toObject();
         QCOMPARE(sent.value(u"destination"_s).toString(), u"+34600111222"_s);
@@ -106,7 +98,8 @@ private Q_SLOTS:
     void shouldSendTheSecretInTheConfiguredAuthHeader()
     {
         auto channel = gateway(QJsonObject{{u"auth_header"_s, u"X-Api-Key"_s}});
-        QCOMPARE(deliverAndWait(*channel, reminder(u"+34600111222"_s)).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const TestHttpServer::Request &r = m_server->requests().first();
         QCOMPARE(r.header("X-Api-Key"), QByteArray("Basic c21zOnRlc3Q="));
         QVERIFY(r.header("Authorization").isEmpty());
@@ -115,7 +108,8 @@ private Q_SLOTS:
     void shouldSendNoAuthHeaderWithoutASecret()
     {
         auto channel = gateway({}, false);
-        QCOMPARE(deliverAndWait(*channel, reminder(u"+34600111222"_s)).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         QVERIFY(m_server->requests().first().header("Authorization").isEmpty());
     }
 
@@ -123,7 +117,7 @@ private Q_SLOTS:
     {
         m_server->script({TestHttpServer::Response::answer(200, R"({"messages":[{"id":"SM9f2c","status":"queued"}]})")});
         auto channel = gateway(QJsonObject{{u"id_field"_s, u"messages.0.id"_s}});
-        const DeliveryOutcome o = deliverAndWait(*channel, reminder(u"+34600111222"_s));
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         QCOMPARE(o.providerMessageId, u"SM9f2c"_s);
     }
@@ -145,7 +139,7 @@ private Q_SLOTS:
         QFETCH(QString, recipient);
         QFETCH(QString, error);
         auto channel = gateway();
-        const DeliveryOutcome o = deliverAndWait(*channel, reminder(recipient));
+        HERALD_DELIVER(*channel, reminder(recipient), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Permanent);
         QVERIFY2(o.error.contains(error), qPrintable(o.error));
         QCOMPARE(m_server->connectionsAccepted(), 0);
@@ -161,7 +155,7 @@ private Q_SLOTS:
     void shouldFailPermanentlyWhenThereIsNoText()
     {
         auto channel = gateway();
-        const DeliveryOutcome o = deliverAndWait(*channel, makeDelivery(312, u"+34600111222"_s, QJsonObject{{u"subject"_s, u"only"_s}}));
+        HERALD_DELIVER(*channel, makeDelivery(312, u"+34600111222"_s, QJsonObject{{u"subject"_s, u"only"_s}}), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Permanent);
         QVERIFY2(o.error.contains(u"message 312"_s) && o.error.contains(u"'body' or 'text'"_s), qPrintable(o.error));
         QVERIFY(m_server->requests().isEmpty());
@@ -186,7 +180,7 @@ private Q_SLOTS:
         QFETCH(bool, pauseChannel);
         m_server->script({TestHttpServer::Response::answer(status, R"({"id":"m-1"})", {{"Retry-After", "7"}})});
         auto channel = gateway();
-        const DeliveryOutcome o = deliverAndWait(*channel, reminder(u"+34600111222"_s));
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
         QCOMPARE(o.kind, kind);
         QCOMPARE(o.responseCode, status);
         QCOMPARE(o.retryAfterMs.value_or(-1), retryAfterMs);
@@ -204,7 +198,8 @@ private Q_SLOTS:
         config.url = u"http://127.0.0.1:%1/send"_s.arg(port);
         auto channel = createChannel(config, ChannelContext{&m_network, {}, {}});
         QVERIFY2(channel.ok(), qPrintable(channel.errorString()));
-        QCOMPARE(deliverAndWait(**channel, reminder(u"+34600111222"_s)).kind, DeliveryOutcome::Kind::Retryable);
+        HERALD_DELIVER(**channel, reminder(u"+34600111222"_s), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
     }
 
     void shouldRefuseABodyTemplateThatCannotParse()
@@ -218,7 +213,7 @@ private Q_SLOTS:
     void shouldFailPermanentlyWhenTheBodyTemplateRendersInvalidJson()
     {
         auto channel = gateway(QJsonObject{{u"body"_s, u"{\"to\":{{to}}}"_s}});
-        const DeliveryOutcome o = deliverAndWait(*channel, reminder(u"+34600111222"_s));
+        HERALD_DELIVER(*channel, reminder(u"+34600111222"_s), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Permanent);
         QVERIFY2(o.error.contains(u"options.body is not JSON"_s), qPrintable(o.error));
         QVERIFY(m_server->requests().isEmpty());

@@ -50,15 +50,6 @@ class tst_WebhookChannel : public QObject
                             Labels{{u"event"_s, u"41"_s}, {u"contractor"_s, u"56"_s}}, attempt);
     }
 
-    DeliveryOutcome deliverAndWait(Channel &channel, const Delivery &delivery)
-    {
-        DoneProbe probe;
-        channel.deliver(delivery, probe.callback());
-        if (!QTest::qWaitFor([&] { return probe.calls > 0; }, 20'000))
-            return DeliveryOutcome::permanent(u"test: done was never called"_s);
-        return *probe.outcome;
-    }
-
 private Q_SLOTS:
     void initTestCase() { qputenv("HERALD_TEST_WEBHOOK_SECRET", kSecret); }
 
@@ -73,8 +64,8 @@ private Q_SLOTS:
         auto channel = webhook(m_server->url());
         DoneProbe probe;
         channel->deliver(speakerAlert(4107, 2), probe.callback());
-        QTRY_COMPARE(probe.calls, 1);
-        QCOMPARE(probe.outcome->kind, DeliveryOutcome::Kind::Success);
+        QTRY_COMPARE(probe.calls(), 1);
+        QCOMPARE(probe.outcome()->kind, DeliveryOutcome::Kind::Success);
 
         QCOMPARE(m_server->requests().size(), 1);
         const TestHttpServer::Request &r = m_server->requests().first();
@@ -96,17 +87,18 @@ private Q_SLOTS:
         QCOMPARE(body.value(u"labels"_s).toObject(), (QJsonObject{{u"event"_s, u"41"_s}, {u"contractor"_s, u"56"_s}}));
 
         // What was sent comes back for the record, without the signature.
-        const QJsonObject rendered = jsonObject(probe.outcome->rendered);
+        const QJsonObject rendered = jsonObject(probe.outcome()->rendered);
         QCOMPARE(rendered.value(u"kind"_s).toString(), u"webhook"_s);
         QCOMPARE(rendered.value(u"request"_s).toObject(), body);
-        QVERIFY(!probe.outcome->rendered.contains(kSecret));
+        QVERIFY(!probe.outcome()->rendered.contains(kSecret));
     }
 
     void shouldSignTheBodyWithTheTimestamp()
     {
         auto channel = webhook(m_server->url());
         const qint64 before = QDateTime::currentSecsSinceEpoch();
-        QCOMPARE(deliverAndWait(*channel, speakerAlert()).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, speakerAlert(), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const qint64 after = QDateTime::currentSecsSinceEpoch();
 
         const TestHttpServer::Request &r = m_server->requests().first();
@@ -124,7 +116,8 @@ private Q_SLOTS:
     void shouldUseTheConfiguredSignatureHeader()
     {
         auto channel = webhook(m_server->url(), 5'000, QJsonObject{{u"signature_header"_s, u"X-N8N-Signature"_s}});
-        QCOMPARE(deliverAndWait(*channel, speakerAlert()).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, speakerAlert(), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const TestHttpServer::Request &r = m_server->requests().first();
         QVERIFY(r.header("X-N8N-Signature").startsWith("sha256="));
         QVERIFY(r.header("X-Herald-Signature").isEmpty());
@@ -133,7 +126,8 @@ private Q_SLOTS:
     void shouldNotSignWithoutASecret()
     {
         auto channel = webhook(m_server->url(), 5'000, {}, false);
-        QCOMPARE(deliverAndWait(*channel, speakerAlert()).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, speakerAlert(), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Success);
         const TestHttpServer::Request &r = m_server->requests().first();
         QVERIFY(r.header("X-Herald-Signature").isEmpty());
         QVERIFY(!r.header("X-Herald-Timestamp").isEmpty());
@@ -143,8 +137,10 @@ private Q_SLOTS:
     {
         auto channel = webhook(m_server->url());
         m_server->script({TestHttpServer::Response::answer(503), TestHttpServer::Response::answer(200)});
-        QCOMPARE(deliverAndWait(*channel, speakerAlert(4107, 1)).kind, DeliveryOutcome::Kind::Retryable);
-        QCOMPARE(deliverAndWait(*channel, speakerAlert(4107, 2)).kind, DeliveryOutcome::Kind::Success);
+        HERALD_DELIVER(*channel, speakerAlert(4107, 1), firstAttempt);
+        QCOMPARE(firstAttempt.kind, DeliveryOutcome::Kind::Retryable);
+        HERALD_DELIVER(*channel, speakerAlert(4107, 2), secondAttempt);
+        QCOMPARE(secondAttempt.kind, DeliveryOutcome::Kind::Success);
         QCOMPARE(m_server->requests().size(), 2);
         QCOMPARE(m_server->requests().at(0).header("Idempotency-Key"), QByteArray("herald-event-messages-4107"));
         QCOMPARE(m_server->requests().at(1).header("Idempotency-Key"), QByteArray("herald-event-messages-4107"));
@@ -204,7 +200,7 @@ private Q_SLOTS:
             headers.append({headerName, headerValue});
         m_server->script({TestHttpServer::Response::answer(status, body, headers)});
         auto channel = webhook(m_server->url());
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, kind);
         QCOMPARE(o.responseCode, status);
         QCOMPARE(o.providerMessageId, providerId);
@@ -221,7 +217,7 @@ private Q_SLOTS:
         const QByteArray httpDate = QLocale::c().toString(at, u"ddd, dd MMM yyyy hh:mm:ss 'GMT'"_s).toLatin1();
         m_server->script({TestHttpServer::Response::answer(503, {}, {{"Retry-After", httpDate}})});
         auto channel = webhook(m_server->url());
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QVERIFY2(o.retryAfterMs.has_value(), httpDate.constData());
         QVERIFY2(*o.retryAfterMs > 80'000 && *o.retryAfterMs <= 90'000, qPrintable(QString::number(*o.retryAfterMs)));
@@ -231,7 +227,7 @@ private Q_SLOTS:
     {
         m_server->setFallback(TestHttpServer::Response::hang());
         auto channel = webhook(m_server->url(), 300);
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QVERIFY2(o.error.contains(u"within 300 ms"_s), qPrintable(o.error));
     }
@@ -241,7 +237,7 @@ private Q_SLOTS:
         QUrl url = m_server->url();
         url.setPort(closedPort());
         auto channel = webhook(url);
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QVERIFY2(o.error.contains(u"refused the connection"_s), qPrintable(o.error));
     }
@@ -250,7 +246,7 @@ private Q_SLOTS:
     {
         m_server->setFallback(TestHttpServer::Response::garbage());
         auto channel = webhook(m_server->url());
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QCOMPARE(o.responseCode, 0);
         QVERIFY(!o.error.isEmpty());
@@ -261,7 +257,7 @@ private Q_SLOTS:
         // Every connection is closed: Qt may resend a request once on a fresh connection, and must still fail.
         m_server->setFallback(TestHttpServer::Response::closeWithoutAnswer());
         auto channel = webhook(m_server->url());
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QVERIFY2(o.error.contains(u"closed the connection"_s), qPrintable(o.error));
     }
@@ -272,7 +268,7 @@ private Q_SLOTS:
         QUrl url = m_server->url(u"/hook"_s);
         url.setQuery(u"token=tok_do_not_log"_s);
         auto channel = webhook(url);
-        const DeliveryOutcome o = deliverAndWait(*channel, speakerAlert());
+        HERALD_DELIVER(*channel, speakerAlert(), o);
         QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
         QVERIFY2(!o.error.contains(u"tok_do_not_log"_s), qPrintable(o.error));
         QVERIFY2(o.error.contains(u"/hook"_s), qPrintable(o.error));
@@ -289,17 +285,17 @@ private Q_SLOTS:
         channel->deliver(speakerAlert(1), aborted.callback());
         QVERIFY(received.wait());
         channel->abort(1);
-        QCOMPARE(aborted.calls, 0);
+        QCOMPARE(aborted.calls(), 0);
         QVERIFY(closed.count() > 0 || closed.wait()); // the request is really gone, not just forgotten
 
         // The channel still works, and by the time its next answer is in, a late done would have come.
         DoneProbe next;
         channel->deliver(speakerAlert(2), next.callback());
-        QTRY_COMPARE(next.calls, 1);
-        QCOMPARE(next.outcome->kind, DeliveryOutcome::Kind::Success);
+        QTRY_COMPARE(next.calls(), 1);
+        QCOMPARE(next.outcome()->kind, DeliveryOutcome::Kind::Success);
         const auto drained = postMarker(this);
         QTRY_VERIFY(*drained);
-        QCOMPARE(aborted.calls, 0);
+        QCOMPARE(aborted.calls(), 0);
     }
 
     void shouldAbortOnlyTheNamedMessage()
@@ -313,9 +309,9 @@ private Q_SLOTS:
         QVERIFY(received.wait());
         channel->deliver(speakerAlert(2), second.callback());
         channel->abort(1);
-        QTRY_COMPARE(second.calls, 1);
-        QCOMPARE(second.outcome->kind, DeliveryOutcome::Kind::Success);
-        QCOMPARE(first.calls, 0);
+        QTRY_COMPARE(second.calls(), 1);
+        QCOMPARE(second.outcome()->kind, DeliveryOutcome::Kind::Success);
+        QCOMPARE(first.calls(), 0);
     }
 };
 
