@@ -1,5 +1,6 @@
 #include "Channel.h"
 
+#include "EmailChannel.h"
 #include "OutboxChannel.h"
 #include "PushChannel.h"
 #include "SecretResolver.h"
@@ -40,11 +41,14 @@ Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, cons
     }
     case ChannelConfig::Kind::Push:
         return std::unique_ptr<Channel>(std::make_unique<PushChannel>(config, context.network, secret));
-    case ChannelConfig::Kind::Email:
-        break;
+    case ChannelConfig::Kind::Email: {
+        auto email = EmailChannel::create(config, context.isSuppressed, secret);
+        if (!email)
+            return email.error();
+        return std::unique_ptr<Channel>(std::move(*email));
     }
-    return Error::runtime(QStringLiteral("channel '%1': %2 channels are not part of this build")
-                              .arg(config.name, ChannelConfig::kindName(config.kind)));
+    }
+    return Error::runtime(QStringLiteral("channel '%1': unknown kind").arg(config.name));
 }
 
 } // namespace herald
