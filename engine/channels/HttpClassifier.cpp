@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace herald {
 
 QByteArray HttpClassifier::Answer::header(const QByteArray &name) const
