@@ -20,6 +20,11 @@ class SuppressionCheck;
 // thread, with the outcome — unless abort() was called for that message first, in which case done
 // is never called. A channel must never block its thread for longer than it takes to start I/O
 // (blocking work such as libcurl runs on a pool thread and reports back).
+//
+// done is never called from inside deliver(), even for an outcome known at once (a bad phone number,
+// a template that cannot render): it always comes from the thread's event loop, so the caller may
+// finish its own bookkeeping after deliver() returns. Destroying a channel drops the deliveries still
+// in flight: their done is never called. Destroy channels before the QNetworkAccessManager they use.
 class Channel
 {
 public:
@@ -38,6 +43,7 @@ struct ChannelContext
     // email: true when the address must not be sent to (suppression list). May be empty: nothing is suppressed.
     std::function<bool(const QString &address)> isSuppressed;
     // Resolves a secret reference ("env:NAME", "keychain:NAME") to the secret; an error names the reference.
+    // May be empty: SecretResolver::resolve is used.
     std::function<Result<QString>(const QString &reference)> resolveSecret;
 };
 
