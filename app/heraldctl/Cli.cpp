@@ -29,6 +29,8 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("priority"), QStringLiteral("Change the priority of messages (--to 1..10)"), &Cli::cmdPriority},
         {QStringLiteral("restore"), QStringLiteral("Bring cancelled messages back"), &Cli::cmdRestore},
         {QStringLiteral("audit"), QStringLiteral("Show the audit log of operator actions"), &Cli::cmdAudit},
+        {QStringLiteral("channel"), QStringLiteral("Configure delivery channels: add, list, set, test, remove"), &Cli::cmdChannel},
+        {QStringLiteral("work"), QStringLiteral("Deliver messages (headless worker); --until-idle, --until-drained"), &Cli::cmdWork},
         {QStringLiteral("demo"), QStringLiteral("Fill the store with demo queues and messages"), &Cli::cmdDemo},
     };
 }

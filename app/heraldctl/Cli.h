@@ -80,6 +80,12 @@ private:
     int cmdPriority() { return cmdAction(ActionKind::SetPriority); }
     int cmdRestore() { return cmdAction(ActionKind::Restore); }
     int cmdDemo();
+    int cmdWork();
+    int cmdChannel();
+    int cmdChannelAddOrSet(bool add);
+    int cmdChannelList();
+    int cmdChannelRemove();
+    int cmdChannelTest();
 
     QList<Command> m_commands;
     QStringList m_args;     // without the program name and the command word(s)

@@ -103,10 +103,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("command");
         for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
-                              "priority", "restore", "demo", "audit"})
+                              "priority", "restore", "demo", "audit", "work"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
         for (const char *c : {"add", "list", "set", "pause", "resume"})
             QTest::newRow(QByteArray("queue ").append(c).constData()) << QStringList{QStringLiteral("queue"), QString::fromLatin1(c)};
+        for (const char *c : {"add", "list", "set", "test", "remove"})
+            QTest::newRow(QByteArray("channel ").append(c).constData()) << QStringList{QStringLiteral("channel"), QString::fromLatin1(c)};
     }
     void shouldGiveHelpForEveryCommand()
     {

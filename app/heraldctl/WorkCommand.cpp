@@ -1,0 +1,159 @@
+#include "Cli.h"
+
+#include "channels/Channel.h"
+#include "channels/SecretResolver.h"
+#include "model/TimeText.h"
+#include "runtime/Engine.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace herald {
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int signal)
+{
+    const char s = char(signal);
+    // Only async-signal-safe work here: the event loop reads the byte.
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[0], &s, 1);
+}
+
+} // namespace
+
+int Cli::cmdWork()
+{
+    const QList<QCommandLineOption> options{
+        {QStringLiteral("queue"), QStringLiteral("Deliver only this queue (repeatable; default: every queue)."), QStringLiteral("NAME")},
+        {QStringLiteral("concurrency"), QStringLiteral("Deliveries in flight per queue, replacing each queue's setting."), QStringLiteral("N")},
+        {QStringLiteral("workers"), QStringLiteral("Delivery threads (default 4)."), QStringLiteral("N")},
+        {QStringLiteral("until-idle"), QStringLiteral("Exit when nothing is due now: no waiting or active message, no scheduled one whose time has come.")},
+        {QStringLiteral("until-drained"), QStringLiteral("Exit when no scheduled, waiting or active message is left at all.")},
+        {QStringLiteral("stop-timeout"), QStringLiteral("On SIGINT/SIGTERM, how long deliveries in flight may finish before they are handed back "
+                                                        "(default 10s)."),
+         QStringLiteral("DURATION")},
+    };
+    if (auto stop = parse(QStringLiteral("work [--queue Q]… [--concurrency N] [--until-idle | --until-drained]"),
+                          QStringLiteral("Delivers messages until stopped (SIGINT/SIGTERM), or until idle or drained. One line per\n"
+                                         "delivery: id, queue, channel, outcome, attempt, lateness, duration (--json: JSON Lines)."),
+                          options))
+        return *stop;
+    if (isSet(QStringLiteral("until-idle")) && isSet(QStringLiteral("until-drained")))
+        return fail(QStringLiteral("give --until-idle or --until-drained, not both"));
+    RuntimeOptions o;
+    o.queues = m_parser.values(QStringLiteral("queue"));
+    if (auto s = intOptionInto(QStringLiteral("concurrency"), 1, 1000, o.concurrencyOverride); !s)
+        return fail(s.error());
+    if (auto s = intOptionInto(QStringLiteral("workers"), 1, 64, o.workerThreads); !s)
+        return fail(s.error());
+    qint64 stopTimeout = 10'000;
+    if (isSet(QStringLiteral("stop-timeout"))) {
+        auto d = durationOption(QStringLiteral("stop-timeout"));
+        if (!d || *d < 0)
+            return fail(d ? Error::badInput(QStringLiteral("--stop-timeout must not be negative")) : d.error());
+        stopTimeout = *d;
+    }
+    o.channelFactory = &createChannel;
+    o.resolveSecret = &SecretResolver::resolve;
+
+    // Check the store and the queues here, so bad input says so before any thread starts.
+    Store *store = openStore();
+    if (!store)
+        return m_status;
+    for (const QString &q : std::as_const(o.queues))
+        if (auto c = store->queue(q); !c)
+            return fail(c.error());
+    const StoreUrl url = store->url();
+    m_store.reset();
+
+    Engine engine(url, o);
+    auto mode = engine.start(isSet(QStringLiteral("until-drained")) ? Engine::ExitWhen::Drained
+                             : isSet(QStringLiteral("until-idle"))  ? Engine::ExitWhen::Idle
+                                                                    : Engine::ExitWhen::Never);
+    if (!mode)
+        return fail(mode.error());
+    if (*mode == Engine::Mode::Attached)
+        return fail(Error::runtime(QStringLiteral("store %1 is already being delivered by %2; only one engine delivers from a "
+                                                  "SQLite store (use `heraldctl list` and the other commands meanwhile)")
+                                       .arg(url.display(), engine.lockHolder())));
+    m_err << "heraldctl work: delivering from " << url.display()
+          << (o.queues.isEmpty() ? QStringLiteral(" (every queue)") : QStringLiteral(" (queues ") + o.queues.join(QStringLiteral(", ")) + QLatin1Char(')'))
+          << " as " << engine.owner() << '\n';
+    m_err.flush();
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return fail(Error::runtime(QStringLiteral("cannot set up signal handling")));
+    QSocketNotifier notifier(g_signalPipe[1], QSocketNotifier::Read);
+    int signalCount = 0;
+    QObject::connect(&notifier, &QSocketNotifier::activated, &engine, [&] {
+        char s = 0;
+        [[maybe_unused]] const auto n = ::read(g_signalPipe[1], &s, 1);
+        ++signalCount;
+        m_err << "heraldctl work: " << (s == SIGINT ? "SIGINT" : "SIGTERM")
+              << (signalCount == 1 ? QStringLiteral(": stopping, deliveries in flight may finish for %1 (again to hand them back now)")
+                                     .arg(formatDuration(stopTimeout))
+                               : QStringLiteral(": handing deliveries in flight back now"))
+              << '\n';
+        m_err.flush();
+        engine.stop(signalCount == 1 ? stopTimeout : 0);
+    });
+    struct sigaction action{};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+
+    const bool asJson = json();
+    QObject::connect(&engine, &Engine::delivered, &engine, [&](const DeliveryRecord &r) {
+        const QString at = formatTimestamp(QDateTime::currentMSecsSinceEpoch());
+        if (asJson) {
+            m_out << QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("ts"), at},
+                                                                 {QStringLiteral("id"), r.messageId},
+                                                                 {QStringLiteral("queue"), r.queue},
+                                                                 {QStringLiteral("channel"), r.channel},
+                                                                 {QStringLiteral("outcome"), r.outcome},
+                                                                 {QStringLiteral("attempt"), r.attempt},
+                                                                 {QStringLiteral("lateness_ms"), r.latenessMs},
+                                                                 {QStringLiteral("duration_ms"), r.durationMs},
+                                                                 {QStringLiteral("idempotency_key"), r.idempotencyKey},
+                                                                 {QStringLiteral("error"), r.error.isEmpty() ? QJsonValue() : QJsonValue(r.error)}})
+                                           .toJson(QJsonDocument::Compact))
+                  << '\n';
+        } else {
+            m_out << at << " delivery id=" << r.messageId << " queue=" << r.queue << " channel=" << r.channel << " outcome=" << r.outcome
+                  << " attempt=" << r.attempt << " lateness_ms=" << r.latenessMs << " duration_ms=" << r.durationMs;
+            if (!r.error.isEmpty())
+                m_out << " error=\"" << QString(r.error).replace(QLatin1Char('"'), QLatin1Char('\'')) << '"';
+            m_out << '\n';
+        }
+        m_out.flush();
+    });
+    int status = kOk;
+    QObject::connect(&engine, &Engine::finished, &engine, [&](const QString &error) {
+        if (!error.isEmpty()) {
+            m_err << "heraldctl work: " << error << '\n';
+            status = kRuntimeError;
+        } else {
+            m_err << "heraldctl work: stopped\n";
+        }
+        m_err.flush();
+        QCoreApplication::exit(status);
+    });
+    QCoreApplication::exec();
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::close(g_signalPipe[0]);
+    ::close(g_signalPipe[1]);
+    return status;
+}
+
+} // namespace herald
