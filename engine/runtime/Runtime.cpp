@@ -279,7 +279,9 @@ void Runtime::tick()
     }
     QHash<QString, int> claimedPerQueue;
     for (const Message &m : std::as_const(result->claimed)) {
-        m_limiters[m.queue].recordStarts(now, 1);
+        // The start is the claim as the store recorded it, inside the transaction: possibly later
+        // than this tick began, and the time any later window is measured from.
+        m_limiters[m.queue].recordStarts(m.startedAt.value_or(now), 1);
         claimedPerQueue[m.queue] += 1;
         dispatch(m);
     }

@@ -216,6 +216,7 @@ Store::Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionN
 
 Store::~Store()
 {
+    m_statements.clear();
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -324,7 +325,7 @@ Status Store::migrate()
             if (!q.exec(statement))
                 return sqlError(QStringLiteral("migration to schema %1").arg(version), q.lastError());
         }
-        QSqlQuery q = prepare(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
+        Statement q = prepare(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
         q.addBindValue(version);
         q.addBindValue(now());
         if (auto s = exec(q, QStringLiteral("recording schema %1").arg(version)); !s)
@@ -353,12 +354,19 @@ Status Store::requireWritable() const
     return {};
 }
 
-QSqlQuery Store::prepare(const QString &sql) const
+Store::Statement Store::prepare(const QString &sql) const
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    return q;
+    // Statements are prepared once per connection and reused: preparing is a large share of a short
+    // transaction's cost. The set of statement texts is small and fixed, so the cache is not bounded.
+    // A Statement resets its query when it goes out of scope, so no read stays open on the connection
+    // (an open read would pin an old WAL snapshot); callers never nest two uses of the same text.
+    auto it = m_statements.find(sql);
+    if (it != m_statements.end())
+        return Statement(*it->second);
+    auto q = std::make_unique<QSqlQuery>(m_db);
+    q->setForwardOnly(true);
+    q->prepare(sql); // a failure shows at exec(), with the driver's message
+    return Statement(*m_statements.emplace(sql, std::move(q)).first->second);
 }
 
 // ---- queues ----------------------------------------------------------------------------------
@@ -375,14 +383,14 @@ Status Store::addQueue(const QueueConfig &c)
     if (auto s = tx.begin(); !s)
         return s;
     {
-        QSqlQuery exists = prepare(QStringLiteral("SELECT 1 FROM queues WHERE name = ?"));
+        Statement exists = prepare(QStringLiteral("SELECT 1 FROM queues WHERE name = ?"));
         exists.addBindValue(c.name);
         if (auto s = exec(exists, QStringLiteral("looking up queue")); !s)
             return s;
         if (exists.next())
             return Error::badInput(QStringLiteral("queue '%1' already exists; change it with `heraldctl queue set %1`").arg(c.name));
     }
-    QSqlQuery q = prepare(QStringLiteral(
+    Statement q = prepare(QStringLiteral(
         "INSERT INTO queues (name, concurrency, rate_max, rate_window_ms, max_attempts, backoff_kind, backoff_base_ms, "
         "backoff_cap_ms, backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -410,7 +418,7 @@ Status Store::updateQueue(const QueueConfig &c)
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
         return s;
-    QSqlQuery q = prepare(QStringLiteral(
+    Statement q = prepare(QStringLiteral(
         "UPDATE queues SET concurrency = ?, rate_max = ?, rate_window_ms = ?, max_attempts = ?, backoff_kind = ?, "
         "backoff_base_ms = ?, backoff_cap_ms = ?, backoff_jitter = ?, paused = ?, retain_completed_ms = ?, "
         "retain_failed_ms = ?, retain_cancelled_ms = ?, default_channel = ?, updated_at = ? WHERE name = ?"));
@@ -439,7 +447,7 @@ Status Store::setPaused(const QString &name, bool paused)
 
 Result<QueueConfig> Store::queue(const QString &name)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues WHERE name = ?"));
+    Statement q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues WHERE name = ?"));
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("reading queue")); !s)
         return s.error();
@@ -451,7 +459,7 @@ Result<QueueConfig> Store::queue(const QString &name)
 
 Result<QueueConfig> Store::queueById(qint64 id)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues WHERE id = ?"));
+    Statement q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues WHERE id = ?"));
     q.addBindValue(id);
     if (auto s = exec(q, QStringLiteral("reading queue")); !s)
         return s.error();
@@ -462,7 +470,7 @@ Result<QueueConfig> Store::queueById(qint64 id)
 
 Result<QList<QueueConfig>> Store::queues()
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues ORDER BY name"));
+    Statement q = prepare(QStringLiteral("SELECT ") + kQueueColumns + QStringLiteral(" FROM queues ORDER BY name"));
     if (auto s = exec(q, QStringLiteral("listing queues")); !s)
         return s.error();
     QList<QueueConfig> out;
@@ -473,7 +481,7 @@ Result<QList<QueueConfig>> Store::queues()
 
 Result<qint64> Store::queueId(const QString &name)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT id FROM queues WHERE name = ?"));
+    Statement q = prepare(QStringLiteral("SELECT id FROM queues WHERE name = ?"));
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("looking up queue")); !s)
         return s.error();
@@ -545,9 +553,9 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
         if (auto s = tx.begin(); !s)
             return s.error();
         const qint64 t = now();
-        QSqlQuery insert = prepare(insertSql);
-        QSqlQuery label = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)"));
-        QSqlQuery existing = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?"));
+        Statement insert = prepare(insertSql);
+        Statement label = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)"));
+        Statement existing = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?"));
         QList<EnqueueOutcome> chunkItems;
         qint64 chunkInserted = 0;
         for (qsizetype i = start; i < end; ++i) {
@@ -605,7 +613,7 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
 
 Result<Message> Store::message(qint64 id)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE m.id = ?"));
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE m.id = ?"));
     q.addBindValue(id);
     if (auto s = exec(q, QStringLiteral("reading message")); !s)
         return s.error();
@@ -616,7 +624,7 @@ Result<Message> Store::message(qint64 id)
 
 Result<QList<Attempt>> Store::attempts(qint64 messageId)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT number, started_at, finished_at, outcome, error, response_code, worker "
+    Statement q = prepare(QStringLiteral("SELECT number, started_at, finished_at, outcome, error, response_code, worker "
                                          "FROM attempts WHERE message_id = ? ORDER BY number, id"));
     q.addBindValue(messageId);
     if (auto s = exec(q, QStringLiteral("reading attempts")); !s)
@@ -669,7 +677,7 @@ Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
         where += request.descending ? QStringLiteral(" AND m.id < ?") : QStringLiteral(" AND m.id > ?");
         binds << request.afterId;
     }
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
                           (request.descending ? QStringLiteral(" ORDER BY m.id DESC LIMIT ?") : QStringLiteral(" ORDER BY m.id LIMIT ?")));
     for (const QVariant &b : binds)
         q.addBindValue(b);
@@ -684,7 +692,7 @@ Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
 
 Result<QList<QueueCounts>> Store::stats()
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT q.name, q.paused, c.state, c.n FROM queues q JOIN queue_counts c ON c.queue_id = q.id "
+    Statement q = prepare(QStringLiteral("SELECT q.name, q.paused, c.state, c.n FROM queues q JOIN queue_counts c ON c.queue_id = q.id "
                                          "ORDER BY q.name, c.state"));
     if (auto s = exec(q, QStringLiteral("reading queue counts")); !s)
         return s.error();
@@ -714,7 +722,7 @@ Result<QList<Message>> Store::upcoming(qint64 withinMs, const QString &queueName
         where += QStringLiteral(" AND m.queue_id = ?");
         binds << *id;
     }
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
                           QStringLiteral(" ORDER BY m.run_at, m.id LIMIT ?"));
     for (const QVariant &b : binds)
         q.addBindValue(b);
@@ -729,7 +737,7 @@ Result<QList<Message>> Store::upcoming(qint64 withinMs, const QString &queueName
 
 Result<QList<AuditEntry>> Store::auditLog(int limit)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT id, at, actor, action, selection, affected, details FROM audit_log ORDER BY id DESC LIMIT ?"));
+    Statement q = prepare(QStringLiteral("SELECT id, at, actor, action, selection, affected, details FROM audit_log ORDER BY id DESC LIMIT ?"));
     q.addBindValue(limit);
     if (auto s = exec(q, QStringLiteral("reading the audit log")); !s)
         return s.error();
@@ -742,7 +750,7 @@ Result<QList<AuditEntry>> Store::auditLog(int limit)
 
 Result<QStringList> Store::counterMismatches()
 {
-    QSqlQuery q = prepare(QStringLiteral(
+    Statement q = prepare(QStringLiteral(
         "SELECT q.name, c.state, c.n, (SELECT COUNT(*) FROM messages m WHERE m.queue_id = c.queue_id AND m.state = c.state) "
         "FROM queue_counts c JOIN queues q ON q.id = c.queue_id ORDER BY q.name, c.state"));
     if (auto s = exec(q, QStringLiteral("checking counters")); !s)
@@ -760,7 +768,7 @@ Result<QStringList> Store::counterMismatches()
 
 Status Store::writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor)
 {
-    QSqlQuery q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)"));
+    Statement q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)"));
     QString who = actor;
     if (who.isEmpty())
         who = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME", QStringLiteral("unknown"))));
@@ -777,7 +785,7 @@ Status Store::writeAudit(const QString &action, const QString &selection, qint64
 
 Result<qint64> Store::promoteDueInTx(qint64 t)
 {
-    QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
+    Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
     q.addBindValue(int(MessageState::Waiting));
     q.addBindValue(t);
     q.addBindValue(int(MessageState::Scheduled));
@@ -806,7 +814,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
 {
     QList<qint64> ids;
     {
-        QSqlQuery config = prepare(QStringLiteral("SELECT id, paused FROM queues WHERE name = ?"));
+        Statement config = prepare(QStringLiteral("SELECT id, paused FROM queues WHERE name = ?"));
         config.addBindValue(request.queue);
         if (auto s = exec(config, QStringLiteral("reading queue")); !s)
             return s.error();
@@ -818,7 +826,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
         for (qsizetype i = 0; i < request.skipChannels.size(); ++i)
             sql += QStringLiteral(" AND channel <> ?");
         sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_dialect->claimLockClause();
-        QSqlQuery pick = prepare(sql);
+        Statement pick = prepare(sql);
         pick.addBindValue(config.value(0).toLongLong());
         pick.addBindValue(int(MessageState::Waiting));
         for (const QString &c : request.skipChannels)
@@ -833,7 +841,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
         return QList<Message>{};
     const QVariant idList = m_dialect->idListValue(ids);
     {
-        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
+        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
                                              "lease_owner = ?, lease_until = ? WHERE ") +
                               m_dialect->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Active), t, t, owner, t + leaseMs, idList})
@@ -842,7 +850,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
             return s.error();
     }
     {
-        QSqlQuery q = prepare(QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) "
+        Statement q = prepare(QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) "
                                              "SELECT id, attempts, ?, ? FROM messages WHERE ") +
                               m_dialect->idListCondition(QStringLiteral("id")));
         q.addBindValue(t);
@@ -852,7 +860,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
             return s.error();
     }
     QList<Message> claimed;
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
                           m_dialect->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
     q.addBindValue(idList);
     if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
@@ -900,7 +908,7 @@ Result<std::optional<MessageState>> Store::fail(qint64 id, const QString &owner,
 
 Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, const QString &owner, qint64 t)
 {
-    QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
+    Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
                                          "lease_owner = NULL, lease_until = NULL, last_error = NULL "
                                          "WHERE id = ? AND state = ? AND lease_owner = ?"));
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id,
@@ -910,13 +918,13 @@ Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, con
         return s.error();
     if (q.numRowsAffected() != 1)
         return std::optional<MessageState>{};
-    QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL"));
+    Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL"));
     a.addBindValue(t);
     a.addBindValue(c.id);
     if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
         return s.error();
     if (!c.outboxRendered.isEmpty()) {
-        QSqlQuery o = prepare(QStringLiteral("INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
+        Statement o = prepare(QStringLiteral("INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
                                              "SELECT id, queue_id, channel, recipient, ?, ? FROM messages WHERE id = ?"));
         o.addBindValue(QString::fromUtf8(c.outboxRendered));
         o.addBindValue(t);
@@ -930,7 +938,7 @@ Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, con
 Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report, const QString &owner, qint64 t)
 {
     const Failure &failure = report.failure;
-    QSqlQuery read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
+    Statement read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
                                             "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
                                             "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?"));
     read.addBindValue(report.id);
@@ -957,7 +965,7 @@ Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report,
         next = MessageState::Scheduled;
         runAt = t + (failure.retryAfterMs ? *failure.retryAfterMs : retry.delayAfterAttempt(attemptsMade, QRandomGenerator::global()->generateDouble()));
     }
-    QSqlQuery q = prepare(next == MessageState::Scheduled
+    Statement q = prepare(next == MessageState::Scheduled
                               ? QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, "
                                                "lease_owner = NULL, lease_until = NULL WHERE id = ?")
                               : QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, "
@@ -969,7 +977,7 @@ Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report,
     const QString outcome = failure.suppressed ? QStringLiteral("suppressed")
                             : next == MessageState::Failed ? QStringLiteral("failed")
                                                            : QStringLiteral("retry");
-    QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
+    Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
                                          "WHERE message_id = ? AND finished_at IS NULL"));
     for (const QVariant &v : QVariantList{t, outcome, failure.error, failure.responseCode, report.id})
         a.addBindValue(v);
@@ -1002,14 +1010,14 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
     if (!batch.released.isEmpty()) {
         // Handed back at a graceful stop: the attempt did not happen as far as the message is concerned.
         const QVariant ids = m_dialect->idListValue(batch.released);
-        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, "
+        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, "
                                              "lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ? AND ") +
                               m_dialect->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, int(MessageState::Active), batch.owner, ids})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("handing messages back")); !s)
             return s.error();
-        QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back' WHERE finished_at IS NULL AND ") +
+        Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back' WHERE finished_at IS NULL AND ") +
                               m_dialect->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
         a.addBindValue(ids);
@@ -1018,7 +1026,7 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
     }
     if (!batch.renewLeases.isEmpty()) {
         const QVariant ids = m_dialect->idListValue(batch.renewLeases);
-        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE state = ? AND lease_owner = ? AND ") +
+        Statement q = prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE state = ? AND lease_owner = ? AND ") +
                               m_dialect->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{t + batch.leaseMs, int(MessageState::Active), batch.owner, ids})
             q.addBindValue(v);
@@ -1026,7 +1034,7 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
             return s.error();
         if (q.numRowsAffected() != batch.renewLeases.size()) {
             // Some are no longer ours: cancelled by an operator, or reclaimed after a stall.
-            QSqlQuery lost = prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> ? OR lease_owner IS NULL OR lease_owner <> ?) AND ") +
+            Statement lost = prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> ? OR lease_owner IS NULL OR lease_owner <> ?) AND ") +
                                      m_dialect->idListCondition(QStringLiteral("id")));
             lost.addBindValue(int(MessageState::Active));
             lost.addBindValue(batch.owner);
@@ -1060,7 +1068,7 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
 
 Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
 {
-    QSqlQuery read = prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until IS NOT NULL")
+    Statement read = prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until IS NOT NULL")
                                        : QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until < ?"));
     read.addBindValue(int(MessageState::Active));
     if (!allActive)
@@ -1079,7 +1087,7 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
     const auto update = [&](const QList<qint64> &ids, MessageState state, const QString &error) -> Status {
         if (ids.isEmpty())
             return {};
-        QSqlQuery q = prepare(
+        Statement q = prepare(
             QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
                            "finished_at = ?, last_error = ? WHERE ") +
             m_dialect->idListCondition(QStringLiteral("id")));
@@ -1088,7 +1096,7 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
             return s;
-        QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +
+        Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +
                               m_dialect->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
         a.addBindValue(error);
@@ -1138,7 +1146,7 @@ Result<std::optional<qint64>> Store::nextRunAt(const QStringList &queues)
         }
         sql += QStringLiteral(" AND m.queue_id IN (SELECT id FROM queues WHERE name IN (") + marks.join(QStringLiteral(", ")) + QStringLiteral("))");
     }
-    QSqlQuery q = prepare(sql);
+    Statement q = prepare(sql);
     for (const QVariant &b : binds)
         q.addBindValue(b);
     if (auto s = exec(q, QStringLiteral("finding the next run time")); !s)
@@ -1201,14 +1209,14 @@ Status Store::addChannel(const ChannelConfig &c)
     if (auto s = tx.begin(); !s)
         return s;
     {
-        QSqlQuery exists = prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
+        Statement exists = prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
         exists.addBindValue(c.name);
         if (auto s = exec(exists, QStringLiteral("looking up channel")); !s)
             return s;
         if (exists.next())
             return Error::badInput(QStringLiteral("channel '%1' already exists; change it with `heraldctl channel set %1`").arg(c.name));
     }
-    QSqlQuery q = prepare(QStringLiteral("INSERT INTO channels (name, kind, url, timeout_ms, secret_ref, options, created_at, updated_at) "
+    Statement q = prepare(QStringLiteral("INSERT INTO channels (name, kind, url, timeout_ms, secret_ref, options, created_at, updated_at) "
                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const QVariant &v : QVariantList{c.name, ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
                                           QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact)), now(), now()})
@@ -1230,7 +1238,7 @@ Status Store::updateChannel(const ChannelConfig &c)
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
         return s;
-    QSqlQuery q = prepare(QStringLiteral("UPDATE channels SET kind = ?, url = ?, timeout_ms = ?, secret_ref = ?, options = ?, updated_at = ? "
+    Statement q = prepare(QStringLiteral("UPDATE channels SET kind = ?, url = ?, timeout_ms = ?, secret_ref = ?, options = ?, updated_at = ? "
                                          "WHERE name = ?"));
     for (const QVariant &v : QVariantList{ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
                                           QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact)), now(), c.name})
@@ -1252,7 +1260,7 @@ Status Store::removeChannel(const QString &name)
     if (auto s = tx.begin(); !s)
         return s;
     {
-        QSqlQuery used = prepare(QStringLiteral("SELECT name FROM queues WHERE default_channel = ? ORDER BY name"));
+        Statement used = prepare(QStringLiteral("SELECT name FROM queues WHERE default_channel = ? ORDER BY name"));
         used.addBindValue(name);
         if (auto s = exec(used, QStringLiteral("checking channel use")); !s)
             return s;
@@ -1264,7 +1272,7 @@ Status Store::removeChannel(const QString &name)
                                                  "`heraldctl queue set %3 --channel outbox`")
                                       .arg(name, queues.join(QStringLiteral(", ")), queues.front()));
     }
-    QSqlQuery q = prepare(QStringLiteral("DELETE FROM channels WHERE name = ?"));
+    Statement q = prepare(QStringLiteral("DELETE FROM channels WHERE name = ?"));
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("removing channel '%1'").arg(name)); !s)
         return s;
@@ -1277,7 +1285,7 @@ Status Store::removeChannel(const QString &name)
 
 Result<ChannelConfig> Store::channel(const QString &name)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kChannelColumns + QStringLiteral(" FROM channels WHERE name = ?"));
+    Statement q = prepare(QStringLiteral("SELECT ") + kChannelColumns + QStringLiteral(" FROM channels WHERE name = ?"));
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("reading channel")); !s)
         return s.error();
@@ -1288,7 +1296,7 @@ Result<ChannelConfig> Store::channel(const QString &name)
 
 Result<QList<ChannelConfig>> Store::channels()
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT ") + kChannelColumns + QStringLiteral(" FROM channels ORDER BY name"));
+    Statement q = prepare(QStringLiteral("SELECT ") + kChannelColumns + QStringLiteral(" FROM channels ORDER BY name"));
     if (auto s = exec(q, QStringLiteral("listing channels")); !s)
         return s.error();
     QList<ChannelConfig> out;
@@ -1305,7 +1313,7 @@ Status Store::requireChannel(const QString &name)
 {
     if (name.isEmpty() || isChannelKindName(name))
         return {};
-    QSqlQuery q = prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
+    Statement q = prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("looking up channel")); !s)
         return s;
@@ -1317,7 +1325,7 @@ Status Store::requireChannel(const QString &name)
 
 Result<QList<OutboxEntry>> Store::outbox(qint64 afterId, int limit)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT o.id, o.message_id, q.name, o.channel, o.recipient, o.rendered, o.created_at "
+    Statement q = prepare(QStringLiteral("SELECT o.id, o.message_id, q.name, o.channel, o.recipient, o.rendered, o.created_at "
                                          "FROM outbox o JOIN queues q ON q.id = o.queue_id WHERE (? = 0 OR o.id < ?) "
                                          "ORDER BY o.id DESC LIMIT ?"));
     q.addBindValue(afterId);
@@ -1334,7 +1342,7 @@ Result<QList<OutboxEntry>> Store::outbox(qint64 afterId, int limit)
 
 Result<bool> Store::isSuppressed(const QString &address)
 {
-    QSqlQuery q = prepare(QStringLiteral("SELECT 1 FROM suppressions WHERE address = ?"));
+    Statement q = prepare(QStringLiteral("SELECT 1 FROM suppressions WHERE address = ?"));
     q.addBindValue(address.trimmed().toLower());
     if (auto s = exec(q, QStringLiteral("checking the suppression list")); !s)
         return s.error();
@@ -1348,7 +1356,7 @@ Status Store::addSuppression(const QString &address, const QString &reason)
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
         return s;
-    QSqlQuery q = prepare(QStringLiteral("INSERT INTO suppressions (address, reason, created_at) VALUES (?, ?, ?) "
+    Statement q = prepare(QStringLiteral("INSERT INTO suppressions (address, reason, created_at) VALUES (?, ?, ?) "
                                          "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason"));
     q.addBindValue(address.trimmed().toLower());
     q.addBindValue(reason);
@@ -1392,7 +1400,7 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
     // Read what the selection holds, decide per message, then write.
     QVariantList binds;
     const QString where = selectionWhere(selection, binds, qid);
-    QSqlQuery read = prepare(QStringLiteral("SELECT m.id, m.state, m.run_at FROM messages m WHERE ") + where + QStringLiteral(" ORDER BY m.id"));
+    Statement read = prepare(QStringLiteral("SELECT m.id, m.state, m.run_at FROM messages m WHERE ") + where + QStringLiteral(" ORDER BY m.id"));
     for (const QVariant &b : binds)
         read.addBindValue(b);
     if (auto s = exec(read, QStringLiteral("reading the selection")); !s)
@@ -1473,7 +1481,7 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
     }
     for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
         const QList<qint64> chunk = result.affectedIds.mid(start, kIdChunk);
-        QSqlQuery q = prepare(QStringLiteral("UPDATE messages SET ") + set + QStringLiteral(", updated_at = ? WHERE ") +
+        Statement q = prepare(QStringLiteral("UPDATE messages SET ") + set + QStringLiteral(", updated_at = ? WHERE ") +
                               m_dialect->idListCondition(QStringLiteral("id")));
         for (const QVariant &b : setBinds)
             q.addBindValue(b);
@@ -1483,7 +1491,7 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
             return s.error();
         if (action.kind == ActionKind::Cancel) {
             // An active message loses its lease: the attempt in flight ends here.
-            QSqlQuery a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'cancelled' WHERE finished_at IS NULL AND ") +
+            Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'cancelled' WHERE finished_at IS NULL AND ") +
                                   m_dialect->idListCondition(QStringLiteral("message_id")));
             a.addBindValue(t);
             a.addBindValue(m_dialect->idListValue(chunk));

@@ -12,12 +12,14 @@
 #include <QList>
 #include <QStringList>
 #include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QString>
 
 #include <functional>
+#include <unordered_map>
 #include <memory>
 
-class QSqlQuery;
 
 namespace herald {
 
@@ -196,7 +198,36 @@ private:
     Status requireWritable() const;
 
     class WriteTransaction;
-    QSqlQuery prepare(const QString &sql) const;
+    // A cached prepared statement for the length of one use; finish() on destruction.
+    class Statement
+    {
+    public:
+        explicit Statement(QSqlQuery &q) : m_q(&q) {}
+        Statement(Statement &&other) noexcept : m_q(std::exchange(other.m_q, nullptr)) {}
+        Statement(const Statement &) = delete;
+        Statement &operator=(const Statement &) = delete;
+        Statement &operator=(Statement &&) = delete;
+        ~Statement()
+        {
+            if (m_q)
+                m_q->finish();
+        }
+        operator QSqlQuery &() { return *m_q; }
+        operator const QSqlQuery &() const { return *m_q; }
+        void addBindValue(const QVariant &v) { m_q->addBindValue(v); }
+        void bindValue(int pos, const QVariant &v) { m_q->bindValue(pos, v); }
+        bool exec() { return m_q->exec(); }
+        bool next() { return m_q->next(); }
+        QVariant value(int i) const { return m_q->value(i); }
+        int numRowsAffected() const { return m_q->numRowsAffected(); }
+        QSqlError lastError() const { return m_q->lastError(); }
+        QVariant lastInsertId() const { return m_q->lastInsertId(); }
+        void finish() { m_q->finish(); }
+
+    private:
+        QSqlQuery *m_q;
+    };
+    Statement prepare(const QString &sql) const;
     Result<qint64> queueId(const QString &name);
     Result<QueueConfig> queueById(qint64 id);
     QString selectionWhere(const MessageSelection &selection, QVariantList &binds, qint64 queueIdValue) const;
@@ -212,6 +243,7 @@ private:
     std::unique_ptr<Dialect> m_dialect;
     QString m_connectionName;
     QSqlDatabase m_db;
+    mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // prepared, by SQL text
     bool m_readOnly = false;
     int m_schemaVersion = 0;
     std::function<qint64()> m_clock;
