@@ -173,6 +173,9 @@ void Runtime::poll()
     if (auto s = reloadConfiguration(); !s)
         qWarning("herald: %s", qPrintable(s.errorString()));
     m_pending.reclaimExpired = true;
+    // Checking our leases also finds messages another process cancelled, so their deliveries are
+    // aborted within a poll rather than a lease renewal.
+    m_renewDue = m_renewDue || !m_inFlight.isEmpty();
     scheduleTick(0);
 }
 
