@@ -225,6 +225,24 @@ private Q_SLOTS:
         QCOMPARE(store->message(id)->state, MessageState::Cancelled);
     }
 
+    void shouldAbortADeliveryCancelledByAnotherProcessWithinAPoll()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("h.db"));
+        auto store = openStore(path);
+        QVERIFY(store->addQueue(queue(QStringLiteral("q"))).ok());
+        const qint64 id = enqueue(*store, QStringLiteral("q"));
+        m_script->set(id, 1, Script::Step::Hang);
+        Engine engine(StoreUrl::sqlite(path), options());
+        QVERIFY(engine.start().ok());
+        QTRY_COMPARE_WITH_TIMEOUT(store->message(id)->state, MessageState::Active, 10'000);
+        MessageSelection sel;
+        sel.ids = {id};
+        // Through this test's own connection, as heraldctl in another process would: no wake() call.
+        QVERIFY(store->apply(sel, OperatorAction{ActionKind::Cancel}).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_script->abortedCount(), 1, 10'000);
+    }
+
     void shouldHandBackDeliveriesThatOutliveAGracefulStop()
     {
         QTemporaryDir dir;
