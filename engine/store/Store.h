@@ -191,6 +191,9 @@ public:
     Result<ActionResult> apply(const MessageSelection &selection, const OperatorAction &action);
 
 private:
+    // The e-mail events side of the store (issue 5) shares this connection and its transactions.
+    friend class EmailStore;
+
     Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionName, bool readOnly);
 
     Status initialise();
