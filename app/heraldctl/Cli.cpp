@@ -28,6 +28,11 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("promote"), QStringLiteral("Run scheduled messages now"), &Cli::cmdPromote},
         {QStringLiteral("priority"), QStringLiteral("Change the priority of messages (--to 1..10)"), &Cli::cmdPriority},
         {QStringLiteral("restore"), QStringLiteral("Bring cancelled messages back"), &Cli::cmdRestore},
+        {QStringLiteral("edit"), QStringLiteral("Replace the payload of a scheduled, waiting or failed message"), &Cli::cmdEdit},
+        {QStringLiteral("duplicate"), QStringLiteral("Enqueue copies of messages"), &Cli::cmdDuplicate},
+        {QStringLiteral("delete"), QStringLiteral("Delete completed, failed or cancelled messages"), &Cli::cmdDelete},
+        {QStringLiteral("undo"), QStringLiteral("Undo the last operator action while its messages still exist"), &Cli::cmdUndo},
+        {QStringLiteral("export"), QStringLiteral("Export the selected messages as CSV or JSON Lines"), &Cli::cmdExport},
         {QStringLiteral("audit"), QStringLiteral("Show the audit log of operator actions"), &Cli::cmdAudit},
         {QStringLiteral("channel"), QStringLiteral("Configure delivery channels: add, list, set, test, remove"), &Cli::cmdChannel},
         {QStringLiteral("work"), QStringLiteral("Deliver messages (headless worker); --until-idle, --until-drained"), &Cli::cmdWork},
@@ -247,11 +252,56 @@ Result<MessageSelection> Cli::selection(bool requireSomething)
     if (!labels)
         return labels.error();
     sel.labels = *labels;
+    sel.search = value(QStringLiteral("search"));
+    for (const QString &v : m_parser.values(QStringLiteral("type")))
+        sel.types << v.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &v : m_parser.values(QStringLiteral("channel")))
+        sel.channels << v.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (isSet(QStringLiteral("priority"))) {
+        // "3" or "1-5"
+        const QStringList bounds = value(QStringLiteral("priority")).split(QLatin1Char('-'));
+        bool ok1 = false, ok2 = false;
+        const int lo = bounds.value(0).toInt(&ok1);
+        const int hi = bounds.size() == 2 ? bounds.value(1).toInt(&ok2) : lo;
+        if (!ok1 || (bounds.size() == 2 && !ok2) || bounds.size() > 2 || lo < kHighestPriority || hi > kLowestPriority || lo > hi)
+            return Error::badInput(QStringLiteral("--priority '%1' is not a priority or a range of them; write e.g. 1 or 1-3 (1 most urgent … 10)")
+                                       .arg(value(QStringLiteral("priority"))));
+        sel.minPriority = lo;
+        sel.maxPriority = hi;
+    }
+    const qint64 t = currentTimeMs();
+    for (const auto &[flag, field] : {std::pair<QString, std::optional<qint64> *>{QStringLiteral("due-from"), &sel.runAtFrom},
+                                      std::pair<QString, std::optional<qint64> *>{QStringLiteral("due-before"), &sel.runAtTo}}) {
+        if (!isSet(flag))
+            continue;
+        auto at = parseTimestamp(value(flag), t);
+        if (!at)
+            return Error::badInput(QStringLiteral("--%1: ").arg(flag) + at.errorString());
+        *field = *at;
+    }
     if (requireSomething && sel.isEmpty())
-        return Error::badInput(QStringLiteral("give message ids or a selection (--queue Q, --state S, --label k=v); "
+        return Error::badInput(QStringLiteral("give message ids or a selection (--queue Q, --state S, --label k=v, --search TEXT, …); "
                                               "%1 never applies to every message at once")
                                    .arg(m_commandName));
     return sel;
+}
+
+QList<QCommandLineOption> Cli::selectionOptions(const QString &verb)
+{
+    return {
+        {QStringLiteral("queue"), verb + QStringLiteral(" the messages of this queue."), QStringLiteral("NAME")},
+        {QStringLiteral("state"), verb + QStringLiteral(" messages in these states (repeatable or comma-separated): ") + stateNames() + QLatin1Char('.'),
+         QStringLiteral("STATE")},
+        {QStringLiteral("label"), verb + QStringLiteral(" messages with this label (repeatable; all must match), e.g. --label event=41."),
+         QStringLiteral("KEY=VALUE")},
+        {QStringLiteral("search"), verb + QStringLiteral(" messages whose recipient, type or payload contains TEXT, or whose id is TEXT."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("type"), verb + QStringLiteral(" messages of these types (repeatable or comma-separated)."), QStringLiteral("TYPE")},
+        {QStringLiteral("channel"), verb + QStringLiteral(" messages of these channels (repeatable or comma-separated)."), QStringLiteral("NAME")},
+        {QStringLiteral("priority"), verb + QStringLiteral(" messages of this priority or range, e.g. 1 or 1-3."), QStringLiteral("P")},
+        {QStringLiteral("due-from"), verb + QStringLiteral(" messages due at or after this time (ISO 8601)."), QStringLiteral("TIME")},
+        {QStringLiteral("due-before"), verb + QStringLiteral(" messages due before this time (ISO 8601)."), QStringLiteral("TIME")},
+    };
 }
 
 // ---- init, stats, demo -----------------------------------------------------------------------

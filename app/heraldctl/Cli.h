@@ -57,6 +57,8 @@ private:
     Result<qint64> durationOption(const QString &name);
     Result<std::optional<qint64>> retentionOption(const QString &name);
     Result<MessageSelection> selection(bool requireSomething);
+    // The flags selection() reads; verb starts each help line ("Select", "Only").
+    static QList<QCommandLineOption> selectionOptions(const QString &verb);
     Result<QList<MessageState>> stateOption();
 
     int usage();
@@ -79,6 +81,11 @@ private:
     int cmdPromote() { return cmdAction(ActionKind::Promote); }
     int cmdPriority() { return cmdAction(ActionKind::SetPriority); }
     int cmdRestore() { return cmdAction(ActionKind::Restore); }
+    int cmdEdit() { return cmdAction(ActionKind::EditPayload); }
+    int cmdDuplicate() { return cmdAction(ActionKind::Duplicate); }
+    int cmdDelete() { return cmdAction(ActionKind::Delete); }
+    int cmdUndo();
+    int cmdExport();
     int cmdDemo();
     int cmdWork();
     int cmdChannel();

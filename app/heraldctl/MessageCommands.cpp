@@ -174,15 +174,11 @@ int Cli::cmdEnqueueFile()
 
 int Cli::cmdList()
 {
-    const QList<QCommandLineOption> options{
-        {QStringLiteral("queue"), QStringLiteral("Only this queue."), QStringLiteral("NAME")},
-        {QStringLiteral("state"), QStringLiteral("Only these states (repeatable or comma-separated): ") + stateNames() + QLatin1Char('.'),
-         QStringLiteral("STATE")},
-        {QStringLiteral("label"), QStringLiteral("Only messages with this label (repeatable; all must match)."), QStringLiteral("KEY=VALUE")},
-        {QStringLiteral("limit"), QStringLiteral("At most N messages (default 50)."), QStringLiteral("N")},
-        {QStringLiteral("after"), QStringLiteral("Only ids after this one (for paging)."), QStringLiteral("ID")},
-    };
-    if (auto stop = parse(QStringLiteral("list [--queue Q] [--state S] [--label k=v] [--limit N] [--after ID] [--json]"),
+    QList<QCommandLineOption> options = selectionOptions(QStringLiteral("Only"));
+    options << QCommandLineOption(QStringLiteral("limit"), QStringLiteral("At most N messages (default 50)."), QStringLiteral("N"))
+            << QCommandLineOption(QStringLiteral("after"), QStringLiteral("Only ids after this one (for paging)."), QStringLiteral("ID"))
+            << QCommandLineOption(QStringLiteral("count"), QStringLiteral("Print how many messages match instead of listing them."));
+    if (auto stop = parse(QStringLiteral("list [--queue Q] [--state S] [--label k=v] [--search TEXT] [--limit N] [--after ID] [--json]"),
                           QStringLiteral("Lists messages in id order; --json prints one JSON object per line."), options))
         return *stop;
     auto sel = selection(false);
@@ -202,6 +198,16 @@ int Cli::cmdList()
     Store *store = openStore();
     if (!store)
         return m_status;
+    if (isSet(QStringLiteral("count"))) {
+        auto n = store->countMessages(request.selection);
+        if (!n)
+            return fail(n.error());
+        if (json())
+            printJson(QJsonObject{{QStringLiteral("count"), *n}});
+        else
+            printText(QString::number(*n) + QLatin1Char('\n'));
+        return kOk;
+    }
     auto page = store->listMessages(request);
     if (!page)
         return fail(page.error());
@@ -243,8 +249,18 @@ int Cli::cmdShow()
     auto attempts = store->attempts(id);
     if (!attempts)
         return fail(attempts.error());
+    auto history = store->auditForMessage(id);
+    if (!history)
+        return fail(history.error());
     if (json()) {
         QJsonObject o = messageToJson(*m);
+        QJsonArray actions;
+        for (const AuditEntry &e : *history)
+            actions << QJsonObject{{QStringLiteral("audit_id"), e.id},
+                                   {QStringLiteral("at"), formatTimestamp(e.at)},
+                                   {QStringLiteral("actor"), e.actor},
+                                   {QStringLiteral("action"), e.action}};
+        o.insert(QStringLiteral("actions"), actions);
         QJsonArray list;
         for (const Attempt &a : *attempts)
             list << QJsonObject{{QStringLiteral("number"), a.number},
@@ -292,6 +308,11 @@ int Cli::cmdShow()
                           a.finishedAt ? formatDuration(*a.finishedAt - a.startedAt) : QStringLiteral("running"), a.outcome,
                           a.responseCode ? QString::number(a.responseCode) : QString(), a.error});
         text += table.render();
+    }
+    if (!history->isEmpty()) {
+        text += QStringLiteral("\noperator actions:\n");
+        for (const AuditEntry &e : *history)
+            text += QStringLiteral("  #%1 %2 %3 by %4\n").arg(e.id).arg(formatTimestampSeconds(e.at), e.action, e.actor);
     }
     printText(text);
     return kOk;

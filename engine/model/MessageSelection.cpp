@@ -1,5 +1,7 @@
 #include "MessageSelection.h"
 
+#include "TimeText.h"
+
 #include <QStringList>
 
 namespace herald {
@@ -29,7 +31,30 @@ QString MessageSelection::describe() const
             l << it.key() + QLatin1Char('=') + it.value();
         parts << QStringLiteral("labels ") + l.join(QLatin1Char(' '));
     }
+    if (!search.isEmpty())
+        parts << QStringLiteral("search \"%1\"").arg(search);
+    if (!types.isEmpty())
+        parts << QStringLiteral("type ") + types.join(QLatin1Char(','));
+    if (!channels.isEmpty())
+        parts << QStringLiteral("channel ") + channels.join(QLatin1Char(','));
+    if (minPriority > 0 || maxPriority > 0)
+        parts << QStringLiteral("priority %1-%2").arg(minPriority > 0 ? minPriority : kHighestPriority).arg(maxPriority > 0 ? maxPriority : kLowestPriority);
+    if (runAtFrom)
+        parts << QStringLiteral("run at from ") + formatTimestamp(*runAtFrom);
+    if (runAtTo)
+        parts << QStringLiteral("run at before ") + formatTimestamp(*runAtTo);
     return parts.isEmpty() ? QStringLiteral("all messages") : parts.join(QStringLiteral(", "));
+}
+
+qint64 sortKey(const Message &m, MessageSort sort)
+{
+    switch (sort) {
+    case MessageSort::Id: return m.id;
+    case MessageSort::RunAt: return m.runAt;
+    case MessageSort::Priority: return m.priority;
+    case MessageSort::CreatedAt: return m.createdAt;
+    }
+    return m.id;
 }
 
 QString actionName(ActionKind kind)
@@ -41,6 +66,9 @@ QString actionName(ActionKind kind)
     case ActionKind::Promote: return QStringLiteral("promote");
     case ActionKind::SetPriority: return QStringLiteral("priority");
     case ActionKind::Restore: return QStringLiteral("restore");
+    case ActionKind::EditPayload: return QStringLiteral("edit");
+    case ActionKind::Duplicate: return QStringLiteral("duplicate");
+    case ActionKind::Delete: return QStringLiteral("delete");
     }
     return {};
 }

@@ -41,7 +41,7 @@ QStringList SqliteDialect::sessionSetup(bool readOnly) const
 
 int SqliteDialect::latestSchemaVersion() const
 {
-    return 2;
+    return 3;
 }
 
 QStringList SqliteDialect::migration(int version) const
@@ -169,6 +169,26 @@ QStringList SqliteDialect::migration(int version) const
                 address TEXT PRIMARY KEY,
                 reason TEXT NOT NULL,
                 created_at INTEGER NOT NULL))"),
+        };
+    case 3:
+        return {
+            // The previous values of every message an operator action changed: undo, and each message's
+            // audit history.
+            QStringLiteral(R"(CREATE TABLE action_journal (
+                audit_id INTEGER NOT NULL REFERENCES audit_log(id) ON DELETE CASCADE,
+                message_id INTEGER NOT NULL,
+                state INTEGER NOT NULL,
+                run_at INTEGER NOT NULL,
+                priority INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                stalls INTEGER NOT NULL,
+                finished_at INTEGER,
+                last_error TEXT,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (audit_id, message_id)) WITHOUT ROWID)"),
+            QStringLiteral("CREATE INDEX action_journal_message ON action_journal (message_id, audit_id)"),
+            QStringLiteral("ALTER TABLE audit_log ADD COLUMN undoable INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE audit_log ADD COLUMN undone_by INTEGER"),
         };
     default: return {};
     }

@@ -14,6 +14,7 @@
 #include <QSqlRecord>
 
 #include <algorithm>
+#include <limits>
 
 namespace herald {
 
@@ -132,6 +133,9 @@ QList<MessageState> allowedStates(ActionKind kind)
     case ActionKind::Promote: return {MessageState::Scheduled};
     case ActionKind::SetPriority: return {MessageState::Scheduled, MessageState::Waiting};
     case ActionKind::Restore: return {MessageState::Cancelled};
+    case ActionKind::EditPayload: return {MessageState::Scheduled, MessageState::Waiting, MessageState::Failed};
+    case ActionKind::Duplicate: return {kAllStates.begin(), kAllStates.end()};
+    case ActionKind::Delete: return {MessageState::Completed, MessageState::Failed, MessageState::Cancelled};
     }
     return {};
 }
@@ -160,8 +164,29 @@ QString refusal(ActionKind kind, qint64 id, MessageState state)
         if (state == MessageState::Failed)
             return head + QStringLiteral("; use retry for failed messages");
         return head + QStringLiteral("; only cancelled messages can be restored");
+    case ActionKind::EditPayload: return head + QStringLiteral("; only scheduled, waiting or failed messages can be edited");
+    case ActionKind::Duplicate: return head;
+    case ActionKind::Delete: return head + QStringLiteral("; only completed, failed or cancelled messages can be deleted (cancel it first)");
     }
     return head;
+}
+
+QString sortColumn(MessageSort sort)
+{
+    switch (sort) {
+    case MessageSort::Id: return QStringLiteral("m.id");
+    case MessageSort::RunAt: return QStringLiteral("m.run_at");
+    case MessageSort::Priority: return QStringLiteral("m.priority");
+    case MessageSort::CreatedAt: return QStringLiteral("m.created_at");
+    }
+    return QStringLiteral("m.id");
+}
+
+QString likePattern(const QString &text)
+{
+    QString escaped = text;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('%'), QStringLiteral("\\%")).replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
 }
 
 QString newConnectionName()
@@ -647,13 +672,51 @@ QString Store::selectionWhere(const MessageSelection &sel, QVariantList &binds, 
         where << QStringLiteral("m.queue_id = ?");
         binds << queueIdValue;
     }
-    if (!sel.states.isEmpty()) {
+    const auto oneOf = [&](const QString &column, const QVariantList &values) {
         QStringList marks;
-        for (MessageState s : sel.states) {
+        for (const QVariant &v : values) {
             marks << QStringLiteral("?");
-            binds << int(s);
+            binds << v;
         }
-        where << QStringLiteral("m.state IN (") + marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+        where << column + QStringLiteral(" IN (") + marks.join(QStringLiteral(", ")) + QLatin1Char(')');
+    };
+    if (!sel.states.isEmpty()) {
+        QVariantList states;
+        for (MessageState st : sel.states)
+            states << int(st);
+        oneOf(QStringLiteral("m.state"), states);
+    }
+    if (!sel.types.isEmpty())
+        oneOf(QStringLiteral("m.type"), QVariantList(sel.types.begin(), sel.types.end()));
+    if (!sel.channels.isEmpty())
+        oneOf(QStringLiteral("m.channel"), QVariantList(sel.channels.begin(), sel.channels.end()));
+    if (sel.minPriority > 0) {
+        where << QStringLiteral("m.priority >= ?");
+        binds << sel.minPriority;
+    }
+    if (sel.maxPriority > 0) {
+        where << QStringLiteral("m.priority <= ?");
+        binds << sel.maxPriority;
+    }
+    if (sel.runAtFrom) {
+        where << QStringLiteral("m.run_at >= ?");
+        binds << *sel.runAtFrom;
+    }
+    if (sel.runAtTo) {
+        where << QStringLiteral("m.run_at < ?");
+        binds << *sel.runAtTo;
+    }
+    if (!sel.search.trimmed().isEmpty()) {
+        const QString term = sel.search.trimmed();
+        const QString like = likePattern(term);
+        bool isId = false;
+        const qint64 id = term.toLongLong(&isId);
+        // A substring search scans the selection's rows; the other filters narrow it first.
+        where << (isId ? QStringLiteral("(m.id = ? OR m.recipient LIKE ? ESCAPE '\\' OR m.type LIKE ? ESCAPE '\\' OR m.payload LIKE ? ESCAPE '\\')")
+                       : QStringLiteral("(m.recipient LIKE ? ESCAPE '\\' OR m.type LIKE ? ESCAPE '\\' OR m.payload LIKE ? ESCAPE '\\')"));
+        if (isId)
+            binds << id;
+        binds << like << like << like;
     }
     for (auto it = sel.labels.cbegin(); it != sel.labels.cend(); ++it) {
         where << QStringLiteral("m.id IN (SELECT message_id FROM message_labels WHERE key = ? AND value = ?)");
@@ -662,23 +725,36 @@ QString Store::selectionWhere(const MessageSelection &sel, QVariantList &binds, 
     return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
 }
 
+Result<qint64> Store::resolveSelectionQueue(const MessageSelection &selection)
+{
+    if (selection.queue.isEmpty())
+        return qint64(0);
+    return queueId(selection.queue);
+}
+
 Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
 {
-    qint64 qid = 0;
-    if (!request.selection.queue.isEmpty()) {
-        auto id = queueId(request.selection.queue);
-        if (!id)
-            return id.error();
-        qid = *id;
-    }
+    auto qid = resolveSelectionQueue(request.selection);
+    if (!qid)
+        return qid.error();
     QVariantList binds;
-    QString where = selectionWhere(request.selection, binds, qid);
+    QString where = selectionWhere(request.selection, binds, *qid);
+    const QString column = sortColumn(request.sort);
+    const QString cmp = request.descending ? QStringLiteral("<") : QStringLiteral(">");
     if (request.afterId > 0) {
-        where += request.descending ? QStringLiteral(" AND m.id < ?") : QStringLiteral(" AND m.id > ?");
-        binds << request.afterId;
+        if (request.sort == MessageSort::Id) {
+            where += QStringLiteral(" AND m.id ") + cmp + QStringLiteral(" ?");
+            binds << request.afterId;
+        } else {
+            where += QStringLiteral(" AND (%1 %2 ? OR (%1 = ? AND m.id %2 ?))").arg(column, cmp);
+            binds << request.afterKey << request.afterKey << request.afterId;
+        }
     }
-    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
-                          (request.descending ? QStringLiteral(" ORDER BY m.id DESC LIMIT ?") : QStringLiteral(" ORDER BY m.id LIMIT ?")));
+    const QString dir = request.descending ? QStringLiteral(" DESC") : QString();
+    const QString order = request.sort == MessageSort::Id ? QString(QStringLiteral(" ORDER BY m.id") + dir)
+                                                          : QString(QStringLiteral(" ORDER BY ") + column + dir + QStringLiteral(", m.id") + dir);
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where + order +
+                          QStringLiteral(" LIMIT ?"));
     for (const QVariant &b : binds)
         q.addBindValue(b);
     q.addBindValue(std::max(1, request.limit));
@@ -688,6 +764,48 @@ Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
     while (q.next())
         out << readMessage(q);
     return out;
+}
+
+Result<qint64> Store::countMessages(const MessageSelection &selection)
+{
+    auto qid = resolveSelectionQueue(selection);
+    if (!qid)
+        return qid.error();
+    QVariantList binds;
+    const QString where = selectionWhere(selection, binds, *qid);
+    Statement q = prepare(QStringLiteral("SELECT COUNT(*) FROM messages m WHERE ") + where);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (auto s = exec(q, QStringLiteral("counting messages")); !s)
+        return s.error();
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Result<QList<qint64>> Store::upcomingHistogram(qint64 fromMs, qint64 bucketMs, int buckets, const QString &queueName)
+{
+    if (bucketMs <= 0 || buckets <= 0)
+        return Error::badInput(QStringLiteral("a histogram needs a positive bucket width and count"));
+    QString sql = QStringLiteral("SELECT (m.run_at - ?) / ?, COUNT(*) FROM messages m WHERE m.state = ? AND m.run_at >= ? AND m.run_at < ?");
+    QVariantList binds{fromMs, bucketMs, int(MessageState::Scheduled), fromMs, fromMs + bucketMs * buckets};
+    if (!queueName.isEmpty()) {
+        auto id = queueId(queueName);
+        if (!id)
+            return id.error();
+        sql += QStringLiteral(" AND m.queue_id = ?");
+        binds << *id;
+    }
+    Statement q = prepare(sql + QStringLiteral(" GROUP BY 1"));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (auto s = exec(q, QStringLiteral("counting upcoming messages")); !s)
+        return s.error();
+    QList<qint64> counts(buckets, 0);
+    while (q.next()) {
+        const qint64 bucket = q.value(0).toLongLong();
+        if (bucket >= 0 && bucket < buckets)
+            counts[bucket] = q.value(1).toLongLong();
+    }
+    return counts;
 }
 
 Result<QList<QueueCounts>> Store::stats()
@@ -1368,84 +1486,247 @@ Status Store::addSuppression(const QString &address, const QString &reason)
 
 // ---- operator actions ------------------------------------------------------------------------
 
-Result<ActionResult> Store::apply(const MessageSelection &selection, const OperatorAction &action)
+Status Store::checkAction(const MessageSelection &selection, const OperatorAction &action) const
 {
-    if (auto s = requireWritable(); !s)
-        return s.error();
     if (selection.isEmpty())
-        return Error::badInput(QStringLiteral("%1 needs ids or a selection (--queue, --state, --label); refusing to touch every message")
+        return Error::badInput(QStringLiteral("%1 needs ids or a selection (--queue, --state, --label, …); refusing to touch every message")
                                    .arg(actionName(action.kind)));
     const qint64 t = now();
     if (action.kind == ActionKind::Reschedule) {
         if (action.runAt.has_value() == action.shiftMs.has_value())
-            return Error::badInput(QStringLiteral("reschedule needs either a time (--at) or an offset (--by), not both or neither"));
+            return Error::badInput(QStringLiteral("reschedule needs either a time (--at, --in) or an offset (--by), not both or neither"));
         if (action.runAt && *action.runAt <= t)
             return Error::badInput(QStringLiteral("%1 is in the past; to run messages now use promote").arg(formatTimestamp(*action.runAt)));
+        if (action.spreadUntil && (!action.runAt || *action.spreadUntil <= *action.runAt))
+            return Error::badInput(QStringLiteral("the spread window is empty; its end must come after its start"));
+        if (action.shiftMs && (*action.shiftMs > 100LL * 365 * 86'400'000 || *action.shiftMs < -100LL * 365 * 86'400'000))
+            return Error::badInput(QStringLiteral("a shift of %1 is out of range; use at most 100 years either way").arg(formatDuration(*action.shiftMs)));
     }
     if (action.kind == ActionKind::SetPriority && (action.priority < kHighestPriority || action.priority > kLowestPriority))
         return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(action.priority));
-
-    qint64 qid = 0;
-    if (!selection.queue.isEmpty()) {
-        auto id = queueId(selection.queue);
-        if (!id)
-            return id.error();
-        qid = *id;
+    if (action.kind == ActionKind::EditPayload) {
+        QJsonParseError err{};
+        const QJsonDocument doc = QJsonDocument::fromJson(action.payload, &err);
+        if (err.error != QJsonParseError::NoError || !doc.isObject())
+            return Error::badInput(QStringLiteral("the new payload is not a JSON object (%1)")
+                                       .arg(err.error != QJsonParseError::NoError ? err.errorString() : QStringLiteral("not an object")));
     }
+    return {};
+}
 
-    WriteTransaction tx(*this);
-    if (auto s = tx.begin(); !s)
+Result<ActionPreview> Store::previewAction(const MessageSelection &selection, const OperatorAction &action, int sampleSize)
+{
+    if (auto s = checkAction(selection, action); !s)
         return s.error();
-
-    // Read what the selection holds, decide per message, then write.
+    auto qid = resolveSelectionQueue(selection);
+    if (!qid)
+        return qid.error();
     QVariantList binds;
-    const QString where = selectionWhere(selection, binds, qid);
-    Statement read = prepare(QStringLiteral("SELECT m.id, m.state, m.run_at FROM messages m WHERE ") + where + QStringLiteral(" ORDER BY m.id"));
-    for (const QVariant &b : binds)
-        read.addBindValue(b);
-    if (auto s = exec(read, QStringLiteral("reading the selection")); !s)
-        return s.error();
+    const QString where = selectionWhere(selection, binds, *qid);
     const QList<MessageState> allowed = allowedStates(action.kind);
+    ActionPreview p;
+    {
+        Statement q = prepare(QStringLiteral("SELECT q.name, m.state, COUNT(*) FROM messages m JOIN queues q ON q.id = m.queue_id WHERE ") +
+                              where + QStringLiteral(" GROUP BY q.name, m.state ORDER BY q.name, m.state"));
+        for (const QVariant &b : binds)
+            q.addBindValue(b);
+        if (auto s = exec(q, QStringLiteral("previewing %1").arg(actionName(action.kind))); !s)
+            return s.error();
+        while (q.next()) {
+            const auto state = MessageState(q.value(1).toInt());
+            const qint64 n = q.value(2).toLongLong();
+            p.matching += n;
+            if (allowed.contains(state)) {
+                p.applicable += n;
+                p.byQueueAndState[q.value(0).toString()][state] += n;
+            } else {
+                p.skippedByState[state] += n;
+            }
+        }
+    }
+    QVariantList sampleBinds = binds;
+    QStringList marks;
+    for (MessageState st : allowed) {
+        marks << QStringLiteral("?");
+        sampleBinds << int(st);
+    }
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where +
+                          QStringLiteral(" AND m.state IN (") + marks.join(QStringLiteral(", ")) + QStringLiteral(") ORDER BY m.id LIMIT ?"));
+    for (const QVariant &b : sampleBinds)
+        q.addBindValue(b);
+    q.addBindValue(std::max(0, sampleSize));
+    if (auto s = exec(q, QStringLiteral("sampling the selection")); !s)
+        return s.error();
+    while (q.next())
+        p.sample << readMessage(q);
+    return p;
+}
+
+Result<ActionResult> Store::apply(const MessageSelection &selection, const OperatorAction &action, const ActionProgress &progress)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    if (auto s = checkAction(selection, action); !s)
+        return s.error();
+    auto qid = resolveSelectionQueue(selection);
+    if (!qid)
+        return qid.error();
+    const qint64 t = now();
+
+    // Read what the selection holds and decide per message, before anything is written.
+    QList<ApplyTarget> targets;
     ActionResult result;
     result.kind = action.kind;
-    QStringList refusals;
-    QSet<qint64> seen;
-    while (read.next()) {
-        const qint64 id = read.value(0).toLongLong();
-        const auto state = MessageState(read.value(1).toInt());
-        const qint64 runAt = read.value(2).toLongLong();
-        seen.insert(id);
-        if (!allowed.contains(state)) {
-            if (selection.isById())
-                refusals << refusal(action.kind, id, state);
-            else
-                result.skippedByState[state] += 1;
-            continue;
+    {
+        QVariantList binds;
+        const QString where = selectionWhere(selection, binds, *qid);
+        Statement read = prepare(QStringLiteral("SELECT m.id, m.state, m.run_at FROM messages m WHERE ") + where +
+                                 (action.spreadUntil ? QStringLiteral(" ORDER BY m.run_at, m.id") : QStringLiteral(" ORDER BY m.id")));
+        for (const QVariant &b : binds)
+            read.addBindValue(b);
+        if (auto s = exec(read, QStringLiteral("reading the selection")); !s)
+            return s.error();
+        const QList<MessageState> allowed = allowedStates(action.kind);
+        QStringList refusals;
+        QSet<qint64> seen;
+        while (read.next()) {
+            const ApplyTarget target{read.value(0).toLongLong(), MessageState(read.value(1).toInt()), read.value(2).toLongLong()};
+            seen.insert(target.id);
+            if (!allowed.contains(target.state)) {
+                if (selection.isById())
+                    refusals << refusal(action.kind, target.id, target.state);
+                else
+                    result.skippedByState[target.state] += 1;
+                continue;
+            }
+            if (action.kind == ActionKind::Reschedule && action.shiftMs && target.runAt + *action.shiftMs <= t) {
+                if (selection.isById())
+                    refusals << QStringLiteral("message %1 would move to %2, in the past; use promote to run it now")
+                                    .arg(target.id)
+                                    .arg(formatTimestamp(target.runAt + *action.shiftMs));
+                else
+                    ++result.skippedIntoPast;
+                continue;
+            }
+            targets << target;
         }
-        if (action.kind == ActionKind::Reschedule && action.shiftMs && runAt + *action.shiftMs <= t) {
-            if (selection.isById())
-                refusals << QStringLiteral("message %1 would move to %2, in the past; use promote to run it now")
-                                .arg(id)
-                                .arg(formatTimestamp(runAt + *action.shiftMs));
-            else
-                ++result.skippedIntoPast;
-            continue;
+        if (selection.isById()) {
+            for (qint64 id : selection.ids)
+                if (!seen.contains(id))
+                    refusals << QStringLiteral("no message with id %1").arg(id) +
+                                    (selection.hasFilter() ? QStringLiteral(" matches the selection") : QString());
+            if (!refusals.isEmpty()) {
+                refusals.removeDuplicates();
+                return Error::refused(QStringLiteral("%1 refused, nothing was changed:\n  ").arg(actionName(action.kind)) +
+                                      refusals.join(QStringLiteral("\n  ")));
+            }
         }
-        result.affectedIds << id;
     }
-    read.finish();
-    if (selection.isById()) {
-        for (qint64 id : selection.ids)
-            if (!seen.contains(id))
-                refusals << QStringLiteral("no message with id %1").arg(id) +
-                                (selection.hasFilter() ? QStringLiteral(" matches the selection") : QString());
-        if (!refusals.isEmpty()) {
-            refusals.removeDuplicates();
-            return Error::refused(QStringLiteral("%1 refused, nothing was changed:\n  ").arg(actionName(action.kind)) +
-                                  refusals.join(QStringLiteral("\n  ")));
-        }
-    }
+    if (action.kind == ActionKind::EditPayload && targets.size() > 1)
+        return Error::badInput(QStringLiteral("edit changes one message at a time; the selection holds %1").arg(targets.size()));
 
+    // The audit entry comes first, so that every chunk's journal rows can name it.
+    QJsonObject details;
+    if (action.runAt)
+        details.insert(QStringLiteral("run_at"), formatTimestamp(*action.runAt));
+    if (action.spreadUntil)
+        details.insert(QStringLiteral("spread_until"), formatTimestamp(*action.spreadUntil));
+    if (action.shiftMs)
+        details.insert(QStringLiteral("shift"), formatDuration(*action.shiftMs));
+    if (action.kind == ActionKind::SetPriority)
+        details.insert(QStringLiteral("priority"), action.priority);
+    QJsonObject skipped;
+    for (auto it = result.skippedByState.cbegin(); it != result.skippedByState.cend(); ++it)
+        skipped.insert(stateName(it.key()), it.value());
+    if (result.skippedIntoPast)
+        skipped.insert(QStringLiteral("into_past"), result.skippedIntoPast);
+    if (!skipped.isEmpty())
+        details.insert(QStringLiteral("skipped"), skipped);
+    {
+        WriteTransaction tx(*this);
+        if (auto s = tx.begin(); !s)
+            return s.error();
+        if (auto s = writeAudit(actionName(action.kind), selection.describe(), 0, QJsonDocument(details).toJson(QJsonDocument::Compact),
+                                action.actor);
+            !s)
+            return s.error();
+        Statement last = prepare(QStringLiteral("SELECT MAX(id) FROM audit_log"));
+        if (auto s = exec(last, QStringLiteral("reading the audit log")); !s)
+            return s.error();
+        result.auditId = last.next() ? last.value(0).toLongLong() : 0;
+        last.finish();
+        if (auto s = tx.commit(); !s)
+            return s.error();
+    }
+    const bool undoable = action.kind != ActionKind::Delete && action.kind != ActionKind::Duplicate;
+
+    // By ids: one transaction, all or nothing. A selection: chunks, so a long action never holds the
+    // store for long, with progress and cancel between chunks.
+    const qsizetype chunk = selection.isById() ? std::max<qsizetype>(1, targets.size()) : kIdChunk;
+    for (qsizetype start = 0; start < targets.size(); start += chunk) {
+        if (progress.cancel && progress.cancel->load()) {
+            result.cancelled = true;
+            break;
+        }
+        const QList<ApplyTarget> part = targets.mid(start, chunk);
+        QList<qint64> ids;
+        for (const ApplyTarget &target : part)
+            ids << target.id;
+        const QVariant idList = m_dialect->idListValue(ids);
+        WriteTransaction tx(*this);
+        if (auto s = tx.begin(); !s)
+            return s.error();
+        if (undoable) {
+            Statement journal = prepare(QStringLiteral("INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, "
+                                                       "finished_at, last_error, payload) SELECT ?, id, state, run_at, priority, attempts, "
+                                                       "stalls, finished_at, last_error, payload FROM messages WHERE ") +
+                                        m_dialect->idListCondition(QStringLiteral("id")));
+            journal.addBindValue(result.auditId);
+            journal.addBindValue(idList);
+            if (auto s = exec(journal, QStringLiteral("journaling the action")); !s)
+                return s.error();
+        }
+        if (auto s = applyChunk(action, ids, start, targets.size(), part, t, result); !s)
+            return s.error();
+        if (auto s = tx.commit(); !s)
+            return s.error();
+        result.affected += part.size();
+        result.affectedIds << ids;
+        if (progress.report)
+            progress.report(result.affected, targets.size());
+    }
+    {
+        WriteTransaction tx(*this);
+        if (auto s = tx.begin(); !s)
+            return s.error();
+        QJsonArray idsDone;
+        for (qsizetype i = 0; i < result.affectedIds.size() && i < 1000; ++i)
+            idsDone.append(result.affectedIds[i]);
+        details.insert(QStringLiteral("ids"), idsDone);
+        if (result.cancelled)
+            details.insert(QStringLiteral("cancelled_after"), result.affected);
+        if (!result.createdIds.isEmpty()) {
+            QJsonArray created;
+            for (qint64 id : std::as_const(result.createdIds))
+                created.append(id);
+            details.insert(QStringLiteral("created"), created);
+        }
+        Statement q = prepare(QStringLiteral("UPDATE audit_log SET affected = ?, details = ?, undoable = ? WHERE id = ?"));
+        q.addBindValue(result.affected);
+        q.addBindValue(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
+        q.addBindValue(undoable && result.affected > 0 ? 1 : 0);
+        q.addBindValue(result.auditId);
+        if (auto s = exec(q, QStringLiteral("finishing the audit entry")); !s)
+            return s.error();
+        if (auto s = tx.commit(); !s)
+            return s.error();
+    }
+    return result;
+}
+
+Status Store::applyChunk(const OperatorAction &action, const QList<qint64> &ids, qsizetype offset, qsizetype total, const QList<ApplyTarget> &part,
+                         qint64 t, ActionResult &result)
+{
     QString set;
     QVariantList setBinds;
     switch (action.kind) {
@@ -1454,6 +1735,19 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
         setBinds = {int(MessageState::Cancelled), t};
         break;
     case ActionKind::Reschedule:
+        if (action.spreadUntil) {
+            // Evenly over the window, in the order the messages were due.
+            const qint64 window = *action.spreadUntil - *action.runAt;
+            Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ? WHERE id = ?"));
+            for (qsizetype i = 0; i < part.size(); ++i) {
+                const qint64 at = *action.runAt + qint64(double(window) * double(offset + i) / double(std::max<qsizetype>(1, total)));
+                for (const QVariant &v : QVariantList{int(MessageState::Scheduled), at, t, part[i].id})
+                    q.addBindValue(v);
+                if (auto s = exec(q, QStringLiteral("spreading messages")); !s)
+                    return s;
+            }
+            return {};
+        }
         if (action.runAt) {
             set = QStringLiteral("state = ?, run_at = ?");
             setBinds = {int(MessageState::Scheduled), *action.runAt};
@@ -1478,59 +1772,140 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
         set = QStringLiteral("state = CASE WHEN run_at > ? THEN ? ELSE ? END, finished_at = NULL");
         setBinds = {t, int(MessageState::Scheduled), int(MessageState::Waiting)};
         break;
-    }
-    for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
-        const QList<qint64> chunk = result.affectedIds.mid(start, kIdChunk);
-        Statement q = prepare(QStringLiteral("UPDATE messages SET ") + set + QStringLiteral(", updated_at = ? WHERE ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
-        for (const QVariant &b : setBinds)
-            q.addBindValue(b);
-        q.addBindValue(t);
-        q.addBindValue(m_dialect->idListValue(chunk));
-        if (auto s = exec(q, QStringLiteral("%1 of %2 messages").arg(actionName(action.kind)).arg(chunk.size())); !s)
-            return s.error();
-        if (action.kind == ActionKind::Cancel) {
-            // An active message loses its lease: the attempt in flight ends here.
-            Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'cancelled' WHERE finished_at IS NULL AND ") +
-                                  m_dialect->idListCondition(QStringLiteral("message_id")));
-            a.addBindValue(t);
-            a.addBindValue(m_dialect->idListValue(chunk));
-            if (auto s = exec(a, QStringLiteral("ending cancelled attempts")); !s)
-                return s.error();
+    case ActionKind::EditPayload:
+        set = QStringLiteral("payload = ?");
+        setBinds = {QString::fromUtf8(QJsonDocument::fromJson(action.payload).toJson(QJsonDocument::Compact))};
+        break;
+    case ActionKind::Duplicate: {
+        // New messages with the same content, due at their original time or now, with no history.
+        Statement copy = prepare(QStringLiteral(
+            "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
+            "max_attempts) SELECT queue_id, type, channel, recipient, payload, labels, priority, CASE WHEN run_at > ? THEN ? ELSE ? END, "
+            "MAX(run_at, ?), ?, ?, max_attempts FROM messages WHERE id = ?"));
+        Statement labels = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ?, key, value FROM message_labels "
+                                                  "WHERE message_id = ?"));
+        for (qint64 id : ids) {
+            for (const QVariant &v : QVariantList{t, int(MessageState::Scheduled), int(MessageState::Waiting), t, t, t, id})
+                copy.addBindValue(v);
+            if (auto s = exec(copy, QStringLiteral("duplicating message %1").arg(id)); !s)
+                return s;
+            const qint64 created = copy.lastInsertId().toLongLong();
+            labels.addBindValue(created);
+            labels.addBindValue(id);
+            if (auto s = exec(labels, QStringLiteral("copying labels")); !s)
+                return s;
+            result.createdIds << created;
         }
+        return {};
+    }
+    case ActionKind::Delete: {
+        Statement del = prepare(QStringLiteral("DELETE FROM messages WHERE ") + m_dialect->idListCondition(QStringLiteral("id")));
+        del.addBindValue(m_dialect->idListValue(ids));
+        return exec(del, QStringLiteral("deleting messages"));
+    }
+    }
+    Statement q = prepare(QStringLiteral("UPDATE messages SET ") + set + QStringLiteral(", updated_at = ? WHERE ") +
+                          m_dialect->idListCondition(QStringLiteral("id")));
+    for (const QVariant &b : setBinds)
+        q.addBindValue(b);
+    q.addBindValue(t);
+    q.addBindValue(m_dialect->idListValue(ids));
+    if (auto s = exec(q, QStringLiteral("%1 of %2 messages").arg(actionName(action.kind)).arg(ids.size())); !s)
+        return s;
+    if (action.kind == ActionKind::Cancel) {
+        // An active message loses its lease: the attempt in flight ends here.
+        Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'cancelled' WHERE finished_at IS NULL AND ") +
+                              m_dialect->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(m_dialect->idListValue(ids));
+        return exec(a, QStringLiteral("ending cancelled attempts"));
+    }
+    return {};
+}
+
+Result<ActionResult> Store::undoLastAction(const QString &actor)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    qint64 auditId = 0;
+    QString action;
+    {
+        Statement last = prepare(QStringLiteral("SELECT id, action FROM audit_log WHERE undoable = 1 AND undone_by IS NULL ORDER BY id DESC LIMIT 1"));
+        if (auto s = exec(last, QStringLiteral("finding the last action")); !s)
+            return s.error();
+        if (!last.next())
+            return Error::refused(QStringLiteral("there is no operator action left to undo"));
+        auditId = last.value(0).toLongLong();
+        action = last.value(1).toString();
+    }
+    // A message changed since (by the engine or another action) keeps its newer state: undo only
+    // puts back what still is as the action left it.
+    ActionResult result;
+    result.kind = ActionKind::Restore;
+    {
+        Statement rows = prepare(QStringLiteral("SELECT j.message_id FROM action_journal j JOIN messages m ON m.id = j.message_id "
+                                                "JOIN audit_log a ON a.id = j.audit_id WHERE j.audit_id = ? AND m.updated_at <= a.at "
+                                                "AND NOT EXISTS (SELECT 1 FROM action_journal later WHERE later.message_id = j.message_id "
+                                                "AND later.audit_id > j.audit_id) ORDER BY j.message_id"));
+        rows.addBindValue(auditId);
+        if (auto s = exec(rows, QStringLiteral("reading the journal")); !s)
+            return s.error();
+        while (rows.next())
+            result.affectedIds << rows.value(0).toLongLong();
+    }
+    const qint64 t = now();
+    for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
+        const QList<qint64> ids = result.affectedIds.mid(start, kIdChunk);
+        Statement q = prepare(QStringLiteral(
+            "UPDATE messages SET (state, run_at, priority, attempts, stalls, finished_at, last_error, payload) = "
+            "(SELECT j.state, j.run_at, j.priority, j.attempts, j.stalls, j.finished_at, j.last_error, j.payload FROM action_journal j "
+            "WHERE j.audit_id = ? AND j.message_id = messages.id), updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        q.addBindValue(auditId);
+        q.addBindValue(t);
+        q.addBindValue(m_dialect->idListValue(ids));
+        if (auto s = exec(q, QStringLiteral("undoing %1").arg(action)); !s)
+            return s.error();
     }
     result.affected = result.affectedIds.size();
-
-    QJsonObject details;
-    QJsonArray ids;
+    QJsonArray idsDone;
     for (qsizetype i = 0; i < result.affectedIds.size() && i < 1000; ++i)
-        ids.append(result.affectedIds[i]);
-    details.insert(QStringLiteral("ids"), ids);
-    if (action.runAt)
-        details.insert(QStringLiteral("run_at"), formatTimestamp(*action.runAt));
-    if (action.shiftMs)
-        details.insert(QStringLiteral("shift"), formatDuration(*action.shiftMs));
-    if (action.kind == ActionKind::SetPriority)
-        details.insert(QStringLiteral("priority"), action.priority);
-    QJsonObject skipped;
-    for (auto it = result.skippedByState.cbegin(); it != result.skippedByState.cend(); ++it)
-        skipped.insert(stateName(it.key()), it.value());
-    if (result.skippedIntoPast)
-        skipped.insert(QStringLiteral("into_past"), result.skippedIntoPast);
-    if (!skipped.isEmpty())
-        details.insert(QStringLiteral("skipped"), skipped);
-    if (auto s = writeAudit(actionName(action.kind), selection.describe(), result.affected,
-                            QJsonDocument(details).toJson(QJsonDocument::Compact), action.actor);
+        idsDone.append(result.affectedIds[i]);
+    if (auto s = writeAudit(QStringLiteral("undo"), QStringLiteral("audit #%1 (%2)").arg(auditId).arg(action), result.affected,
+                            QJsonDocument(QJsonObject{{QStringLiteral("undoes"), auditId}, {QStringLiteral("ids"), idsDone}}).toJson(QJsonDocument::Compact),
+                            actor);
         !s)
         return s.error();
-    {
-        QSqlQuery last(m_db);
-        if (last.exec(QStringLiteral("SELECT MAX(id) FROM audit_log")) && last.next())
-            result.auditId = last.value(0).toLongLong();
-    }
+    Statement last = prepare(QStringLiteral("SELECT MAX(id) FROM audit_log"));
+    if (auto s = exec(last, QStringLiteral("reading the audit log")); !s)
+        return s.error();
+    result.auditId = last.next() ? last.value(0).toLongLong() : 0;
+    last.finish();
+    Statement mark = prepare(QStringLiteral("UPDATE audit_log SET undone_by = ? WHERE id = ?"));
+    mark.addBindValue(result.auditId);
+    mark.addBindValue(auditId);
+    if (auto s = exec(mark, QStringLiteral("marking the action undone")); !s)
+        return s.error();
     if (auto s = tx.commit(); !s)
         return s.error();
     return result;
+}
+
+Result<QList<AuditEntry>> Store::auditForMessage(qint64 messageId)
+{
+    Statement q = prepare(QStringLiteral("SELECT a.id, a.at, a.actor, a.action, a.selection, a.affected, a.details FROM audit_log a "
+                                         "JOIN action_journal j ON j.audit_id = a.id WHERE j.message_id = ? ORDER BY a.id"));
+    q.addBindValue(messageId);
+    if (auto s = exec(q, QStringLiteral("reading the message's audit history")); !s)
+        return s.error();
+    QList<AuditEntry> out;
+    while (q.next())
+        out << AuditEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),    q.value(3).toString(),
+                          q.value(4).toString(),   q.value(5).toLongLong(), q.value(6).toByteArray()};
+    return out;
 }
 
 } // namespace herald

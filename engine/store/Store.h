@@ -185,10 +185,22 @@ public:
     Result<bool> isSuppressed(const QString &address);
     Status addSuppression(const QString &address, const QString &reason);
 
-    // ---- operator actions: each is one transaction and one audit_log row.
-    // By ids: all or nothing; any id that does not exist or is in the wrong state refuses the whole
-    // action with the reason of each. By selection: messages in other states are left alone and counted.
-    Result<ActionResult> apply(const MessageSelection &selection, const OperatorAction &action);
+    // ---- operator actions: each writes one audit_log row, and (but for delete and duplicate) journals
+    // the messages' previous values so the last action can be undone.
+    // By ids: all or nothing, in one transaction; any id that does not exist or is in the wrong state
+    // refuses the whole action with the reason of each. By selection: messages in other states are left
+    // alone and counted, and the work goes in chunks with progress and cancel between them.
+    Result<ActionResult> apply(const MessageSelection &selection, const OperatorAction &action, const ActionProgress &progress = {});
+    // What apply() would do: counts by queue and state, what it would skip, and a sample. Changes nothing.
+    Result<ActionPreview> previewAction(const MessageSelection &selection, const OperatorAction &action, int sampleSize = 20);
+    // Puts back the messages of the last undoable action that nothing has changed since.
+    Result<ActionResult> undoLastAction(const QString &actor = {});
+    // The operator actions that touched a message, oldest first.
+    Result<QList<AuditEntry>> auditForMessage(qint64 messageId);
+
+    Result<qint64> countMessages(const MessageSelection &selection);
+    // Scheduled messages per bucket of bucketMs from fromMs (the console's "upcoming" histogram).
+    Result<QList<qint64>> upcomingHistogram(qint64 fromMs, qint64 bucketMs, int buckets, const QString &queue = {});
 
 private:
     // The e-mail events side of the store (issue 5) shares this connection and its transactions.
@@ -235,6 +247,16 @@ private:
     Result<QueueConfig> queueById(qint64 id);
     QString selectionWhere(const MessageSelection &selection, QVariantList &binds, qint64 queueIdValue) const;
     Status requireChannel(const QString &name);
+    struct ApplyTarget
+    {
+        qint64 id;
+        MessageState state;
+        qint64 runAt;
+    };
+    Status checkAction(const MessageSelection &selection, const OperatorAction &action) const;
+    Status applyChunk(const OperatorAction &action, const QList<qint64> &ids, qsizetype offset, qsizetype total,
+                      const QList<ApplyTarget> &part, qint64 t, ActionResult &result);
+    Result<qint64> resolveSelectionQueue(const MessageSelection &selection);
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);

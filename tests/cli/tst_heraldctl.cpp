@@ -103,7 +103,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("command");
         for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
-                              "priority", "restore", "demo", "audit", "work"})
+                              "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
         for (const char *c : {"add", "list", "set", "pause", "resume"})
             QTest::newRow(QByteArray("queue ").append(c).constData()) << QStringList{QStringLiteral("queue"), QString::fromLatin1(c)};
@@ -125,7 +125,7 @@ private Q_SLOTS:
     {
         const Run r = run({QStringLiteral("init"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json()[QLatin1String("schema_version")].toInt(), 2);
+        QVERIFY(r.json()[QLatin1String("schema_version")].toInt() >= 3);
         QCOMPARE(r.json()[QLatin1String("store")].toString(), m_db);
     }
 
@@ -364,6 +364,46 @@ private Q_SLOTS:
             actions << e[QLatin1String("action")].toString();
         QCOMPARE(actions, (QStringList{QStringLiteral("restore"), QStringLiteral("promote"), QStringLiteral("priority"),
                                        QStringLiteral("reschedule"), QStringLiteral("cancel"), QStringLiteral("queue.add")}));
+    }
+
+    void shouldPreviewUndoEditDeleteAndExport()
+    {
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("q")},
+                     jsonLines(12, QStringLiteral("k")))
+                     .exitCode,
+                 0);
+        Run r = run({QStringLiteral("cancel"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--search"), QStringLiteral("user-1"),
+                     QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("applicable")].toInt(), 3); // user-1, user-10, user-11
+        QCOMPARE(total(QStringLiteral("q")), qint64(12));
+        r = run({QStringLiteral("list"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--state"), QStringLiteral("cancelled"),
+                 QStringLiteral("--count")});
+        QCOMPARE(r.out.trimmed(), QByteArray("0")); // the dry run changed nothing
+        r = run({QStringLiteral("cancel"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--search"), QStringLiteral("user-1")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("undo"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("affected")].toInt(), 3);
+        r = run({QStringLiteral("undo")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("no operator action left to undo"));
+        r = run({QStringLiteral("edit"), QStringLiteral("1"), QStringLiteral("--payload"), QStringLiteral("[oops")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--payload"));
+        r = run({QStringLiteral("edit"), QStringLiteral("1"), QStringLiteral("--payload"), QStringLiteral("{\"body\":\"new\"}")});
+        QCOMPARE(r.exitCode, 0);
+        r = run({QStringLiteral("delete"), QStringLiteral("1")});
+        QCOMPARE(r.exitCode, 2); // waiting: cancel it first
+        const QString csv = m_dir.filePath(QStringLiteral("out.csv"));
+        r = run({QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--out"), csv});
+        QCOMPARE(r.exitCode, 0);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> rows = f.readAll().trimmed().split('\n');
+        QCOMPARE(rows.size(), 13);
+        QVERIFY(rows[1].contains("new"));
     }
 
     void shouldFillTheDemoWithEveryStateOnce()

@@ -18,9 +18,11 @@ private Q_SLOTS:
     {
         StoreFixture f;
         QVERIFY(f.open());
-        QCOMPARE(f.store->schemaVersion(), 2);
+        const int version = f.store->schemaVersion();
+        QVERIFY(version >= 3);
         f.addQueue(QStringLiteral("q"));
         QVERIFY(f.open()); // again: migrations are not re-applied
+        QCOMPARE(f.store->schemaVersion(), version);
         QVERIFY(f.store->queue(QStringLiteral("q")).ok());
     }
 
