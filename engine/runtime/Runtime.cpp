@@ -279,7 +279,9 @@ void Runtime::tick()
     }
     QHash<QString, int> claimedPerQueue;
     for (const Message &m : std::as_const(result->claimed)) {
-        m_limiters[m.queue].recordStarts(now, 1);
+        // The start is the claim time the store wrote, which is later than this tick's now when the
+        // transaction waited for the write lock; counted at now, the next window would open early.
+        m_limiters[m.queue].recordStarts(m.startedAt.value_or(now), 1);
         claimedPerQueue[m.queue] += 1;
         dispatch(m);
     }
