@@ -1,6 +1,8 @@
 #include "MainWindow.h"
 
 #include "CreateQueueDialog.h"
+#include "DeliveryController.h"
+#include "DeliveryStatusWidget.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
 #include "QueueListModel.h"
@@ -23,6 +25,9 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QTreeView>
 
 #include <algorithm>
 #include <utility>
@@ -47,6 +52,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent),
       m_queueModel(new QueueListModel(this)),
       m_messageModel(new MessageTableModel(this)),
+      m_delivery(new DeliveryController(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_queuesView(new QueuesView(m_queueModel, m_splitter)),
       m_pages(new QStackedWidget(m_splitter)),
@@ -55,7 +61,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_welcomeView(new WelcomeView(m_pages)),
       m_messagesView(new MessagesView(m_messageModel, m_pages)),
       m_totalsLabel(new QLabel(this)),
-      m_readOnlyLabel(new QLabel(tr("read-only"), this)),
+      m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this))
 {
     m_openingPage->setForegroundRole(QPalette::PlaceholderText);
@@ -76,11 +82,9 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->addWidget(m_splitter);
     setCentralWidget(central);
 
-    m_readOnlyLabel->setToolTip(tr("Nothing in this store can be changed from here."));
-    m_readOnlyLabel->hide();
     m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_totalsLabel, 1);
-    statusBar()->addPermanentWidget(m_readOnlyLabel);
+    statusBar()->addPermanentWidget(m_deliveryStatus);
     statusBar()->addPermanentWidget(m_storeLabel);
 
     createActions();
@@ -93,12 +97,20 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_welcomeView, &WelcomeView::createQueueRequested, this, &MainWindow::createQueue);
     connect(m_welcomeView, &WelcomeView::openDemoRequested, this, &MainWindow::openDemoStore);
 
+    connect(m_delivery, &DeliveryController::stateChanged, this, &MainWindow::deliveryStateChanged);
+    connect(m_delivery, &DeliveryController::failed, this, &MainWindow::deliveryFailed);
+    connect(m_delivery, &DeliveryController::delivered, this, &MainWindow::delivered);
+
     m_refreshTimer.setInterval(kRefreshIntervalMs);
     connect(&m_refreshTimer, &QTimer::timeout, m_queueModel, &QueueListModel::refresh);
+    m_liveTimer.setSingleShot(true);
+    m_liveTimer.setInterval(kLiveRefreshMs);
+    connect(&m_liveTimer, &QTimer::timeout, this, &MainWindow::liveRefresh);
 
     resize(1280, 800);
     showPage(m_openingPage);
     updateStatus();
+    deliveryStateChanged();
 }
 
 MainWindow::~MainWindow()
@@ -144,6 +156,7 @@ void MainWindow::createActions()
     m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
     m_newQueueAction->setShortcut(QKeySequence::New);
     m_newQueueAction->setEnabled(false);
+    m_newQueueAction->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -152,6 +165,25 @@ void MainWindow::createActions()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
+    reloadAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+
+    QMenu *delivery = menuBar()->addMenu(tr("&Delivery"));
+    m_pauseAction = delivery->addAction(tr("&Pause delivery"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_pauseAction->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    // triggered (the operator), not toggled: the check mark also follows the controller, and that must
+    // not echo back into it.
+    connect(m_pauseAction, &QAction::triggered, m_delivery, &DeliveryController::setPaused);
+
+    QToolBar *toolBar = addToolBar(tr("Delivery"));
+    toolBar->setObjectName(QStringLiteral("deliveryToolBar"));
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->addAction(m_pauseAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_newQueueAction);
+    toolBar->addAction(reloadAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
@@ -189,6 +221,9 @@ void MainWindow::openDemoStore()
 
 void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool readOnly, const BeforeFirstRead &beforeFirstRead)
 {
+    // First of all: the previous store's engine hands its deliveries back and stops before anything of
+    // the next store runs.
+    m_delivery->setStore(storeThread->url(), readOnly);
     const quint64 generation = ++m_storeGeneration;
     // Before anything is posted: the first piece of work opens the store and emits opened().
     connect(storeThread.get(), &StoreThread::opened, this, [this, generation](const QString &error) {
@@ -197,6 +232,20 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     });
     if (beforeFirstRead)
         beforeFirstRead(*storeThread, generation);
+    if (!readOnly) {
+        // Once the store has opened (migrated) and the demo, if any, is filled: the engine opens a
+        // connection of its own and must find the store ready, and must not deliver half a demo.
+        storeThread->post(
+            this, [](Store &) { return Result<bool>(true); },
+            [this, generation](Result<bool> opened) {
+                if (generation != m_storeGeneration)
+                    return;
+                if (opened)
+                    m_delivery->start();
+                else
+                    m_delivery->closeStore();
+            });
+    }
 
     std::unique_ptr<StoreThread> previous = std::exchange(m_storeThread, std::move(storeThread));
     m_readOnly = readOnly;
@@ -204,6 +253,9 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
+    m_liveTimer.stop();
+    m_liveQueues.clear();
+    m_liveClaims = false;
     // Joins the previous store thread after the work it already has; its answers arrive later and are
     // dropped by the models, which now belong to the new store.
     previous.reset();
@@ -298,8 +350,8 @@ QWidget *MainWindow::currentPage() const
 QString MainWindow::statusText() const
 {
     QStringList parts{m_totalsLabel->text()};
-    if (m_readOnlyLabel->isVisibleTo(statusBar()))
-        parts << m_readOnlyLabel->text();
+    if (const QString delivery = m_deliveryStatus->text(); !delivery.isEmpty())
+        parts << delivery;
     parts << m_storeLabel->text();
     return parts.join(QStringLiteral(" | "));
 }
@@ -308,7 +360,6 @@ void MainWindow::updateStatus()
 {
     const bool hasStore = m_storeThread != nullptr;
     m_storeLabel->setText(hasStore ? m_storeThread->url().display() : tr("No store"));
-    m_readOnlyLabel->setVisible(hasStore && m_readOnly);
     m_newQueueAction->setEnabled(hasStore && !m_readOnly);
 
     if (!m_queueModel->isLoaded()) {
@@ -366,6 +417,8 @@ void MainWindow::createQueue()
         m_queueToSelect = dialog->createdQueue();
         statusBar()->showMessage(tr("Queue %1 created").arg(m_queueToSelect), 5000);
         m_queueModel->refresh();
+        // The engine reads its queues at start and on its back-stop poll; the new one is delivered now.
+        m_delivery->wake();
     });
     dialog->open();
 }
@@ -374,6 +427,58 @@ void MainWindow::reload()
 {
     m_queueModel->refresh();
     m_messageModel->reload();
+}
+
+void MainWindow::deliveryStateChanged()
+{
+    m_pauseAction->setEnabled(m_delivery->canControl());
+    m_pauseAction->setChecked(m_delivery->isPaused());
+    m_pauseAction->setToolTip(m_delivery->isPaused() ? tr("Delivery is paused: no new deliveries start. Resume with Ctrl+P.")
+                                                     : tr("Pause delivery: no new deliveries start; those in flight finish (Ctrl+P)"));
+    // The in-flight count moves when messages are claimed, before any delivery lands: the Active counts
+    // and the rows on screen too.
+    m_liveClaims = true;
+    scheduleLiveRefresh();
+}
+
+void MainWindow::deliveryFailed(const QString &error)
+{
+    statusBar()->showMessage(tr("Delivery stopped: %1").arg(error));
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Delivery stopped"),
+                                tr("Herald stopped delivering from %1. The console still shows the store; open it again "
+                                   "(File ▸ Open store) or restart Herald to deliver again.")
+                                    .arg(m_storeThread ? m_storeThread->url().display() : QString()),
+                                QMessageBox::Ok, this);
+    box->setInformativeText(error);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // Window-modal and not exec(): the console keeps running (and refreshing) behind it.
+    box->open();
+}
+
+void MainWindow::delivered(const DeliveryRecord &record)
+{
+    m_liveQueues.insert(record.queue);
+    scheduleLiveRefresh();
+}
+
+void MainWindow::scheduleLiveRefresh()
+{
+    // Not restarted by later deliveries: a steady stream still refreshes every kLiveRefreshMs
+    // instead of waiting for a pause in it.
+    if (!m_liveTimer.isActive())
+        m_liveTimer.start();
+}
+
+void MainWindow::liveRefresh()
+{
+    const QSet<QString> queues = std::exchange(m_liveQueues, {});
+    const bool claims = std::exchange(m_liveClaims, false);
+    // Off screen nothing is looked at; showing the window re-reads the counts (showEvent).
+    if (!m_storeThread || !isVisible() || isMinimized())
+        return;
+    m_queueModel->refresh();
+    if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue())))
+        m_messagesView->refreshVisibleRows();
 }
 
 void MainWindow::about()

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "runtime/DeliveryRecord.h"
 #include "store/StoreUrl.h"
 
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -15,6 +17,8 @@ class QStackedWidget;
 
 namespace herald {
 
+class DeliveryController;
+class DeliveryStatusWidget;
 class MessageTableModel;
 class MessagesView;
 class QueueListModel;
@@ -22,9 +26,11 @@ class QueuesView;
 class StoreThread;
 class WelcomeView;
 
-// The console's shell (DESIGN §8): queues on the left, the selected queue's messages on the right (or,
-// alone, the welcome page of an empty store), menus and a status bar. The features are their own widgets;
-// this class wires them to the open store.
+// The console's shell (DESIGN §8): queues on the left with their live counts, the selected queue's
+// messages on the right (or, alone, the welcome page of an empty store), menus, a delivery toolbar and a
+// status bar. The features are their own widgets; this
+// class wires them to the open store and to its delivery engine (DeliveryController), and refreshes what
+// is on screen as deliveries land.
 //
 // Owns the StoreThread of the open store and destroys it before the models it answers (its destructor
 // finishes the queued work and joins the thread). GUI thread only.
@@ -35,12 +41,15 @@ class MainWindow : public QMainWindow
 public:
     // Queue counts move as workers deliver; while the window is on screen they are re-read this often.
     static constexpr int kRefreshIntervalMs = 2000;
+    // While deliveries land, what is on screen is re-read at most this often.
+    static constexpr int kLiveRefreshMs = 250;
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Closes the open store, after its pending work, and opens this one. Whether it opened is known
-    // later: a failure is shown in a message box and in place of the messages.
+    // later: a failure is shown in a message box and in place of the messages. A writable store is
+    // delivered from this process once it has opened, unless another process already delivers it.
     void openStore(const StoreUrl &url, bool readOnly);
     // Opens the demo store (StoreUrl::demoSqlitePath(), never the user's store) and fills it with the
     // demo data the first time.
@@ -53,6 +62,9 @@ public:
     QueuesView *queuesView() const { return m_queuesView; }
     MessagesView *messagesView() const { return m_messagesView; }
     WelcomeView *welcomeView() const { return m_welcomeView; }
+    DeliveryController *deliveryController() const { return m_delivery; }
+    QAction *pauseDeliveryAction() const { return m_pauseAction; }
+
     // The right-hand page: welcomeView(), messagesView(), or a page saying the store is opening or failed.
     QWidget *currentPage() const;
     QString statusText() const;
@@ -77,6 +89,11 @@ private:
     void queueSelected(const QString &queue);
     void showPage(QWidget *page);
     void showStoreError(const QString &error);
+    void deliveryStateChanged();
+    void deliveryFailed(const QString &error);
+    void delivered(const DeliveryRecord &record);
+    void scheduleLiveRefresh();
+    void liveRefresh();
     void updateStatus();
     void updateQueueTotal();
     void checkContentReady();
@@ -88,6 +105,7 @@ private:
 
     QueueListModel *m_queueModel;
     MessageTableModel *m_messageModel;
+    DeliveryController *m_delivery;
     // Reset first in ~MainWindow, while the models its answers go to are alive.
     std::unique_ptr<StoreThread> m_storeThread;
     quint64 m_storeGeneration = 0; // which store a late signal or answer belongs to
@@ -95,7 +113,10 @@ private:
     bool m_contentPending = false;
     bool m_splitterFitted = false;
     QString m_queueToSelect; // just created: selected as soon as the counts show it
-    QTimer m_refreshTimer;
+    QTimer m_refreshTimer; // the back-stop for changes made by other processes
+    QTimer m_liveTimer;    // deliveries of this console's engine, folded into one refresh
+    QSet<QString> m_liveQueues; // queues with deliveries since the last live refresh
+    bool m_liveClaims = false;  // the in-flight count moved: messages on screen may have become active
 
     QSplitter *m_splitter;
     QueuesView *m_queuesView;
@@ -105,9 +126,10 @@ private:
     WelcomeView *m_welcomeView;
     MessagesView *m_messagesView;
     QLabel *m_totalsLabel;
-    QLabel *m_readOnlyLabel;
+    DeliveryStatusWidget *m_deliveryStatus;
     QLabel *m_storeLabel;
     QAction *m_newQueueAction = nullptr;
+    QAction *m_pauseAction = nullptr;
 };
 
 } // namespace herald
