@@ -12,6 +12,7 @@
 
 class QAction;
 class QLabel;
+class QListWidget;
 class QSplitter;
 class QStackedWidget;
 
@@ -21,14 +22,16 @@ class DeliveryController;
 class DeliveryStatusWidget;
 class MessageTableModel;
 class MessagesView;
+class OutboxModel;
+class OutboxView;
 class QueueListModel;
 class QueuesView;
 class StoreThread;
 class WelcomeView;
 
-// The console's shell (DESIGN §8): queues on the left with their live counts, the selected queue's
-// messages on the right (or, alone, the welcome page of an empty store), menus, a delivery toolbar and a
-// status bar. The features are their own widgets; this
+// The console's shell (DESIGN §8): on the left the sections (queues, outbox) above the queues with their
+// live counts; on the right the selected queue's messages or the outbox (or, alone, the welcome page of an
+// empty store); menus, a delivery toolbar and a status bar. The features are their own widgets; this
 // class wires them to the open store and to its delivery engine (DeliveryController), and refreshes what
 // is on screen as deliveries land.
 //
@@ -43,6 +46,8 @@ public:
     static constexpr int kRefreshIntervalMs = 2000;
     // While deliveries land, what is on screen is re-read at most this often.
     static constexpr int kLiveRefreshMs = 250;
+
+    enum class Section { Queues, Outbox };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -59,13 +64,19 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     QueueListModel *queueModel() const { return m_queueModel; }
     MessageTableModel *messageModel() const { return m_messageModel; }
+    OutboxModel *outboxModel() const { return m_outboxModel; }
     QueuesView *queuesView() const { return m_queuesView; }
     MessagesView *messagesView() const { return m_messagesView; }
+    OutboxView *outboxView() const { return m_outboxView; }
     WelcomeView *welcomeView() const { return m_welcomeView; }
     DeliveryController *deliveryController() const { return m_delivery; }
     QAction *pauseDeliveryAction() const { return m_pauseAction; }
 
-    // The right-hand page: welcomeView(), messagesView(), or a page saying the store is opening or failed.
+    // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
+    void showSection(Section section);
+    Section currentSection() const { return m_section; }
+    // The right-hand page: welcomeView(), messagesView(), outboxView(), or a page saying the store is
+    // opening or failed.
     QWidget *currentPage() const;
     QString statusText() const;
 
@@ -88,6 +99,7 @@ private:
     void queuesRefreshFailed(const QString &error);
     void queueSelected(const QString &queue);
     void showPage(QWidget *page);
+    QWidget *sectionPage() const;
     void showStoreError(const QString &error);
     void deliveryStateChanged();
     void deliveryFailed(const QString &error);
@@ -105,6 +117,7 @@ private:
 
     QueueListModel *m_queueModel;
     MessageTableModel *m_messageModel;
+    OutboxModel *m_outboxModel;
     DeliveryController *m_delivery;
     // Reset first in ~MainWindow, while the models its answers go to are alive.
     std::unique_ptr<StoreThread> m_storeThread;
@@ -113,18 +126,23 @@ private:
     bool m_contentPending = false;
     bool m_splitterFitted = false;
     QString m_queueToSelect; // just created: selected as soon as the counts show it
+    Section m_section = Section::Queues;
     QTimer m_refreshTimer; // the back-stop for changes made by other processes
     QTimer m_liveTimer;    // deliveries of this console's engine, folded into one refresh
     QSet<QString> m_liveQueues; // queues with deliveries since the last live refresh
     bool m_liveClaims = false;  // the in-flight count moved: messages on screen may have become active
+    bool m_liveOutbox = false;  // a delivery completed since: the outbox may have grown
 
     QSplitter *m_splitter;
+    QWidget *m_navigationPane;
+    QListWidget *m_navigation;
     QueuesView *m_queuesView;
     QStackedWidget *m_pages;
     QLabel *m_openingPage;
     QLabel *m_errorPage;
     WelcomeView *m_welcomeView;
     MessagesView *m_messagesView;
+    OutboxView *m_outboxView;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     QLabel *m_storeLabel;

@@ -5,6 +5,8 @@
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
+#include "OutboxModel.h"
+#include "OutboxView.h"
 #include "QueueListModel.h"
 #include "SeededStore.h"
 
@@ -14,6 +16,7 @@
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -71,6 +74,7 @@ class TestMainWindowDelivery : public QObject
 
 private Q_SLOTS:
     void shouldDeliverDueMessagesInProcessAndShowThemCompletedUnasked();
+    void shouldPutNewDeliveriesOnTopKeepingTheSelectedRendering();
     void shouldStopClaimingWhilePausedAndDeliverOnResume();
     void shouldShowTheQueueWaitingForItsRateLimit();
     void shouldAttachAndNotDeliverWhenAnotherConsoleDelivers();
@@ -99,6 +103,50 @@ void TestMainWindowDelivery::shouldDeliverDueMessagesInProcessAndShowThemComplet
     QTRY_COMPARE(statesOnScreen(*window), QList<MessageState>(12, MessageState::Completed));
     QCOMPARE(messagesReset.count(), 0);
     QCOMPARE(window->messagesView()->summaryText(), QStringLiteral("12 messages, newest first"));
+
+    // What the outbox channel captured, one rendering per message.
+    window->showSection(MainWindow::Section::Outbox);
+    QCOMPARE(window->currentPage(), window->outboxView());
+    QTRY_COMPARE(window->outboxModel()->rowCount(), 12);
+    QSet<qint64> rendered;
+    for (int row = 0; row < 12; ++row)
+        rendered << window->outboxModel()->renderingAt(row).entry.messageId;
+    QCOMPARE(rendered, QSet<qint64>(ids->cbegin(), ids->cend()));
+}
+
+void TestMainWindowDelivery::shouldPutNewDeliveriesOnTopKeepingTheSelectedRendering()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("alpha")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("alpha"), 3));
+
+    auto window = openWindow(seeded.url());
+    QVERIFY(window);
+    window->showSection(MainWindow::Section::Outbox);
+    QTRY_COMPARE_WITH_TIMEOUT(window->outboxModel()->rowCount(), 3, kDeliveryTimeoutMs);
+    window->outboxView()->selectRow(1);
+    const qint64 selected = window->outboxView()->shownEntry();
+    QVERIFY(selected > 0);
+    QSignalSpy outboxReset(window->outboxModel(), &QAbstractItemModel::modelReset);
+
+    // Another process enqueues: the engine's back-stop poll finds the messages, and the outbox on screen
+    // grows on top while the operator's selection stays on the rendering they picked.
+    const auto later = seeded.enqueue(QStringLiteral("alpha"), 4);
+    HERALD_VERIFY_OK(later);
+    QTRY_COMPARE_WITH_TIMEOUT(window->outboxModel()->rowCount(), 7, kDeliveryTimeoutMs);
+    QCOMPARE(outboxReset.count(), 0);
+    QCOMPARE(window->outboxView()->shownEntry(), selected);
+    QCOMPARE(window->outboxView()->tableView()->currentIndex().row(), 5);
+    QCOMPARE(window->outboxModel()->renderingAt(0).entry.messageId > window->outboxModel()->renderingAt(4).entry.messageId, true);
+
+    // Back on the queue, the messages delivered meanwhile are there too, without a start-over.
+    QSignalSpy messagesReset(window->messageModel(), &QAbstractItemModel::modelReset);
+    window->showSection(MainWindow::Section::Queues);
+    QCOMPARE(window->currentPage(), window->messagesView());
+    QTRY_COMPARE(statesOnScreen(*window), QList<MessageState>(7, MessageState::Completed));
+    QCOMPARE(window->messageModel()->messageAt(0).id, later->constLast());
+    QCOMPARE(messagesReset.count(), 0);
 }
 
 void TestMainWindowDelivery::shouldStopClaimingWhilePausedAndDeliverOnResume()
