@@ -32,7 +32,8 @@ DeliveryStatusWidget::DeliveryStatusWidget(DeliveryController *controller, QWidg
       m_pausedChannels(new QLabel(this))
 {
     auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
+    // Apart from the store's name beside it, which the status bar would otherwise set against the state.
+    layout->setContentsMargins(0, 0, 12, 0);
     layout->setSpacing(12);
     for (QLabel *label : {m_rateLimited, m_pausedChannels, m_inFlight, m_state}) {
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);

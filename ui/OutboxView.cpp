@@ -219,12 +219,13 @@ void OutboxView::showCurrent()
 
     m_subject->setText(r.subject.isEmpty() ? tr("(no subject)") : r.subject);
     m_subject->setForegroundRole(r.subject.isEmpty() ? QPalette::PlaceholderText : QPalette::WindowText);
-    QStringList facts{tr("To %1").arg(r.to.isEmpty() ? tr("nobody") : r.to),
-                      tr("message %1 of %2").arg(r.entry.messageId).arg(r.entry.queue),
-                      tr("channel %1").arg(r.entry.channel)};
+    // Queue and channel are in the row above; this line says who got it and what it was made from.
+    QStringList facts{tr("To %1").arg(r.to.isEmpty() ? tr("nobody") : r.to), tr("message %1").arg(r.entry.messageId)};
     if (!r.locale.isEmpty())
         facts << tr("locale %1").arg(r.locale);
-    facts << tr("captured %1").arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(r.entry.createdAt), QLocale::ShortFormat));
+    const QDateTime captured = QDateTime::fromMSecsSinceEpoch(r.entry.createdAt);
+    facts << tr("captured %1").arg(captured.date() == QDate::currentDate() ? QLocale().toString(captured.time(), QLocale::LongFormat)
+                                                                           : QLocale().toString(captured, QLocale::ShortFormat));
     m_facts->setText(facts.join(QStringLiteral(" · ")));
 
     m_text->setPlainText(r.text);
