@@ -1,8 +1,12 @@
 #include "MainWindow.h"
 
 #include "CreateQueueDialog.h"
+#include "DeliveryController.h"
+#include "DeliveryStatusWidget.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
+#include "OutboxModel.h"
+#include "OutboxView.h"
 #include "QueueListModel.h"
 #include "QueuesView.h"
 #include "WelcomeView.h"
@@ -17,12 +21,17 @@
 #include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
+#include <QToolBar>
+#include <QTreeView>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <utility>
@@ -47,15 +56,20 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent),
       m_queueModel(new QueueListModel(this)),
       m_messageModel(new MessageTableModel(this)),
+      m_outboxModel(new OutboxModel(this)),
+      m_delivery(new DeliveryController(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
-      m_queuesView(new QueuesView(m_queueModel, m_splitter)),
+      m_navigationPane(new QWidget(m_splitter)),
+      m_navigation(new QListWidget(m_navigationPane)),
+      m_queuesView(new QueuesView(m_queueModel, m_navigationPane)),
       m_pages(new QStackedWidget(m_splitter)),
       m_openingPage(pageLabel(m_pages)),
       m_errorPage(pageLabel(m_pages)),
       m_welcomeView(new WelcomeView(m_pages)),
       m_messagesView(new MessagesView(m_messageModel, m_pages)),
+      m_outboxView(new OutboxView(m_outboxModel, m_pages)),
       m_totalsLabel(new QLabel(this)),
-      m_readOnlyLabel(new QLabel(tr("read-only"), this)),
+      m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this))
 {
     m_openingPage->setForegroundRole(QPalette::PlaceholderText);
@@ -63,8 +77,39 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(m_errorPage);
     m_pages->addWidget(m_welcomeView);
     m_pages->addWidget(m_messagesView);
+    m_pages->addWidget(m_outboxView);
 
-    m_splitter->addWidget(m_queuesView);
+    // The sections, in Section order. A short list rather than tabs: email events, suppressions and the
+    // dashboard join it later (DESIGN §8).
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogDetailedView), tr("Queues")));
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_ArrowRight), tr("Outbox")));
+    m_navigation->item(int(Section::Queues))->setToolTip(tr("The selected queue's messages (Ctrl+1)"));
+    m_navigation->item(int(Section::Outbox))->setToolTip(tr("What the outbox channel captured instead of sending (Ctrl+2)"));
+    m_navigation->setCurrentRow(int(Section::Queues));
+    m_navigation->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_navigation->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_navigation->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // A sidebar rather than a boxed list: no frame, the window's background, rows tall enough to aim at.
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->viewport()->setBackgroundRole(QPalette::Window);
+    const int rowHeight = m_navigation->fontMetrics().height() + 10;
+    for (int row = 0; row < m_navigation->count(); ++row)
+        m_navigation->item(row)->setSizeHint(QSize(0, rowHeight));
+    m_navigation->setFixedHeight(m_navigation->count() * rowHeight + 2 * m_navigation->frameWidth());
+    // A rule between the sections and the queues, so that the section picked last (the outbox, say)
+    // does not read as the title of the queue table under it.
+    auto *rule = new QFrame(m_navigationPane);
+    rule->setFrameShape(QFrame::HLine);
+    rule->setFrameShadow(QFrame::Sunken);
+    auto *navigationLayout = new QVBoxLayout(m_navigationPane);
+    navigationLayout->setContentsMargins(0, 0, 0, 0);
+    navigationLayout->addWidget(m_navigation);
+    navigationLayout->addSpacing(2);
+    navigationLayout->addWidget(rule);
+    navigationLayout->addSpacing(2);
+    navigationLayout->addWidget(m_queuesView, 1);
+
+    m_splitter->addWidget(m_navigationPane);
     m_splitter->addWidget(m_pages);
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setStretchFactor(0, 0);
@@ -76,11 +121,9 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->addWidget(m_splitter);
     setCentralWidget(central);
 
-    m_readOnlyLabel->setToolTip(tr("Nothing in this store can be changed from here."));
-    m_readOnlyLabel->hide();
     m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_totalsLabel, 1);
-    statusBar()->addPermanentWidget(m_readOnlyLabel);
+    statusBar()->addPermanentWidget(m_deliveryStatus);
     statusBar()->addPermanentWidget(m_storeLabel);
 
     createActions();
@@ -92,13 +135,30 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_messageModel, &MessageTableModel::loadFailed, this, &MainWindow::checkContentReady);
     connect(m_welcomeView, &WelcomeView::createQueueRequested, this, &MainWindow::createQueue);
     connect(m_welcomeView, &WelcomeView::openDemoRequested, this, &MainWindow::openDemoStore);
+    connect(m_outboxModel, &OutboxModel::pageLoaded, this, &MainWindow::checkContentReady);
+    connect(m_outboxModel, &OutboxModel::refreshed, this, &MainWindow::checkContentReady);
+    connect(m_outboxModel, &OutboxModel::loadFailed, this, &MainWindow::checkContentReady);
+    connect(m_navigation, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0)
+            showSection(Section(row));
+    });
+    // Picking a queue is asking for its messages, whatever section was on screen.
+    connect(m_queuesView->treeView(), &QAbstractItemView::clicked, this, [this] { showSection(Section::Queues); });
+
+    connect(m_delivery, &DeliveryController::stateChanged, this, &MainWindow::deliveryStateChanged);
+    connect(m_delivery, &DeliveryController::failed, this, &MainWindow::deliveryFailed);
+    connect(m_delivery, &DeliveryController::delivered, this, &MainWindow::delivered);
 
     m_refreshTimer.setInterval(kRefreshIntervalMs);
     connect(&m_refreshTimer, &QTimer::timeout, m_queueModel, &QueueListModel::refresh);
+    m_liveTimer.setSingleShot(true);
+    m_liveTimer.setInterval(kLiveRefreshMs);
+    connect(&m_liveTimer, &QTimer::timeout, this, &MainWindow::liveRefresh);
 
     resize(1280, 800);
     showPage(m_openingPage);
     updateStatus();
+    deliveryStateChanged();
 }
 
 MainWindow::~MainWindow()
@@ -144,14 +204,39 @@ void MainWindow::createActions()
     m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
     m_newQueueAction->setShortcut(QKeySequence::New);
     m_newQueueAction->setEnabled(false);
+    m_newQueueAction->setIcon(style()->standardIcon(QStyle::SP_FileDialogNewFolder));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *queues = view->addAction(tr("&Queues"), this, [this] { showSection(Section::Queues); });
+    queues->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    QAction *outbox = view->addAction(tr("&Outbox"), this, [this] { showSection(Section::Outbox); });
+    outbox->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    view->addSeparator();
     QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
+    reloadAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+
+    QMenu *delivery = menuBar()->addMenu(tr("&Delivery"));
+    m_pauseAction = delivery->addAction(tr("&Pause delivery"));
+    m_pauseAction->setCheckable(true);
+    m_pauseAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_pauseAction->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    // triggered (the operator), not toggled: the check mark also follows the controller, and that must
+    // not echo back into it.
+    connect(m_pauseAction, &QAction::triggered, m_delivery, &DeliveryController::setPaused);
+
+    QToolBar *toolBar = addToolBar(tr("Delivery"));
+    toolBar->setObjectName(QStringLiteral("deliveryToolBar"));
+    toolBar->setMovable(false);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->addAction(m_pauseAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_newQueueAction);
+    toolBar->addAction(reloadAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
@@ -189,6 +274,9 @@ void MainWindow::openDemoStore()
 
 void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool readOnly, const BeforeFirstRead &beforeFirstRead)
 {
+    // First of all: the previous store's engine hands its deliveries back and stops before anything of
+    // the next store runs.
+    m_delivery->setStore(storeThread->url(), readOnly);
     const quint64 generation = ++m_storeGeneration;
     // Before anything is posted: the first piece of work opens the store and emits opened().
     connect(storeThread.get(), &StoreThread::opened, this, [this, generation](const QString &error) {
@@ -197,13 +285,34 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     });
     if (beforeFirstRead)
         beforeFirstRead(*storeThread, generation);
+    if (!readOnly) {
+        // Once the store has opened (migrated) and the demo, if any, is filled: the engine opens a
+        // connection of its own and must find the store ready, and must not deliver half a demo.
+        storeThread->post(
+            this, [](Store &) { return Result<bool>(true); },
+            [this, generation](Result<bool> opened) {
+                if (generation != m_storeGeneration)
+                    return;
+                if (opened)
+                    m_delivery->start();
+                else
+                    m_delivery->closeStore();
+            });
+    }
 
     std::unique_ptr<StoreThread> previous = std::exchange(m_storeThread, std::move(storeThread));
     m_readOnly = readOnly;
     m_queueToSelect.clear();
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
+    m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
+    if (m_section == Section::Outbox)
+        m_outboxModel->refresh();
+    m_liveTimer.stop();
+    m_liveQueues.clear();
+    m_liveClaims = false;
+    m_liveOutbox = false;
     // Joins the previous store thread after the work it already has; its answers arrive later and are
     // dropped by the models, which now belong to the new store.
     previous.reset();
@@ -241,7 +350,7 @@ void MainWindow::queuesRefreshed()
     if (m_queueModel->rowCount() == 0) {
         showPage(m_welcomeView);
     } else {
-        showPage(m_messagesView);
+        showPage(sectionPage());
         if (!m_queueToSelect.isEmpty() && m_queueModel->rowOf(m_queueToSelect) >= 0) {
             m_queuesView->setCurrentQueue(m_queueToSelect);
             m_queueToSelect.clear();
@@ -275,12 +384,32 @@ void MainWindow::updateQueueTotal()
     m_messagesView->setQueueTotal(row < 0 ? std::nullopt : std::optional<qint64>(m_queueModel->countsAt(row).total()));
 }
 
+void MainWindow::showSection(Section section)
+{
+    const bool changed = section != m_section;
+    m_section = section;
+    if (m_navigation->currentRow() != int(section))
+        m_navigation->setCurrentRow(int(section));
+    // What changed while the other section was on screen.
+    if (section == Section::Outbox)
+        m_outboxModel->refresh();
+    else if (changed)
+        m_messagesView->refreshVisibleRows();
+    if (changed && (currentPage() == m_messagesView || currentPage() == m_outboxView))
+        showPage(sectionPage());
+}
+
+QWidget *MainWindow::sectionPage() const
+{
+    return m_section == Section::Outbox ? static_cast<QWidget *>(m_outboxView) : m_messagesView;
+}
+
 void MainWindow::showPage(QWidget *page)
 {
     m_pages->setCurrentWidget(page);
     // Without queues the list would be an empty box beside the page that explains why.
-    const bool showQueues = page == m_messagesView;
-    m_queuesView->setVisible(showQueues);
+    const bool showQueues = page == m_messagesView || page == m_outboxView;
+    m_navigationPane->setVisible(showQueues);
     if (showQueues && !m_splitterFitted) {
         // Once, with the first queues known: after that the splitter stays where the user put it.
         m_splitterFitted = true;
@@ -298,8 +427,8 @@ QWidget *MainWindow::currentPage() const
 QString MainWindow::statusText() const
 {
     QStringList parts{m_totalsLabel->text()};
-    if (m_readOnlyLabel->isVisibleTo(statusBar()))
-        parts << m_readOnlyLabel->text();
+    if (const QString delivery = m_deliveryStatus->text(); !delivery.isEmpty())
+        parts << delivery;
     parts << m_storeLabel->text();
     return parts.join(QStringLiteral(" | "));
 }
@@ -308,7 +437,6 @@ void MainWindow::updateStatus()
 {
     const bool hasStore = m_storeThread != nullptr;
     m_storeLabel->setText(hasStore ? m_storeThread->url().display() : tr("No store"));
-    m_readOnlyLabel->setVisible(hasStore && m_readOnly);
     m_newQueueAction->setEnabled(hasStore && !m_readOnly);
 
     if (!m_queueModel->isLoaded()) {
@@ -335,7 +463,8 @@ void MainWindow::checkContentReady()
         return;
     QWidget *page = currentPage();
     const bool ready = page == m_welcomeView || page == m_errorPage ||
-                       (page == m_messagesView && !m_messageModel->queue().isEmpty() && !m_messageModel->isLoading());
+                       (page == m_messagesView && !m_messageModel->queue().isEmpty() && !m_messageModel->isLoading()) ||
+                       (page == m_outboxView && (m_outboxModel->isLoaded() || !m_outboxModel->errorString().isEmpty()));
     if (!ready)
         return;
     m_contentPending = false;
@@ -366,6 +495,8 @@ void MainWindow::createQueue()
         m_queueToSelect = dialog->createdQueue();
         statusBar()->showMessage(tr("Queue %1 created").arg(m_queueToSelect), 5000);
         m_queueModel->refresh();
+        // The engine reads its queues at start and on its back-stop poll; the new one is delivered now.
+        m_delivery->wake();
     });
     dialog->open();
 }
@@ -374,6 +505,65 @@ void MainWindow::reload()
 {
     m_queueModel->refresh();
     m_messageModel->reload();
+    if (m_section == Section::Outbox)
+        m_outboxModel->reload();
+}
+
+void MainWindow::deliveryStateChanged()
+{
+    m_pauseAction->setEnabled(m_delivery->canControl());
+    m_pauseAction->setChecked(m_delivery->isPaused());
+    m_pauseAction->setToolTip(m_delivery->isPaused() ? tr("Delivery is paused: no new deliveries start. Resume with Ctrl+P.")
+                                                     : tr("Pause delivery: no new deliveries start; those in flight finish (Ctrl+P)"));
+    // The in-flight count moves when messages are claimed, before any delivery lands: the Active counts
+    // and the rows on screen too.
+    m_liveClaims = true;
+    scheduleLiveRefresh();
+}
+
+void MainWindow::deliveryFailed(const QString &error)
+{
+    statusBar()->showMessage(tr("Delivery stopped: %1").arg(error));
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Delivery stopped"),
+                                tr("Herald stopped delivering from %1. The console still shows the store; open it again "
+                                   "(File ▸ Open store) or restart Herald to deliver again.")
+                                    .arg(m_storeThread ? m_storeThread->url().display() : QString()),
+                                QMessageBox::Ok, this);
+    box->setInformativeText(error);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    // Window-modal and not exec(): the console keeps running (and refreshing) behind it.
+    box->open();
+}
+
+void MainWindow::delivered(const DeliveryRecord &record)
+{
+    m_liveQueues.insert(record.queue);
+    if (record.outcome == QLatin1String("completed"))
+        m_liveOutbox = true;
+    scheduleLiveRefresh();
+}
+
+void MainWindow::scheduleLiveRefresh()
+{
+    // Not restarted by later deliveries: a steady stream still refreshes every kLiveRefreshMs
+    // instead of waiting for a pause in it.
+    if (!m_liveTimer.isActive())
+        m_liveTimer.start();
+}
+
+void MainWindow::liveRefresh()
+{
+    const QSet<QString> queues = std::exchange(m_liveQueues, {});
+    const bool claims = std::exchange(m_liveClaims, false);
+    const bool outbox = std::exchange(m_liveOutbox, false);
+    // Off screen nothing is looked at; showing the window re-reads the counts (showEvent).
+    if (!m_storeThread || !isVisible() || isMinimized())
+        return;
+    m_queueModel->refresh();
+    if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue())))
+        m_messagesView->refreshVisibleRows();
+    if (outbox && currentPage() == m_outboxView)
+        m_outboxModel->refresh();
 }
 
 void MainWindow::about()

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "runtime/DeliveryRecord.h"
 #include "store/StoreUrl.h"
 
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -10,21 +12,28 @@
 
 class QAction;
 class QLabel;
+class QListWidget;
 class QSplitter;
 class QStackedWidget;
 
 namespace herald {
 
+class DeliveryController;
+class DeliveryStatusWidget;
 class MessageTableModel;
 class MessagesView;
+class OutboxModel;
+class OutboxView;
 class QueueListModel;
 class QueuesView;
 class StoreThread;
 class WelcomeView;
 
-// The console's shell (DESIGN §8): queues on the left, the selected queue's messages on the right (or,
-// alone, the welcome page of an empty store), menus and a status bar. The features are their own widgets;
-// this class wires them to the open store.
+// The console's shell (DESIGN §8): on the left the sections (queues, outbox) above the queues with their
+// live counts; on the right the selected queue's messages or the outbox (or, alone, the welcome page of an
+// empty store); menus, a delivery toolbar and a status bar. The features are their own widgets; this
+// class wires them to the open store and to its delivery engine (DeliveryController), and refreshes what
+// is on screen as deliveries land.
 //
 // Owns the StoreThread of the open store and destroys it before the models it answers (its destructor
 // finishes the queued work and joins the thread). GUI thread only.
@@ -35,12 +44,17 @@ class MainWindow : public QMainWindow
 public:
     // Queue counts move as workers deliver; while the window is on screen they are re-read this often.
     static constexpr int kRefreshIntervalMs = 2000;
+    // While deliveries land, what is on screen is re-read at most this often.
+    static constexpr int kLiveRefreshMs = 250;
+
+    enum class Section { Queues, Outbox };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // Closes the open store, after its pending work, and opens this one. Whether it opened is known
-    // later: a failure is shown in a message box and in place of the messages.
+    // later: a failure is shown in a message box and in place of the messages. A writable store is
+    // delivered from this process once it has opened, unless another process already delivers it.
     void openStore(const StoreUrl &url, bool readOnly);
     // Opens the demo store (StoreUrl::demoSqlitePath(), never the user's store) and fills it with the
     // demo data the first time.
@@ -50,10 +64,19 @@ public:
     bool isReadOnly() const { return m_readOnly; }
     QueueListModel *queueModel() const { return m_queueModel; }
     MessageTableModel *messageModel() const { return m_messageModel; }
+    OutboxModel *outboxModel() const { return m_outboxModel; }
     QueuesView *queuesView() const { return m_queuesView; }
     MessagesView *messagesView() const { return m_messagesView; }
+    OutboxView *outboxView() const { return m_outboxView; }
     WelcomeView *welcomeView() const { return m_welcomeView; }
-    // The right-hand page: welcomeView(), messagesView(), or a page saying the store is opening or failed.
+    DeliveryController *deliveryController() const { return m_delivery; }
+    QAction *pauseDeliveryAction() const { return m_pauseAction; }
+
+    // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
+    void showSection(Section section);
+    Section currentSection() const { return m_section; }
+    // The right-hand page: welcomeView(), messagesView(), outboxView(), or a page saying the store is
+    // opening or failed.
     QWidget *currentPage() const;
     QString statusText() const;
 
@@ -76,7 +99,13 @@ private:
     void queuesRefreshFailed(const QString &error);
     void queueSelected(const QString &queue);
     void showPage(QWidget *page);
+    QWidget *sectionPage() const;
     void showStoreError(const QString &error);
+    void deliveryStateChanged();
+    void deliveryFailed(const QString &error);
+    void delivered(const DeliveryRecord &record);
+    void scheduleLiveRefresh();
+    void liveRefresh();
     void updateStatus();
     void updateQueueTotal();
     void checkContentReady();
@@ -88,6 +117,8 @@ private:
 
     QueueListModel *m_queueModel;
     MessageTableModel *m_messageModel;
+    OutboxModel *m_outboxModel;
+    DeliveryController *m_delivery;
     // Reset first in ~MainWindow, while the models its answers go to are alive.
     std::unique_ptr<StoreThread> m_storeThread;
     quint64 m_storeGeneration = 0; // which store a late signal or answer belongs to
@@ -95,19 +126,28 @@ private:
     bool m_contentPending = false;
     bool m_splitterFitted = false;
     QString m_queueToSelect; // just created: selected as soon as the counts show it
-    QTimer m_refreshTimer;
+    Section m_section = Section::Queues;
+    QTimer m_refreshTimer; // the back-stop for changes made by other processes
+    QTimer m_liveTimer;    // deliveries of this console's engine, folded into one refresh
+    QSet<QString> m_liveQueues; // queues with deliveries since the last live refresh
+    bool m_liveClaims = false;  // the in-flight count moved: messages on screen may have become active
+    bool m_liveOutbox = false;  // a delivery completed since: the outbox may have grown
 
     QSplitter *m_splitter;
+    QWidget *m_navigationPane;
+    QListWidget *m_navigation;
     QueuesView *m_queuesView;
     QStackedWidget *m_pages;
     QLabel *m_openingPage;
     QLabel *m_errorPage;
     WelcomeView *m_welcomeView;
     MessagesView *m_messagesView;
+    OutboxView *m_outboxView;
     QLabel *m_totalsLabel;
-    QLabel *m_readOnlyLabel;
+    DeliveryStatusWidget *m_deliveryStatus;
     QLabel *m_storeLabel;
     QAction *m_newQueueAction = nullptr;
+    QAction *m_pauseAction = nullptr;
 };
 
 } // namespace herald

@@ -7,10 +7,13 @@
 #include <QColor>
 #include <QDateTime>
 #include <QGuiApplication>
+#include <QHash>
 #include <QPalette>
 #include <QStringList>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 namespace herald {
 
@@ -73,7 +76,24 @@ QVariant stateColor(MessageState state)
     return {};
 }
 
+// Whether a re-read message would look different in any column (or tooltip).
+bool sameOnScreen(const Message &a, const Message &b)
+{
+    return a.state == b.state && a.updatedAt == b.updatedAt && a.runAt == b.runAt && a.priority == b.priority &&
+           a.attempts == b.attempts && a.maxAttempts == b.maxAttempts && a.lastError == b.lastError && a.recipient == b.recipient &&
+           a.type == b.type && a.labels == b.labels;
+}
+
 } // namespace
+
+struct MessageTableModel::Refreshed
+{
+    QList<Message> newer;   // newer than the first row, newest first
+    bool overflow = false;  // more than a page newer: start over instead
+    int firstRow = 0;       // the rows re-read: firstRow … firstRow + askedIds.size() - 1
+    QList<qint64> askedIds;
+    QList<Message> rows;    // those of askedIds still in the queue, as they are now
+};
 
 MessageTableModel::MessageTableModel(QObject *parent) : QAbstractTableModel(parent) {}
 
@@ -92,6 +112,8 @@ void MessageTableModel::setStoreThread(StoreThread *storeThread)
     m_rows.clear();
     ++m_generation;
     m_inFlight = false;
+    m_refreshing = false;
+    m_refreshAgain.reset();
     m_atEnd = false;
     m_error.clear();
     endResetModel();
@@ -104,6 +126,8 @@ void MessageTableModel::setQueue(const QString &queue)
     m_rows.clear();
     ++m_generation;
     m_inFlight = false;
+    m_refreshing = false;
+    m_refreshAgain.reset();
     m_atEnd = false;
     m_error.clear();
     endResetModel();
@@ -112,7 +136,9 @@ void MessageTableModel::setQueue(const QString &queue)
 
 bool MessageTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && m_storeThread && !m_queue.isEmpty() && !m_inFlight && !m_atEnd && m_error.isEmpty();
+    // Not during a refresh either: it may remove rows at the end, and a page must start below the last
+    // row it leaves.
+    return !parent.isValid() && m_storeThread && !m_queue.isEmpty() && !m_inFlight && !m_refreshing && !m_atEnd && m_error.isEmpty();
 }
 
 void MessageTableModel::fetchMore(const QModelIndex &parent)
@@ -121,9 +147,148 @@ void MessageTableModel::fetchMore(const QModelIndex &parent)
         requestPage();
 }
 
+void MessageTableModel::refresh(int firstRow, int lastRow)
+{
+    if (!m_storeThread || m_queue.isEmpty())
+        return;
+    if (m_inFlight || m_refreshing) {
+        m_refreshAgain = std::pair(firstRow, lastRow);
+        return;
+    }
+    if (m_rows.isEmpty()) {
+        // Nothing on screen to keep in place: the newest page is the refresh.
+        m_atEnd = false;
+        m_error.clear();
+        requestPage();
+        return;
+    }
+    requestRefresh(firstRow, lastRow);
+}
+
+void MessageTableModel::requestRefresh(int firstRow, int lastRow)
+{
+    QList<qint64> ids;
+    firstRow = std::max(firstRow, 0);
+    lastRow = std::min(lastRow, int(m_rows.size()) - 1);
+    for (int row = firstRow; row <= lastRow; ++row)
+        ids << m_rows.at(row).id;
+    const QString queue = m_queue;
+    const qint64 newest = m_rows.constFirst().id;
+
+    m_refreshing = true;
+    const quint64 generation = m_generation;
+    m_storeThread->post(
+        this,
+        [queue, newest, firstRow, ids](Store &store) -> Result<Refreshed> {
+            Refreshed answer;
+            MessagePageRequest newer;
+            newer.selection.queue = queue;
+            newer.afterId = newest; // ascending: the ids above the newest loaded, oldest first
+            newer.limit = kPageSize + 1;
+            auto added = store.listMessages(newer);
+            if (!added)
+                return added.error();
+            answer.overflow = added->size() > kPageSize;
+            if (answer.overflow)
+                return answer;
+            answer.newer.reserve(added->size());
+            std::move(added->rbegin(), added->rend(), std::back_inserter(answer.newer));
+            if (ids.isEmpty())
+                return answer;
+            MessagePageRequest same;
+            same.selection.queue = queue;
+            same.selection.ids = ids;
+            same.limit = int(ids.size());
+            same.descending = true;
+            auto rows = store.listMessages(same);
+            if (!rows)
+                return rows.error();
+            answer.firstRow = firstRow;
+            answer.askedIds = ids;
+            answer.rows = std::move(rows).value();
+            return answer;
+        },
+        [this, generation](Result<Refreshed> answer) {
+            if (generation != m_generation)
+                return;
+            // A refresh that fails leaves the rows as they were: they are still what the store said last,
+            // and the next delivery asks again. Pages report their errors; a refresh adds nothing to show.
+            // Still "refreshing" while the rows change, as a page is "in flight" while its rows go in.
+            if (answer)
+                applyRefresh(std::move(answer).value());
+            m_refreshing = false;
+            afterRequest();
+        });
+}
+
+void MessageTableModel::applyRefresh(Refreshed answer)
+{
+    if (answer.overflow) {
+        // Inserting more than a page on top would leave a gap no keyset page could fill.
+        reload();
+        return;
+    }
+    QHash<qint64, qsizetype> current;
+    for (qsizetype i = 0; i < answer.rows.size(); ++i)
+        current.insert(answer.rows.at(i).id, i);
+
+    // Nothing else changed the rows since the request (one request at a time), so the asked ids are
+    // still at their rows; the check only guards that promise.
+    const auto askedRow = [&](qsizetype i) {
+        const int row = answer.firstRow + int(i);
+        return row < int(m_rows.size()) && m_rows.at(row).id == answer.askedIds.at(i) ? row : -1;
+    };
+    int changed = 0;
+    int firstChanged = -1;
+    int lastChanged = -1;
+    for (qsizetype i = 0; i < answer.askedIds.size(); ++i) {
+        const int row = askedRow(i);
+        const auto it = current.constFind(answer.askedIds.at(i));
+        if (row < 0 || it == current.cend() || sameOnScreen(m_rows.at(row), answer.rows.at(*it)))
+            continue;
+        m_rows[row] = answer.rows.at(*it);
+        ++changed;
+        if (firstChanged < 0)
+            firstChanged = row;
+        lastChanged = row;
+    }
+    if (changed > 0)
+        Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
+
+    // Messages gone from the store (retention, cleanup) leave; from the back, so earlier rows keep their numbers.
+    int removed = 0;
+    for (qsizetype i = answer.askedIds.size() - 1; i >= 0; --i) {
+        const int row = askedRow(i);
+        if (row < 0 || current.contains(answer.askedIds.at(i)))
+            continue;
+        beginRemoveRows({}, row, row);
+        m_rows.removeAt(row);
+        endRemoveRows();
+        ++removed;
+    }
+
+    const int inserted = int(answer.newer.size());
+    if (inserted > 0) {
+        beginInsertRows({}, 0, inserted - 1);
+        m_rows = std::move(answer.newer) + m_rows;
+        endInsertRows();
+    }
+    Q_EMIT refreshed(inserted, changed, removed);
+}
+
+void MessageTableModel::afterRequest()
+{
+    if (m_inFlight || m_refreshing)
+        return;
+    if (m_refreshAgain) {
+        const auto [firstRow, lastRow] = *std::exchange(m_refreshAgain, std::nullopt);
+        refresh(firstRow, lastRow);
+    }
+}
+
 void MessageTableModel::requestPage()
 {
-    if (!m_storeThread || m_queue.isEmpty() || m_inFlight || m_atEnd)
+    if (!m_storeThread || m_queue.isEmpty() || m_inFlight || m_refreshing || m_atEnd)
         return;
     MessagePageRequest request;
     request.selection.queue = m_queue;
@@ -142,6 +307,7 @@ void MessageTableModel::requestPage()
                 m_inFlight = false;
                 m_error = page.errorString();
                 Q_EMIT loadFailed(m_error);
+                afterRequest();
                 return;
             }
             QList<Message> messages = std::move(page).value();
@@ -157,6 +323,7 @@ void MessageTableModel::requestPage()
             }
             m_inFlight = false;
             Q_EMIT pageLoaded(first, count);
+            afterRequest();
         });
 }
 

@@ -7,6 +7,9 @@
 #include <QPointer>
 #include <QString>
 
+#include <optional>
+#include <utility>
+
 namespace herald {
 
 class StoreThread;
@@ -16,6 +19,8 @@ class StoreThread;
 // GUI thread only. Pages are read through a StoreThread with keyset paging on the message id (the
 // next page starts below the last id loaded; never OFFSET), one request at a time. setQueue() and
 // setStoreThread() start over; a page that was asked for before that is dropped when it arrives.
+// refresh() follows deliveries without starting over: rows change in place and new messages are
+// inserted on top, so selections and the scroll position survive.
 // The StoreThread is not owned: point the model elsewhere before destroying it.
 class MessageTableModel : public QAbstractTableModel
 {
@@ -52,8 +57,15 @@ public:
     QString queue() const { return m_queue; }
     // Starts over on the same queue, to see messages added since the first page.
     void reload() { setQueue(m_queue); }
+    // Re-reads the loaded rows firstRow … lastRow (those on screen; none when firstRow < 0) and inserts
+    // the messages newer than the first row on top; rows whose message is gone are removed. When more
+    // than a page arrived since, starts over (reload()). Waits for a page or refresh already out; calls
+    // made meanwhile fold into one, for the last range asked.
+    void refresh(int firstRow, int lastRow);
 
+    // A page (not a refresh) is being read.
     bool isLoading() const { return m_inFlight; }
+    bool isRefreshing() const { return m_refreshing; }
     // The last page came back short: everything in the queue at that time is loaded.
     bool hasLoadedAll() const { return m_atEnd; }
     QString errorString() const { return m_error; }
@@ -74,15 +86,23 @@ Q_SIGNALS:
     // A page for the current queue arrived: rows first … first + count - 1 were appended (count may be 0).
     void pageLoaded(int first, int count);
     void loadFailed(const QString &error);
+    // A refresh was applied: inserted rows on top, changed rows in place, removed rows gone.
+    void refreshed(int inserted, int changed, int removed);
 
 private:
+    struct Refreshed;
     void requestPage();
+    void requestRefresh(int firstRow, int lastRow);
+    void applyRefresh(Refreshed answer);
+    void afterRequest();
 
     QPointer<StoreThread> m_storeThread;
     QString m_queue;
     QList<Message> m_rows;
     quint64 m_generation = 0; // bumped on every start-over: pages asked for before are dropped
-    bool m_inFlight = false;
+    bool m_inFlight = false;  // a page
+    bool m_refreshing = false;
+    std::optional<std::pair<int, int>> m_refreshAgain; // the rows of a refresh() that came while busy
     bool m_atEnd = false;
     QString m_error;
 };

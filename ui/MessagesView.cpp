@@ -1,6 +1,7 @@
 #include "MessagesView.h"
 
 #include "MessageTableModel.h"
+#include "ScrollAnchor.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -42,6 +43,7 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    new ScrollAnchor(m_table);
 
     // Widths from the text each column usually holds, measured once: resizing to contents would
     // re-measure every loaded row on every page and make the columns jump while scrolling.
@@ -87,6 +89,7 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::pageLoaded, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::loadFailed, this, &MessagesView::updateSummary);
+    connect(m_model, &MessageTableModel::refreshed, this, &MessagesView::updateSummary);
     updateSummary();
 }
 
@@ -98,6 +101,15 @@ void MessagesView::setQueueTotal(std::optional<qint64> total)
         return;
     m_queueTotal = total;
     updateSummary();
+}
+
+void MessagesView::refreshVisibleRows()
+{
+    const int first = m_table->rowAt(0);
+    int last = m_table->rowAt(m_table->viewport()->height() - 1);
+    if (last < 0) // the rows end above the bottom of the viewport
+        last = m_model->rowCount() - 1;
+    m_model->refresh(first, last);
 }
 
 QString MessagesView::summaryText() const

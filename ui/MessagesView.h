@@ -25,6 +25,9 @@ public:
 
     // How many messages the queue holds according to its counters, to say "200 of 532 loaded".
     void setQueueTotal(std::optional<qint64> total);
+    // Re-reads the messages on screen and puts newer ones on top, keeping the rows the reader looks at
+    // where they are (see MessageTableModel::refresh()).
+    void refreshVisibleRows();
     QTableView *tableView() const { return m_table; }
     QString summaryText() const;
 

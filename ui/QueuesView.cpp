@@ -4,7 +4,6 @@
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
-#include <QLabel>
 #include <QScrollBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -15,11 +14,6 @@ namespace herald {
 
 QueuesView::QueuesView(QueueListModel *model, QWidget *parent) : QWidget(parent), m_model(model), m_view(new QTreeView(this))
 {
-    auto *title = new QLabel(tr("Queues"), this);
-    QFont titleFont = title->font();
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-
     m_view->setModel(m_model);
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
@@ -35,7 +29,6 @@ QueuesView::QueuesView(QueueListModel *model, QWidget *parent) : QWidget(parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(title);
     layout->addWidget(m_view);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &QueuesView::currentRowChanged);

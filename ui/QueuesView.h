@@ -9,7 +9,8 @@ namespace herald {
 
 class QueueListModel;
 
-// The queue list of the console's navigation: one row per queue with its counts per state.
+// The queue list of the console's navigation: one row per queue with its counts per state. It has no
+// title of its own: the navigation's "Queues" entry above it names it.
 // The model is not owned and must outlive the view.
 class QueuesView : public QWidget
 {

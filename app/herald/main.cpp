@@ -1,5 +1,8 @@
 #include "MainWindow.h"
+#include "OutboxModel.h"
+#include "OutboxView.h"
 
+#include "model/TimeText.h"
 #include "store/StoreUrl.h"
 
 #include <QApplication>
@@ -7,6 +10,7 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QPixmap>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -50,7 +54,15 @@ int main(int argc, char *argv[])
                                               QStringLiteral("Save a picture of the window to FILE (PNG) once the first "
                                                              "messages are shown, then quit."),
                                               QStringLiteral("FILE"));
-    parser.addOptions({dbOption, demoOption, readOnlyOption, screenshotOption});
+    const QCommandLineOption screenshotViewOption(QStringLiteral("screenshot-view"),
+                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default) "
+                                                                 "or outbox (with its newest rendering selected)."),
+                                                  QStringLiteral("VIEW"));
+    const QCommandLineOption screenshotDelayOption(QStringLiteral("screenshot-delay"),
+                                                   QStringLiteral("With --screenshot: how long to wait once the first messages are "
+                                                                  "shown, e.g. 2s, so that deliveries are seen under way (default 0)."),
+                                                   QStringLiteral("DURATION"));
+    parser.addOptions({dbOption, demoOption, readOnlyOption, screenshotOption, screenshotViewOption, screenshotDelayOption});
     parser.addPositionalArgument(QStringLiteral("store"), QStringLiteral("The store to open, as with --db."), QStringLiteral("[store]"));
 
     if (!parser.parse(QApplication::arguments()))
@@ -74,6 +86,20 @@ int main(int argc, char *argv[])
                                          "to inspect the demo read-only, run herald --read-only %1")
                               .arg(herald::StoreUrl::demoSqlitePath()));
 
+    const QString screenshotFile = parser.value(screenshotOption);
+    const QString screenshotView = parser.isSet(screenshotViewOption) ? parser.value(screenshotViewOption) : QStringLiteral("queues");
+    qint64 screenshotDelayMs = 0;
+    if ((parser.isSet(screenshotViewOption) || parser.isSet(screenshotDelayOption)) && screenshotFile.isEmpty())
+        return usageError(QStringLiteral("--screenshot-view and --screenshot-delay describe a --screenshot; give --screenshot FILE too"));
+    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox"))
+        return usageError(QStringLiteral("--screenshot-view is queues or outbox, not '%1'").arg(screenshotView));
+    if (parser.isSet(screenshotDelayOption)) {
+        const auto delay = herald::parseDuration(parser.value(screenshotDelayOption));
+        if (!delay || *delay < 0)
+            return usageError(delay ? QStringLiteral("--screenshot-delay must not be negative") : delay.errorString());
+        screenshotDelayMs = *delay;
+    }
+
     herald::StoreUrl url;
     if (!demo) {
         auto resolved = herald::StoreUrl::resolve(positional.isEmpty() ? parser.value(dbOption) : positional.constFirst());
@@ -83,18 +109,38 @@ int main(int argc, char *argv[])
     }
 
     herald::MainWindow window;
-    const QString screenshotFile = parser.value(screenshotOption);
     if (!screenshotFile.isEmpty()) {
+        const auto takeScreenshot = [&window, screenshotFile] {
+            if (!window.grab().save(screenshotFile, "PNG")) {
+                std::fprintf(stderr, "herald: cannot write the screenshot to %s\n", qPrintable(screenshotFile));
+                QCoreApplication::exit(1);
+                return;
+            }
+            QCoreApplication::quit();
+        };
         // Queued, so that the views lay out what just arrived before the picture is taken.
         QObject::connect(
             &window, &herald::MainWindow::contentReady, &window,
-            [&window, screenshotFile] {
-                if (!window.grab().save(screenshotFile, "PNG")) {
-                    std::fprintf(stderr, "herald: cannot write the screenshot to %s\n", qPrintable(screenshotFile));
-                    QCoreApplication::exit(1);
-                    return;
-                }
-                QCoreApplication::quit();
+            [&window, screenshotView, screenshotDelayMs, takeScreenshot] {
+                if (screenshotView == QLatin1String("outbox"))
+                    window.showSection(herald::MainWindow::Section::Outbox);
+                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, takeScreenshot] {
+                    if (screenshotView != QLatin1String("outbox")) {
+                        takeScreenshot();
+                        return;
+                    }
+                    const auto selectNewest = [&window, takeScreenshot] {
+                        if (window.outboxModel()->rowCount() > 0)
+                            window.outboxView()->selectRow(0);
+                        // After the detail pane has laid out the rendering it now shows.
+                        QTimer::singleShot(0, &window, takeScreenshot);
+                    };
+                    if (window.outboxModel()->isLoaded())
+                        selectNewest();
+                    else
+                        QObject::connect(window.outboxModel(), &herald::OutboxModel::pageLoaded, &window, selectNewest,
+                                         Qt::SingleShotConnection);
+                });
             },
             Qt::QueuedConnection);
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "channels/Channel.h"
+#include "runtime/Engine.h"
 #include "store/Store.h"
 #include "store/StoreThread.h"
 
@@ -31,6 +33,26 @@ public:
             m_store = std::move(opened).value();
         else
             m_openError = opened.errorString();
+    }
+
+    // Another engine takes the store, as another process delivering from it would, and pauses: a console
+    // that opens the store attaches, and the states a test arranges stay put. Call before arranging
+    // messages, so none is claimed before the pause. False when the engine did not get the store or
+    // did not confirm the pause.
+    bool holdDelivery()
+    {
+        RuntimeOptions options;
+        options.channelFactory = &createChannel;
+        m_holder = std::make_unique<Engine>(m_url, options);
+        const auto mode = m_holder->start();
+        if (!mode || *mode != Engine::Mode::Running)
+            return false;
+        QSignalSpy status(m_holder.get(), &Engine::statusChanged);
+        m_holder->setPaused(true);
+        while (status.wait(10'000))
+            if (status.constLast().constFirst().value<EngineStatus>().paused)
+                return true;
+        return false;
     }
 
     bool isOpen() const { return m_store != nullptr; }
@@ -118,6 +140,7 @@ private:
     StoreUrl m_url;
     std::unique_ptr<Store> m_store;
     QString m_openError;
+    std::unique_ptr<Engine> m_holder; // destroyed first: it lets go of the store before the folder goes
 };
 
 // Waits until the store thread has answered everything posted to it before this call: its answers

@@ -50,6 +50,9 @@ private Q_SLOTS:
     void shouldFinishAtOnceOnAnEmptyQueue();
     void shouldReportAQueueTheStoreDoesNotKnow();
     void shouldShowEachColumnReadably();
+    void shouldRefreshTheRowsOnScreenInPlaceAndPutNewMessagesOnTop();
+    void shouldStartOverWhenMoreThanAPageArrivedSinceTheNewestRow();
+    void shouldFoldRefreshesAskedWhileAPageIsLoading();
 
 private:
     // Shared by the tests, which only read: 450 in alpha (more than two pages), 30 in bravo, none in empty.
@@ -301,6 +304,113 @@ void TestMessageTableModel::shouldShowEachColumnReadably()
     QCOMPARE(alignment(MessageTableModel::PriorityColumn), Qt::AlignRight);
     QCOMPARE(alignment(MessageTableModel::AttemptsColumn), Qt::AlignRight);
     QCOMPARE(alignment(MessageTableModel::TypeColumn), Qt::AlignLeft);
+}
+
+void TestMessageTableModel::shouldRefreshTheRowsOnScreenInPlaceAndPutNewMessagesOnTop()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("q")));
+    const auto first = seeded.enqueue(QStringLiteral("q"), 10); // ids 1 … 10, priorities 1 … 10
+    HERALD_VERIFY_OK(first);
+    QCOMPARE(*first, (QList<qint64>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(seeded.url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+    model.setQueue(QStringLiteral("q"));
+    QVERIFY(loaded.wait());
+    QCOMPARE(idsOf(model), newestFirst(*first));
+
+    // Workers claim 1 … 4 (the most urgent) and finish 1 … 3; an operator cancels 5 and 6; two arrive.
+    HERALD_VERIFY_OK(seeded.deliverSome(QStringLiteral("q"), 4, 3, 0, 2));
+    const auto later = seeded.enqueue(QStringLiteral("q"), 2);
+    HERALD_VERIFY_OK(later);
+
+    QSignalSpy refreshed(&model, &MessageTableModel::refreshed);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    // On screen: the bottom five rows, ids 5 … 1.
+    model.refresh(5, 9);
+    QVERIFY(model.isRefreshing());
+    QVERIFY(!model.canFetchMore({}));
+    QVERIFY(refreshed.wait());
+
+    QCOMPARE(refreshed.at(0), (QList<QVariant>{2, 5, 0}));
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(inserted.count(), 1);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 0);
+    QCOMPARE(inserted.at(0).at(2).toInt(), 1);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), 5);
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().row(), 9);
+    QCOMPARE(idsOf(model), (QList<qint64>{12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}));
+    QList<MessageState> states;
+    for (int row = 0; row < model.rowCount(); ++row)
+        states << model.messageAt(row).state;
+    using S = MessageState;
+    // Message 6 was cancelled too, but its row was off screen: it is re-read when it is looked at.
+    QCOMPARE(states, (QList<S>{S::Waiting, S::Waiting, S::Waiting, S::Waiting, S::Waiting, S::Waiting, S::Waiting, S::Cancelled,
+                               S::Active, S::Completed, S::Completed, S::Completed}));
+    QVERIFY(!model.isRefreshing());
+    QVERIFY(model.hasLoadedAll());
+}
+
+void TestMessageTableModel::shouldStartOverWhenMoreThanAPageArrivedSinceTheNewestRow()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("q")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("q"), 5));
+
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(seeded.url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+    model.setQueue(QStringLiteral("q"));
+    QVERIFY(loaded.wait());
+
+    const auto burst = seeded.enqueue(QStringLiteral("q"), MessageTableModel::kPageSize + 50);
+    HERALD_VERIFY_OK(burst);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    model.refresh(0, 4);
+    QVERIFY(loaded.wait());
+
+    // More than a page on top of the five would leave a gap between them; the newest page instead.
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(idsOf(model), newestFirst(*burst).mid(0, MessageTableModel::kPageSize));
+    QVERIFY(model.canFetchMore({}));
+}
+
+void TestMessageTableModel::shouldFoldRefreshesAskedWhileAPageIsLoading()
+{
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("q")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("q"), 3));
+
+    MessageTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    StoreThread storeThread(seeded.url());
+    model.setStoreThread(&storeThread);
+    QSignalSpy loaded(&model, &MessageTableModel::pageLoaded);
+    QSignalSpy refreshed(&model, &MessageTableModel::refreshed);
+    model.setQueue(QStringLiteral("q"));
+    model.refresh(0, 0); // deliveries land while the first page is on its way
+    model.refresh(0, 2);
+    model.refresh(0, 2);
+    QVERIFY(loaded.wait());
+    QVERIFY(refreshed.wait());
+    QVERIFY(herald::test::drain(storeThread));
+
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(refreshed.count(), 1);
+    QCOMPARE(refreshed.at(0), (QList<QVariant>{0, 0, 0}));
+    QCOMPARE(model.rowCount(), 3);
 }
 
 QTEST_MAIN(TestMessageTableModel)
