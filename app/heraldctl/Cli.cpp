@@ -33,6 +33,7 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("delete"), QStringLiteral("Delete completed, failed or cancelled messages"), &Cli::cmdDelete},
         {QStringLiteral("undo"), QStringLiteral("Undo the last operator action while its messages still exist"), &Cli::cmdUndo},
         {QStringLiteral("export"), QStringLiteral("Export the selected messages as CSV or JSON Lines"), &Cli::cmdExport},
+        {QStringLiteral("cleanup"), QStringLiteral("Remove old terminal messages by retention, with preview and archive"), &Cli::cmdCleanup},
         {QStringLiteral("audit"), QStringLiteral("Show the audit log of operator actions"), &Cli::cmdAudit},
         {QStringLiteral("channel"), QStringLiteral("Configure delivery channels: add, list, set, test, remove"), &Cli::cmdChannel},
         {QStringLiteral("work"), QStringLiteral("Deliver messages (headless worker); --until-idle, --until-drained"), &Cli::cmdWork},

@@ -86,6 +86,7 @@ private:
     int cmdDelete() { return cmdAction(ActionKind::Delete); }
     int cmdUndo();
     int cmdExport();
+    int cmdCleanup();
     int cmdDemo();
     int cmdWork();
     int cmdChannel();

@@ -84,8 +84,8 @@ int Cli::cmdQueueAddOrSet(bool add)
         {QStringLiteral("channel"), QStringLiteral("Default channel: outbox (default), webhook, sms, email, push."), QStringLiteral("NAME")},
         {QStringLiteral("retain-completed"), QStringLiteral("Keep completed messages this long (default 30d; none keeps them)."),
          QStringLiteral("DURATION")},
-        {QStringLiteral("retain-failed"), QStringLiteral("Keep failed messages this long (default 30d)."), QStringLiteral("DURATION")},
-        {QStringLiteral("retain-cancelled"), QStringLiteral("Keep cancelled messages this long (default 30d)."), QStringLiteral("DURATION")},
+        {QStringLiteral("retain-failed"), QStringLiteral("Keep failed messages this long (default 7d)."), QStringLiteral("DURATION")},
+        {QStringLiteral("retain-cancelled"), QStringLiteral("Keep cancelled messages this long (default 7d)."), QStringLiteral("DURATION")},
         {QStringLiteral("paused"), QStringLiteral("Create the queue paused.")},
     };
     if (auto stop = parse(add ? QStringLiteral("queue add NAME [options]") : QStringLiteral("queue set NAME [options]"),

@@ -21,8 +21,9 @@ struct QueueConfig
     RetryPolicy retry;
     bool paused = false;
     std::optional<qint64> retainCompletedMs = 30LL * 86'400'000;
-    std::optional<qint64> retainFailedMs = 30LL * 86'400'000;
-    std::optional<qint64> retainCancelledMs = 30LL * 86'400'000;
+    // The source systems' defaults: sent kept 30 days, failed 7.
+    std::optional<qint64> retainFailedMs = 7LL * 86'400'000;
+    std::optional<qint64> retainCancelledMs = 7LL * 86'400'000;
     QString defaultChannel = QStringLiteral("outbox");
 
     // Checks every field; the message names the field and the fix.

@@ -1,9 +1,13 @@
 #include "Store.h"
 
 #include "Dialect.h"
+#include "model/MessageJson.h"
 #include "model/TimeText.h"
 
 #include <QAtomicInteger>
+#include <QFile>
+#include <QFileInfo>
+#include <QScopeGuard>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -1906,6 +1910,276 @@ Result<QList<AuditEntry>> Store::auditForMessage(qint64 messageId)
         out << AuditEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),    q.value(3).toString(),
                           q.value(4).toString(),   q.value(5).toLongLong(), q.value(6).toByteArray()};
     return out;
+}
+
+} // namespace herald
+
+// ---- cleanup ---------------------------------------------------------------------------------
+
+namespace herald {
+
+Result<QList<Store::CleanupTarget>> Store::cleanupTargets(const RetentionPolicy &policy)
+{
+    auto all = queues();
+    if (!all)
+        return all.error();
+    QList<CleanupTarget> out;
+    bool found = policy.queue.isEmpty();
+    const qint64 t = now();
+    for (const QueueConfig &q : *all) {
+        if (!policy.queue.isEmpty() && q.name != policy.queue)
+            continue;
+        found = true;
+        auto id = queueId(q.name);
+        if (!id)
+            return id.error();
+        const std::pair<MessageState, std::optional<qint64>> rules[] = {
+            {MessageState::Completed, policy.completedOlderThanMs ? policy.completedOlderThanMs : q.retainCompletedMs},
+            {MessageState::Failed, policy.failedOlderThanMs ? policy.failedOlderThanMs : q.retainFailedMs},
+            {MessageState::Cancelled, policy.cancelledOlderThanMs ? policy.cancelledOlderThanMs : q.retainCancelledMs}};
+        for (const auto &[state, keep] : rules) {
+            if (!keep)
+                continue;
+            if (*keep <= 0)
+                return Error::badInput(QStringLiteral("a retention of %1 for %2 messages of queue '%3' is not positive; give a duration such as 7d")
+                                           .arg(formatDuration(*keep), stateName(state), q.name));
+            out << CleanupTarget{*id, q.name, state, t - *keep};
+        }
+    }
+    if (!found)
+        return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(policy.queue));
+    for (const auto &keep : {policy.outboxOlderThanMs, policy.auditOlderThanMs})
+        if (keep && *keep <= 0)
+            return Error::badInput(QStringLiteral("a retention must be positive; give a duration such as 30d"));
+    return out;
+}
+
+Result<CleanupCounts> Store::previewCleanup(const RetentionPolicy &policy)
+{
+    auto targets = cleanupTargets(policy);
+    if (!targets)
+        return targets.error();
+    CleanupCounts c;
+    for (const CleanupTarget &target : *targets) {
+        Statement q = prepare(QStringLiteral("SELECT COUNT(*), MIN(finished_at), MAX(finished_at), "
+                                             "COALESCE(SUM(LENGTH(payload) + LENGTH(labels) + LENGTH(recipient) + 200), 0) "
+                                             "FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ?"));
+        q.addBindValue(target.queueId);
+        q.addBindValue(int(target.state));
+        q.addBindValue(target.cutoff);
+        if (auto s = exec(q, QStringLiteral("previewing the cleanup")); !s)
+            return s.error();
+        if (!q.next() || q.value(0).toLongLong() == 0)
+            continue;
+        c.messages[target.queue][target.state] = q.value(0).toLongLong();
+        const qint64 oldest = q.value(1).toLongLong(), newest = q.value(2).toLongLong();
+        c.oldest = c.oldest ? std::min(*c.oldest, oldest) : oldest;
+        c.newest = c.newest ? std::max(*c.newest, newest) : newest;
+        c.approxBytes += q.value(3).toLongLong();
+    }
+    const qint64 t = now();
+    if (policy.outboxOlderThanMs) {
+        Statement q = prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(LENGTH(rendered) + 100), 0) FROM outbox WHERE created_at < ?"));
+        q.addBindValue(t - *policy.outboxOlderThanMs);
+        if (auto s = exec(q, QStringLiteral("previewing the outbox cleanup")); !s)
+            return s.error();
+        if (q.next()) {
+            c.outbox = q.value(0).toLongLong();
+            c.approxBytes += q.value(1).toLongLong();
+        }
+    }
+    if (policy.auditOlderThanMs) {
+        Statement q = prepare(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE at < ?"));
+        q.addBindValue(t - *policy.auditOlderThanMs);
+        if (auto s = exec(q, QStringLiteral("previewing the audit log cleanup")); !s)
+            return s.error();
+        if (q.next())
+            c.audit = q.value(0).toLongLong();
+    }
+    return c;
+}
+
+Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const CleanupOptions &options, const ActionProgress &progress)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    auto preview = previewCleanup(policy);
+    if (!preview)
+        return preview.error();
+    auto targets = cleanupTargets(policy);
+    if (!targets)
+        return targets.error();
+    const qint64 total = preview->messageTotal() + preview->outbox + preview->audit;
+    CleanupResult result;
+
+    // The archive: a Herald store of its own (same schema), attached to this connection; or JSON Lines.
+    QFile jsonl;
+    bool attached = false;
+    if (!options.archivePath.isEmpty()) {
+        if (options.archiveAsJsonLines) {
+            jsonl.setFileName(options.archivePath);
+            if (!jsonl.open(QIODevice::WriteOnly | QIODevice::Append))
+                return Error::badInput(QStringLiteral("archive '%1' cannot be written: %2; nothing was deleted").arg(options.archivePath, jsonl.errorString()));
+        } else {
+            if (QFileInfo(options.archivePath).absoluteFilePath() == QFileInfo(m_url.sqlitePath()).absoluteFilePath())
+                return Error::badInput(QStringLiteral("the archive cannot be the store itself"));
+            {
+                auto archive = Store::open(StoreUrl::sqlite(options.archivePath));
+                if (!archive)
+                    return Error::badInput(QStringLiteral("archive '%1': %2; nothing was deleted").arg(options.archivePath, archive.errorString()));
+            }
+            QSqlQuery attach(m_db);
+            attach.prepare(QStringLiteral("ATTACH DATABASE ? AS archive"));
+            attach.addBindValue(QFileInfo(options.archivePath).absoluteFilePath());
+            if (!attach.exec())
+                return Error::badInput(QStringLiteral("archive '%1' cannot be attached: %2; nothing was deleted")
+                                           .arg(options.archivePath, attach.lastError().text()));
+            attached = true;
+        }
+    }
+    const auto detach = qScopeGuard([&] {
+        if (attached) {
+            m_statements.clear(); // statements may name the archive
+            QSqlQuery q(m_db);
+            q.exec(QStringLiteral("DETACH DATABASE archive"));
+        }
+    });
+
+    qint64 done = 0;
+    const auto cancelled = [&] { return progress.cancel && progress.cancel->load(); };
+    for (const CleanupTarget &target : *targets) {
+        for (;;) {
+            if (cancelled()) {
+                result.cancelled = true;
+                break;
+            }
+            QList<qint64> ids;
+            {
+                Statement pick = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ? ORDER BY id LIMIT ?"));
+                pick.addBindValue(target.queueId);
+                pick.addBindValue(int(target.state));
+                pick.addBindValue(target.cutoff);
+                pick.addBindValue(kCleanupChunk);
+                if (auto s = exec(pick, QStringLiteral("choosing messages to remove")); !s)
+                    return s.error();
+                while (pick.next())
+                    ids << pick.value(0).toLongLong();
+            }
+            if (ids.isEmpty())
+                break;
+            const QVariant idList = m_dialect->idListValue(ids);
+            if (jsonl.isOpen()) {
+                // Written and flushed before the delete: what is archived is exactly what is deleted.
+                MessagePageRequest page;
+                page.selection.ids = ids;
+                page.limit = int(ids.size());
+                auto rows = listMessages(page);
+                if (!rows)
+                    return rows.error();
+                for (const Message &m : *rows)
+                    jsonl.write(QJsonDocument(messageToJson(m)).toJson(QJsonDocument::Compact) + '\n');
+                if (!jsonl.flush() || jsonl.error() != QFileDevice::NoError)
+                    return Error::runtime(QStringLiteral("archive '%1' could not be written (%2); the cleanup stopped and this chunk was not deleted")
+                                              .arg(options.archivePath, jsonl.errorString()));
+            }
+            WriteTransaction tx(*this);
+            if (auto s = tx.begin(); !s)
+                return s.error();
+            if (attached) {
+                for (const QString &sql : QStringList{
+                         QStringLiteral("INSERT OR IGNORE INTO archive.queues SELECT * FROM main.queues WHERE id = ?"),
+                      QStringLiteral("INSERT OR REPLACE INTO archive.messages SELECT * FROM main.messages WHERE ") +
+                          m_dialect->idListCondition(QStringLiteral("id")),
+                      QStringLiteral("INSERT OR REPLACE INTO archive.message_labels SELECT * FROM main.message_labels WHERE ") +
+                          m_dialect->idListCondition(QStringLiteral("message_id")),
+                      QStringLiteral("INSERT OR REPLACE INTO archive.attempts SELECT * FROM main.attempts WHERE ") +
+                          m_dialect->idListCondition(QStringLiteral("message_id"))}) {
+                    Statement q = prepare(sql);
+                    q.addBindValue(sql.contains(QLatin1String("queues")) ? QVariant(target.queueId) : idList);
+                    if (auto s = exec(q, QStringLiteral("archiving messages")); !s)
+                        return Error::runtime(s.errorString() + QStringLiteral("; the cleanup stopped and this chunk was not deleted"));
+                }
+            }
+            Statement del = prepare(QStringLiteral("DELETE FROM messages WHERE ") + m_dialect->idListCondition(QStringLiteral("id")));
+            del.addBindValue(idList);
+            if (auto s = exec(del, QStringLiteral("removing messages")); !s)
+                return s.error();
+            if (auto s = tx.commit(); !s)
+                return s.error();
+            result.removed.messages[target.queue][target.state] += ids.size();
+            if (!options.archivePath.isEmpty())
+                result.archived += ids.size();
+            done += ids.size();
+            if (progress.report)
+                progress.report(done, total);
+        }
+        if (result.cancelled)
+            break;
+    }
+    const qint64 t = now();
+    const auto sweep = [&](const QString &table, const QString &timeColumn, qint64 cutoff, qint64 &counter) -> Status {
+        for (;;) {
+            if (cancelled()) {
+                result.cancelled = true;
+                return {};
+            }
+            WriteTransaction tx(*this);
+            if (auto s = tx.begin(); !s)
+                return s;
+            Statement del = prepare(QStringLiteral("DELETE FROM %1 WHERE id IN (SELECT id FROM %1 WHERE %2 < ? ORDER BY id LIMIT ?)").arg(table, timeColumn));
+            del.addBindValue(cutoff);
+            del.addBindValue(kCleanupChunk);
+            if (auto s = exec(del, QStringLiteral("removing old %1 rows").arg(table)); !s)
+                return s;
+            const int n = del.numRowsAffected();
+            if (auto s = tx.commit(); !s)
+                return s;
+            counter += n;
+            done += n;
+            if (progress.report)
+                progress.report(done, total);
+            if (n < kCleanupChunk)
+                return {};
+        }
+    };
+    if (!result.cancelled && policy.outboxOlderThanMs)
+        if (auto s = sweep(QStringLiteral("outbox"), QStringLiteral("created_at"), t - *policy.outboxOlderThanMs, result.removed.outbox); !s)
+            return s.error();
+    if (!result.cancelled && policy.auditOlderThanMs)
+        if (auto s = sweep(QStringLiteral("audit_log"), QStringLiteral("at"), t - *policy.auditOlderThanMs, result.removed.audit); !s)
+            return s.error();
+    if (options.vacuum && !result.cancelled) {
+        const auto pages = [this]() -> qint64 {
+            QSqlQuery q(m_db);
+            const qint64 n = q.exec(QStringLiteral("PRAGMA page_count")) && q.next() ? q.value(0).toLongLong() : 0;
+            q.finish();
+            return n;
+        };
+        QSqlQuery size(m_db);
+        const qint64 pageSize = size.exec(QStringLiteral("PRAGMA page_size")) && size.next() ? size.value(0).toLongLong() : 4096;
+        size.finish();
+        const qint64 before = pages();
+        m_statements.clear(); // VACUUM wants no statement open
+        QSqlQuery vacuum(m_db);
+        if (!vacuum.exec(QStringLiteral("VACUUM")))
+            return sqlError(QStringLiteral("VACUUM"), vacuum.lastError());
+        result.bytesReclaimed = (before - pages()) * pageSize;
+    }
+    QJsonObject details{{QStringLiteral("messages"), result.removed.messageTotal()},
+                        {QStringLiteral("outbox"), result.removed.outbox},
+                        {QStringLiteral("audit"), result.removed.audit},
+                        {QStringLiteral("archived"), result.archived},
+                        {QStringLiteral("cancelled"), result.cancelled}};
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    if (auto s = writeAudit(QStringLiteral("cleanup"), policy.queue.isEmpty() ? QStringLiteral("all queues") : QStringLiteral("queue ") + policy.queue,
+                            result.removed.messageTotal(), QJsonDocument(details).toJson(QJsonDocument::Compact), {});
+        !s)
+        return s.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return result;
 }
 
 } // namespace herald

@@ -6,6 +6,7 @@
 #include "model/MessageSelection.h"
 #include "model/QueueConfig.h"
 #include "model/QueueCounts.h"
+#include "model/Retention.h"
 #include "model/Result.h"
 
 #include <QHash>
@@ -160,6 +161,7 @@ public:
     // start-up, since any lease in the file belongs to an engine that died.
     Result<qint64> reclaimAllLeases();
     static constexpr int kMaxStalls = 3;
+    static constexpr int kCleanupChunk = 1000; // rows per cleanup transaction: delivery waits at most for one
 
     // The earliest run_at of a scheduled message (of these queues; all when empty).
     Result<std::optional<qint64>> nextRunAt(const QStringList &queues = {});
@@ -199,6 +201,12 @@ public:
     Result<QList<AuditEntry>> auditForMessage(qint64 messageId);
 
     Result<qint64> countMessages(const MessageSelection &selection);
+
+    // ---- cleanup (issue 6): what a run would remove, and the run itself in short transactions so
+    // delivery keeps going. With an archive, each chunk is written there before it is deleted; a chunk
+    // that cannot be archived is not deleted.
+    Result<CleanupCounts> previewCleanup(const RetentionPolicy &policy);
+    Result<CleanupResult> runCleanup(const RetentionPolicy &policy, const CleanupOptions &options, const ActionProgress &progress = {});
     // Scheduled messages per bucket of bucketMs from fromMs (the console's "upcoming" histogram).
     Result<QList<qint64>> upcomingHistogram(qint64 fromMs, qint64 bucketMs, int buckets, const QString &queue = {});
 
@@ -257,6 +265,14 @@ private:
     Status applyChunk(const OperatorAction &action, const QList<qint64> &ids, qsizetype offset, qsizetype total,
                       const QList<ApplyTarget> &part, qint64 t, ActionResult &result);
     Result<qint64> resolveSelectionQueue(const MessageSelection &selection);
+    struct CleanupTarget
+    {
+        qint64 queueId;
+        QString queue;
+        MessageState state;
+        qint64 cutoff; // finished_at < cutoff
+    };
+    Result<QList<CleanupTarget>> cleanupTargets(const RetentionPolicy &policy);
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);

@@ -103,7 +103,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("command");
         for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
-                              "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export"})
+                              "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export", "cleanup"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
         for (const char *c : {"add", "list", "set", "pause", "resume"})
             QTest::newRow(QByteArray("queue ").append(c).constData()) << QStringList{QStringLiteral("queue"), QString::fromLatin1(c)};

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "MessageState.h"
+
+#include <QMap>
+#include <QString>
+
+#include <optional>
+
+namespace herald {
+
+// What a cleanup removes (issue 6). Messages: terminal ones whose finished_at is older than their queue's
+// retention for their state, unless overridden here. Non-terminal messages are never touched.
+struct RetentionPolicy
+{
+    QString queue;                                 // empty: every queue
+    std::optional<qint64> completedOlderThanMs;    // override the queues' settings
+    std::optional<qint64> failedOlderThanMs;
+    std::optional<qint64> cancelledOlderThanMs;
+    std::optional<qint64> outboxOlderThanMs;       // outbox renderings; none: kept
+    std::optional<qint64> auditOlderThanMs;        // audit log entries (and their undo journal); none: kept
+};
+
+struct CleanupOptions
+{
+    QString archivePath;       // empty: no archive
+    bool archiveAsJsonLines = false; // else a SQLite archive with the store's schema
+    bool vacuum = false;
+};
+
+struct CleanupCounts
+{
+    QMap<QString, QMap<MessageState, qint64>> messages; // by queue and state
+    qint64 outbox = 0;
+    qint64 audit = 0;
+    std::optional<qint64> oldest; // finished_at of the oldest message concerned
+    std::optional<qint64> newest;
+    qint64 approxBytes = 0;
+
+    qint64 messageTotal() const
+    {
+        qint64 n = 0;
+        for (const auto &byState : messages)
+            for (qint64 c : byState)
+                n += c;
+        return n;
+    }
+};
+
+struct CleanupResult
+{
+    CleanupCounts removed;
+    qint64 archived = 0;
+    qint64 bytesReclaimed = 0; // by the vacuum, when asked for
+    bool cancelled = false;
+};
+
+} // namespace herald
