@@ -54,8 +54,10 @@ private Q_SLOTS:
             MessagePageRequest r;
             r.selection = s;
             QList<qint64> out;
-            for (const Message &m : *f.store->listMessages(r))
-                out << m.id;
+            const auto page = f.store->listMessages(r);
+            if (page)
+                for (const Message &m : *page)
+                    out << m.id;
             return out;
         };
         MessageSelection s = inQueue();

@@ -93,7 +93,9 @@ private Q_SLOTS:
         MessagePageRequest all;
         all.limit = 5000;
         QList<qint64> archived;
-        for (const Message &m : *(*archive)->listMessages(all))
+        const auto page = (*archive)->listMessages(all);
+        QVERIFY(page.ok());
+        for (const Message &m : *page)
             archived << m.id;
         QCOMPARE(archived, old);
         QCOMPARE((*archive)->attempts(old.front())->size(), 1);
