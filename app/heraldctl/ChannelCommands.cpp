@@ -29,18 +29,7 @@ QJsonObject channelToJson(const ChannelConfig &c)
 
 int Cli::cmdChannel()
 {
-    qsizetype at = -1;
-    for (qsizetype i = 0; i < m_args.size(); ++i) {
-        if (m_args[i] == QLatin1String("--db")) {
-            ++i;
-            continue;
-        }
-        if (!m_args[i].startsWith(QLatin1Char('-'))) {
-            at = i;
-            break;
-        }
-    }
-    const QString sub = at >= 0 ? m_args.takeAt(at) : QString();
+    const QString sub = takeSubcommand();
     m_commandName = QStringLiteral("channel ") + sub;
     if (sub == QLatin1String("add"))
         return cmdChannelAddOrSet(true);

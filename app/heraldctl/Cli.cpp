@@ -44,18 +44,7 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
 int Cli::run(const QStringList &arguments)
 {
     const QStringList args = arguments.mid(1);
-    // The command is the first word that is neither an option nor the value of --db.
-    qsizetype commandAt = -1;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        if (args[i] == QLatin1String("--db")) {
-            ++i;
-            continue;
-        }
-        if (!args[i].startsWith(QLatin1Char('-'))) {
-            commandAt = i;
-            break;
-        }
-    }
+    const qsizetype commandAt = firstWord(args);
     if (commandAt < 0) {
         if (args.contains(QLatin1String("--version"))) {
             printText(QStringLiteral("heraldctl ") + QCoreApplication::applicationVersion() + QLatin1Char('\n'));
@@ -77,6 +66,26 @@ int Cli::run(const QStringList &arguments)
     m_err << "heraldctl: unknown command '" << m_commandName << "'; run `heraldctl --help` for the list of commands\n";
     m_err.flush();
     return kBadInput;
+}
+
+qsizetype Cli::firstWord(const QStringList &args)
+{
+    // The first word that is neither an option nor the value of --db.
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QLatin1String("--db")) {
+            ++i;
+            continue;
+        }
+        if (!args[i].startsWith(QLatin1Char('-')))
+            return i;
+    }
+    return -1;
+}
+
+QString Cli::takeSubcommand()
+{
+    const qsizetype at = firstWord(m_args);
+    return at >= 0 ? m_args.takeAt(at) : QString();
 }
 
 int Cli::usage()

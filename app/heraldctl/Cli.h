@@ -35,6 +35,10 @@ private:
         int (Cli::*handler)();
     };
 
+    static qsizetype firstWord(const QStringList &args);
+    // For command groups (queue, channel, …): removes and returns the sub-command word.
+    QString takeSubcommand();
+
     // One parser per command: the command's own options plus --db, --json and --help.
     void addGlobalOptions(QCommandLineParser &parser) const;
     // std::nullopt: go on; otherwise the exit status (after --help, or a parse error already reported).

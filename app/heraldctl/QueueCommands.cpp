@@ -32,19 +32,7 @@ QJsonObject queueToJson(const QueueConfig &c)
 
 int Cli::cmdQueue()
 {
-    // The sub-command is the first word left.
-    qsizetype at = -1;
-    for (qsizetype i = 0; i < m_args.size(); ++i) {
-        if (m_args[i] == QLatin1String("--db")) {
-            ++i;
-            continue;
-        }
-        if (!m_args[i].startsWith(QLatin1Char('-'))) {
-            at = i;
-            break;
-        }
-    }
-    const QString sub = at >= 0 ? m_args.takeAt(at) : QString();
+    const QString sub = takeSubcommand();
     m_commandName = QStringLiteral("queue ") + sub;
     if (sub == QLatin1String("add"))
         return cmdQueueAddOrSet(true);
