@@ -3,6 +3,7 @@
 #include "CreateQueueDialog.h"
 #include "DeliveryController.h"
 #include "DeliveryStatusWidget.h"
+#include "MessageFilterBar.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
 #include "OutboxModel.h"
@@ -210,6 +211,13 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *find = edit->addAction(tr("&Find messages…"), this, [this] {
+        showSection(Section::Queues);
+        m_messagesView->filterBar()->focusSearch();
+    });
+    find->setShortcut(QKeySequence::Find);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *queues = view->addAction(tr("&Queues"), this, [this] { showSection(Section::Queues); });
     queues->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
@@ -381,7 +389,7 @@ void MainWindow::queueSelected(const QString &queue)
 void MainWindow::updateQueueTotal()
 {
     const int row = m_queueModel->rowOf(m_messageModel->queue());
-    m_messagesView->setQueueTotal(row < 0 ? std::nullopt : std::optional<qint64>(m_queueModel->countsAt(row).total()));
+    m_messagesView->setQueueCounts(row < 0 ? std::nullopt : std::optional<QueueCounts>(m_queueModel->countsAt(row)));
 }
 
 void MainWindow::showSection(Section section)
