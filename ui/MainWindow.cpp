@@ -3,6 +3,7 @@
 #include "CreateQueueDialog.h"
 #include "DeliveryController.h"
 #include "DeliveryStatusWidget.h"
+#include "MessageDetailsView.h"
 #include "MessageFilterBar.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
@@ -17,6 +18,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -30,6 +32,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -71,7 +74,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_outboxView(new OutboxView(m_outboxModel, m_pages)),
       m_totalsLabel(new QLabel(this)),
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
-      m_storeLabel(new QLabel(this))
+      m_storeLabel(new QLabel(this)),
+      m_detailsDock(new QDockWidget(tr("Details"), this)),
+      m_detailsView(new MessageDetailsView)
 {
     m_openingPage->setForegroundRole(QPalette::PlaceholderText);
     m_pages->addWidget(m_openingPage);
@@ -127,6 +132,13 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_deliveryStatus);
     statusBar()->addPermanentWidget(m_storeLabel);
 
+    m_detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    m_detailsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_detailsDock->setWidget(m_detailsView);
+    // Below, not beside: beside it the queue list and the message columns were squeezed to ellipses at 1280 px.
+    addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
+    resizeDocks({m_detailsDock}, {260}, Qt::Vertical);
+
     createActions();
 
     connect(m_queueModel, &QueueListModel::refreshed, this, &MainWindow::queuesRefreshed);
@@ -145,6 +157,14 @@ MainWindow::MainWindow(QWidget *parent)
     });
     // Picking a queue is asking for its messages, whatever section was on screen.
     connect(m_queuesView->treeView(), &QAbstractItemView::clicked, this, [this] { showSection(Section::Queues); });
+
+    connect(m_messagesView->tableView()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                // A start-over (new filter, new page order) clears the current row: the dock keeps the
+                // message it shows until another is picked.
+                if (current.isValid())
+                    m_detailsView->showMessage(current.data(MessageTableModel::MessageIdRole).toLongLong());
+            });
 
     connect(m_delivery, &DeliveryController::stateChanged, this, &MainWindow::deliveryStateChanged);
     connect(m_delivery, &DeliveryController::failed, this, &MainWindow::deliveryFailed);
@@ -227,6 +247,10 @@ void MainWindow::createActions()
     QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
     reloadAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    view->addSeparator();
+    QAction *details = m_detailsDock->toggleViewAction();
+    details->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    view->addAction(details);
 
     QMenu *delivery = menuBar()->addMenu(tr("&Delivery"));
     m_pauseAction = delivery->addAction(tr("&Pause delivery"));
@@ -313,6 +337,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_queueToSelect.clear();
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
+    m_detailsView->setStoreThread(m_storeThread.get());
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
@@ -512,6 +537,7 @@ void MainWindow::createQueue()
 void MainWindow::reload()
 {
     m_queueModel->refresh();
+    m_detailsView->showMessage(m_detailsView->messageId());
     m_messageModel->reload();
     if (m_section == Section::Outbox)
         m_outboxModel->reload();
@@ -568,8 +594,11 @@ void MainWindow::liveRefresh()
     if (!m_storeThread || !isVisible() || isMinimized())
         return;
     m_queueModel->refresh();
-    if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue())))
+    if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue()))) {
         m_messagesView->refreshVisibleRows();
+        if (m_detailsDock->isVisible() && m_detailsView->messageId() > 0)
+            m_detailsView->showMessage(m_detailsView->messageId());
+    }
     if (outbox && currentPage() == m_outboxView)
         m_outboxModel->refresh();
 }

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QListWidget;
 class QSplitter;
@@ -20,6 +21,7 @@ namespace herald {
 
 class DeliveryController;
 class DeliveryStatusWidget;
+class MessageDetailsView;
 class MessageTableModel;
 class MessagesView;
 class OutboxModel;
@@ -31,7 +33,7 @@ class WelcomeView;
 
 // The console's shell (DESIGN §8): on the left the sections (queues, outbox) above the queues with their
 // live counts; on the right the selected queue's messages or the outbox (or, alone, the welcome page of an
-// empty store); menus, a delivery toolbar and a status bar. The features are their own widgets; this
+// empty store); a dock with the details of the current message; menus, a delivery toolbar and a status bar. The features are their own widgets; this
 // class wires them to the open store and to its delivery engine (DeliveryController), and refreshes what
 // is on screen as deliveries land.
 //
@@ -71,6 +73,8 @@ public:
     WelcomeView *welcomeView() const { return m_welcomeView; }
     DeliveryController *deliveryController() const { return m_delivery; }
     QAction *pauseDeliveryAction() const { return m_pauseAction; }
+    MessageDetailsView *detailsView() const { return m_detailsView; }
+    QDockWidget *detailsDock() const { return m_detailsDock; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
     void showSection(Section section);
@@ -146,6 +150,8 @@ private:
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     QLabel *m_storeLabel;
+    QDockWidget *m_detailsDock;
+    MessageDetailsView *m_detailsView;
     QAction *m_newQueueAction = nullptr;
     QAction *m_pauseAction = nullptr;
 };

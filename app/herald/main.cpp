@@ -1,4 +1,7 @@
 #include "MainWindow.h"
+#include "MessageDetailsView.h"
+#include "MessageTableModel.h"
+#include "MessagesView.h"
 #include "OutboxModel.h"
 #include "OutboxView.h"
 
@@ -10,6 +13,7 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QPixmap>
+#include <QTableView>
 #include <QTimer>
 
 #include <cstdio>
@@ -126,7 +130,15 @@ int main(int argc, char *argv[])
                     window.showSection(herald::MainWindow::Section::Outbox);
                 QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, takeScreenshot] {
                     if (screenshotView != QLatin1String("outbox")) {
-                        takeScreenshot();
+                        // With the newest message in the details dock, as an operator sees it after a click.
+                        if (window.messageModel()->rowCount() == 0) {
+                            takeScreenshot();
+                            return;
+                        }
+                        QObject::connect(
+                            window.detailsView(), &herald::MessageDetailsView::loaded, &window,
+                            [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
+                        window.messagesView()->tableView()->selectRow(0);
                         return;
                     }
                     const auto selectNewest = [&window, takeScreenshot] {
