@@ -3,6 +3,7 @@
 #include "CreateQueueDialog.h"
 #include "DeliveryController.h"
 #include "DeliveryStatusWidget.h"
+#include "MessageActions.h"
 #include "MessageDetailsView.h"
 #include "MessageFilterBar.h"
 #include "MessageTableModel.h"
@@ -139,6 +140,10 @@ MainWindow::MainWindow(QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
     resizeDocks({m_detailsDock}, {260}, Qt::Vertical);
 
+    m_messageActions = new MessageActions(m_messageModel, m_messagesView->tableView(), this);
+    connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
+    connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+
     createActions();
 
     connect(m_queueModel, &QueueListModel::refreshed, this, &MainWindow::queuesRefreshed);
@@ -237,6 +242,11 @@ void MainWindow::createActions()
         m_messagesView->filterBar()->focusSearch();
     });
     find->setShortcut(QKeySequence::Find);
+    edit->addSeparator();
+    edit->addAction(m_messageActions->undoAction());
+
+    QMenu *messages = menuBar()->addMenu(tr("&Messages"));
+    m_messageActions->fillMenu(messages);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *queues = view->addAction(tr("&Queues"), this, [this] { showSection(Section::Queues); });
@@ -269,6 +279,10 @@ void MainWindow::createActions()
     toolBar->addSeparator();
     toolBar->addAction(m_newQueueAction);
     toolBar->addAction(reloadAction);
+    toolBar->addSeparator();
+    for (ActionKind kind : {ActionKind::Cancel, ActionKind::Reschedule, ActionKind::Retry, ActionKind::Promote})
+        toolBar->addAction(m_messageActions->action(kind, MessageActions::Scope::Selected));
+    toolBar->addAction(m_messageActions->undoAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
@@ -338,6 +352,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
     m_detailsView->setStoreThread(m_storeThread.get());
+    m_messageActions->setStore(m_storeThread.get(), readOnly);
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
@@ -601,6 +616,15 @@ void MainWindow::liveRefresh()
     }
     if (outbox && currentPage() == m_outboxView)
         m_outboxModel->refresh();
+}
+
+void MainWindow::messagesChanged()
+{
+    // The engine's timer was set for the old run_at values, and restored or retried messages are due now.
+    m_delivery->wake();
+    m_queueModel->refresh();
+    m_messageModel->reload();
+    m_detailsView->showMessage(m_detailsView->messageId());
 }
 
 void MainWindow::about()

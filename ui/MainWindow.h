@@ -21,6 +21,7 @@ namespace herald {
 
 class DeliveryController;
 class DeliveryStatusWidget;
+class MessageActions;
 class MessageDetailsView;
 class MessageTableModel;
 class MessagesView;
@@ -74,6 +75,7 @@ public:
     DeliveryController *deliveryController() const { return m_delivery; }
     QAction *pauseDeliveryAction() const { return m_pauseAction; }
     MessageDetailsView *detailsView() const { return m_detailsView; }
+    MessageActions *messageActions() const { return m_messageActions; }
     QDockWidget *detailsDock() const { return m_detailsDock; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
@@ -118,6 +120,7 @@ private:
     void createQueue();
     void reload();
     void about();
+    void messagesChanged();
 
     QueueListModel *m_queueModel;
     MessageTableModel *m_messageModel;
@@ -152,6 +155,7 @@ private:
     QLabel *m_storeLabel;
     QDockWidget *m_detailsDock;
     MessageDetailsView *m_detailsView;
+    MessageActions *m_messageActions = nullptr;
     QAction *m_newQueueAction = nullptr;
     QAction *m_pauseAction = nullptr;
 };

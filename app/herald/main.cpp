@@ -1,4 +1,6 @@
+#include "ActionPreviewDialog.h"
 #include "MainWindow.h"
+#include "MessageActions.h"
 #include "MessageDetailsView.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
@@ -12,6 +14,7 @@
 #include <QIcon>
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QAction>
 #include <QPixmap>
 #include <QTableView>
 #include <QTimer>
@@ -59,7 +62,7 @@ int main(int argc, char *argv[])
                                                              "messages are shown, then quit."),
                                               QStringLiteral("FILE"));
     const QCommandLineOption screenshotViewOption(QStringLiteral("screenshot-view"),
-                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default) "
+                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default), preview "
                                                                  "or outbox (with its newest rendering selected)."),
                                                   QStringLiteral("VIEW"));
     const QCommandLineOption screenshotDelayOption(QStringLiteral("screenshot-delay"),
@@ -95,8 +98,8 @@ int main(int argc, char *argv[])
     qint64 screenshotDelayMs = 0;
     if ((parser.isSet(screenshotViewOption) || parser.isSet(screenshotDelayOption)) && screenshotFile.isEmpty())
         return usageError(QStringLiteral("--screenshot-view and --screenshot-delay describe a --screenshot; give --screenshot FILE too"));
-    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox"))
-        return usageError(QStringLiteral("--screenshot-view is queues or outbox, not '%1'").arg(screenshotView));
+    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox") && screenshotView != QLatin1String("preview"))
+        return usageError(QStringLiteral("--screenshot-view is queues, outbox or preview, not '%1'").arg(screenshotView));
     if (parser.isSet(screenshotDelayOption)) {
         const auto delay = herald::parseDuration(parser.value(screenshotDelayOption));
         if (!delay || *delay < 0)
@@ -125,10 +128,26 @@ int main(int argc, char *argv[])
         // Queued, so that the views lay out what just arrived before the picture is taken.
         QObject::connect(
             &window, &herald::MainWindow::contentReady, &window,
-            [&window, screenshotView, screenshotDelayMs, takeScreenshot] {
+            [&window, screenshotView, screenshotDelayMs, screenshotFile, takeScreenshot] {
                 if (screenshotView == QLatin1String("outbox"))
                     window.showSection(herald::MainWindow::Section::Outbox);
-                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, takeScreenshot] {
+                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, screenshotFile, takeScreenshot] {
+                    if (screenshotView == QLatin1String("preview")) {
+                        // The preview of cancelling everything in the first queue: the dialog alone.
+                        QObject::connect(
+                            window.messageActions(), &herald::MessageActions::previewShown, &window,
+                            [screenshotFile](herald::ActionPreviewDialog *dialog) {
+                                QTimer::singleShot(0, dialog, [dialog, screenshotFile] {
+                                    const bool saved = dialog->grab().save(screenshotFile, "PNG");
+                                    if (!saved)
+                                        std::fprintf(stderr, "herald: cannot write the screenshot to %s\n", qPrintable(screenshotFile));
+                                    QCoreApplication::exit(saved ? 0 : 1);
+                                });
+                            },
+                            Qt::SingleShotConnection);
+                        window.messageActions()->action(herald::ActionKind::Cancel, herald::MessageActions::Scope::Matching)->trigger();
+                        return;
+                    }
                     if (screenshotView != QLatin1String("outbox")) {
                         // With the newest message in the details dock, as an operator sees it after a click.
                         if (window.messageModel()->rowCount() == 0) {
