@@ -1,6 +1,6 @@
 #include "MainWindow.h"
 
-#include "CreateQueueDialog.h"
+#include "QueueSettingsDialog.h"
 #include "DeliveryController.h"
 #include "DeliveryStatusWidget.h"
 #include "MessageActions.h"
@@ -10,6 +10,7 @@
 #include "MessagesView.h"
 #include "OutboxModel.h"
 #include "OutboxView.h"
+#include "QueueActions.h"
 #include "QueueListModel.h"
 #include "QueuesView.h"
 #include "WelcomeView.h"
@@ -144,6 +145,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
     connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
 
+    m_queueActions = new QueueActions(m_queueModel, m_queuesView, this);
+    connect(m_queueActions, &QueueActions::queuesChanged, this, [this] {
+        m_queueModel->refresh();
+        // A resumed queue, a higher concurrency or rate: the engine reads its queues when woken.
+        m_delivery->wake();
+    });
+    connect(m_queueActions, &QueueActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+
     createActions();
 
     connect(m_queueModel, &QueueListModel::refreshed, this, &MainWindow::queuesRefreshed);
@@ -244,6 +253,9 @@ void MainWindow::createActions()
     find->setShortcut(QKeySequence::Find);
     edit->addSeparator();
     edit->addAction(m_messageActions->undoAction());
+
+    QMenu *queueMenu = menuBar()->addMenu(tr("&Queue"));
+    m_queueActions->fillMenu(queueMenu);
 
     QMenu *messages = menuBar()->addMenu(tr("&Messages"));
     m_messageActions->fillMenu(messages);
@@ -353,6 +365,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_messageModel->setStoreThread(m_storeThread.get());
     m_detailsView->setStoreThread(m_storeThread.get());
     m_messageActions->setStore(m_storeThread.get(), readOnly);
+    m_queueActions->setStore(m_storeThread.get(), readOnly);
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
@@ -534,7 +547,7 @@ void MainWindow::createQueue()
 {
     if (!m_storeThread || m_readOnly)
         return;
-    auto *dialog = new CreateQueueDialog(m_storeThread.get(), this);
+    auto *dialog = new QueueSettingsDialog(m_storeThread.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const quint64 generation = m_storeGeneration;
     connect(dialog, &QDialog::accepted, this, [this, dialog, generation] {

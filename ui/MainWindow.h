@@ -22,6 +22,7 @@ namespace herald {
 class DeliveryController;
 class DeliveryStatusWidget;
 class MessageActions;
+class QueueActions;
 class MessageDetailsView;
 class MessageTableModel;
 class MessagesView;
@@ -76,6 +77,7 @@ public:
     QAction *pauseDeliveryAction() const { return m_pauseAction; }
     MessageDetailsView *detailsView() const { return m_detailsView; }
     MessageActions *messageActions() const { return m_messageActions; }
+    QueueActions *queueActions() const { return m_queueActions; }
     QDockWidget *detailsDock() const { return m_detailsDock; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
@@ -156,6 +158,7 @@ private:
     QDockWidget *m_detailsDock;
     MessageDetailsView *m_detailsView;
     MessageActions *m_messageActions = nullptr;
+    QueueActions *m_queueActions = nullptr;
     QAction *m_newQueueAction = nullptr;
     QAction *m_pauseAction = nullptr;
 };
