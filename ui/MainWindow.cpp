@@ -13,6 +13,7 @@
 #include "QueueActions.h"
 #include "QueueListModel.h"
 #include "QueuesView.h"
+#include "UpcomingChart.h"
 #include "WelcomeView.h"
 
 #include "demo/DemoData.h"
@@ -78,7 +79,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this)),
       m_detailsDock(new QDockWidget(tr("Details"), this)),
-      m_detailsView(new MessageDetailsView)
+      m_detailsView(new MessageDetailsView),
+      m_upcomingDock(new QDockWidget(tr("Upcoming"), this)),
+      m_upcoming(new UpcomingChart)
 {
     m_openingPage->setForegroundRole(QPalette::PlaceholderText);
     m_pages->addWidget(m_openingPage);
@@ -140,6 +143,20 @@ MainWindow::MainWindow(QWidget *parent)
     // Below, not beside: beside it the queue list and the message columns were squeezed to ellipses at 1280 px.
     addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
     resizeDocks({m_detailsDock}, {260}, Qt::Vertical);
+    m_upcomingDock->setObjectName(QStringLiteral("upcomingDock"));
+    m_upcomingDock->setWidget(m_upcoming);
+    addDockWidget(Qt::BottomDockWidgetArea, m_upcomingDock);
+    tabifyDockWidget(m_detailsDock, m_upcomingDock);
+    m_detailsDock->raise();
+    connect(m_upcoming, &UpcomingChart::quarterClicked, this, [this](qint64 fromMs, qint64 toMs) {
+        showSection(Section::Queues);
+        m_messagesView->filterBar()->setRunAtWindow(fromMs, toMs);
+    });
+    // Read when looked at: the histogram is a query of its own.
+    connect(m_upcomingDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            m_upcoming->refresh();
+    });
 
     m_messageActions = new MessageActions(m_messageModel, m_messagesView->tableView(), this);
     connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
@@ -273,6 +290,9 @@ void MainWindow::createActions()
     QAction *details = m_detailsDock->toggleViewAction();
     details->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     view->addAction(details);
+    QAction *upcoming = m_upcomingDock->toggleViewAction();
+    upcoming->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    view->addAction(upcoming);
 
     QMenu *delivery = menuBar()->addMenu(tr("&Delivery"));
     m_pauseAction = delivery->addAction(tr("&Pause delivery"));
@@ -366,6 +386,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_detailsView->setStoreThread(m_storeThread.get());
     m_messageActions->setStore(m_storeThread.get(), readOnly);
     m_queueActions->setStore(m_storeThread.get(), readOnly);
+    m_upcoming->setStoreThread(m_storeThread.get());
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
@@ -436,6 +457,7 @@ void MainWindow::queuesRefreshFailed(const QString &error)
 void MainWindow::queueSelected(const QString &queue)
 {
     m_messageModel->setQueue(queue);
+    m_upcoming->setQueue(queue);
     updateQueueTotal();
 }
 
@@ -566,6 +588,7 @@ void MainWindow::reload()
 {
     m_queueModel->refresh();
     m_detailsView->showMessage(m_detailsView->messageId());
+    m_upcoming->refresh();
     m_messageModel->reload();
     if (m_section == Section::Outbox)
         m_outboxModel->reload();
@@ -638,6 +661,7 @@ void MainWindow::messagesChanged()
     m_queueModel->refresh();
     m_messageModel->reload();
     m_detailsView->showMessage(m_detailsView->messageId());
+    m_upcoming->refresh();
 }
 
 void MainWindow::about()

@@ -10,6 +10,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTabBar>
 #include <QVBoxLayout>
@@ -213,6 +214,22 @@ void MessageFilterBar::focusSearch()
 {
     m_search->setFocus(Qt::ShortcutFocusReason);
     m_search->selectAll();
+}
+
+void MessageFilterBar::setRunAtWindow(qint64 fromMs, qint64 toMs)
+{
+    {
+        // One change, not three: the fields' own signals would each ask the store.
+        const QSignalBlocker blockFrom(m_runAtFrom);
+        const QSignalBlocker blockTo(m_runAtTo);
+        const QSignalBlocker blockUse(m_useRunAt);
+        m_runAtFrom->setDateTime(QDateTime::fromMSecsSinceEpoch(fromMs));
+        m_runAtTo->setDateTime(QDateTime::fromMSecsSinceEpoch(toMs));
+        m_useRunAt->setChecked(true);
+    }
+    m_runAtFrom->setEnabled(true);
+    m_runAtTo->setEnabled(true);
+    emitIfValid();
 }
 
 void MessageFilterBar::scheduleChange()

@@ -45,6 +45,8 @@ public:
     QString matchText() const;
 
     void focusSearch();
+    // Only messages due in [fromMs, toMs): fills and turns on the run-at fields, and applies at once.
+    void setRunAtWindow(qint64 fromMs, qint64 toMs);
 
     QLineEdit *searchField() const { return m_search; }
     QLineEdit *labelField() const { return m_labels; }

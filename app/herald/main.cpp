@@ -6,6 +6,7 @@
 #include "MessagesView.h"
 #include "OutboxModel.h"
 #include "OutboxView.h"
+#include "UpcomingChart.h"
 
 #include "model/TimeText.h"
 #include "store/StoreUrl.h"
@@ -14,6 +15,7 @@
 #include <QIcon>
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QAction>
 #include <QPixmap>
 #include <QTableView>
@@ -62,7 +64,7 @@ int main(int argc, char *argv[])
                                                              "messages are shown, then quit."),
                                               QStringLiteral("FILE"));
     const QCommandLineOption screenshotViewOption(QStringLiteral("screenshot-view"),
-                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default), preview "
+                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default), preview, upcoming "
                                                                  "or outbox (with its newest rendering selected)."),
                                                   QStringLiteral("VIEW"));
     const QCommandLineOption screenshotDelayOption(QStringLiteral("screenshot-delay"),
@@ -98,8 +100,9 @@ int main(int argc, char *argv[])
     qint64 screenshotDelayMs = 0;
     if ((parser.isSet(screenshotViewOption) || parser.isSet(screenshotDelayOption)) && screenshotFile.isEmpty())
         return usageError(QStringLiteral("--screenshot-view and --screenshot-delay describe a --screenshot; give --screenshot FILE too"));
-    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox") && screenshotView != QLatin1String("preview"))
-        return usageError(QStringLiteral("--screenshot-view is queues, outbox or preview, not '%1'").arg(screenshotView));
+    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox") && screenshotView != QLatin1String("preview") &&
+        screenshotView != QLatin1String("upcoming"))
+        return usageError(QStringLiteral("--screenshot-view is queues, outbox, preview or upcoming, not '%1'").arg(screenshotView));
     if (parser.isSet(screenshotDelayOption)) {
         const auto delay = herald::parseDuration(parser.value(screenshotDelayOption));
         if (!delay || *delay < 0)
@@ -132,6 +135,13 @@ int main(int argc, char *argv[])
                 if (screenshotView == QLatin1String("outbox"))
                     window.showSection(herald::MainWindow::Section::Outbox);
                 QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, screenshotFile, takeScreenshot] {
+                    if (screenshotView == QLatin1String("upcoming")) {
+                        QObject::connect(
+                            window.upcomingChart(), &herald::UpcomingChart::loaded, &window,
+                            [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
+                        window.upcomingDock()->raise();
+                        return;
+                    }
                     if (screenshotView == QLatin1String("preview")) {
                         // The preview of cancelling everything in the first queue: the dialog alone.
                         QObject::connect(
