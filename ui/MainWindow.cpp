@@ -1,14 +1,19 @@
 #include "MainWindow.h"
 
-#include "CreateQueueDialog.h"
+#include "QueueSettingsDialog.h"
 #include "DeliveryController.h"
 #include "DeliveryStatusWidget.h"
+#include "MessageActions.h"
+#include "MessageDetailsView.h"
+#include "MessageFilterBar.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
 #include "OutboxModel.h"
 #include "OutboxView.h"
+#include "QueueActions.h"
 #include "QueueListModel.h"
 #include "QueuesView.h"
+#include "UpcomingChart.h"
 #include "WelcomeView.h"
 
 #include "demo/DemoData.h"
@@ -16,6 +21,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -29,6 +35,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -70,7 +77,11 @@ MainWindow::MainWindow(QWidget *parent)
       m_outboxView(new OutboxView(m_outboxModel, m_pages)),
       m_totalsLabel(new QLabel(this)),
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
-      m_storeLabel(new QLabel(this))
+      m_storeLabel(new QLabel(this)),
+      m_detailsDock(new QDockWidget(tr("Details"), this)),
+      m_detailsView(new MessageDetailsView),
+      m_upcomingDock(new QDockWidget(tr("Upcoming"), this)),
+      m_upcoming(new UpcomingChart)
 {
     m_openingPage->setForegroundRole(QPalette::PlaceholderText);
     m_pages->addWidget(m_openingPage);
@@ -126,6 +137,39 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_deliveryStatus);
     statusBar()->addPermanentWidget(m_storeLabel);
 
+    m_detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    m_detailsDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    m_detailsDock->setWidget(m_detailsView);
+    // Below, not beside: beside it the queue list and the message columns were squeezed to ellipses at 1280 px.
+    addDockWidget(Qt::BottomDockWidgetArea, m_detailsDock);
+    resizeDocks({m_detailsDock}, {260}, Qt::Vertical);
+    m_upcomingDock->setObjectName(QStringLiteral("upcomingDock"));
+    m_upcomingDock->setWidget(m_upcoming);
+    addDockWidget(Qt::BottomDockWidgetArea, m_upcomingDock);
+    tabifyDockWidget(m_detailsDock, m_upcomingDock);
+    m_detailsDock->raise();
+    connect(m_upcoming, &UpcomingChart::quarterClicked, this, [this](qint64 fromMs, qint64 toMs) {
+        showSection(Section::Queues);
+        m_messagesView->filterBar()->setRunAtWindow(fromMs, toMs);
+    });
+    // Read when looked at: the histogram is a query of its own.
+    connect(m_upcomingDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            m_upcoming->refresh();
+    });
+
+    m_messageActions = new MessageActions(m_messageModel, m_messagesView->tableView(), this);
+    connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
+    connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+
+    m_queueActions = new QueueActions(m_queueModel, m_queuesView, this);
+    connect(m_queueActions, &QueueActions::queuesChanged, this, [this] {
+        m_queueModel->refresh();
+        // A resumed queue, a higher concurrency or rate: the engine reads its queues when woken.
+        m_delivery->wake();
+    });
+    connect(m_queueActions, &QueueActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+
     createActions();
 
     connect(m_queueModel, &QueueListModel::refreshed, this, &MainWindow::queuesRefreshed);
@@ -144,6 +188,14 @@ MainWindow::MainWindow(QWidget *parent)
     });
     // Picking a queue is asking for its messages, whatever section was on screen.
     connect(m_queuesView->treeView(), &QAbstractItemView::clicked, this, [this] { showSection(Section::Queues); });
+
+    connect(m_messagesView->tableView()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                // A start-over (new filter, new page order) clears the current row: the dock keeps the
+                // message it shows until another is picked.
+                if (current.isValid())
+                    m_detailsView->showMessage(current.data(MessageTableModel::MessageIdRole).toLongLong());
+            });
 
     connect(m_delivery, &DeliveryController::stateChanged, this, &MainWindow::deliveryStateChanged);
     connect(m_delivery, &DeliveryController::failed, this, &MainWindow::deliveryFailed);
@@ -210,6 +262,21 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *find = edit->addAction(tr("&Find messages…"), this, [this] {
+        showSection(Section::Queues);
+        m_messagesView->filterBar()->focusSearch();
+    });
+    find->setShortcut(QKeySequence::Find);
+    edit->addSeparator();
+    edit->addAction(m_messageActions->undoAction());
+
+    QMenu *queueMenu = menuBar()->addMenu(tr("&Queue"));
+    m_queueActions->fillMenu(queueMenu);
+
+    QMenu *messages = menuBar()->addMenu(tr("&Messages"));
+    m_messageActions->fillMenu(messages);
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *queues = view->addAction(tr("&Queues"), this, [this] { showSection(Section::Queues); });
     queues->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
@@ -219,6 +286,13 @@ void MainWindow::createActions()
     QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
     reloadAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    view->addSeparator();
+    QAction *details = m_detailsDock->toggleViewAction();
+    details->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    view->addAction(details);
+    QAction *upcoming = m_upcomingDock->toggleViewAction();
+    upcoming->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
+    view->addAction(upcoming);
 
     QMenu *delivery = menuBar()->addMenu(tr("&Delivery"));
     m_pauseAction = delivery->addAction(tr("&Pause delivery"));
@@ -237,6 +311,10 @@ void MainWindow::createActions()
     toolBar->addSeparator();
     toolBar->addAction(m_newQueueAction);
     toolBar->addAction(reloadAction);
+    toolBar->addSeparator();
+    for (ActionKind kind : {ActionKind::Cancel, ActionKind::Reschedule, ActionKind::Retry, ActionKind::Promote})
+        toolBar->addAction(m_messageActions->action(kind, MessageActions::Scope::Selected));
+    toolBar->addAction(m_messageActions->undoAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
@@ -305,6 +383,10 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_queueToSelect.clear();
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
+    m_detailsView->setStoreThread(m_storeThread.get());
+    m_messageActions->setStore(m_storeThread.get(), readOnly);
+    m_queueActions->setStore(m_storeThread.get(), readOnly);
+    m_upcoming->setStoreThread(m_storeThread.get());
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
@@ -375,13 +457,14 @@ void MainWindow::queuesRefreshFailed(const QString &error)
 void MainWindow::queueSelected(const QString &queue)
 {
     m_messageModel->setQueue(queue);
+    m_upcoming->setQueue(queue);
     updateQueueTotal();
 }
 
 void MainWindow::updateQueueTotal()
 {
     const int row = m_queueModel->rowOf(m_messageModel->queue());
-    m_messagesView->setQueueTotal(row < 0 ? std::nullopt : std::optional<qint64>(m_queueModel->countsAt(row).total()));
+    m_messagesView->setQueueCounts(row < 0 ? std::nullopt : std::optional<QueueCounts>(m_queueModel->countsAt(row)));
 }
 
 void MainWindow::showSection(Section section)
@@ -486,7 +569,7 @@ void MainWindow::createQueue()
 {
     if (!m_storeThread || m_readOnly)
         return;
-    auto *dialog = new CreateQueueDialog(m_storeThread.get(), this);
+    auto *dialog = new QueueSettingsDialog(m_storeThread.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const quint64 generation = m_storeGeneration;
     connect(dialog, &QDialog::accepted, this, [this, dialog, generation] {
@@ -504,6 +587,8 @@ void MainWindow::createQueue()
 void MainWindow::reload()
 {
     m_queueModel->refresh();
+    m_detailsView->showMessage(m_detailsView->messageId());
+    m_upcoming->refresh();
     m_messageModel->reload();
     if (m_section == Section::Outbox)
         m_outboxModel->reload();
@@ -560,10 +645,23 @@ void MainWindow::liveRefresh()
     if (!m_storeThread || !isVisible() || isMinimized())
         return;
     m_queueModel->refresh();
-    if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue())))
+    if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue()))) {
         m_messagesView->refreshVisibleRows();
+        if (m_detailsDock->isVisible() && m_detailsView->messageId() > 0)
+            m_detailsView->showMessage(m_detailsView->messageId());
+    }
     if (outbox && currentPage() == m_outboxView)
         m_outboxModel->refresh();
+}
+
+void MainWindow::messagesChanged()
+{
+    // The engine's timer was set for the old run_at values, and restored or retried messages are due now.
+    m_delivery->wake();
+    m_queueModel->refresh();
+    m_messageModel->reload();
+    m_detailsView->showMessage(m_detailsView->messageId());
+    m_upcoming->refresh();
 }
 
 void MainWindow::about()

@@ -11,6 +11,7 @@
 #include <memory>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QListWidget;
 class QSplitter;
@@ -20,6 +21,10 @@ namespace herald {
 
 class DeliveryController;
 class DeliveryStatusWidget;
+class MessageActions;
+class QueueActions;
+class UpcomingChart;
+class MessageDetailsView;
 class MessageTableModel;
 class MessagesView;
 class OutboxModel;
@@ -31,7 +36,7 @@ class WelcomeView;
 
 // The console's shell (DESIGN §8): on the left the sections (queues, outbox) above the queues with their
 // live counts; on the right the selected queue's messages or the outbox (or, alone, the welcome page of an
-// empty store); menus, a delivery toolbar and a status bar. The features are their own widgets; this
+// empty store); docks with the details of the current message and the upcoming histogram; menus, a delivery toolbar and a status bar. The features are their own widgets; this
 // class wires them to the open store and to its delivery engine (DeliveryController), and refreshes what
 // is on screen as deliveries land.
 //
@@ -71,6 +76,12 @@ public:
     WelcomeView *welcomeView() const { return m_welcomeView; }
     DeliveryController *deliveryController() const { return m_delivery; }
     QAction *pauseDeliveryAction() const { return m_pauseAction; }
+    MessageDetailsView *detailsView() const { return m_detailsView; }
+    MessageActions *messageActions() const { return m_messageActions; }
+    QueueActions *queueActions() const { return m_queueActions; }
+    UpcomingChart *upcomingChart() const { return m_upcoming; }
+    QDockWidget *upcomingDock() const { return m_upcomingDock; }
+    QDockWidget *detailsDock() const { return m_detailsDock; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
     void showSection(Section section);
@@ -114,6 +125,7 @@ private:
     void createQueue();
     void reload();
     void about();
+    void messagesChanged();
 
     QueueListModel *m_queueModel;
     MessageTableModel *m_messageModel;
@@ -146,6 +158,12 @@ private:
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     QLabel *m_storeLabel;
+    QDockWidget *m_detailsDock;
+    MessageDetailsView *m_detailsView;
+    QDockWidget *m_upcomingDock;
+    UpcomingChart *m_upcoming;
+    MessageActions *m_messageActions = nullptr;
+    QueueActions *m_queueActions = nullptr;
     QAction *m_newQueueAction = nullptr;
     QAction *m_pauseAction = nullptr;
 };

@@ -19,10 +19,12 @@ namespace herald {
 
 namespace {
 
-// Minutes are what an operator scans for; the tooltip has the seconds.
+// Minutes are what an operator scans for; the tooltip has the seconds. The zone is shown because
+// operators compare it with times from systems in other zones.
 QString localTime(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(ms);
+    return time.toString(QStringLiteral("yyyy-MM-dd HH:mm ")) + time.timeZoneAbbreviation();
 }
 
 QString preciseLocalTime(qint64 ms)
@@ -52,6 +54,15 @@ QString relativeTime(qint64 ms, qint64 nowMs)
     if (ms > nowMs)
         return MessageTableModel::tr("in %1").arg(roughDuration(ms - nowMs));
     return MessageTableModel::tr("%1 ago").arg(roughDuration(nowMs - ms));
+}
+
+// Pending messages whose time has passed are late: that is what an operator looks for.
+QString runAtRelative(const Message &m, qint64 nowMs)
+{
+    const bool pending = m.state == MessageState::Scheduled || m.state == MessageState::Waiting;
+    if (pending && m.runAt < nowMs - 1000)
+        return MessageTableModel::tr("%1 late").arg(roughDuration(nowMs - m.runAt));
+    return relativeTime(m.runAt, nowMs);
 }
 
 QString firstLine(const QString &text)
@@ -106,23 +117,54 @@ StoreThread *MessageTableModel::storeThread() const
 
 void MessageTableModel::setStoreThread(StoreThread *storeThread)
 {
-    beginResetModel();
     m_storeThread = storeThread;
     m_queue.clear();
-    m_rows.clear();
-    ++m_generation;
-    m_inFlight = false;
-    m_refreshing = false;
-    m_refreshAgain.reset();
-    m_atEnd = false;
-    m_error.clear();
-    endResetModel();
+    startOver();
 }
 
 void MessageTableModel::setQueue(const QString &queue)
 {
-    beginResetModel();
     m_queue = queue;
+    startOver();
+}
+
+void MessageTableModel::setFilter(const MessageSelection &filter)
+{
+    m_filter = filter;
+    m_filter.queue.clear();
+    startOver();
+}
+
+MessageSelection MessageTableModel::selection() const
+{
+    MessageSelection selection = m_filter;
+    selection.queue = m_queue;
+    return selection;
+}
+
+void MessageTableModel::setSortOrder(MessageSort sort, bool descending)
+{
+    if (sort == m_sort && descending == m_descending)
+        return;
+    m_sort = sort;
+    m_descending = descending;
+    startOver();
+}
+
+void MessageTableModel::sort(int column, Qt::SortOrder order)
+{
+    const bool descending = order == Qt::DescendingOrder;
+    switch (column) {
+    case IdColumn: setSortOrder(MessageSort::Id, descending); break;
+    case RunAtColumn: setSortOrder(MessageSort::RunAt, descending); break;
+    case PriorityColumn: setSortOrder(MessageSort::Priority, descending); break;
+    default: break;
+    }
+}
+
+void MessageTableModel::startOver()
+{
+    beginResetModel();
     m_rows.clear();
     ++m_generation;
     m_inFlight = false;
@@ -131,7 +173,28 @@ void MessageTableModel::setQueue(const QString &queue)
     m_atEnd = false;
     m_error.clear();
     endResetModel();
+    if (m_matchCount) {
+        m_matchCount.reset();
+        Q_EMIT matchCountChanged();
+    }
     requestPage();
+    requestCount();
+}
+
+void MessageTableModel::requestCount()
+{
+    if (!m_storeThread || m_queue.isEmpty())
+        return;
+    const quint64 generation = m_generation;
+    m_storeThread->post(
+        this, [selection = selection()](Store &store) { return store.countMessages(selection); },
+        [this, generation](Result<qint64> count) {
+            // A count that fails leaves the last one known: the pages report the store's errors.
+            if (generation != m_generation || !count || m_matchCount == *count)
+                return;
+            m_matchCount = *count;
+            Q_EMIT matchCountChanged();
+        });
 }
 
 bool MessageTableModel::canFetchMore(const QModelIndex &parent) const
@@ -155,6 +218,7 @@ void MessageTableModel::refresh(int firstRow, int lastRow)
         m_refreshAgain = std::pair(firstRow, lastRow);
         return;
     }
+    requestCount();
     if (m_rows.isEmpty()) {
         // Nothing on screen to keep in place: the newest page is the refresh.
         m_atEnd = false;
@@ -172,27 +236,32 @@ void MessageTableModel::requestRefresh(int firstRow, int lastRow)
     lastRow = std::min(lastRow, int(m_rows.size()) - 1);
     for (int row = firstRow; row <= lastRow; ++row)
         ids << m_rows.at(row).id;
+    const MessageSelection selection = this->selection();
     const QString queue = m_queue;
-    const qint64 newest = m_rows.constFirst().id;
+    // Only newest first are new messages on top; in another order they belong somewhere in the middle,
+    // and the next start-over shows them.
+    const qint64 newest = m_sort == MessageSort::Id && m_descending ? m_rows.constFirst().id : 0;
 
     m_refreshing = true;
     const quint64 generation = m_generation;
     m_storeThread->post(
         this,
-        [queue, newest, firstRow, ids](Store &store) -> Result<Refreshed> {
+        [selection, queue, newest, firstRow, ids](Store &store) -> Result<Refreshed> {
             Refreshed answer;
-            MessagePageRequest newer;
-            newer.selection.queue = queue;
-            newer.afterId = newest; // ascending: the ids above the newest loaded, oldest first
-            newer.limit = kPageSize + 1;
-            auto added = store.listMessages(newer);
-            if (!added)
-                return added.error();
-            answer.overflow = added->size() > kPageSize;
-            if (answer.overflow)
-                return answer;
-            answer.newer.reserve(added->size());
-            std::move(added->rbegin(), added->rend(), std::back_inserter(answer.newer));
+            if (newest > 0) {
+                MessagePageRequest newer;
+                newer.selection = selection;
+                newer.afterId = newest; // ascending: the ids above the newest loaded, oldest first
+                newer.limit = kPageSize + 1;
+                auto added = store.listMessages(newer);
+                if (!added)
+                    return added.error();
+                answer.overflow = added->size() > kPageSize;
+                if (answer.overflow)
+                    return answer;
+                answer.newer.reserve(added->size());
+                std::move(added->rbegin(), added->rend(), std::back_inserter(answer.newer));
+            }
             if (ids.isEmpty())
                 return answer;
             MessagePageRequest same;
@@ -291,10 +360,14 @@ void MessageTableModel::requestPage()
     if (!m_storeThread || m_queue.isEmpty() || m_inFlight || m_refreshing || m_atEnd)
         return;
     MessagePageRequest request;
-    request.selection.queue = m_queue;
-    request.afterId = m_rows.isEmpty() ? 0 : m_rows.constLast().id;
+    request.selection = selection();
+    request.sort = m_sort;
+    if (!m_rows.isEmpty()) {
+        request.afterId = m_rows.constLast().id;
+        request.afterKey = sortKey(m_rows.constLast(), m_sort);
+    }
     request.limit = kPageSize;
-    request.descending = true;
+    request.descending = m_descending;
 
     m_inFlight = true;
     const quint64 generation = m_generation;
@@ -360,7 +433,7 @@ QVariant MessageTableModel::data(const QModelIndex &index, int role) const
         case RecipientColumn: return m.recipient.isEmpty() ? tr("(none)") : m.recipient;
         case StateColumn: return stateName(m.state);
         case PriorityColumn: return m.priority;
-        case RunAtColumn: return localTime(m.runAt);
+        case RunAtColumn: return QStringLiteral("%1 · %2").arg(localTime(m.runAt), runAtRelative(m, QDateTime::currentMSecsSinceEpoch()));
         case AttemptsColumn: return QStringLiteral("%1/%2").arg(m.attempts).arg(m.maxAttempts);
         case LabelsColumn: return labelsText(m.labels);
         case LastErrorColumn: return firstLine(m.lastError);
@@ -374,7 +447,7 @@ QVariant MessageTableModel::data(const QModelIndex &index, int role) const
         case PriorityColumn: return tr("Priority %1 (1 is the most urgent, 10 the default)").arg(m.priority);
         case RunAtColumn:
             return tr("%1 (local time)\n%2\n%3")
-                .arg(preciseLocalTime(m.runAt), formatTimestamp(m.runAt), relativeTime(m.runAt, QDateTime::currentMSecsSinceEpoch()));
+                .arg(preciseLocalTime(m.runAt), formatTimestamp(m.runAt), runAtRelative(m, QDateTime::currentMSecsSinceEpoch()));
         case AttemptsColumn: return tr("%1 of at most %2 attempts made").arg(m.attempts).arg(m.maxAttempts);
         case LabelsColumn: return m.labels.isEmpty() ? QVariant() : labelsText(m.labels).replace(QLatin1Char(' '), QLatin1Char('\n'));
         case LastErrorColumn: return m.lastError.isEmpty() ? QVariant() : m.lastError;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/Message.h"
+#include "model/MessageSelection.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -14,13 +15,14 @@ namespace herald {
 
 class StoreThread;
 
-// The messages of one queue, newest first, loaded a page at a time as the view scrolls (DESIGN §8).
+// The messages of one queue that match a filter, newest first unless sorted otherwise, loaded a page at
+// a time as the view scrolls (DESIGN §8).
 //
-// GUI thread only. Pages are read through a StoreThread with keyset paging on the message id (the
-// next page starts below the last id loaded; never OFFSET), one request at a time. setQueue() and
-// setStoreThread() start over; a page that was asked for before that is dropped when it arrives.
-// refresh() follows deliveries without starting over: rows change in place and new messages are
-// inserted on top, so selections and the scroll position survive.
+// GUI thread only. Pages are read through a StoreThread with keyset paging on (sort key, id) (the next
+// page starts after the last row loaded; never OFFSET), one request at a time. setQueue(), setFilter(),
+// sort() and setStoreThread() start over; a page asked for before that is dropped when it arrives, and
+// so is a match count. refresh() follows deliveries without starting over: rows change in place and,
+// newest first, new messages are inserted on top, so selections and the scroll position survive.
 // The StoreThread is not owned: point the model elsewhere before destroying it.
 class MessageTableModel : public QAbstractTableModel
 {
@@ -57,6 +59,18 @@ public:
     QString queue() const { return m_queue; }
     // Starts over on the same queue, to see messages added since the first page.
     void reload() { setQueue(m_queue); }
+    // Which of the queue's messages to list (its queue is ignored: setQueue() says which). Starts over.
+    void setFilter(const MessageSelection &filter);
+    MessageSelection filter() const { return m_filter; }
+    // The queue and the filter together: what the table lists, and what "all matching" actions act on.
+    MessageSelection selection() const;
+    // How many messages match, counted by the store at the last start-over or refresh; none while counting.
+    std::optional<qint64> matchCount() const { return m_matchCount; }
+    MessageSort sortOrder() const { return m_sort; }
+    bool isDescending() const { return m_descending; }
+    void setSortOrder(MessageSort sort, bool descending);
+    // Header clicks: id, run at and priority sort (created is the id order); other columns are ignored.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     // Re-reads the loaded rows firstRow … lastRow (those on screen; none when firstRow < 0) and inserts
     // the messages newer than the first row on top; rows whose message is gone are removed. When more
     // than a page arrived since, starts over (reload()). Waits for a page or refresh already out; calls
@@ -88,6 +102,7 @@ Q_SIGNALS:
     void loadFailed(const QString &error);
     // A refresh was applied: inserted rows on top, changed rows in place, removed rows gone.
     void refreshed(int inserted, int changed, int removed);
+    void matchCountChanged();
 
 private:
     struct Refreshed;
@@ -95,9 +110,15 @@ private:
     void requestRefresh(int firstRow, int lastRow);
     void applyRefresh(Refreshed answer);
     void afterRequest();
+    void startOver();
+    void requestCount();
 
     QPointer<StoreThread> m_storeThread;
     QString m_queue;
+    MessageSelection m_filter;
+    MessageSort m_sort = MessageSort::Id;
+    bool m_descending = true;
+    std::optional<qint64> m_matchCount;
     QList<Message> m_rows;
     quint64 m_generation = 0; // bumped on every start-over: pages asked for before are dropped
     bool m_inFlight = false;  // a page

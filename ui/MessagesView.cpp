@@ -1,5 +1,6 @@
 #include "MessagesView.h"
 
+#include "MessageFilterBar.h"
 #include "MessageTableModel.h"
 #include "ScrollAnchor.h"
 
@@ -7,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QSignalBlocker>
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTableView>
@@ -22,6 +24,7 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
       m_model(model),
       m_title(new QLabel(this)),
       m_summary(new QLabel(this)),
+      m_filterBar(new MessageFilterBar(this)),
       m_body(new QStackedWidget(this)),
       m_table(new QTableView(m_body)),
       m_placeholder(new QLabel(m_body))
@@ -61,7 +64,7 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
         {MessageTableModel::RecipientColumn, QStringLiteral("+5511987654321")},
         {MessageTableModel::StateColumn, QStringLiteral("completed")},
         {MessageTableModel::PriorityColumn, QStringLiteral("10")},
-        {MessageTableModel::RunAtColumn, QStringLiteral("2026-11-24 09:30")},
+        {MessageTableModel::RunAtColumn, QStringLiteral("2026-11-24 09:30 CEST · 23 h 59 min late")},
         {MessageTableModel::AttemptsColumn, QStringLiteral("10/10")},
         {MessageTableModel::LabelsColumn, QStringLiteral("contractor=56 event=41")},
         // Only a start when the window is narrow: as the last section it stretches to fill what is left.
@@ -70,6 +73,10 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     for (const auto &[column, sample] : samples)
         header->resizeSection(column, std::max(widthFor(sample), headerWidth(column)));
     header->setMinimumSectionSize(widthFor(QStringLiteral("000")));
+    header->setSortIndicatorShown(true);
+    header->setSortIndicator(MessageTableModel::IdColumn, Qt::DescendingOrder);
+    header->setSectionsClickable(true);
+    connect(header, &QHeaderView::sortIndicatorChanged, this, &MessagesView::sortIndicatorChanged);
 
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
@@ -84,23 +91,47 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(headerRow);
+    layout->addWidget(m_filterBar);
     layout->addWidget(m_body, 1);
 
     connect(m_model, &QAbstractItemModel::modelReset, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::pageLoaded, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::loadFailed, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::refreshed, this, &MessagesView::updateSummary);
+    connect(m_model, &MessageTableModel::matchCountChanged, this, [this] {
+        m_filterBar->setMatchCount(m_model->matchCount());
+        updateSummary();
+    });
+    connect(m_filterBar, &MessageFilterBar::filterChanged, this, [this] { m_model->setFilter(m_filterBar->filter()); });
     updateSummary();
 }
 
 MessagesView::~MessagesView() = default;
 
-void MessagesView::setQueueTotal(std::optional<qint64> total)
+void MessagesView::setQueueCounts(const std::optional<QueueCounts> &counts)
 {
+    m_filterBar->setCounts(counts);
+    const std::optional<qint64> total = counts ? std::optional<qint64>(counts->total()) : std::nullopt;
     if (total == m_queueTotal)
         return;
     m_queueTotal = total;
     updateSummary();
+}
+
+void MessagesView::sortIndicatorChanged(int column, Qt::SortOrder order)
+{
+    // Only id, run at and priority have a keyset order in the store; a click elsewhere keeps the order.
+    const bool sortable = column == MessageTableModel::IdColumn || column == MessageTableModel::RunAtColumn ||
+                          column == MessageTableModel::PriorityColumn;
+    if (!sortable) {
+        const int current = m_model->sortOrder() == MessageSort::RunAt      ? int(MessageTableModel::RunAtColumn)
+                            : m_model->sortOrder() == MessageSort::Priority ? int(MessageTableModel::PriorityColumn)
+                                                                            : int(MessageTableModel::IdColumn);
+        const QSignalBlocker blocker(m_table->horizontalHeader());
+        m_table->horizontalHeader()->setSortIndicator(current, m_model->isDescending() ? Qt::DescendingOrder : Qt::AscendingOrder);
+        return;
+    }
+    m_model->sort(column, order);
 }
 
 void MessagesView::refreshVisibleRows()
@@ -136,6 +167,14 @@ void MessagesView::updateSummary()
         summary = tr("Loading…");
     } else if (loaded == 0) {
         placeholder = tr("Queue %1 holds no messages.").arg(m_model->queue());
+    } else if (m_model->filter().hasFilter() || m_model->sortOrder() != MessageSort::Id || !m_model->isDescending()) {
+        const std::optional<qint64> matching = m_model->matchCount();
+        if (loaded == 0 && m_model->hasLoadedAll())
+            placeholder = tr("No message of %1 matches the filter.").arg(m_model->queue());
+        else if (m_model->hasLoadedAll() || !matching)
+            summary = tr("%1 loaded").arg(locale.toString(loaded));
+        else
+            summary = tr("%1 of %2 matching loaded; scroll for more").arg(locale.toString(loaded), locale.toString(*matching));
     } else if (m_model->hasLoadedAll()) {
         summary = loaded == 1 ? tr("1 message") : tr("%1 messages, newest first").arg(locale.toString(loaded));
     } else if (m_queueTotal && *m_queueTotal > loaded) {

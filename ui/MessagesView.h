@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+#include "model/QueueCounts.h"
+
 #include <optional>
 
 class QLabel;
@@ -10,11 +12,13 @@ class QTableView;
 
 namespace herald {
 
+class MessageFilterBar;
 class MessageTableModel;
 
 // The messages of the selected queue: a header with the queue's name and how much of it is loaded,
-// and the table, which loads further pages as it is scrolled. The model is not owned and must
-// outlive the view.
+// the filter bar (search, state tabs, filters, match count), and the table, which loads further pages
+// as it is scrolled and sorts by run at, priority or id from its header. The model is not owned and
+// must outlive the view.
 class MessagesView : public QWidget
 {
     Q_OBJECT
@@ -23,20 +27,23 @@ public:
     explicit MessagesView(MessageTableModel *model, QWidget *parent = nullptr);
     ~MessagesView() override;
 
-    // How many messages the queue holds according to its counters, to say "200 of 532 loaded".
-    void setQueueTotal(std::optional<qint64> total);
+    // The queue's counters: its total says "200 of 532 loaded", and the state tabs show them.
+    void setQueueCounts(const std::optional<QueueCounts> &counts);
     // Re-reads the messages on screen and puts newer ones on top, keeping the rows the reader looks at
     // where they are (see MessageTableModel::refresh()).
     void refreshVisibleRows();
     QTableView *tableView() const { return m_table; }
+    MessageFilterBar *filterBar() const { return m_filterBar; }
     QString summaryText() const;
 
 private:
     void updateSummary();
+    void sortIndicatorChanged(int column, Qt::SortOrder order);
 
     MessageTableModel *m_model;
     QLabel *m_title;
     QLabel *m_summary;
+    MessageFilterBar *m_filterBar;
     QStackedWidget *m_body;
     QTableView *m_table;
     QLabel *m_placeholder;

@@ -1,6 +1,12 @@
+#include "ActionPreviewDialog.h"
 #include "MainWindow.h"
+#include "MessageActions.h"
+#include "MessageDetailsView.h"
+#include "MessageTableModel.h"
+#include "MessagesView.h"
 #include "OutboxModel.h"
 #include "OutboxView.h"
+#include "UpcomingChart.h"
 
 #include "model/TimeText.h"
 #include "store/StoreUrl.h"
@@ -9,7 +15,10 @@
 #include <QIcon>
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QDockWidget>
+#include <QAction>
 #include <QPixmap>
+#include <QTableView>
 #include <QTimer>
 
 #include <cstdio>
@@ -55,7 +64,7 @@ int main(int argc, char *argv[])
                                                              "messages are shown, then quit."),
                                               QStringLiteral("FILE"));
     const QCommandLineOption screenshotViewOption(QStringLiteral("screenshot-view"),
-                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default) "
+                                                  QStringLiteral("With --screenshot: the section to picture, queues (the default), preview, upcoming "
                                                                  "or outbox (with its newest rendering selected)."),
                                                   QStringLiteral("VIEW"));
     const QCommandLineOption screenshotDelayOption(QStringLiteral("screenshot-delay"),
@@ -91,8 +100,9 @@ int main(int argc, char *argv[])
     qint64 screenshotDelayMs = 0;
     if ((parser.isSet(screenshotViewOption) || parser.isSet(screenshotDelayOption)) && screenshotFile.isEmpty())
         return usageError(QStringLiteral("--screenshot-view and --screenshot-delay describe a --screenshot; give --screenshot FILE too"));
-    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox"))
-        return usageError(QStringLiteral("--screenshot-view is queues or outbox, not '%1'").arg(screenshotView));
+    if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox") && screenshotView != QLatin1String("preview") &&
+        screenshotView != QLatin1String("upcoming"))
+        return usageError(QStringLiteral("--screenshot-view is queues, outbox, preview or upcoming, not '%1'").arg(screenshotView));
     if (parser.isSet(screenshotDelayOption)) {
         const auto delay = herald::parseDuration(parser.value(screenshotDelayOption));
         if (!delay || *delay < 0)
@@ -121,12 +131,43 @@ int main(int argc, char *argv[])
         // Queued, so that the views lay out what just arrived before the picture is taken.
         QObject::connect(
             &window, &herald::MainWindow::contentReady, &window,
-            [&window, screenshotView, screenshotDelayMs, takeScreenshot] {
+            [&window, screenshotView, screenshotDelayMs, screenshotFile, takeScreenshot] {
                 if (screenshotView == QLatin1String("outbox"))
                     window.showSection(herald::MainWindow::Section::Outbox);
-                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, takeScreenshot] {
+                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, screenshotFile, takeScreenshot] {
+                    if (screenshotView == QLatin1String("upcoming")) {
+                        QObject::connect(
+                            window.upcomingChart(), &herald::UpcomingChart::loaded, &window,
+                            [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
+                        window.upcomingDock()->raise();
+                        return;
+                    }
+                    if (screenshotView == QLatin1String("preview")) {
+                        // The preview of cancelling everything in the first queue: the dialog alone.
+                        QObject::connect(
+                            window.messageActions(), &herald::MessageActions::previewShown, &window,
+                            [screenshotFile](herald::ActionPreviewDialog *dialog) {
+                                QTimer::singleShot(0, dialog, [dialog, screenshotFile] {
+                                    const bool saved = dialog->grab().save(screenshotFile, "PNG");
+                                    if (!saved)
+                                        std::fprintf(stderr, "herald: cannot write the screenshot to %s\n", qPrintable(screenshotFile));
+                                    QCoreApplication::exit(saved ? 0 : 1);
+                                });
+                            },
+                            Qt::SingleShotConnection);
+                        window.messageActions()->action(herald::ActionKind::Cancel, herald::MessageActions::Scope::Matching)->trigger();
+                        return;
+                    }
                     if (screenshotView != QLatin1String("outbox")) {
-                        takeScreenshot();
+                        // With the newest message in the details dock, as an operator sees it after a click.
+                        if (window.messageModel()->rowCount() == 0) {
+                            takeScreenshot();
+                            return;
+                        }
+                        QObject::connect(
+                            window.detailsView(), &herald::MessageDetailsView::loaded, &window,
+                            [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
+                        window.messagesView()->tableView()->selectRow(0);
                         return;
                     }
                     const auto selectNewest = [&window, takeScreenshot] {

@@ -57,6 +57,22 @@ qint64 sortKey(const Message &m, MessageSort sort)
     return m.id;
 }
 
+QList<MessageState> allowedStates(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Cancel: return {MessageState::Scheduled, MessageState::Waiting, MessageState::Active};
+    case ActionKind::Reschedule: return {MessageState::Scheduled, MessageState::Waiting};
+    case ActionKind::Retry: return {MessageState::Failed};
+    case ActionKind::Promote: return {MessageState::Scheduled};
+    case ActionKind::SetPriority: return {MessageState::Scheduled, MessageState::Waiting};
+    case ActionKind::Restore: return {MessageState::Cancelled};
+    case ActionKind::EditPayload: return {MessageState::Scheduled, MessageState::Waiting, MessageState::Failed};
+    case ActionKind::Duplicate: return {kAllStates.begin(), kAllStates.end()};
+    case ActionKind::Delete: return {MessageState::Completed, MessageState::Failed, MessageState::Cancelled};
+    }
+    return {};
+}
+
 QString actionName(ActionKind kind)
 {
     switch (kind) {

@@ -58,6 +58,9 @@ qint64 sortKey(const Message &m, MessageSort sort);
 
 enum class ActionKind { Cancel, Reschedule, Retry, Promote, SetPriority, Restore, EditPayload, Duplicate, Delete };
 QString actionName(ActionKind kind);
+// The states a message must be in for the action to apply to it; the others are skipped (selections)
+// or refused (ids). The console disables what cannot apply with this.
+QList<MessageState> allowedStates(ActionKind kind);
 
 struct OperatorAction
 {

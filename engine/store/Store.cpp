@@ -128,22 +128,6 @@ QueueConfig readQueue(const QSqlQuery &q)
     return c;
 }
 
-QList<MessageState> allowedStates(ActionKind kind)
-{
-    switch (kind) {
-    case ActionKind::Cancel: return {MessageState::Scheduled, MessageState::Waiting, MessageState::Active};
-    case ActionKind::Reschedule: return {MessageState::Scheduled, MessageState::Waiting};
-    case ActionKind::Retry: return {MessageState::Failed};
-    case ActionKind::Promote: return {MessageState::Scheduled};
-    case ActionKind::SetPriority: return {MessageState::Scheduled, MessageState::Waiting};
-    case ActionKind::Restore: return {MessageState::Cancelled};
-    case ActionKind::EditPayload: return {MessageState::Scheduled, MessageState::Waiting, MessageState::Failed};
-    case ActionKind::Duplicate: return {kAllStates.begin(), kAllStates.end()};
-    case ActionKind::Delete: return {MessageState::Completed, MessageState::Failed, MessageState::Cancelled};
-    }
-    return {};
-}
-
 QString refusal(ActionKind kind, qint64 id, MessageState state)
 {
     const QString head = QStringLiteral("message %1 is %2").arg(id).arg(stateName(state));

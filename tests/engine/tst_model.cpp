@@ -1,5 +1,6 @@
 // Value types: durations, times, back-off, rate limits, queue validation, message JSON.
 #include "model/MessageJson.h"
+#include "model/MessageSelection.h"
 #include "model/QueueConfig.h"
 #include "model/RateLimit.h"
 #include "model/RetryPolicy.h"
@@ -16,6 +17,15 @@ class tst_Model : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // The console disables actions with this list, so it must say what the store enforces.
+    void shouldAllowDeleteOnlyOnTerminalMessagesAndRetryOnlyOnFailedOnes()
+    {
+        QCOMPARE(allowedStates(ActionKind::Delete), (QList<MessageState>{MessageState::Completed, MessageState::Failed, MessageState::Cancelled}));
+        QCOMPARE(allowedStates(ActionKind::Retry), QList<MessageState>{MessageState::Failed});
+        QCOMPARE(allowedStates(ActionKind::Restore), QList<MessageState>{MessageState::Cancelled});
+        QVERIFY(!allowedStates(ActionKind::Reschedule).contains(MessageState::Active));
+    }
+
     void shouldParseDurations_data()
     {
         QTest::addColumn<QString>("text");

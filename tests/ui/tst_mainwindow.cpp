@@ -1,4 +1,4 @@
-#include "CreateQueueDialog.h"
+#include "QueueSettingsDialog.h"
 #include "MainWindow.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
@@ -38,7 +38,7 @@ void removeDemoStore()
         QFile::remove(StoreUrl::demoSqlitePath() + QLatin1String(suffix));
 }
 
-QPushButton *okButton(CreateQueueDialog *dialog)
+QPushButton *okButton(QueueSettingsDialog *dialog)
 {
     return dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
 }
@@ -239,8 +239,8 @@ void TestMainWindow::shouldCreateAQueueFromTheWelcomePageAndSelectIt()
     QVERIFY(ready.wait());
 
     click(window.welcomeView()->createQueueButton());
-    CreateQueueDialog *dialog = nullptr;
-    QTRY_VERIFY((dialog = window.findChild<CreateQueueDialog *>()) != nullptr);
+    QueueSettingsDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<QueueSettingsDialog *>()) != nullptr);
     QVERIFY(dialog->isVisible());
     QSignalSpy accepted(dialog, &QDialog::accepted);
 
@@ -280,7 +280,7 @@ void TestMainWindow::shouldShowTheStoreRefusalInTheDialog()
     QVERIFY(!expected.isEmpty());
 
     StoreThread storeThread(seeded.url());
-    CreateQueueDialog dialog(&storeThread);
+    QueueSettingsDialog dialog(&storeThread);
     dialog.show();
     dialog.findChild<QLineEdit *>(QStringLiteral("name"))->setText(QStringLiteral("alpha"));
     QSignalSpy accepted(&dialog, &QDialog::accepted);

@@ -278,8 +278,11 @@ void TestMessageTableModel::shouldShowEachColumnReadably()
     QCOMPARE(text(failedRow, MessageTableModel::RecipientColumn), failed.recipient);
     QCOMPARE(text(failedRow, MessageTableModel::StateColumn), QStringLiteral("failed"));
     QCOMPARE(text(failedRow, MessageTableModel::PriorityColumn), QString::number(failed.priority));
-    QCOMPARE(text(failedRow, MessageTableModel::RunAtColumn),
-             QDateTime::fromMSecsSinceEpoch(failed.runAt).toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    // Local time with its zone, then how long ago: a failed message is not late, it is done.
+    const QDateTime failedRunAt = QDateTime::fromMSecsSinceEpoch(failed.runAt);
+    QVERIFY(text(failedRow, MessageTableModel::RunAtColumn)
+                .startsWith(failedRunAt.toString(QStringLiteral("yyyy-MM-dd HH:mm ")) + failedRunAt.timeZoneAbbreviation() + QStringLiteral(" · ")));
+    QVERIFY(!text(failedRow, MessageTableModel::RunAtColumn).endsWith(QStringLiteral("late")));
     QCOMPARE(text(failedRow, MessageTableModel::AttemptsColumn), QStringLiteral("1/3"));
     QCOMPARE(text(failedRow, MessageTableModel::LabelsColumn),
              QStringLiteral("contractor=%1 event=%2").arg(failed.labels.value(QStringLiteral("contractor")), failed.labels.value(QStringLiteral("event"))));

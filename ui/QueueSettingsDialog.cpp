@@ -1,5 +1,6 @@
-#include "CreateQueueDialog.h"
+#include "QueueSettingsDialog.h"
 
+#include "model/TimeText.h"
 #include "store/StoreThread.h"
 
 #include <QComboBox>
@@ -15,6 +16,22 @@ namespace herald {
 
 namespace {
 
+QString retentionText(const std::optional<qint64> &ms)
+{
+    return ms ? formatDuration(*ms) : QString();
+}
+
+// Empty keeps messages for ever; otherwise a duration such as 30d.
+Result<std::optional<qint64>> parseRetention(const QString &what, const QString &text)
+{
+    if (text.trimmed().isEmpty())
+        return std::optional<qint64>();
+    auto ms = parseDuration(text.trimmed());
+    if (!ms)
+        return Error::badInput(QueueSettingsDialog::tr("Keep %1: %2").arg(what, ms.errorString()));
+    return std::optional<qint64>(*ms);
+}
+
 QColor errorColor(const QPalette &palette)
 {
     return palette.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e"));
@@ -22,7 +39,7 @@ QColor errorColor(const QPalette &palette)
 
 } // namespace
 
-CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
+QueueSettingsDialog::QueueSettingsDialog(StoreThread *storeThread, QWidget *parent)
     : QDialog(parent),
       m_storeThread(storeThread),
       m_name(new QLineEdit(this)),
@@ -31,6 +48,9 @@ CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
       m_maxAttempts(new QSpinBox(this)),
       m_backoff(new QLineEdit(this)),
       m_channel(new QComboBox(this)),
+      m_retainCompleted(new QLineEdit(this)),
+      m_retainFailed(new QLineEdit(this)),
+      m_retainCancelled(new QLineEdit(this)),
       m_error(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -57,6 +77,16 @@ CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
     m_channel->addItems(knownChannels().split(QStringLiteral(", ")));
     m_channel->setCurrentText(defaults.defaultChannel);
     m_channel->setToolTip(tr("Where messages go when they do not name a channel"));
+    const std::pair<QLineEdit *, std::optional<qint64>> retention[] = {
+        {m_retainCompleted, defaults.retainCompletedMs}, {m_retainFailed, defaults.retainFailedMs}, {m_retainCancelled, defaults.retainCancelledMs}};
+    for (const auto &[field, value] : retention) {
+        field->setText(retentionText(value));
+        field->setPlaceholderText(tr("for ever"));
+        field->setToolTip(tr("How long finished messages are kept before cleanup removes them, e.g. 30d; empty keeps them"));
+    }
+    m_retainCompleted->setObjectName(QStringLiteral("retainCompleted"));
+    m_retainFailed->setObjectName(QStringLiteral("retainFailed"));
+    m_retainCancelled->setObjectName(QStringLiteral("retainCancelled"));
 
     m_error->setObjectName(QStringLiteral("error"));
     m_error->setWordWrap(true);
@@ -73,6 +103,9 @@ CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
     form->addRow(tr("&Max attempts:"), m_maxAttempts);
     form->addRow(tr("&Back-off:"), m_backoff);
     form->addRow(tr("Default c&hannel:"), m_channel);
+    form->addRow(tr("Keep c&ompleted:"), m_retainCompleted);
+    form->addRow(tr("Keep &failed:"), m_retainFailed);
+    form->addRow(tr("Keep canc&elled:"), m_retainCancelled);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -80,18 +113,37 @@ CreateQueueDialog::CreateQueueDialog(StoreThread *storeThread, QWidget *parent)
     layout->addWidget(m_buttons);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &CreateQueueDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &CreateQueueDialog::reject);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QueueSettingsDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QueueSettingsDialog::reject);
     // The message refers to what was typed; once that changes it would only mislead.
-    for (QLineEdit *edit : {m_name, m_rateLimit, m_backoff})
+    for (QLineEdit *edit : {m_name, m_rateLimit, m_backoff, m_retainCompleted, m_retainFailed, m_retainCancelled})
         connect(edit, &QLineEdit::textEdited, m_error, &QLabel::hide);
 
     setMinimumWidth(fontMetrics().averageCharWidth() * 72);
 }
 
-CreateQueueDialog::~CreateQueueDialog() = default;
+QueueSettingsDialog::QueueSettingsDialog(StoreThread *storeThread, const QueueConfig &existing, QWidget *parent)
+    : QueueSettingsDialog(storeThread, parent)
+{
+    m_existing = existing;
+    setWindowTitle(tr("Settings of queue %1").arg(existing.name));
+    m_name->setText(existing.name);
+    // The name is how messages and other processes refer to the queue.
+    m_name->setReadOnly(true);
+    m_concurrency->setValue(existing.concurrency);
+    m_rateLimit->setText(existing.rate.isLimited() ? existing.rate.toString() : QString());
+    m_maxAttempts->setValue(existing.maxAttempts);
+    m_backoff->setText(existing.retry.toString());
+    m_channel->setCurrentText(existing.defaultChannel);
+    m_retainCompleted->setText(retentionText(existing.retainCompletedMs));
+    m_retainFailed->setText(retentionText(existing.retainFailedMs));
+    m_retainCancelled->setText(retentionText(existing.retainCancelledMs));
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Save"));
+}
 
-Result<QueueConfig> CreateQueueDialog::config() const
+QueueSettingsDialog::~QueueSettingsDialog() = default;
+
+Result<QueueConfig> QueueSettingsDialog::config() const
 {
     QueueConfig config;
     config.name = m_name->text().trimmed();
@@ -109,23 +161,34 @@ Result<QueueConfig> CreateQueueDialog::config() const
         return retry.error();
     config.retry = *retry;
     config.defaultChannel = m_channel->currentText();
+    const std::pair<QString, QLineEdit *> retention[] = {
+        {tr("completed"), m_retainCompleted}, {tr("failed"), m_retainFailed}, {tr("cancelled"), m_retainCancelled}};
+    std::optional<qint64> *targets[] = {&config.retainCompletedMs, &config.retainFailedMs, &config.retainCancelledMs};
+    for (size_t i = 0; i < std::size(retention); ++i) {
+        auto kept = parseRetention(retention[i].first, retention[i].second->text());
+        if (!kept)
+            return kept.error();
+        *targets[i] = *kept;
+    }
+    if (m_existing)
+        config.paused = m_existing->paused;
     if (auto s = config.validate(); !s)
         return s.error();
     return config;
 }
 
-QString CreateQueueDialog::errorText() const
+QString QueueSettingsDialog::errorText() const
 {
     return m_error->isHidden() ? QString() : m_error->text();
 }
 
-void CreateQueueDialog::showError(const QString &message)
+void QueueSettingsDialog::showError(const QString &message)
 {
     m_error->setText(message);
     m_error->show();
 }
 
-void CreateQueueDialog::accept()
+void QueueSettingsDialog::accept()
 {
     if (m_writing)
         return;
@@ -142,7 +205,7 @@ void CreateQueueDialog::accept()
     m_buttons->setEnabled(false);
     const QueueConfig queue = *checked;
     m_storeThread->post(
-        this, [queue](Store &store) { return store.addQueue(queue); },
+        this, [queue, editing = isEditing()](Store &store) { return editing ? store.updateQueue(queue) : store.addQueue(queue); },
         [this, name = queue.name](Status added) {
             m_writing = false;
             m_buttons->setEnabled(true);
@@ -155,7 +218,7 @@ void CreateQueueDialog::accept()
         });
 }
 
-void CreateQueueDialog::reject()
+void QueueSettingsDialog::reject()
 {
     if (!m_writing)
         QDialog::reject();

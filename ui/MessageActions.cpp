@@ -1,0 +1,307 @@
+#include "MessageActions.h"
+
+#include "ActionPreviewDialog.h"
+#include "MessageTableModel.h"
+#include "RescheduleDialog.h"
+
+#include "store/StoreThread.h"
+
+#include <QAction>
+#include <QInputDialog>
+#include <QItemSelectionModel>
+#include <QKeySequence>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSet>
+#include <QTableView>
+
+namespace herald {
+
+namespace {
+
+int key(ActionKind kind, MessageActions::Scope scope)
+{
+    return int(kind) * 2 + int(scope);
+}
+
+QString selectedText(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Cancel: return MessageActions::tr("&Cancel");
+    case ActionKind::Reschedule: return MessageActions::tr("&Reschedule…");
+    case ActionKind::Retry: return MessageActions::tr("Re&try");
+    case ActionKind::Promote: return MessageActions::tr("Run &now");
+    case ActionKind::SetPriority: return MessageActions::tr("Change &priority…");
+    case ActionKind::Restore: return MessageActions::tr("Re&store");
+    case ActionKind::Delete: return MessageActions::tr("&Delete");
+    default: return {};
+    }
+}
+
+QString matchingText(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Cancel: return MessageActions::tr("&Cancel all matching…");
+    case ActionKind::Reschedule: return MessageActions::tr("&Reschedule all matching…");
+    case ActionKind::Retry: return MessageActions::tr("Re&try all matching…");
+    case ActionKind::Promote: return MessageActions::tr("Run all matching &now…");
+    case ActionKind::SetPriority: return MessageActions::tr("Change the &priority of all matching…");
+    case ActionKind::Restore: return MessageActions::tr("Re&store all matching…");
+    case ActionKind::Delete: return MessageActions::tr("&Delete all matching…");
+    default: return {};
+    }
+}
+
+QKeySequence shortcut(ActionKind kind)
+{
+    switch (kind) {
+    case ActionKind::Cancel: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K);
+    case ActionKind::Reschedule: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R);
+    case ActionKind::Retry: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T);
+    case ActionKind::Promote: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N);
+    case ActionKind::SetPriority: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I);
+    case ActionKind::Restore: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
+    case ActionKind::Delete: return QKeySequence::Delete;
+    default: return {};
+    }
+}
+
+QString statesList(const QList<MessageState> &states)
+{
+    QStringList names;
+    for (MessageState state : states)
+        names << stateName(state);
+    if (names.size() < 2)
+        return names.join(QString());
+    const QString last = names.takeLast();
+    return MessageActions::tr("%1 or %2").arg(names.join(QStringLiteral(", ")), last);
+}
+
+} // namespace
+
+MessageActions::MessageActions(MessageTableModel *model, QTableView *table, QWidget *dialogParent)
+    : QObject(dialogParent), m_model(model), m_table(table), m_dialogParent(dialogParent), m_undo(new QAction(tr("&Undo last action"), this)),
+      m_matchingMenu(new QMenu(tr("All &matching the filter"), dialogParent))
+{
+    for (ActionKind kind : kKinds) {
+        auto *selected = new QAction(selectedText(kind), this);
+        selected->setShortcut(shortcut(kind));
+        // On the table and its menus only: Delete in the search box deletes text.
+        selected->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        m_table->addAction(selected);
+        connect(selected, &QAction::triggered, this, [this, kind] { trigger(kind, Scope::Selected); });
+        m_actions.insert(key(kind, Scope::Selected), selected);
+
+        auto *matching = new QAction(matchingText(kind), this);
+        connect(matching, &QAction::triggered, this, [this, kind] { trigger(kind, Scope::Matching); });
+        m_actions.insert(key(kind, Scope::Matching), matching);
+        m_matchingMenu->addAction(matching);
+    }
+    m_undo->setShortcut(QKeySequence::Undo);
+    connect(m_undo, &QAction::triggered, this, &MessageActions::undo);
+
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
+        QMenu menu;
+        fillMenu(&menu);
+        menu.exec(m_table->viewport()->mapToGlobal(position));
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MessageActions::updateEnabled);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MessageActions::updateEnabled);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MessageActions::updateEnabled);
+    connect(m_model, &MessageTableModel::matchCountChanged, this, &MessageActions::updateEnabled);
+    updateEnabled();
+}
+
+MessageActions::~MessageActions() = default;
+
+QString MessageActions::actor()
+{
+    QString user = qEnvironmentVariable("USER");
+    if (user.isEmpty())
+        user = qEnvironmentVariable("USERNAME");
+    return user.isEmpty() ? QStringLiteral("console") : QStringLiteral("console:") + user;
+}
+
+void MessageActions::setStore(StoreThread *storeThread, bool readOnly)
+{
+    m_storeThread = storeThread;
+    m_readOnly = readOnly;
+    m_canUndo = false;
+    ++m_generation;
+    updateEnabled();
+}
+
+QAction *MessageActions::action(ActionKind kind, Scope scope) const
+{
+    return m_actions.value(key(kind, scope));
+}
+
+void MessageActions::fillMenu(QMenu *menu) const
+{
+    for (ActionKind kind : kKinds)
+        menu->addAction(action(kind, Scope::Selected));
+    menu->addSeparator();
+    menu->addMenu(m_matchingMenu);
+    menu->addSeparator();
+    menu->addAction(m_undo);
+}
+
+MessageSelection MessageActions::selectedIds() const
+{
+    MessageSelection selection;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        selection.ids << index.data(MessageTableModel::MessageIdRole).toLongLong();
+    return selection;
+}
+
+void MessageActions::updateEnabled()
+{
+    QString common;
+    if (!m_storeThread)
+        common = tr("No store is open.");
+    else if (m_readOnly)
+        common = tr("The store is open read-only: no message can be changed.");
+
+    QSet<MessageState> selectedStates;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        selectedStates.insert(MessageState(index.data(MessageTableModel::StateRole).toInt()));
+    const std::optional<qint64> matching = m_model->matchCount();
+
+    for (ActionKind kind : kKinds) {
+        const QList<MessageState> allowed = allowedStates(kind);
+        QString reason = common;
+        if (reason.isEmpty() && selectedStates.isEmpty())
+            reason = tr("Select one or more messages first.");
+        if (reason.isEmpty()) {
+            bool any = false;
+            for (MessageState state : selectedStates)
+                any = any || allowed.contains(state);
+            if (!any)
+                reason = tr("Only %1 messages; the selected ones are %2.").arg(statesList(allowed), statesList(selectedStates.values()));
+        }
+        QAction *selected = action(kind, Scope::Selected);
+        selected->setEnabled(reason.isEmpty());
+        selected->setToolTip(reason.isEmpty() ? selected->text().remove(QLatin1Char('&')) : reason);
+
+        QString matchingReason = common;
+        if (matchingReason.isEmpty() && m_model->queue().isEmpty())
+            matchingReason = tr("Select a queue first.");
+        if (matchingReason.isEmpty() && matching && *matching == 0)
+            matchingReason = tr("No message matches the filter.");
+        QAction *all = action(kind, Scope::Matching);
+        all->setEnabled(matchingReason.isEmpty());
+        all->setToolTip(matchingReason.isEmpty() ? tr("Every message matching the filter, not only those loaded; previewed first.")
+                                                 : matchingReason);
+    }
+    m_matchingMenu->setEnabled(common.isEmpty());
+    QString undoReason = common;
+    if (undoReason.isEmpty() && !m_canUndo)
+        undoReason = tr("Nothing to undo: no action was taken on this store since it was opened.");
+    m_undo->setEnabled(undoReason.isEmpty());
+    m_undo->setToolTip(undoReason.isEmpty() ? tr("Undo the last action, for the messages that still exist (Ctrl+Z)") : undoReason);
+}
+
+void MessageActions::trigger(ActionKind kind, Scope scope)
+{
+    if (!m_storeThread || m_readOnly)
+        return;
+    const MessageSelection selection = scope == Scope::Selected ? selectedIds() : m_model->selection();
+    if (selection.isEmpty())
+        return;
+    const qint64 count = scope == Scope::Selected ? selection.ids.size() : m_model->matchCount().value_or(0);
+    OperatorAction action;
+    action.kind = kind;
+    action.actor = actor();
+
+    if (kind == ActionKind::Reschedule) {
+        auto *dialog = new RescheduleDialog(count, m_dialogParent);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog, selection, actor = action.actor] {
+            if (auto asked = dialog->validatedAction()) {
+                asked->actor = actor;
+                preview(selection, *asked);
+            }
+        });
+        dialog->open();
+        return;
+    }
+    if (kind == ActionKind::SetPriority) {
+        auto *dialog = new QInputDialog(m_dialogParent);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowTitle(ActionPreviewDialog::actionTitle(kind, count));
+        dialog->setLabelText(tr("Priority, from %1 (most urgent) to %2:").arg(kHighestPriority).arg(kLowestPriority));
+        dialog->setInputMode(QInputDialog::IntInput);
+        dialog->setIntRange(kHighestPriority, kLowestPriority);
+        dialog->setIntValue(kDefaultPriority);
+        connect(dialog, &QInputDialog::intValueSelected, this, [this, selection, action](int priority) mutable {
+            action.priority = priority;
+            preview(selection, action);
+        });
+        dialog->open();
+        return;
+    }
+    preview(selection, action);
+}
+
+void MessageActions::preview(const MessageSelection &selection, const OperatorAction &action)
+{
+    if (!m_storeThread)
+        return;
+    const quint64 generation = m_generation;
+    m_storeThread->post(
+        this, [selection, action](Store &store) { return store.previewAction(selection, action); },
+        [this, generation, selection, action](Result<ActionPreview> preview) {
+            if (generation != m_generation || !m_storeThread)
+                return;
+            if (!preview) {
+                auto *box = new QMessageBox(QMessageBox::Warning, ActionPreviewDialog::actionTitle(action.kind, 0),
+                                            tr("The action cannot run: %1").arg(preview.errorString()), QMessageBox::Ok, m_dialogParent);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+                return;
+            }
+            auto *dialog = new ActionPreviewDialog(m_storeThread, selection, action, *preview, m_dialogParent);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &ActionPreviewDialog::actionFinished, this, [this, generation](const ActionResult &result) {
+                if (generation != m_generation)
+                    return;
+                // Delete leaves nothing to bring back; every other action can be undone.
+                m_canUndo = result.kind != ActionKind::Delete && result.affected > 0;
+                updateEnabled();
+                QString message = tr("%1 done").arg(ActionPreviewDialog::actionTitle(result.kind, result.affected));
+                if (result.cancelled)
+                    message += tr(" (stopped before the end)");
+                if (result.skippedIntoPast > 0)
+                    message += tr("; %1 left alone: the shift would have put them in the past").arg(result.skippedIntoPast);
+                Q_EMIT statusMessage(message);
+                Q_EMIT messagesChanged();
+            });
+            dialog->open();
+            Q_EMIT previewShown(dialog);
+        });
+}
+
+void MessageActions::undo()
+{
+    if (!m_storeThread || m_readOnly || !m_canUndo)
+        return;
+    m_canUndo = false;
+    updateEnabled();
+    const quint64 generation = m_generation;
+    m_storeThread->post(
+        this, [actor = actor()](Store &store) { return store.undoLastAction(actor); },
+        [this, generation](Result<ActionResult> undone) {
+            if (generation != m_generation)
+                return;
+            if (!undone) {
+                Q_EMIT statusMessage(tr("Nothing was undone: %1").arg(undone.errorString()));
+                return;
+            }
+            Q_EMIT statusMessage(undone->affected == 1 ? tr("Undone: 1 message is back as it was")
+                                                       : tr("Undone: %1 messages are back as they were").arg(undone->affected));
+            Q_EMIT messagesChanged();
+        });
+}
+
+} // namespace herald

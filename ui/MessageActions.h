@@ -1,0 +1,75 @@
+#pragma once
+
+#include "model/MessageSelection.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+class QAction;
+class QMenu;
+class QTableView;
+class QWidget;
+
+namespace herald {
+
+class ActionPreviewDialog;
+class MessageTableModel;
+class StoreThread;
+
+// The operator actions on messages (DESIGN §8): cancel, reschedule, retry, run now, change priority,
+// restore and delete, on the selected rows or on every message matching the table's filter, and undo
+// of the last one. Each asks what it needs (RescheduleDialog, a priority), previews (ActionPreviewDialog),
+// runs as a job, and then announces messagesChanged() so that the window refreshes and wakes the engine.
+// An action that cannot apply is disabled with the reason in its tooltip.
+//
+// GUI thread only. The model, the table and the StoreThread are not owned; setStore() before the
+// StoreThread goes.
+class MessageActions : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Scope { Selected, Matching };
+    static constexpr std::array kKinds{ActionKind::Cancel,      ActionKind::Reschedule, ActionKind::Retry, ActionKind::Promote,
+                                       ActionKind::SetPriority, ActionKind::Restore,    ActionKind::Delete};
+
+    MessageActions(MessageTableModel *model, QTableView *table, QWidget *dialogParent);
+    ~MessageActions() override;
+
+    void setStore(StoreThread *storeThread, bool readOnly);
+
+    QAction *action(ActionKind kind, Scope scope) const;
+    QAction *undoAction() const { return m_undo; }
+    // The actions on the selection, then a submenu for all matching, then undo.
+    void fillMenu(QMenu *menu) const;
+    // Who the audit log names: the console and the operating-system user.
+    static QString actor();
+
+Q_SIGNALS:
+    // An action or an undo changed messages: counts, rows and the engine's timers are stale.
+    void messagesChanged();
+    void statusMessage(const QString &message);
+    // A preview is on screen, waiting for the operator to run it or close it.
+    void previewShown(herald::ActionPreviewDialog *dialog);
+
+private:
+    void trigger(ActionKind kind, Scope scope);
+    void preview(const MessageSelection &selection, const OperatorAction &action);
+    void undo();
+    void updateEnabled();
+    MessageSelection selectedIds() const;
+
+    MessageTableModel *m_model;
+    QTableView *m_table;
+    QWidget *m_dialogParent;
+    QPointer<StoreThread> m_storeThread;
+    bool m_readOnly = false;
+    bool m_canUndo = false;
+    quint64 m_generation = 0; // bumped per store: answers for the previous one are dropped
+    QHash<int, QAction *> m_actions; // key: int(kind) * 2 + int(scope)
+    QAction *m_undo;
+    QMenu *m_matchingMenu;
+};
+
+} // namespace herald
