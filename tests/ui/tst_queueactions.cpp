@@ -112,7 +112,7 @@ void TestQueueActions::shouldSaveEditedSettingsThroughTheDialog()
     QCOMPARE(saved.rate, (RateLimit{20, 60'000}));
     QCOMPARE(saved.retainCompletedMs, std::optional<qint64>(7 * kDayMs));
     QCOMPARE(saved.retainCancelledMs, std::nullopt);
-    QCOMPARE(saved.retainFailedMs, std::optional<qint64>(30 * kDayMs));
+    QCOMPARE(saved.retainFailedMs, QueueConfig{}.retainFailedMs); // untouched: the default
 }
 
 void TestQueueActions::shouldRefuseAMalformedRetentionAndSaveNothing()
