@@ -125,7 +125,7 @@ private Q_SLOTS:
     {
         const Run r = run({QStringLiteral("init"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(r.json()[QLatin1String("schema_version")].toInt(), 2);
+        QCOMPARE(r.json()[QLatin1String("schema_version")].toInt(), 3);
         QCOMPARE(r.json()[QLatin1String("store")].toString(), m_db);
     }
 

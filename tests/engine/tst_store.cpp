@@ -18,7 +18,7 @@ private Q_SLOTS:
     {
         StoreFixture f;
         QVERIFY(f.open());
-        QCOMPARE(f.store->schemaVersion(), 2);
+        QCOMPARE(f.store->schemaVersion(), 3);
         f.addQueue(QStringLiteral("q"));
         QVERIFY(f.open()); // again: migrations are not re-applied
         QVERIFY(f.store->queue(QStringLiteral("q")).ok());
