@@ -58,6 +58,12 @@ private:
     Result<std::optional<qint64>> retentionOption(const QString &name);
     Result<MessageSelection> selection(bool requireSomething);
     Result<QList<MessageState>> stateOption();
+    // A time flag: an ISO 8601 time, "now", or a duration meaning that long before now (7d).
+    Result<qint64> timeOption(const QString &name);
+    // Takes the sub-command word (the first argument that is not an option or --db's value) out of m_args.
+    QString takeSubcommand();
+    // Contents of FILE, or of standard input for "-"; the error names the file.
+    Result<QByteArray> readInput(const QString &path);
 
     int usage();
     int cmdInit();
@@ -86,6 +92,17 @@ private:
     int cmdChannelList();
     int cmdChannelRemove();
     int cmdChannelTest();
+    int cmdServe();
+    int cmdEmail();
+    int cmdEmailImport();
+    int cmdEmailStats();
+    int cmdEmailList();
+    int cmdSuppression();
+    int cmdSuppressionList(bool exportAll);
+    int cmdSuppressionAdd();
+    int cmdSuppressionRemove();
+    int cmdSuppressionImport();
+    int cmdSuppressionPolicy();
 
     QList<Command> m_commands;
     QStringList m_args;     // without the program name and the command word(s)
