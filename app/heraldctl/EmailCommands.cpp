@@ -2,6 +2,7 @@
 
 #include "SignalWatcher.h"
 #include "TextTable.h"
+#include "email/EmailImporter.h"
 #include "email/EmailIntake.h"
 #include "email/EmailRates.h"
 #include "email/SnsListener.h"
@@ -25,7 +26,6 @@ namespace herald {
 namespace {
 
 constexpr qint64 kDay = 24 * 3'600'000LL;
-constexpr int kImportBatch = 500; // documents per transaction
 
 bool isTopicArn(const QString &arn)
 {
@@ -314,93 +314,34 @@ int Cli::cmdEmailImport()
     Store *store = openStore();
     if (!store)
         return m_status;
-    EmailStore email(*store);
-
-    qint64 imported = 0, duplicates = 0, ignored = 0, invalid = 0, notices = 0, rows = 0;
-    QStringList suppressed;
-    QList<EmailIntake::Item> batch;
-    const auto flush = [&]() -> Status {
-        QList<EmailEventRecord> all;
-        for (const EmailIntake::Item &i : std::as_const(batch))
-            all << i.rows;
-        auto r = email.record(all);
-        if (!r)
-            return r.error();
-        qsizetype at = 0;
-        for (const EmailIntake::Item &i : std::as_const(batch)) {
-            bool any = false;
-            for (qsizetype k = 0; k < i.rows.size(); ++k)
-                any = any || r->insertedRows.value(at + k);
-            at += i.rows.size();
-            ++(any ? imported : duplicates);
-        }
-        rows += r->inserted;
-        for (const QString &a : std::as_const(r->suppressed))
-            if (!suppressed.contains(a))
-                suppressed << a;
-        batch.clear();
-        return {};
-    };
-    for (qsizetype fi = 0; fi < files.size(); ++fi) {
-        const QString name = files[fi] == QLatin1String("-") ? QStringLiteral("stdin") : files[fi];
-        for (const EmailIntake::Document &d : EmailIntake::split(contents[fi], name)) {
-            const auto bad = [&](const QString &why) {
-                ++invalid;
-                m_err << d.location << ": " << why << '\n';
-            };
-            if (!d.error.isEmpty()) {
-                bad(d.error);
-                continue;
-            }
-            const EmailIntake::Item item = EmailIntake::classify(d.object, d.raw, {true, QStringLiteral("file"), store->now()});
-            if (item.kind == EmailIntake::Item::Kind::Invalid) {
-                bad(item.reason);
-                continue;
-            }
-            if (verify) {
-                if (!item.envelope || item.stored) {
-                    bad(QStringLiteral("no SNS signature to verify (raw SES JSON or a stored document); import without --verify to accept it"));
-                    continue;
-                }
-                std::optional<Status> verified;
-                QEventLoop loop;
-                verifier.verify(*item.envelope, [&](Status s) {
-                    verified = s;
-                    loop.quit();
-                });
-                if (!verified)
-                    loop.exec();
-                if (!*verified) {
-                    bad(verified->errorString());
-                    continue;
-                }
-            }
-            switch (item.kind) {
-            case EmailIntake::Item::Kind::Ignored:
-                ++ignored;
-                break;
-            case EmailIntake::Item::Kind::Notice: {
-                const SnsMessage &m = *item.envelope;
-                auto r = email.recordNotice({m.messageId, SnsMessage::typeName(m.type), m.topicArn, m.message, m.subscribeUrl, 0, {}, {}});
-                if (!r)
-                    return fail(r.error());
-                ++(*r ? notices : duplicates);
-                break;
-            }
-            case EmailIntake::Item::Kind::Events:
-                batch << item;
-                if (batch.size() >= kImportBatch)
-                    if (auto s = flush(); !s)
-                        return fail(s.error());
-                break;
-            case EmailIntake::Item::Kind::Invalid:
-                break;
-            }
-        }
+    EmailImporter::Options io;
+    if (verify) {
+        io.verify = [&verifier](const SnsMessage &m) {
+            // The fetcher answers in this thread's event loop (or at once, from a folder).
+            std::optional<Status> verified;
+            QEventLoop loop;
+            verifier.verify(m, [&](Status s) {
+                verified = s;
+                loop.quit();
+            });
+            if (!verified)
+                loop.exec();
+            return *verified;
+        };
     }
-    if (auto s = flush(); !s)
+    EmailImporter importer(*store, io);
+    for (qsizetype fi = 0; fi < files.size(); ++fi)
+        if (auto s = importer.add(contents[fi], files[fi] == QLatin1String("-") ? QStringLiteral("stdin") : files[fi]); !s)
+            return fail(s.error());
+    if (auto s = importer.finish(); !s)
         return fail(s.error());
+    const EmailImporter::Report &report = importer.report();
+    for (const EmailImporter::Problem &p : report.invalid)
+        m_err << p.location << ": " << p.reason << '\n';
     m_err.flush();
+    const qint64 imported = report.imported, rows = report.events, duplicates = report.duplicates, ignored = report.ignored,
+                 notices = report.notices, invalid = report.invalid.size();
+    const QStringList &suppressed = report.suppressed;
     if (json())
         printJson(QJsonObject{{QStringLiteral("imported"), imported},
                               {QStringLiteral("events"), rows},

@@ -3,6 +3,7 @@
 // window, expiry) and links from events to the messages whose provider id they carry.
 #include "FixtureFiles.h"
 #include "StoreFixture.h"
+#include "email/EmailImporter.h"
 #include "email/EmailIntake.h"
 #include "email/EmailRates.h"
 #include "store/EmailStore.h"
@@ -402,6 +403,53 @@ private Q_SLOTS:
         QVERIFY(*f.store->complete(c, u"w"_s, u"77c2@herald"_s));
         QCOMPARE(*email.linkUnlinked(), 1);
         QCOMPARE(email.event(email.events({})->front().id)->messageId, std::optional<qint64>(c));
+    }
+
+    void shouldImportFilesWithProgressProblemsAndCancel()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        // The topic-validation notice, three SES events, a line that is not JSON.
+        QByteArray lines = QJsonDocument::fromJson(fixtures::bytes(u"sns_envelope_ses_topic_validation_notification_non_json_message.json"_s))
+                               .toJson(QJsonDocument::Compact) + '\n';
+        for (const QString &file : {u"event_send.json"_s, u"event_delivery.json"_s, u"notif_bounce_permanent_no_dsn.json"_s})
+            lines += QJsonDocument::fromJson(fixtures::bytes(file)).toJson(QJsonDocument::Compact) + '\n';
+        lines += "not json\n";
+        QList<std::pair<qint64, qint64>> progress;
+        EmailImporter::Options o;
+        o.batchSize = 2;
+        o.progress = [&progress](qint64 done, qint64 total) { progress << std::pair{done, total}; };
+        EmailImporter importer(*f.store, o);
+        QVERIFY(importer.add(lines, u"events.jsonl"_s).ok());
+        QVERIFY(importer.finish().ok());
+        const EmailImporter::Report &r = importer.report();
+        QCOMPARE(r.imported, 3);
+        QCOMPARE(r.events, 4);
+        QCOMPARE(r.ignored, 1);
+        QCOMPARE(r.invalid.size(), 1);
+        QCOMPARE(r.invalid.front().location, u"events.jsonl:5"_s);
+        QCOMPARE(r.suppressed, (QStringList{u"jane@example.com"_s, u"richard@example.com"_s}));
+        QCOMPARE(progress.back(), (std::pair<qint64, qint64>{5, 5}));
+
+        // Verification refuses what carries no signature.
+        EmailImporter::Options strict;
+        strict.verify = [](const SnsMessage &) { return Status{}; };
+        EmailImporter verifying(*f.store, strict);
+        QVERIFY(verifying.add(lines, u"again.jsonl"_s).ok());
+        QCOMPARE(verifying.report().invalid.size(), 4); // three raw SES documents and the line that is not JSON
+        QVERIFY(verifying.report().invalid.front().reason.contains(u"no SNS signature"_s));
+        QCOMPARE(verifying.report().ignored, 1);
+
+        // Cancel stops between documents: here after the first.
+        std::atomic_bool cancel = false;
+        EmailImporter::Options stopping;
+        stopping.cancel = &cancel;
+        stopping.progress = [&cancel](qint64 done, qint64) { cancel = done >= 1; };
+        EmailImporter cancelled(*f.store, stopping);
+        QVERIFY(cancelled.add(lines, u"third.jsonl"_s).ok());
+        QVERIFY(cancelled.report().cancelled);
+        QCOMPARE(cancelled.report().ignored, 1);
+        QCOMPARE(cancelled.report().duplicates + cancelled.report().imported, 1); // only the first SES document was reached
     }
 
     void shouldRecordSnsNoticesOnce()
