@@ -3,7 +3,8 @@ HERALD_PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6sql6-sqlite libqt6svg6 libgl-dev
   libcurl4-openssl-dev libkainjow-mustache-dev qtkeychain-qt6-dev
-  python3-aiosmtpd openssl
+  python3-aiosmtpd openssl libssl-dev
+  clang libclang-rt-14-dev
 )
 
 herald_install_packages() {

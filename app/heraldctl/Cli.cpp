@@ -37,6 +37,9 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("audit"), QStringLiteral("Show the audit log of operator actions"), &Cli::cmdAudit},
         {QStringLiteral("channel"), QStringLiteral("Configure delivery channels: add, list, set, test, remove"), &Cli::cmdChannel},
         {QStringLiteral("work"), QStringLiteral("Deliver messages (headless worker); --until-idle, --until-drained"), &Cli::cmdWork},
+        {QStringLiteral("serve"), QStringLiteral("Receive SES events from Amazon SNS over HTTP (--listen, --topic)"), &Cli::cmdServe},
+        {QStringLiteral("email"), QStringLiteral("E-mail events: import, stats (bounce and complaint rates), list"), &Cli::cmdEmail},
+        {QStringLiteral("suppression"), QStringLiteral("The suppression list: list, add, remove, import, export, policy"), &Cli::cmdSuppression},
         {QStringLiteral("demo"), QStringLiteral("Fill the store with demo queues and messages"), &Cli::cmdDemo},
     };
 }
@@ -376,7 +379,7 @@ int Cli::cmdDemo()
 {
     if (auto stop = parse(QStringLiteral("demo [--db URL]"),
                QStringLiteral("Fills the store with the demo queues (event-messages, incentive-notify, send-event) and messages\n"
-                              "in every state. Running it again adds nothing."),
+                              "in every state, and 90 days of e-mail events. Running it again adds nothing."),
                {}))
         return *stop;
     Store *store = openStore();
@@ -389,13 +392,16 @@ int Cli::cmdDemo()
         printJson(QJsonObject{{QStringLiteral("store"), store->url().display()},
                               {QStringLiteral("queues_created"), summary->queuesCreated},
                               {QStringLiteral("inserted"), summary->inserted},
+                              {QStringLiteral("email_events"), summary->emailEvents},
                               {QStringLiteral("already_filled"), summary->alreadyFilled}});
     else if (summary->alreadyFilled)
         printText(QStringLiteral("The demo data is already in %1; nothing added. See `heraldctl stats`.\n").arg(store->url().display()));
     else
-        printText(QStringLiteral("Added %1 demo queues and %2 messages to %3. See `heraldctl stats`.\n")
+        printText(QStringLiteral("Added %1 demo queues, %2 messages and %3 e-mail events to %4. See `heraldctl stats` and "
+                                 "`heraldctl email stats --from 90d`.\n")
                       .arg(summary->queuesCreated)
                       .arg(summary->inserted)
+                      .arg(summary->emailEvents)
                       .arg(store->url().display()));
     return kOk;
 }

@@ -64,6 +64,10 @@ private:
     // The flags selection() reads; verb starts each help line ("Select", "Only").
     static QList<QCommandLineOption> selectionOptions(const QString &verb);
     Result<QList<MessageState>> stateOption();
+    // A time flag: an ISO 8601 time, "now", or a duration meaning that long before now (7d).
+    Result<qint64> timeOption(const QString &name);
+    // Contents of FILE, or of standard input for "-"; the error names the file.
+    Result<QByteArray> readInput(const QString &path);
 
     int usage();
     int cmdInit();
@@ -98,6 +102,17 @@ private:
     int cmdChannelList();
     int cmdChannelRemove();
     int cmdChannelTest();
+    int cmdServe();
+    int cmdEmail();
+    int cmdEmailImport();
+    int cmdEmailStats();
+    int cmdEmailList();
+    int cmdSuppression();
+    int cmdSuppressionList(bool exportAll);
+    int cmdSuppressionAdd();
+    int cmdSuppressionRemove();
+    int cmdSuppressionImport();
+    int cmdSuppressionPolicy();
 
     QList<Command> m_commands;
     QStringList m_args;     // without the program name and the command word(s)

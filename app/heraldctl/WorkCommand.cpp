@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "SignalWatcher.h"
 #include "channels/Channel.h"
 #include "channels/SecretResolver.h"
 #include "model/TimeText.h"
@@ -8,26 +9,8 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QSocketNotifier>
-
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace herald {
-
-namespace {
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int signal)
-{
-    const char s = char(signal);
-    // Only async-signal-safe work here: the event loop reads the byte.
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[0], &s, 1);
-}
-
-} // namespace
 
 int Cli::cmdWork()
 {
@@ -89,15 +72,13 @@ int Cli::cmdWork()
           << " as " << engine.owner() << '\n';
     m_err.flush();
 
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return fail(Error::runtime(QStringLiteral("cannot set up signal handling")));
-    QSocketNotifier notifier(g_signalPipe[1], QSocketNotifier::Read);
+    SignalWatcher watcher;
+    if (auto s = watcher.install(); !s)
+        return fail(s.error());
     int signalCount = 0;
-    QObject::connect(&notifier, &QSocketNotifier::activated, &engine, [&] {
-        char s = 0;
-        [[maybe_unused]] const auto n = ::read(g_signalPipe[1], &s, 1);
+    QObject::connect(&watcher, &SignalWatcher::received, &engine, [&](int signal) {
         ++signalCount;
-        m_err << "heraldctl work: " << (s == SIGINT ? "SIGINT" : "SIGTERM")
+        m_err << "heraldctl work: " << SignalWatcher::name(signal)
               << (signalCount == 1 ? QStringLiteral(": stopping, deliveries in flight may finish for %1 (again to hand them back now)")
                                      .arg(formatDuration(stopTimeout))
                                : QStringLiteral(": handing deliveries in flight back now"))
@@ -105,12 +86,6 @@ int Cli::cmdWork()
         m_err.flush();
         engine.stop(signalCount == 1 ? stopTimeout : 0);
     });
-    struct sigaction action{};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    ::sigaction(SIGINT, &action, nullptr);
-    ::sigaction(SIGTERM, &action, nullptr);
 
     const bool asJson = json();
     QObject::connect(&engine, &Engine::delivered, &engine, [&](const DeliveryRecord &r) {
@@ -149,10 +124,6 @@ int Cli::cmdWork()
         QCoreApplication::exit(status);
     });
     QCoreApplication::exec();
-    ::signal(SIGINT, SIG_DFL);
-    ::signal(SIGTERM, SIG_DFL);
-    ::close(g_signalPipe[0]);
-    ::close(g_signalPipe[1]);
     return status;
 }
 

@@ -1,5 +1,6 @@
 #include "DemoData.h"
 
+#include "EmailDemoData.h"
 #include "store/Store.h"
 
 #include <QJsonArray>
@@ -198,6 +199,12 @@ Result<DemoSummary> fillDemoData(Store &store)
 
     const auto realClock = store.clock();
     const qint64 now = realClock();
+    // First, while event-messages is still empty: its e-mail reminders of the past 90 days.
+    auto email = fillEmailDemoData(store, now);
+    if (!email)
+        return email.error();
+    summary.inserted += email->messages;
+    summary.emailEvents = email->events;
     qint64 simulated = now - 2 * kDay;
     store.setClock([&simulated] { return simulated; });
     struct Restore

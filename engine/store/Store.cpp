@@ -1,6 +1,7 @@
 #include "Store.h"
 
 #include "Dialect.h"
+#include "email/EmailEvent.h"
 #include "model/MessageJson.h"
 #include "model/TimeText.h"
 
@@ -1448,8 +1449,10 @@ Result<QList<OutboxEntry>> Store::outbox(qint64 afterId, int limit)
 
 Result<bool> Store::isSuppressed(const QString &address)
 {
-    Statement q = prepare(QStringLiteral("SELECT 1 FROM suppressions WHERE address = ?"));
+    // An expired entry (a soft-bounce suppression past its expiry) no longer holds the address back.
+    Statement q = prepare(QStringLiteral("SELECT 1 FROM suppressions WHERE address = ? AND (expires_at IS NULL OR expires_at > ?)"));
     q.addBindValue(address.trimmed().toLower());
+    q.addBindValue(now());
     if (auto s = exec(q, QStringLiteral("checking the suppression list")); !s)
         return s.error();
     return q.next();
@@ -1459,13 +1462,23 @@ Status Store::addSuppression(const QString &address, const QString &reason)
 {
     if (auto s = requireWritable(); !s)
         return s;
+    const QString key = address.trimmed().toLower();
+    if (key.isEmpty())
+        return Error::badInput(QStringLiteral("no address to suppress; give an e-mail address such as ana@example.org"));
+    // The reason column holds one of the known reasons; any other text (a stale push token's error) is
+    // kept as the note of a manual entry. Adding again replaces the entry: an operator's word wins, and
+    // an entry added here never expires.
+    const bool known = SuppressionReason::isKnown(reason);
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = prepare(QStringLiteral("INSERT INTO suppressions (address, reason, created_at) VALUES (?, ?, ?) "
-                                         "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason"));
-    q.addBindValue(address.trimmed().toLower());
-    q.addBindValue(reason);
+    Statement q = prepare(QStringLiteral("INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) "
+                                         "VALUES (?, ?, NULL, ?, NULL, ?) "
+                                         "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = NULL, "
+                                         "note = excluded.note, expires_at = NULL, created_at = excluded.created_at"));
+    q.addBindValue(key);
+    q.addBindValue(known ? reason : SuppressionReason::Manual);
+    q.addBindValue(nullableText(known ? QString() : reason));
     q.addBindValue(now());
     if (auto s = exec(q, QStringLiteral("adding a suppression")); !s)
         return s;

@@ -1,0 +1,99 @@
+// Suppression end to end: SES events recorded through EmailStore suppress addresses, and the engine
+// with the real email channel against a real SMTP server (aiosmtpd) cancels the messages to them
+// with reason suppressed, never connecting for them, while an expired suppression lets mail through.
+#include "FixtureFiles.h"
+#include "SmtpTestServer.h"
+#include "channels/Channel.h"
+#include "email/EmailIntake.h"
+#include "runtime/Engine.h"
+#include "store/EmailStore.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace herald;
+using namespace Qt::StringLiterals;
+
+class tst_SuppressionEndToEnd : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shouldCancelMailToSuppressedAddressesAndSendTheRest()
+    {
+        SmtpTestServer smtp;
+        const QString error = smtp.start(QStringLiteral(HERALD_SMTP_TEST_SERVER), SmtpTestServer::Tls::StartTls, u"herald"_s, u"pw"_s);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        qputenv("HERALD_TEST_E2E_SMTP", "pw");
+
+        QTemporaryDir dir;
+        const StoreUrl url = StoreUrl::sqlite(dir.filePath(u"h.db"_s));
+        auto store = Store::open(url);
+        QVERIFY(store.ok());
+        ChannelConfig channel;
+        channel.name = u"mail"_s;
+        channel.kind = ChannelConfig::Kind::Email;
+        channel.url = u"smtp://127.0.0.1:%1"_s.arg(smtp.port());
+        channel.secretRef = u"env:HERALD_TEST_E2E_SMTP"_s;
+        channel.timeoutMs = 10'000;
+        channel.options = QJsonObject{{u"from"_s, u"Herald Events <events@herald.example>"_s}, {u"user"_s, u"herald"_s},
+                                      {u"ca_file"_s, smtp.certificate()}};
+        QVERIFY((*store)->addChannel(channel).ok());
+        QueueConfig queue;
+        queue.name = u"reminders"_s;
+        queue.defaultChannel = u"mail"_s;
+        QVERIFY((*store)->addQueue(queue).ok());
+
+        // jane@example.com hard-bounced and richard@example.com complained (the published SES samples);
+        // back@example.org had a suppression that has expired.
+        EmailStore email(**store);
+        QList<EmailEventRecord> rows;
+        for (const QString &f : {u"notif_bounce_permanent_with_dsn.json"_s, u"notif_complaint_with_feedback.json"_s})
+            rows << EmailIntake::classify(fixtures::object(f), fixtures::bytes(f), {true, u"file"_s, 0}).rows;
+        auto recorded = email.record(rows);
+        QVERIFY(recorded.ok());
+        QCOMPARE(recorded->suppressed, (QStringList{u"jane@example.com"_s, u"richard@example.com"_s}));
+        QVERIFY(email.suppress({u"back@example.org"_s, SuppressionReason::SoftBounce, {}, {}, 0, (*store)->now() - 1}).ok());
+
+        QHash<QString, qint64> ids;
+        for (const QString &to : {u"Jane@Example.com"_s, u"richard@example.com"_s, u"back@example.org"_s, u"ana@example.org"_s}) {
+            NewMessage m;
+            m.queue = queue.name;
+            m.type = u"checkin_reminder"_s;
+            m.recipient = to;
+            m.payload = QByteArrayLiteral("{\"subject\":\"Check-in\",\"body\":\"Check-in opens at 8:00.\"}");
+            auto r = (*store)->enqueue(m);
+            QVERIFY(r.ok());
+            ids.insert(to.toLower(), r->id);
+        }
+
+        RuntimeOptions o;
+        o.workerThreads = 2;
+        o.pollMs = 200;
+        o.channelFactory = &createChannel;
+        Engine engine(url, o);
+        QSignalSpy finished(&engine, &Engine::finished);
+        QVERIFY(engine.start(Engine::ExitWhen::Drained).ok());
+        QVERIFY(finished.wait(60'000));
+        QCOMPARE(finished.front().front().toString(), QString());
+
+        for (const QString &to : {u"jane@example.com"_s, u"richard@example.com"_s}) {
+            const auto m = (*store)->message(ids.value(to));
+            QCOMPARE(m->state, MessageState::Cancelled);
+            QVERIFY2(m->lastError.contains(u"suppression list"_s), qPrintable(m->lastError));
+            QCOMPARE((*store)->attempts(m->id)->front().outcome, u"suppressed"_s);
+        }
+        for (const QString &to : {u"back@example.org"_s, u"ana@example.org"_s})
+            QCOMPARE((*store)->message(ids.value(to))->state, MessageState::Completed);
+        QTRY_COMPARE(smtp.messages().size(), 2);
+        QStringList delivered;
+        for (const QJsonObject &message : smtp.messages())
+            delivered << message.value(u"to"_s).toString();
+        delivered.sort();
+        QCOMPARE(delivered, (QStringList{u"ana@example.org"_s, u"back@example.org"_s}));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_SuppressionEndToEnd)
+#include "tst_suppressionendtoend.moc"
