@@ -220,7 +220,9 @@ void MessagesView::updateSummary()
         const std::optional<qint64> matching = m_model->matchCount();
         if (loaded == 0 && m_model->hasLoadedAll())
             placeholder = tr("No message of %1 matches the filter.").arg(m_model->queue());
-        else if (m_model->hasLoadedAll() || !matching)
+        else if (m_model->hasLoadedAll())
+            summary = loaded == 1 ? tr("1 matching message") : tr("%1 matching messages").arg(locale.toString(loaded));
+        else if (!matching)
             summary = tr("%1 loaded").arg(locale.toString(loaded));
         else
             summary = tr("%1 of %2 matching loaded; scroll for more").arg(locale.toString(loaded), locale.toString(*matching));

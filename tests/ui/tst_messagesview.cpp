@@ -115,7 +115,7 @@ void TestMessagesView::shouldFilterTheTableAndCountMatchesAsTheSearchIsTyped()
     QTRY_COMPARE(m_model->rowCount(), 4);
     QCOMPARE(typesOf(*m_model), QStringList{QStringLiteral("password_reset")});
     QTRY_COMPARE(m_view->filterBar()->matchText(), QStringLiteral("4 match"));
-    QCOMPARE(m_view->summaryText(), QStringLiteral("4 loaded"));
+    QCOMPARE(m_view->summaryText(), QStringLiteral("4 matching messages"));
 
     // Payload, recipient or id: a recipient.
     m_view->filterBar()->searchField()->clear();
