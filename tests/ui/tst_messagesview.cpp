@@ -129,7 +129,7 @@ void TestMessagesView::shouldRefuseAMalformedLabelFilterNextToTheFieldAndKeepThe
 {
     QSignalSpy changed(m_view->filterBar(), &MessageFilterBar::filterChanged);
     QTest::keyClicks(m_view->filterBar()->labelField(), QStringLiteral("event"));
-    auto *error = m_view->filterBar()->findChild<QLabel *>(QStringLiteral("labelError"));
+    auto *error = m_view->filterBar()->findChild<QLabel *>(QStringLiteral("filterError"));
     QVERIFY(error);
     QTRY_VERIFY(error->isVisible());
     QVERIFY2(error->text().contains(QStringLiteral("KEY=VALUE")), qPrintable(error->text()));
