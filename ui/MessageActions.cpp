@@ -147,11 +147,13 @@ void MessageActions::fillMenu(QMenu *menu) const
     menu->addAction(m_undo);
 }
 
-MessageSelection MessageActions::selectedIds() const
+MessageSelection MessageActions::selectedIds(const QList<MessageState> &states) const
 {
     MessageSelection selection;
-    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
-        selection.ids << index.data(MessageTableModel::MessageIdRole).toLongLong();
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows()) {
+        if (states.isEmpty() || states.contains(MessageState(index.data(MessageTableModel::StateRole).toInt())))
+            selection.ids << index.data(MessageTableModel::MessageIdRole).toLongLong();
+    }
     return selection;
 }
 
@@ -207,7 +209,8 @@ void MessageActions::trigger(ActionKind kind, Scope scope)
     if (!m_storeThread || m_readOnly)
         return;
     const MessageSelection selection = scope == Scope::Selected ? selectedIds() : m_model->selection();
-    if (selection.isEmpty())
+    const MessageSelection run = scope == Scope::Selected ? selectedIds(allowedStates(kind)) : selection;
+    if (selection.isEmpty() || run.isEmpty())
         return;
     const qint64 count = scope == Scope::Selected ? selection.ids.size() : m_model->matchCount().value_or(0);
     OperatorAction action;
@@ -217,10 +220,10 @@ void MessageActions::trigger(ActionKind kind, Scope scope)
     if (kind == ActionKind::Reschedule) {
         auto *dialog = new RescheduleDialog(count, m_dialogParent);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        connect(dialog, &QDialog::accepted, this, [this, dialog, selection, actor = action.actor] {
+        connect(dialog, &QDialog::accepted, this, [this, dialog, selection, run, actor = action.actor] {
             if (auto asked = dialog->validatedAction()) {
                 asked->actor = actor;
-                preview(selection, *asked);
+                preview(selection, run, *asked);
             }
         });
         dialog->open();
@@ -234,24 +237,24 @@ void MessageActions::trigger(ActionKind kind, Scope scope)
         dialog->setInputMode(QInputDialog::IntInput);
         dialog->setIntRange(kHighestPriority, kLowestPriority);
         dialog->setIntValue(kDefaultPriority);
-        connect(dialog, &QInputDialog::intValueSelected, this, [this, selection, action](int priority) mutable {
+        connect(dialog, &QInputDialog::intValueSelected, this, [this, selection, run, action](int priority) mutable {
             action.priority = priority;
-            preview(selection, action);
+            preview(selection, run, action);
         });
         dialog->open();
         return;
     }
-    preview(selection, action);
+    preview(selection, run, action);
 }
 
-void MessageActions::preview(const MessageSelection &selection, const OperatorAction &action)
+void MessageActions::preview(const MessageSelection &shown, const MessageSelection &run, const OperatorAction &action)
 {
     if (!m_storeThread)
         return;
     const quint64 generation = m_generation;
     m_storeThread->post(
-        this, [selection, action](Store &store) { return store.previewAction(selection, action); },
-        [this, generation, selection, action](Result<ActionPreview> preview) {
+        this, [shown, action](Store &store) { return store.previewAction(shown, action); },
+        [this, generation, run, action](Result<ActionPreview> preview) {
             if (generation != m_generation || !m_storeThread)
                 return;
             if (!preview) {
@@ -261,7 +264,7 @@ void MessageActions::preview(const MessageSelection &selection, const OperatorAc
                 box->open();
                 return;
             }
-            auto *dialog = new ActionPreviewDialog(m_storeThread, selection, action, *preview, m_dialogParent);
+            auto *dialog = new ActionPreviewDialog(m_storeThread, run, action, *preview, m_dialogParent);
             dialog->setAttribute(Qt::WA_DeleteOnClose);
             connect(dialog, &ActionPreviewDialog::actionFinished, this, [this, generation](const ActionResult &result) {
                 if (generation != m_generation)

@@ -55,10 +55,13 @@ Q_SIGNALS:
 
 private:
     void trigger(ActionKind kind, Scope scope);
-    void preview(const MessageSelection &selection, const OperatorAction &action);
+    // Previews shown on one selection, run on another: the selected rows whose state the action does not
+    // apply to are shown as skipped, but left out of the run, since the store refuses a list of ids
+    // with any such message in it as a whole.
+    void preview(const MessageSelection &shown, const MessageSelection &run, const OperatorAction &action);
     void undo();
     void updateEnabled();
-    MessageSelection selectedIds() const;
+    MessageSelection selectedIds(const QList<MessageState> &states = {}) const;
 
     MessageTableModel *m_model;
     QTableView *m_table;

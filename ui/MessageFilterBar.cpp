@@ -65,7 +65,7 @@ MessageFilterBar::MessageFilterBar(QWidget *parent)
       m_minPriority(prioritySpin(tr("any"), this)),
       m_maxPriority(prioritySpin(tr("any"), this)),
       m_labels(new QLineEdit(this)),
-      m_labelError(new QLabel(this)),
+      m_filterError(new QLabel(this)),
       m_useRunAt(new QCheckBox(tr("Run at from"), this)),
       m_runAtFrom(new QDateTimeEdit(this)),
       m_runAtTo(new QDateTimeEdit(this))
@@ -83,9 +83,9 @@ MessageFilterBar::MessageFilterBar(QWidget *parent)
     m_labels->setObjectName(QStringLiteral("labelFilter"));
     m_labels->setPlaceholderText(tr("labels, e.g. event=41 contractor=56"));
     m_labels->setToolTip(tr("Every label must match: key=value pairs separated by spaces"));
-    m_labelError->setObjectName(QStringLiteral("labelError"));
-    m_labelError->setStyleSheet(QStringLiteral("color: #c62828;"));
-    m_labelError->hide();
+    m_filterError->setObjectName(QStringLiteral("filterError"));
+    m_filterError->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_filterError->hide();
 
     const QDateTime now = QDateTime::currentDateTime();
     const QString format = QStringLiteral("yyyy-MM-dd HH:mm");
@@ -132,7 +132,7 @@ MessageFilterBar::MessageFilterBar(QWidget *parent)
     layout->addLayout(searchRow);
     layout->addLayout(filterRow);
     layout->addLayout(secondRow);
-    layout->addWidget(m_labelError);
+    layout->addWidget(m_filterError);
     layout->addWidget(m_states);
 
     m_debounce.setSingleShot(true);
@@ -241,13 +241,13 @@ void MessageFilterBar::emitIfValid()
 {
     m_debounce.stop();
     const QString error = labelError();
-    m_labelError->setText(error.isEmpty() ? QString() : tr("Label filter not applied: %1").arg(error));
-    m_labelError->setVisible(!error.isEmpty());
+    m_filterError->setText(error.isEmpty() ? QString() : tr("Label filter not applied: %1").arg(error));
+    m_filterError->setVisible(!error.isEmpty());
     if (!error.isEmpty())
         return;
     if (m_useRunAt->isChecked() && m_runAtTo->dateTime() <= m_runAtFrom->dateTime()) {
-        m_labelError->setText(tr("Run-at window not applied: it ends before it starts."));
-        m_labelError->show();
+        m_filterError->setText(tr("Run-at window not applied: it ends before it starts."));
+        m_filterError->show();
         return;
     }
     Q_EMIT filterChanged();

@@ -68,7 +68,7 @@ private:
     QSpinBox *m_minPriority;
     QSpinBox *m_maxPriority;
     QLineEdit *m_labels;
-    QLabel *m_labelError;
+    QLabel *m_filterError;
     QCheckBox *m_useRunAt;
     QDateTimeEdit *m_runAtFrom;
     QDateTimeEdit *m_runAtTo;

@@ -185,6 +185,7 @@ void MessageTableModel::requestCount()
 {
     if (!m_storeThread || m_queue.isEmpty())
         return;
+    m_countAskedAtMs = QDateTime::currentMSecsSinceEpoch();
     const quint64 generation = m_generation;
     m_storeThread->post(
         this, [selection = selection()](Store &store) { return store.countMessages(selection); },
@@ -218,7 +219,8 @@ void MessageTableModel::refresh(int firstRow, int lastRow)
         m_refreshAgain = std::pair(firstRow, lastRow);
         return;
     }
-    requestCount();
+    if (QDateTime::currentMSecsSinceEpoch() - m_countAskedAtMs >= kRecountIntervalMs)
+        requestCount();
     if (m_rows.isEmpty()) {
         // Nothing on screen to keep in place: the newest page is the refresh.
         m_atEnd = false;

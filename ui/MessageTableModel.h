@@ -46,6 +46,9 @@ public:
         StateRole,                        // int: a MessageState
     };
     static constexpr int kPageSize = 200;
+    // A refresh re-counts the matches at most this often: a count scans what the filter selects, and
+    // refreshes come every few hundred milliseconds while deliveries land.
+    static constexpr qint64 kRecountIntervalMs = 2000;
 
     explicit MessageTableModel(QObject *parent = nullptr);
     ~MessageTableModel() override;
@@ -119,6 +122,7 @@ private:
     MessageSort m_sort = MessageSort::Id;
     bool m_descending = true;
     std::optional<qint64> m_matchCount;
+    qint64 m_countAskedAtMs = 0;
     QList<Message> m_rows;
     quint64 m_generation = 0; // bumped on every start-over: pages asked for before are dropped
     bool m_inFlight = false;  // a page

@@ -4,6 +4,7 @@
 #include "MessageTableModel.h"
 #include "ScrollAnchor.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,12 +20,34 @@
 
 namespace herald {
 
+namespace {
+
+int sortValue(MessageSort sort, bool descending)
+{
+    return int(sort) * 2 + (descending ? 1 : 0);
+}
+
+// The header column of an order; created has none of its own and shows on the id, which follows it.
+int sortColumn(MessageSort sort)
+{
+    switch (sort) {
+    case MessageSort::RunAt: return MessageTableModel::RunAtColumn;
+    case MessageSort::Priority: return MessageTableModel::PriorityColumn;
+    case MessageSort::Id:
+    case MessageSort::CreatedAt: return MessageTableModel::IdColumn;
+    }
+    return MessageTableModel::IdColumn;
+}
+
+} // namespace
+
 MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     : QWidget(parent),
       m_model(model),
       m_title(new QLabel(this)),
       m_summary(new QLabel(this)),
       m_filterBar(new MessageFilterBar(this)),
+      m_sortCombo(new QComboBox(this)),
       m_body(new QStackedWidget(this)),
       m_table(new QTableView(m_body)),
       m_placeholder(new QLabel(m_body))
@@ -73,6 +96,21 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     for (const auto &[column, sample] : samples)
         header->resizeSection(column, std::max(widthFor(sample), headerWidth(column)));
     header->setMinimumSectionSize(widthFor(QStringLiteral("000")));
+    m_sortCombo->setObjectName(QStringLiteral("messageSort"));
+    m_sortCombo->setToolTip(tr("The order of the messages; a click on the ID, Run at or Priority header sorts too"));
+    const std::pair<QString, int> orders[] = {
+        {tr("Newest first"), sortValue(MessageSort::Id, true)},
+        {tr("Oldest first"), sortValue(MessageSort::Id, false)},
+        {tr("Run at, soonest first"), sortValue(MessageSort::RunAt, false)},
+        {tr("Run at, latest first"), sortValue(MessageSort::RunAt, true)},
+        {tr("Priority, most urgent first"), sortValue(MessageSort::Priority, false)},
+        {tr("Priority, least urgent first"), sortValue(MessageSort::Priority, true)},
+        {tr("Created, newest first"), sortValue(MessageSort::CreatedAt, true)},
+        {tr("Created, oldest first"), sortValue(MessageSort::CreatedAt, false)},
+    };
+    for (const auto &[name, value] : orders)
+        m_sortCombo->addItem(name, value);
+    connect(m_sortCombo, &QComboBox::activated, this, &MessagesView::sortChosen);
     header->setSortIndicatorShown(true);
     header->setSortIndicator(MessageTableModel::IdColumn, Qt::DescendingOrder);
     header->setSectionsClickable(true);
@@ -88,6 +126,8 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     headerRow->addWidget(m_title);
     headerRow->addStretch(1);
     headerRow->addWidget(m_summary);
+    headerRow->addSpacing(12);
+    headerRow->addWidget(m_sortCombo);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(headerRow);
@@ -95,6 +135,7 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     layout->addWidget(m_body, 1);
 
     connect(m_model, &QAbstractItemModel::modelReset, this, &MessagesView::updateSummary);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MessagesView::showSortOrder);
     connect(m_model, &MessageTableModel::pageLoaded, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::loadFailed, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::refreshed, this, &MessagesView::updateSummary);
@@ -118,20 +159,28 @@ void MessagesView::setQueueCounts(const std::optional<QueueCounts> &counts)
     updateSummary();
 }
 
+void MessagesView::sortChosen(int index)
+{
+    const int value = m_sortCombo->itemData(index).toInt();
+    m_model->setSortOrder(MessageSort(value / 2), value % 2 == 1);
+    showSortOrder();
+}
+
+void MessagesView::showSortOrder()
+{
+    const QSignalBlocker blocker(m_table->horizontalHeader());
+    m_table->horizontalHeader()->setSortIndicator(sortColumn(m_model->sortOrder()), m_model->isDescending() ? Qt::DescendingOrder : Qt::AscendingOrder);
+    m_sortCombo->setCurrentIndex(m_sortCombo->findData(sortValue(m_model->sortOrder(), m_model->isDescending())));
+}
+
 void MessagesView::sortIndicatorChanged(int column, Qt::SortOrder order)
 {
     // Only id, run at and priority have a keyset order in the store; a click elsewhere keeps the order.
     const bool sortable = column == MessageTableModel::IdColumn || column == MessageTableModel::RunAtColumn ||
                           column == MessageTableModel::PriorityColumn;
-    if (!sortable) {
-        const int current = m_model->sortOrder() == MessageSort::RunAt      ? int(MessageTableModel::RunAtColumn)
-                            : m_model->sortOrder() == MessageSort::Priority ? int(MessageTableModel::PriorityColumn)
-                                                                            : int(MessageTableModel::IdColumn);
-        const QSignalBlocker blocker(m_table->horizontalHeader());
-        m_table->horizontalHeader()->setSortIndicator(current, m_model->isDescending() ? Qt::DescendingOrder : Qt::AscendingOrder);
-        return;
-    }
-    m_model->sort(column, order);
+    if (sortable)
+        m_model->sort(column, order);
+    showSortOrder();
 }
 
 void MessagesView::refreshVisibleRows()
@@ -171,7 +220,9 @@ void MessagesView::updateSummary()
         const std::optional<qint64> matching = m_model->matchCount();
         if (loaded == 0 && m_model->hasLoadedAll())
             placeholder = tr("No message of %1 matches the filter.").arg(m_model->queue());
-        else if (m_model->hasLoadedAll() || !matching)
+        else if (m_model->hasLoadedAll())
+            summary = loaded == 1 ? tr("1 matching message") : tr("%1 matching messages").arg(locale.toString(loaded));
+        else if (!matching)
             summary = tr("%1 loaded").arg(locale.toString(loaded));
         else
             summary = tr("%1 of %2 matching loaded; scroll for more").arg(locale.toString(loaded), locale.toString(*matching));

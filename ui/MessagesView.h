@@ -6,6 +6,7 @@
 
 #include <optional>
 
+class QComboBox;
 class QLabel;
 class QStackedWidget;
 class QTableView;
@@ -34,16 +35,21 @@ public:
     void refreshVisibleRows();
     QTableView *tableView() const { return m_table; }
     MessageFilterBar *filterBar() const { return m_filterBar; }
+    // The page order by name: id, run at, priority or created, each either way; the header follows it.
+    QComboBox *sortCombo() const { return m_sortCombo; }
     QString summaryText() const;
 
 private:
     void updateSummary();
     void sortIndicatorChanged(int column, Qt::SortOrder order);
+    void sortChosen(int index);
+    void showSortOrder();
 
     MessageTableModel *m_model;
     QLabel *m_title;
     QLabel *m_summary;
     MessageFilterBar *m_filterBar;
+    QComboBox *m_sortCombo;
     QStackedWidget *m_body;
     QTableView *m_table;
     QLabel *m_placeholder;

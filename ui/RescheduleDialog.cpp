@@ -79,18 +79,18 @@ RescheduleDialog::RescheduleDialog(qint64 count, QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RescheduleDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     for (QRadioButton *mode : {m_atMode, m_shiftMode, m_spreadMode})
-        connect(mode, &QRadioButton::toggled, this, &RescheduleDialog::updateEnabledFields);
+        connect(mode, &QRadioButton::toggled, this, &RescheduleDialog::clearReasons);
     // Editing a field picks its way of rescheduling.
     connect(m_at, &QDateTimeEdit::dateTimeChanged, this, [this] { m_atMode->setChecked(true); });
     connect(m_shift, &QLineEdit::textEdited, this, [this] { m_shiftMode->setChecked(true); });
     connect(m_spreadFrom, &QDateTimeEdit::dateTimeChanged, this, [this] { m_spreadMode->setChecked(true); });
     connect(m_spreadUntil, &QDateTimeEdit::dateTimeChanged, this, [this] { m_spreadMode->setChecked(true); });
-    updateEnabledFields();
+    clearReasons();
 }
 
 RescheduleDialog::~RescheduleDialog() = default;
 
-void RescheduleDialog::updateEnabledFields()
+void RescheduleDialog::clearReasons()
 {
     for (QLabel *error : {m_atError, m_shiftError, m_spreadError})
         error->clear();
@@ -98,7 +98,7 @@ void RescheduleDialog::updateEnabledFields()
 
 std::optional<OperatorAction> RescheduleDialog::validatedAction()
 {
-    updateEnabledFields();
+    clearReasons();
     const qint64 now = currentTimeMs();
     OperatorAction action;
     action.kind = ActionKind::Reschedule;

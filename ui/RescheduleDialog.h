@@ -36,7 +36,7 @@ public:
     void accept() override;
 
 private:
-    void updateEnabledFields();
+    void clearReasons();
 
     QRadioButton *m_atMode;
     QRadioButton *m_shiftMode;

@@ -2,6 +2,7 @@
 #include "MainWindow.h"
 #include "MessageActions.h"
 #include "MessageDetailsView.h"
+#include "MessageFilterBar.h"
 #include "MessageTableModel.h"
 #include "MessagesView.h"
 #include "OutboxModel.h"
@@ -16,6 +17,7 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QAction>
 #include <QPixmap>
 #include <QTableView>
@@ -71,7 +73,10 @@ int main(int argc, char *argv[])
                                                    QStringLiteral("With --screenshot: how long to wait once the first messages are "
                                                                   "shown, e.g. 2s, so that deliveries are seen under way (default 0)."),
                                                    QStringLiteral("DURATION"));
-    parser.addOptions({dbOption, demoOption, readOnlyOption, screenshotOption, screenshotViewOption, screenshotDelayOption});
+    const QCommandLineOption screenshotSearchOption(QStringLiteral("screenshot-search"),
+                                                    QStringLiteral("With --screenshot of the queues: type TEXT in the message search box first."),
+                                                    QStringLiteral("TEXT"));
+    parser.addOptions({dbOption, demoOption, readOnlyOption, screenshotOption, screenshotViewOption, screenshotDelayOption, screenshotSearchOption});
     parser.addPositionalArgument(QStringLiteral("store"), QStringLiteral("The store to open, as with --db."), QStringLiteral("[store]"));
 
     if (!parser.parse(QApplication::arguments()))
@@ -98,7 +103,9 @@ int main(int argc, char *argv[])
     const QString screenshotFile = parser.value(screenshotOption);
     const QString screenshotView = parser.isSet(screenshotViewOption) ? parser.value(screenshotViewOption) : QStringLiteral("queues");
     qint64 screenshotDelayMs = 0;
-    if ((parser.isSet(screenshotViewOption) || parser.isSet(screenshotDelayOption)) && screenshotFile.isEmpty())
+    const QString screenshotSearch = parser.value(screenshotSearchOption);
+    if ((parser.isSet(screenshotViewOption) || parser.isSet(screenshotDelayOption) || parser.isSet(screenshotSearchOption)) &&
+        screenshotFile.isEmpty())
         return usageError(QStringLiteral("--screenshot-view and --screenshot-delay describe a --screenshot; give --screenshot FILE too"));
     if (screenshotView != QLatin1String("queues") && screenshotView != QLatin1String("outbox") && screenshotView != QLatin1String("preview") &&
         screenshotView != QLatin1String("upcoming"))
@@ -131,10 +138,10 @@ int main(int argc, char *argv[])
         // Queued, so that the views lay out what just arrived before the picture is taken.
         QObject::connect(
             &window, &herald::MainWindow::contentReady, &window,
-            [&window, screenshotView, screenshotDelayMs, screenshotFile, takeScreenshot] {
+            [&window, screenshotView, screenshotDelayMs, screenshotFile, screenshotSearch, takeScreenshot] {
                 if (screenshotView == QLatin1String("outbox"))
                     window.showSection(herald::MainWindow::Section::Outbox);
-                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, screenshotFile, takeScreenshot] {
+                QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, screenshotFile, screenshotSearch, takeScreenshot] {
                     if (screenshotView == QLatin1String("upcoming")) {
                         QObject::connect(
                             window.upcomingChart(), &herald::UpcomingChart::loaded, &window,
@@ -160,14 +167,29 @@ int main(int argc, char *argv[])
                     }
                     if (screenshotView != QLatin1String("outbox")) {
                         // With the newest message in the details dock, as an operator sees it after a click.
-                        if (window.messageModel()->rowCount() == 0) {
-                            takeScreenshot();
+                        const auto selectFirst = [&window, takeScreenshot] {
+                            if (window.messageModel()->rowCount() == 0) {
+                                takeScreenshot();
+                                return;
+                            }
+                            QObject::connect(
+                                window.detailsView(), &herald::MessageDetailsView::loaded, &window,
+                                [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
+                            window.messagesView()->tableView()->selectRow(0);
+                        };
+                        if (screenshotSearch.isEmpty()) {
+                            selectFirst();
                             return;
                         }
+                        // Once the filtered first page (and its count) is in.
                         QObject::connect(
-                            window.detailsView(), &herald::MessageDetailsView::loaded, &window,
-                            [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
-                        window.messagesView()->tableView()->selectRow(0);
+                            window.messagesView()->filterBar(), &herald::MessageFilterBar::filterChanged, &window,
+                            [&window, selectFirst] {
+                                QObject::connect(window.messageModel(), &herald::MessageTableModel::pageLoaded, &window, selectFirst,
+                                                 Qt::SingleShotConnection);
+                            },
+                            Qt::SingleShotConnection);
+                        window.messagesView()->filterBar()->searchField()->setText(screenshotSearch);
                         return;
                     }
                     const auto selectNewest = [&window, takeScreenshot] {

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void shouldCancelEverythingMatchingALabelFilterAfterAPreviewAndUndoIt();
     void shouldRescheduleTheSelectedMessagesByTwoHoursThroughTheDialog();
     void shouldRefuseAPastTimeNextToTheFieldAndRunNothing();
+    void shouldSkipSelectedMessagesInAnotherStateAndActOnTheRest();
     void shouldDisableEveryActionWithTheReasonOnAReadOnlyStore();
     void shouldDisableActionsThatDoNotApplyToTheSelectedStateWithTheReason();
 };
@@ -197,6 +198,39 @@ void TestMessageActions::shouldRefuseAPastTimeNextToTheFieldAndRunNothing()
     click(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok));
     QVERIFY(dialog->isVisible());
     QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("rescheduleSpreadError"))->text().contains(QStringLiteral("empty")));
+}
+
+void TestMessageActions::shouldSkipSelectedMessagesInAnotherStateAndActOnTheRest()
+{
+    Fixture f;
+    QVERIFY(f.open());
+    // The newest (row 0) is cancelled behind the console's back, then re-read.
+    HERALD_VERIFY_OK(f.seeded->apply(MessageSelection{{f.ids.constLast()}}, OperatorAction{ActionKind::Cancel, {}, {}, 0, QStringLiteral("test")}));
+    QSignalSpy loaded(f.window->messageModel(), &MessageTableModel::pageLoaded);
+    f.window->messageModel()->reload();
+    QVERIFY(loaded.wait());
+    QCOMPARE(f.window->messageModel()->messageAt(0).state, MessageState::Cancelled);
+    f.selectRows(0, 2);
+    const qint64 second = f.window->messageModel()->messageAt(1).id;
+    const qint64 third = f.window->messageModel()->messageAt(2).id;
+
+    f.action(ActionKind::Cancel, MessageActions::Scope::Selected)->trigger();
+    ActionPreviewDialog *preview = nullptr;
+    QTRY_VERIFY((preview = f.window->findChild<ActionPreviewDialog *>()) != nullptr);
+    QCOMPARE(preview->preview().matching, 3);
+    QCOMPARE(preview->preview().applicable, 2);
+    QCOMPARE(preview->preview().skippedByState.value(MessageState::Cancelled), 1);
+    QVERIFY2(preview->summaryText().contains(QStringLiteral("Left alone because of their state: 1 cancelled")), qPrintable(preview->summaryText()));
+
+    QSignalSpy changed(f.window->messageActions(), &MessageActions::messagesChanged);
+    click(preview->runButton());
+    QVERIFY(changed.wait());
+    QCOMPARE(f.seeded->message(second)->state, MessageState::Cancelled);
+    QCOMPARE(f.seeded->message(third)->state, MessageState::Cancelled);
+    QCOMPARE(f.count(labelled(QStringLiteral("event"), QStringLiteral("41"), {MessageState::Cancelled})) +
+                 f.count(labelled(QStringLiteral("event"), QStringLiteral("42"), {MessageState::Cancelled})) +
+                 f.count(labelled(QStringLiteral("event"), QStringLiteral("43"), {MessageState::Cancelled})),
+             3);
 }
 
 void TestMessageActions::shouldDisableEveryActionWithTheReasonOnAReadOnlyStore()

@@ -7,6 +7,7 @@
 #include "store/StoreThread.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void shouldListOnlyTheStateOfTheClickedTabWithTheQueueCountsOnTabs();
     void shouldSortByPriorityWhenItsHeaderIsClicked();
     void shouldShowRunAtWithZoneAndHowLateOrHowSoon();
+    void shouldSortByTheOrderChosenInTheComboAndShowItInTheHeader();
 
 private:
     std::unique_ptr<SeededStore> m_seeded;
@@ -113,7 +115,7 @@ void TestMessagesView::shouldFilterTheTableAndCountMatchesAsTheSearchIsTyped()
     QTRY_COMPARE(m_model->rowCount(), 4);
     QCOMPARE(typesOf(*m_model), QStringList{QStringLiteral("password_reset")});
     QTRY_COMPARE(m_view->filterBar()->matchText(), QStringLiteral("4 match"));
-    QCOMPARE(m_view->summaryText(), QStringLiteral("4 loaded"));
+    QCOMPARE(m_view->summaryText(), QStringLiteral("4 matching messages"));
 
     // Payload, recipient or id: a recipient.
     m_view->filterBar()->searchField()->clear();
@@ -127,7 +129,7 @@ void TestMessagesView::shouldRefuseAMalformedLabelFilterNextToTheFieldAndKeepThe
 {
     QSignalSpy changed(m_view->filterBar(), &MessageFilterBar::filterChanged);
     QTest::keyClicks(m_view->filterBar()->labelField(), QStringLiteral("event"));
-    auto *error = m_view->filterBar()->findChild<QLabel *>(QStringLiteral("labelError"));
+    auto *error = m_view->filterBar()->findChild<QLabel *>(QStringLiteral("filterError"));
     QVERIFY(error);
     QTRY_VERIFY(error->isVisible());
     QVERIFY2(error->text().contains(QStringLiteral("KEY=VALUE")), qPrintable(error->text()));
@@ -215,6 +217,35 @@ void TestMessagesView::shouldShowRunAtWithZoneAndHowLateOrHowSoon()
     QCOMPARE(m_model->messageAt(0).type, QStringLiteral("overdue"));
     const QString late = m_model->index(0, MessageTableModel::RunAtColumn).data().toString();
     QVERIFY2(late.endsWith(QStringLiteral(" · 3 h late")), qPrintable(late));
+}
+
+void TestMessagesView::shouldSortByTheOrderChosenInTheComboAndShowItInTheHeader()
+{
+    QComboBox *combo = m_view->sortCombo();
+    QCOMPARE(combo->currentText(), QStringLiteral("Newest first"));
+    QSignalSpy loaded(m_model.get(), &MessageTableModel::pageLoaded);
+    // As a user picks it: the popup's keyboard selection ends in activated().
+    combo->setFocus();
+    const int runAt = combo->findText(QStringLiteral("Run at, soonest first"));
+    QVERIFY(runAt > 0);
+    for (int i = 0; i < runAt; ++i)
+        QTest::keyClick(combo, Qt::Key_Down);
+    QVERIFY(loaded.wait());
+    QCOMPARE(m_model->sortOrder(), MessageSort::RunAt);
+    QVERIFY(!m_model->isDescending());
+    QCOMPARE(m_view->tableView()->horizontalHeader()->sortIndicatorSection(), int(MessageTableModel::RunAtColumn));
+    QCOMPARE(m_view->tableView()->horizontalHeader()->sortIndicatorOrder(), Qt::AscendingOrder);
+    for (int row = 1; row < m_model->rowCount(); ++row)
+        QVERIFY(m_model->messageAt(row - 1).runAt <= m_model->messageAt(row).runAt);
+    // The password resets are due in 2 h: last.
+    QCOMPARE(m_model->messageAt(m_model->rowCount() - 1).type, QStringLiteral("password_reset"));
+
+    // A header click moves the combo along.
+    QHeaderView *header = m_view->tableView()->horizontalHeader();
+    QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                      QPoint(header->sectionViewportPosition(MessageTableModel::PriorityColumn) + 5, header->height() / 2));
+    QVERIFY(loaded.wait());
+    QVERIFY(combo->currentText().startsWith(QStringLiteral("Priority")));
 }
 
 QTEST_MAIN(TestMessagesView)
