@@ -91,8 +91,13 @@ Status Runtime::start()
         w.thread->start();
         m_workers.push_back(w);
     }
-    m_pending.reclaimAllActive = m_options.reclaimAllAtStart;
-    m_pending.reclaimExpired = !m_options.reclaimAllAtStart;
+    // At once, before anything else runs on this thread: every lease in the file is a dead engine's.
+    if (m_options.reclaimAllAtStart) {
+        if (auto r = m_store->reclaimAllLeases(); !r)
+            return r.error();
+    } else {
+        m_pending.reclaimExpired = true;
+    }
     m_pollTimer.start(int(m_options.pollMs));
     m_leaseTimer.start(int(std::max<qint64>(1000, m_options.leaseMs / 3)));
     scheduleTick(0);
