@@ -1,5 +1,7 @@
 #include "EmailStore.h"
 
+#include "StoreSql.h"
+
 #include "Dialect.h"
 
 #include <QHash>
@@ -133,18 +135,8 @@ QString rollupUpsert(const QString &table, const QStringList &keys)
              sets.join(QStringLiteral(", ")));
 }
 
-Error sqlError(const QString &what, const QSqlError &e)
-{
-    return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
-}
-
-template<typename Q>
-Status exec(Q &q, const QString &what)
-{
-    if (!q.exec())
-        return sqlError(what, q.lastError());
-    return {};
-}
+using storesql::exec;
+using storesql::sqlError;
 
 QVariant nullableText(const QString &s)
 {
@@ -237,41 +229,6 @@ const QString kPolicyExpiry = QStringLiteral("suppression.soft_bounce_expiry_ms"
 
 } // namespace
 
-// Store's own WriteTransaction is private to Store.cpp; this is the same guard over the shared connection.
-class EmailStore::Transaction
-{
-public:
-    explicit Transaction(Store &store) : m_store(store) {}
-    ~Transaction()
-    {
-        if (m_open) {
-            QSqlQuery q(m_store.m_db);
-            q.exec(QStringLiteral("ROLLBACK"));
-        }
-    }
-    Status begin()
-    {
-        if (auto s = m_store.requireWritable(); !s)
-            return s;
-        QSqlQuery q(m_store.m_db);
-        if (!q.exec(m_store.m_dialect->beginWrite()))
-            return sqlError(QStringLiteral("starting a write transaction"), q.lastError());
-        m_open = true;
-        return {};
-    }
-    Status commit()
-    {
-        QSqlQuery q(m_store.m_db);
-        if (!q.exec(QStringLiteral("COMMIT")))
-            return sqlError(QStringLiteral("commit"), q.lastError());
-        m_open = false;
-        return {};
-    }
-
-private:
-    Store &m_store;
-    bool m_open = false;
-};
 
 QString EmailStore::normaliseAddress(const QString &address)
 {
@@ -338,7 +295,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
     auto policy = suppressionPolicy();
     if (!policy)
         return policy.error();
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s.error();
     const qint64 t = m_store.now();
@@ -473,7 +430,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
 
 Result<bool> EmailStore::recordNotice(const SnsNotice &n)
 {
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s.error();
     Store::Statement q = m_store.prepare(QStringLiteral(
@@ -493,7 +450,7 @@ Result<bool> EmailStore::recordNotice(const SnsNotice &n)
 
 Status EmailStore::setNoticeConfirmed(const QString &snsMessageId, const QString &error)
 {
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s;
     Store::Statement q = m_store.prepare(QStringLiteral("UPDATE sns_notices SET confirmed_at = ?, confirm_error = ? WHERE sns_message_id = ?"));
@@ -578,7 +535,7 @@ Result<EmailEvent> EmailStore::event(qint64 id)
 
 Result<qint64> EmailStore::linkUnlinked()
 {
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s.error();
     QList<std::pair<QString, QString>> ids;
@@ -749,7 +706,7 @@ Status EmailStore::suppress(const Suppression &entry)
         return Error::badInput(QStringLiteral("suppression reason '%1' is unknown; use hard_bounce, soft_bounce, complaint or manual").arg(e.reason));
     if (!e.createdAt)
         e.createdAt = m_store.now();
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s;
     Store::Statement q = m_store.prepare(QStringLiteral(
@@ -774,7 +731,7 @@ Result<qint64> EmailStore::importSuppressions(const QList<Suppression> &entries)
             return Error::badInput(QStringLiteral("suppression reason '%1' of %2 is unknown; use hard_bounce, soft_bounce, complaint or manual")
                                        .arg(e.reason, e.address));
     }
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s.error();
     qint64 changed = 0;
@@ -797,7 +754,7 @@ Result<qint64> EmailStore::importSuppressions(const QList<Suppression> &entries)
 Status EmailStore::unsuppress(const QString &address)
 {
     const QString a = normaliseAddress(address);
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s;
     Store::Statement q = m_store.prepare(QStringLiteral("DELETE FROM suppressions WHERE address = ?"));
@@ -844,7 +801,7 @@ Status EmailStore::setSuppressionPolicy(const SuppressionPolicy &p)
         return Error::badInput(QStringLiteral("the soft-bounce window must be longer than zero, e.g. 7d"));
     if (p.softBounceExpiryMs && *p.softBounceExpiryMs <= 0)
         return Error::badInput(QStringLiteral("the soft-bounce expiry must be longer than zero, or none"));
-    Transaction tx(m_store);
+    Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s;
     for (const auto &[key, value] : {std::pair{kPolicyThreshold, QString::number(p.softBounceThreshold)},

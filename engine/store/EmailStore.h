@@ -107,7 +107,6 @@ public:
     static QString bounceReasonKey(const QString &diagnosticCode);
 
 private:
-    class Transaction;
     Result<std::optional<qint64>> linkedMessage(const EmailEventRecord &row);
     Result<bool> upsertAutomaticSuppression(const Suppression &entry);
 

@@ -1,6 +1,7 @@
 #include "Store.h"
 
 #include "Dialect.h"
+#include "StoreSql.h"
 #include "email/EmailEvent.h"
 #include "model/MessageJson.h"
 #include "model/TimeText.h"
@@ -37,17 +38,8 @@ const QString kQueueColumns = QStringLiteral(
     "id, name, concurrency, rate_max, rate_window_ms, max_attempts, backoff_kind, backoff_base_ms, backoff_cap_ms, "
     "backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel");
 
-Error sqlError(const QString &what, const QSqlError &e)
-{
-    return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
-}
-
-Status exec(QSqlQuery &q, const QString &what)
-{
-    if (!q.exec())
-        return sqlError(what, q.lastError());
-    return {};
-}
+using storesql::exec;
+using storesql::sqlError;
 
 std::optional<qint64> optionalInt(const QVariant &v)
 {
@@ -188,38 +180,6 @@ QString newConnectionName()
 
 // ---------------------------------------------------------------------------------------------
 
-class Store::WriteTransaction
-{
-public:
-    explicit WriteTransaction(Store &store) : m_store(store) {}
-    ~WriteTransaction()
-    {
-        if (m_open) {
-            QSqlQuery q(m_store.m_db);
-            q.exec(QStringLiteral("ROLLBACK"));
-        }
-    }
-    Status begin()
-    {
-        QSqlQuery q(m_store.m_db);
-        if (!q.exec(m_store.m_dialect->beginWrite()))
-            return sqlError(QStringLiteral("starting a write transaction"), q.lastError());
-        m_open = true;
-        return {};
-    }
-    Status commit()
-    {
-        QSqlQuery q(m_store.m_db);
-        if (!q.exec(QStringLiteral("COMMIT")))
-            return sqlError(QStringLiteral("commit"), q.lastError());
-        m_open = false;
-        return {};
-    }
-
-private:
-    Store &m_store;
-    bool m_open = false;
-};
 
 // ---------------------------------------------------------------------------------------------
 
