@@ -20,6 +20,7 @@ QJsonObject countsToJson(const CleanupCounts &c)
                        {QStringLiteral("by_queue"), byQueue},
                        {QStringLiteral("outbox"), c.outbox},
                        {QStringLiteral("audit"), c.audit},
+                       {QStringLiteral("email_events"), c.emailEvents},
                        {QStringLiteral("oldest"), c.oldest ? QJsonValue(formatTimestamp(*c.oldest)) : QJsonValue()},
                        {QStringLiteral("newest"), c.newest ? QJsonValue(formatTimestamp(*c.newest)) : QJsonValue()},
                        {QStringLiteral("approx_bytes"), c.approxBytes}};
@@ -34,7 +35,11 @@ QString countsToText(const CleanupCounts &c)
     QString text = table.isEmpty() ? QStringLiteral("No messages are old enough to remove.\n") : table.render();
     if (c.oldest)
         text += QStringLiteral("Finished between %1 and %2.\n").arg(formatTimestampSeconds(*c.oldest), formatTimestampSeconds(*c.newest));
-    text += QStringLiteral("Outbox renderings: %1. Audit entries: %2. About %3 KiB.\n").arg(c.outbox).arg(c.audit).arg(c.approxBytes / 1024);
+    text += QStringLiteral("Outbox renderings: %1. Audit entries: %2. E-mail events: %3. About %4 KiB.\n")
+                .arg(c.outbox)
+                .arg(c.audit)
+                .arg(c.emailEvents)
+                .arg(c.approxBytes / 1024);
     return text;
 }
 
@@ -51,6 +56,8 @@ int Cli::cmdCleanup()
         {QStringLiteral("cancelled-older-than"), QStringLiteral("The same for cancelled messages."), QStringLiteral("DURATION")},
         {QStringLiteral("outbox-older-than"), QStringLiteral("Also remove outbox renderings older than this."), QStringLiteral("DURATION")},
         {QStringLiteral("audit-older-than"), QStringLiteral("Also remove audit log entries older than this."), QStringLiteral("DURATION")},
+        {QStringLiteral("email-events-older-than"), QStringLiteral("Also remove raw e-mail events older than this (the charts' rollups stay)."),
+         QStringLiteral("DURATION")},
         {QStringLiteral("archive"), QStringLiteral("Archive what is removed first: a .jsonl file, or a SQLite archive (herald --read-only opens it)."),
          QStringLiteral("FILE")},
         {QStringLiteral("vacuum"), QStringLiteral("Give the space back to the file system afterwards (VACUUM).")},
@@ -67,7 +74,8 @@ int Cli::cmdCleanup()
                                                                  {QStringLiteral("failed-older-than"), &policy.failedOlderThanMs},
                                                                  {QStringLiteral("cancelled-older-than"), &policy.cancelledOlderThanMs},
                                                                  {QStringLiteral("outbox-older-than"), &policy.outboxOlderThanMs},
-                                                                 {QStringLiteral("audit-older-than"), &policy.auditOlderThanMs}};
+                                                                 {QStringLiteral("audit-older-than"), &policy.auditOlderThanMs},
+                                                                 {QStringLiteral("email-events-older-than"), &policy.emailEventsOlderThanMs}};
     for (const auto &[flag, field] : flags) {
         if (!isSet(flag))
             continue;

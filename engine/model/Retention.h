@@ -19,6 +19,7 @@ struct RetentionPolicy
     std::optional<qint64> cancelledOlderThanMs;
     std::optional<qint64> outboxOlderThanMs;       // outbox renderings; none: kept
     std::optional<qint64> auditOlderThanMs;        // audit log entries (and their undo journal); none: kept
+    std::optional<qint64> emailEventsOlderThanMs;  // raw e-mail events; the chart rollups stay
 };
 
 struct CleanupOptions
@@ -33,6 +34,7 @@ struct CleanupCounts
     QMap<QString, QMap<MessageState, qint64>> messages; // by queue and state
     qint64 outbox = 0;
     qint64 audit = 0;
+    qint64 emailEvents = 0;
     std::optional<qint64> oldest; // finished_at of the oldest message concerned
     std::optional<qint64> newest;
     qint64 approxBytes = 0;

@@ -1905,7 +1905,7 @@ Result<QList<Store::CleanupTarget>> Store::cleanupTargets(const RetentionPolicy 
     }
     if (!found)
         return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(policy.queue));
-    for (const auto &keep : {policy.outboxOlderThanMs, policy.auditOlderThanMs})
+    for (const auto &keep : {policy.outboxOlderThanMs, policy.auditOlderThanMs, policy.emailEventsOlderThanMs})
         if (keep && *keep <= 0)
             return Error::badInput(QStringLiteral("a retention must be positive; give a duration such as 30d"));
     return out;
@@ -1945,6 +1945,16 @@ Result<CleanupCounts> Store::previewCleanup(const RetentionPolicy &policy)
             c.approxBytes += q.value(1).toLongLong();
         }
     }
+    if (policy.emailEventsOlderThanMs) {
+        Statement q = prepare(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(LENGTH(raw) + 100), 0) FROM email_events WHERE occurred_at < ?"));
+        q.addBindValue(t - *policy.emailEventsOlderThanMs);
+        if (auto s = exec(q, QStringLiteral("previewing the e-mail events cleanup")); !s)
+            return s.error();
+        if (q.next()) {
+            c.emailEvents = q.value(0).toLongLong();
+            c.approxBytes += q.value(1).toLongLong();
+        }
+    }
     if (policy.auditOlderThanMs) {
         Statement q = prepare(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE at < ?"));
         q.addBindValue(t - *policy.auditOlderThanMs);
@@ -1966,7 +1976,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
     auto targets = cleanupTargets(policy);
     if (!targets)
         return targets.error();
-    const qint64 total = preview->messageTotal() + preview->outbox + preview->audit;
+    const qint64 total = preview->messageTotal() + preview->outbox + preview->audit + preview->emailEvents;
     CleanupResult result;
 
     // The archive: a Herald store of its own (same schema), attached to this connection; or JSON Lines.
@@ -2102,6 +2112,10 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
     if (!result.cancelled && policy.outboxOlderThanMs)
         if (auto s = sweep(QStringLiteral("outbox"), QStringLiteral("created_at"), t - *policy.outboxOlderThanMs, result.removed.outbox); !s)
             return s.error();
+    // Raw events only: the rollups the charts and rates read stay whole.
+    if (!result.cancelled && policy.emailEventsOlderThanMs)
+        if (auto s = sweep(QStringLiteral("email_events"), QStringLiteral("occurred_at"), t - *policy.emailEventsOlderThanMs, result.removed.emailEvents); !s)
+            return s.error();
     if (!result.cancelled && policy.auditOlderThanMs)
         if (auto s = sweep(QStringLiteral("audit_log"), QStringLiteral("at"), t - *policy.auditOlderThanMs, result.removed.audit); !s)
             return s.error();
@@ -2125,6 +2139,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
     QJsonObject details{{QStringLiteral("messages"), result.removed.messageTotal()},
                         {QStringLiteral("outbox"), result.removed.outbox},
                         {QStringLiteral("audit"), result.removed.audit},
+                        {QStringLiteral("email_events"), result.removed.emailEvents},
                         {QStringLiteral("archived"), result.archived},
                         {QStringLiteral("cancelled"), result.cancelled}};
     WriteTransaction tx(*this);

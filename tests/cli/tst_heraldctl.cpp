@@ -439,6 +439,32 @@ private Q_SLOTS:
             QCOMPARE(m[QLatin1String("state")].toString(), QStringLiteral("scheduled"));
     }
 
+    void shouldRemoveOldEmailEventsButKeepTheirRollups()
+    {
+        QCOMPARE(run({QStringLiteral("demo")}).exitCode, 0);
+        const Run before = run({QStringLiteral("email"), QStringLiteral("stats"), QStringLiteral("--from"), QStringLiteral("120d"), QStringLiteral("--json")});
+        QVERIFY2(before.exitCode == 0, before.err.constData());
+        QVERIFY(before.json()[QLatin1String("sends")].toInt() > 0);
+        Run r = run({QStringLiteral("cleanup"), QStringLiteral("--dry-run"), QStringLiteral("--email-events-older-than"), QStringLiteral("30d"),
+                     QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const int old = r.json()[QLatin1String("email_events")].toInt();
+        QVERIFY(old > 0);
+        r = run({QStringLiteral("cleanup"), QStringLiteral("--email-events-older-than"), QStringLiteral("30d"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("email_events")].toInt(), old);
+        r = run({QStringLiteral("cleanup"), QStringLiteral("--dry-run"), QStringLiteral("--email-events-older-than"), QStringLiteral("30d"),
+                 QStringLiteral("--json")});
+        QCOMPARE(r.json()[QLatin1String("email_events")].toInt(), 0);
+        const Run after = run({QStringLiteral("email"), QStringLiteral("stats"), QStringLiteral("--from"), QStringLiteral("120d"), QStringLiteral("--json")});
+        QJsonObject a = after.json().toObject(), b = before.json().toObject();
+        for (const char *moving : {"from", "to"}) { // the window follows the clock
+            a.remove(QLatin1String(moving));
+            b.remove(QLatin1String(moving));
+        }
+        QCOMPARE(a, b); // the charts and rates read rollups, which stay
+    }
+
     void shouldRefuseAStoreThatIsNotHerald()
     {
         const QString path = m_dir.filePath(QStringLiteral("notes.txt"));
