@@ -121,6 +121,21 @@ QueueConfig readQueue(const QSqlQuery &q)
     return c;
 }
 
+// The settings columns of a queue, in the order of the INSERT and UPDATE statements that write them.
+QVariantList queueSettings(const QueueConfig &c)
+{
+    return {c.concurrency,      c.rate.maxStarts, c.rate.windowMs, c.maxAttempts,
+            c.retry.kind == RetryPolicy::Kind::Fixed ? QStringLiteral("fixed") : QStringLiteral("exponential"),
+            c.retry.baseMs,     c.retry.capMs,    c.retry.jitter,  c.paused ? 1 : 0,
+            nullable(c.retainCompletedMs), nullable(c.retainFailedMs), nullable(c.retainCancelledMs), c.defaultChannel};
+}
+
+QVariantList channelSettings(const ChannelConfig &c)
+{
+    return {ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
+            QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact))};
+}
+
 QString refusal(ActionKind kind, qint64 id, MessageState state)
 {
     const QString head = QStringLiteral("message %1 is %2").arg(id).arg(stateName(state));
@@ -369,15 +384,15 @@ Status Store::addQueue(const QueueConfig &c)
         "backoff_cap_ms, backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel, "
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     const qint64 t = now();
-    for (const QVariant &v : QVariantList{c.name, c.concurrency, c.rate.maxStarts, c.rate.windowMs, c.maxAttempts,
-                                          c.retry.kind == RetryPolicy::Kind::Fixed ? QStringLiteral("fixed") : QStringLiteral("exponential"),
-                                          c.retry.baseMs, c.retry.capMs, c.retry.jitter, c.paused ? 1 : 0, nullable(c.retainCompletedMs),
-                                          nullable(c.retainFailedMs), nullable(c.retainCancelledMs), c.defaultChannel, t, t})
+    q.addBindValue(c.name);
+    for (const QVariant &v : queueSettings(c))
         q.addBindValue(v);
+    q.addBindValue(t);
+    q.addBindValue(t);
     if (auto s = exec(q, QStringLiteral("adding queue '%1'").arg(c.name)); !s)
         return s;
     if (auto s = writeAudit(QStringLiteral("queue.add"), QStringLiteral("queue ") + c.name, 1, {}, {}); !s)
-        return s;
+        return s.error();
     return tx.commit();
 }
 
@@ -396,17 +411,16 @@ Status Store::updateQueue(const QueueConfig &c)
         "UPDATE queues SET concurrency = ?, rate_max = ?, rate_window_ms = ?, max_attempts = ?, backoff_kind = ?, "
         "backoff_base_ms = ?, backoff_cap_ms = ?, backoff_jitter = ?, paused = ?, retain_completed_ms = ?, "
         "retain_failed_ms = ?, retain_cancelled_ms = ?, default_channel = ?, updated_at = ? WHERE name = ?"));
-    for (const QVariant &v : QVariantList{c.concurrency, c.rate.maxStarts, c.rate.windowMs, c.maxAttempts,
-                                          c.retry.kind == RetryPolicy::Kind::Fixed ? QStringLiteral("fixed") : QStringLiteral("exponential"),
-                                          c.retry.baseMs, c.retry.capMs, c.retry.jitter, c.paused ? 1 : 0, nullable(c.retainCompletedMs),
-                                          nullable(c.retainFailedMs), nullable(c.retainCancelledMs), c.defaultChannel, now(), c.name})
+    for (const QVariant &v : queueSettings(c))
         q.addBindValue(v);
+    q.addBindValue(now());
+    q.addBindValue(c.name);
     if (auto s = exec(q, QStringLiteral("updating queue '%1'").arg(c.name)); !s)
         return s;
     if (q.numRowsAffected() != 1)
         return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(c.name));
     if (auto s = writeAudit(QStringLiteral("queue.set"), QStringLiteral("queue ") + c.name, 1, {}, {}); !s)
-        return s;
+        return s.error();
     return tx.commit();
 }
 
@@ -833,7 +847,8 @@ Result<QStringList> Store::counterMismatches()
     return out;
 }
 
-Status Store::writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor)
+Result<qint64> Store::writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details,
+                                 const QString &actor)
 {
     Statement q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)"));
     QString who = actor;
@@ -845,7 +860,9 @@ Status Store::writeAudit(const QString &action, const QString &selection, qint64
     q.addBindValue(selection);
     q.addBindValue(affected);
     q.addBindValue(QString::fromUtf8(details.isEmpty() ? QByteArrayLiteral("{}") : details));
-    return exec(q, QStringLiteral("writing the audit log"));
+    if (auto s = exec(q, QStringLiteral("writing the audit log")); !s)
+        return s.error();
+    return q.lastInsertId().toLongLong();
 }
 
 // ---- lifecycle -------------------------------------------------------------------------------
@@ -1285,14 +1302,16 @@ Status Store::addChannel(const ChannelConfig &c)
     }
     Statement q = prepare(QStringLiteral("INSERT INTO channels (name, kind, url, timeout_ms, secret_ref, options, created_at, updated_at) "
                                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : QVariantList{c.name, ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
-                                          QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact)), now(), now()})
+    q.addBindValue(c.name);
+    for (const QVariant &v : channelSettings(c))
         q.addBindValue(v);
+    q.addBindValue(now());
+    q.addBindValue(now());
     if (auto s = exec(q, QStringLiteral("adding channel '%1'").arg(c.name)); !s)
         return s;
     // The audit log names the channel, never its secret.
     if (auto s = writeAudit(QStringLiteral("channel.add"), QStringLiteral("channel ") + c.name, 1, {}, {}); !s)
-        return s;
+        return s.error();
     return tx.commit();
 }
 
@@ -1307,15 +1326,16 @@ Status Store::updateChannel(const ChannelConfig &c)
         return s;
     Statement q = prepare(QStringLiteral("UPDATE channels SET kind = ?, url = ?, timeout_ms = ?, secret_ref = ?, options = ?, updated_at = ? "
                                          "WHERE name = ?"));
-    for (const QVariant &v : QVariantList{ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
-                                          QString::fromUtf8(QJsonDocument(c.options).toJson(QJsonDocument::Compact)), now(), c.name})
+    for (const QVariant &v : channelSettings(c))
         q.addBindValue(v);
+    q.addBindValue(now());
+    q.addBindValue(c.name);
     if (auto s = exec(q, QStringLiteral("updating channel '%1'").arg(c.name)); !s)
         return s;
     if (q.numRowsAffected() != 1)
         return Error::notFound(QStringLiteral("channel '%1' does not exist; see `heraldctl channel list`").arg(c.name));
     if (auto s = writeAudit(QStringLiteral("channel.set"), QStringLiteral("channel ") + c.name, 1, {}, {}); !s)
-        return s;
+        return s.error();
     return tx.commit();
 }
 
@@ -1346,7 +1366,7 @@ Status Store::removeChannel(const QString &name)
     if (q.numRowsAffected() != 1)
         return Error::notFound(QStringLiteral("channel '%1' does not exist; see `heraldctl channel list`").arg(name));
     if (auto s = writeAudit(QStringLiteral("channel.remove"), QStringLiteral("channel ") + name, 1, {}, {}); !s)
-        return s;
+        return s.error();
     return tx.commit();
 }
 
@@ -1607,15 +1627,11 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
         WriteTransaction tx(*this);
         if (auto s = tx.begin(); !s)
             return s.error();
-        if (auto s = writeAudit(actionName(action.kind), selection.describe(), 0, QJsonDocument(details).toJson(QJsonDocument::Compact),
+        auto audit = writeAudit(actionName(action.kind), selection.describe(), 0, QJsonDocument(details).toJson(QJsonDocument::Compact),
                                 action.actor);
-            !s)
-            return s.error();
-        Statement last = prepare(QStringLiteral("SELECT MAX(id) FROM audit_log"));
-        if (auto s = exec(last, QStringLiteral("reading the audit log")); !s)
-            return s.error();
-        result.auditId = last.next() ? last.value(0).toLongLong() : 0;
-        last.finish();
+        if (!audit)
+            return audit.error();
+        result.auditId = *audit;
         if (auto s = tx.commit(); !s)
             return s.error();
     }
@@ -1835,16 +1851,12 @@ Result<ActionResult> Store::undoLastAction(const QString &actor)
     QJsonArray idsDone;
     for (qsizetype i = 0; i < result.affectedIds.size() && i < 1000; ++i)
         idsDone.append(result.affectedIds[i]);
-    if (auto s = writeAudit(QStringLiteral("undo"), QStringLiteral("audit #%1 (%2)").arg(auditId).arg(action), result.affected,
+    auto audit = writeAudit(QStringLiteral("undo"), QStringLiteral("audit #%1 (%2)").arg(auditId).arg(action), result.affected,
                             QJsonDocument(QJsonObject{{QStringLiteral("undoes"), auditId}, {QStringLiteral("ids"), idsDone}}).toJson(QJsonDocument::Compact),
                             actor);
-        !s)
-        return s.error();
-    Statement last = prepare(QStringLiteral("SELECT MAX(id) FROM audit_log"));
-    if (auto s = exec(last, QStringLiteral("reading the audit log")); !s)
-        return s.error();
-    result.auditId = last.next() ? last.value(0).toLongLong() : 0;
-    last.finish();
+    if (!audit)
+        return audit.error();
+    result.auditId = *audit;
     Statement mark = prepare(QStringLiteral("UPDATE audit_log SET undone_by = ? WHERE id = ?"));
     mark.addBindValue(result.auditId);
     mark.addBindValue(auditId);

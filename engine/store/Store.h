@@ -278,7 +278,8 @@ private:
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
     Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
     Result<qint64> reclaimInTx(qint64 t, bool allActive);
-    Status writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor);
+    // Returns the new entry's id.
+    Result<qint64> writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor);
 
     StoreUrl m_url;
     std::unique_ptr<Dialect> m_dialect;
