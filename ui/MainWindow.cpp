@@ -167,7 +167,9 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     m_messageActions = new MessageActions(m_messageModel, m_messagesView->tableView(), this);
+    m_messageActions->setQueueList(m_queueModel);
     connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
+    connect(m_messageActions, &MessageActions::messageCreated, m_detailsView, &MessageDetailsView::showMessage);
     connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
 
     m_queueActions = new QueueActions(m_queueModel, m_queuesView, this);
