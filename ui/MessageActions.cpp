@@ -1,6 +1,7 @@
 #include "MessageActions.h"
 
 #include "ActionPreviewDialog.h"
+#include "ExportJob.h"
 #include "MessageTableModel.h"
 #include "NewMessageDialog.h"
 #include "PayloadDialog.h"
@@ -10,6 +11,9 @@
 #include "store/StoreThread.h"
 
 #include <QAction>
+#include <QFileDialog>
+#include <QProgressDialog>
+#include <QStandardPaths>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QKeySequence>
@@ -91,10 +95,13 @@ QString statesList(const QList<MessageState> &states)
 MessageActions::MessageActions(MessageTableModel *model, QTableView *table, QWidget *dialogParent)
     : QObject(dialogParent), m_model(model), m_table(table), m_dialogParent(dialogParent), m_undo(new QAction(tr("&Undo last action"), this)),
       m_newMessage(new QAction(tr("&New message…"), this)),
+      m_export(new QAction(tr("E&xport matching…"), this)),
       m_matchingMenu(new QMenu(tr("All &matching the filter"), dialogParent))
 {
     m_newMessage->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     connect(m_newMessage, &QAction::triggered, this, &MessageActions::newMessage);
+    m_export->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+    connect(m_export, &QAction::triggered, this, &MessageActions::exportMatching);
     for (ActionKind kind : kKinds) {
         auto *selected = new QAction(selectedText(kind), this);
         selected->setShortcut(shortcut(kind));
@@ -167,6 +174,8 @@ void MessageActions::fillMenu(QMenu *menu) const
     menu->addSeparator();
     menu->addMenu(m_matchingMenu);
     menu->addSeparator();
+    menu->addAction(m_export);
+    menu->addSeparator();
     menu->addAction(m_undo);
 }
 
@@ -174,8 +183,10 @@ MessageSelection MessageActions::selectedIds(const QList<MessageState> &states) 
 {
     MessageSelection selection;
     for (const QModelIndex &index : m_table->selectionModel()->selectedRows()) {
-        if (states.isEmpty() || states.contains(MessageState(index.data(MessageTableModel::StateRole).toInt())))
-            selection.ids << index.data(MessageTableModel::MessageIdRole).toLongLong();
+        const qint64 id = index.data(MessageTableModel::MessageIdRole).toLongLong();
+        // A row whose page is not loaded yet has no message to act on.
+        if (id > 0 && (states.isEmpty() || states.contains(MessageState(index.data(MessageTableModel::StateRole).toInt()))))
+            selection.ids << id;
     }
     return selection;
 }
@@ -190,7 +201,8 @@ void MessageActions::updateEnabled()
 
     QSet<MessageState> selectedStates;
     for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
-        selectedStates.insert(MessageState(index.data(MessageTableModel::StateRole).toInt()));
+        if (index.data(MessageTableModel::MessageIdRole).toLongLong() > 0)
+            selectedStates.insert(MessageState(index.data(MessageTableModel::StateRole).toInt()));
     const std::optional<qint64> matching = m_model->matchCount();
 
     for (ActionKind kind : kKinds) {
@@ -227,6 +239,15 @@ void MessageActions::updateEnabled()
     QString newReason = common;
     if (newReason.isEmpty() && (!m_queues || m_queues->rowCount() == 0))
         newReason = tr("Create a queue first (File ▸ New queue).");
+    // Export reads only: a read-only store exports too.
+    QString exportReason = m_storeThread ? QString() : tr("No store is open.");
+    if (exportReason.isEmpty() && m_model->queue().isEmpty())
+        exportReason = tr("Select a queue first.");
+    if (exportReason.isEmpty() && matching && *matching == 0)
+        exportReason = tr("No message matches the filter.");
+    m_export->setEnabled(exportReason.isEmpty());
+    m_export->setToolTip(exportReason.isEmpty() ? tr("Every message matching the filter, to a CSV or JSON Lines file (Ctrl+Shift+X)")
+                                                : exportReason);
     m_newMessage->setEnabled(newReason.isEmpty());
     m_newMessage->setToolTip(newReason.isEmpty() ? tr("Enqueue a message into a queue, checked as heraldctl enqueue checks it (Ctrl+E)")
                                                  : newReason);
@@ -372,6 +393,59 @@ void MessageActions::newMessage()
     });
     dialog->open();
     Q_EMIT dialogShown(dialog);
+}
+
+void MessageActions::exportMatching()
+{
+    if (!m_storeThread || m_model->queue().isEmpty())
+        return;
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getSaveFileName(m_dialogParent, tr("Export messages"),
+                                                      folder + QLatin1Char('/') + m_model->queue() + QStringLiteral("-messages.csv"),
+                                                      tr("CSV (*.csv);;JSON Lines (*.jsonl)"));
+    if (!path.isEmpty())
+        exportTo(path);
+}
+
+ExportJob *MessageActions::exportTo(const QString &path)
+{
+    if (!m_storeThread)
+        return nullptr;
+    auto *job = new ExportJob(m_storeThread->url(), m_model->selection(), ExportJob::formatForPath(path), path, this);
+    auto *progress = new QProgressDialog(tr("Exporting to %1…").arg(path), tr("Stop"), 0, 0, m_dialogParent);
+    progress->setObjectName(QStringLiteral("exportProgress"));
+    progress->setWindowTitle(tr("Export messages"));
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    progress->setAutoClose(false);
+    progress->setAutoReset(false);
+    progress->setMinimumDuration(300);
+    connect(progress, &QProgressDialog::canceled, job, &ExportJob::cancel);
+    connect(job, &ExportJob::progressed, progress, [progress](qint64 done, qint64 total) {
+        // QProgressDialog counts in int; the fraction is what shows.
+        progress->setMaximum(total > 0 ? 1000 : 0);
+        progress->setValue(total > 0 ? int(done * 1000 / total) : 0);
+        progress->setLabelText(tr("Exported %1 of %2 messages…").arg(QLocale().toString(done), QLocale().toString(total)));
+    });
+    connect(job, &ExportJob::finished, this, [this, job, progress] {
+        progress->close();
+        job->deleteLater();
+        const Result<qint64> result = job->result();
+        if (result) {
+            Q_EMIT statusMessage(tr("Exported %1 messages to %2").arg(QLocale().toString(*result), job->path()));
+            Q_EMIT exportFinished(job->path(), *result, {});
+            return;
+        }
+        Q_EMIT statusMessage(tr("Export: %1").arg(result.errorString()));
+        if (!job->wasCancelled()) {
+            auto *box = new QMessageBox(QMessageBox::Warning, tr("Export messages"), tr("The export failed: %1").arg(result.errorString()),
+                                        QMessageBox::Ok, m_dialogParent);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        }
+        Q_EMIT exportFinished(job->path(), 0, result.errorString());
+    });
+    job->start();
+    return job;
 }
 
 void MessageActions::undo()

@@ -15,6 +15,7 @@ class QWidget;
 namespace herald {
 
 class ActionPreviewDialog;
+class ExportJob;
 class MessageTableModel;
 class QueueListModel;
 class StoreThread;
@@ -47,6 +48,10 @@ public:
     // Messages ▸ New message… (NewMessageDialog), into the queues the list shows.
     QAction *newMessageAction() const { return m_newMessage; }
     void setQueueList(QueueListModel *queues);
+    // Messages ▸ Export matching…: every message matching the table's filter, to CSV or JSON Lines.
+    QAction *exportAction() const { return m_export; }
+    // Exports without asking for the file (the action asks, then calls this); progress in a dialog.
+    ExportJob *exportTo(const QString &path);
     // The actions on the selection, then a submenu for all matching, then undo.
     void fillMenu(QMenu *menu) const;
     // Who the audit log names: the console and the operating-system user.
@@ -62,6 +67,8 @@ Q_SIGNALS:
     void dialogShown(QDialog *dialog);
     // A message was enqueued from the console.
     void messageCreated(qint64 id);
+    // An export ended: the file holds count messages, or error says why there is no file.
+    void exportFinished(const QString &path, qint64 count, const QString &error);
 
 private:
     void trigger(ActionKind kind, Scope scope);
@@ -71,6 +78,7 @@ private:
     void preview(const MessageSelection &shown, const MessageSelection &run, const OperatorAction &action);
     void undo();
     void newMessage();
+    void exportMatching();
     void editPayload(qint64 id);
     void updateEnabled();
     MessageSelection selectedIds(const QList<MessageState> &states = {}) const;
@@ -85,6 +93,7 @@ private:
     QHash<int, QAction *> m_actions; // key: int(kind) * 2 + int(scope)
     QAction *m_undo;
     QAction *m_newMessage;
+    QAction *m_export;
     QPointer<QueueListModel> m_queues;
     QMenu *m_matchingMenu;
 };

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iterator>
+#include <limits>
 
 namespace herald {
 
@@ -101,9 +102,8 @@ struct MessageTableModel::Refreshed
 {
     QList<Message> newer;   // newer than the first row, newest first
     bool overflow = false;  // more than a page newer: start over instead
-    int firstRow = 0;       // the rows re-read: firstRow … firstRow + askedIds.size() - 1
-    QList<qint64> askedIds;
-    QList<Message> rows;    // those of askedIds still in the queue, as they are now
+    QList<qint64> askedIds; // the loaded rows re-read
+    QList<Message> rows;    // those of askedIds still matching, as they are now
 };
 
 MessageTableModel::MessageTableModel(QObject *parent) : QAbstractTableModel(parent) {}
@@ -165,7 +165,12 @@ void MessageTableModel::sort(int column, Qt::SortOrder order)
 void MessageTableModel::startOver()
 {
     beginResetModel();
-    m_rows.clear();
+    m_head.clear();
+    m_snapshotRows = 0;
+    m_pages.clear();
+    m_anchors.clear();
+    m_gone.clear();
+    m_wanted.clear();
     ++m_generation;
     m_inFlight = false;
     m_refreshing = false;
@@ -177,8 +182,12 @@ void MessageTableModel::startOver()
         m_matchCount.reset();
         Q_EMIT matchCountChanged();
     }
-    requestPage();
-    requestCount();
+    if (m_storeThread && !m_queue.isEmpty()) {
+        // At once, not queued: the model is loading from the moment it starts over.
+        m_wanted = {0};
+        pump();
+        requestCount();
+    }
 }
 
 void MessageTableModel::requestCount()
@@ -191,24 +200,266 @@ void MessageTableModel::requestCount()
         this, [selection = selection()](Store &store) { return store.countMessages(selection); },
         [this, generation](Result<qint64> count) {
             // A count that fails leaves the last one known: the pages report the store's errors.
-            if (generation != m_generation || !count || m_matchCount == *count)
+            if (generation != m_generation || !count)
                 return;
-            m_matchCount = *count;
-            Q_EMIT matchCountChanged();
+            // The rows the table has: the count, unless the last page already showed where the
+            // listing ends (the count may have been taken a moment later).
+            if (!m_atEnd)
+                setSnapshotRows(int(std::min<qint64>(*count - m_head.size(), std::numeric_limits<int>::max() - m_head.size())));
+            if (m_matchCount != *count) {
+                m_matchCount = *count;
+                Q_EMIT matchCountChanged();
+            }
         });
+}
+
+void MessageTableModel::setSnapshotRows(int rows)
+{
+    rows = std::max(rows, 0);
+    const int head = int(m_head.size());
+    if (rows > m_snapshotRows) {
+        beginInsertRows({}, head + m_snapshotRows, head + rows - 1);
+        m_snapshotRows = rows;
+        endInsertRows();
+    } else if (rows < m_snapshotRows) {
+        beginRemoveRows({}, head + rows, head + m_snapshotRows - 1);
+        m_snapshotRows = rows;
+        const int lastPage = rows == 0 ? -1 : (rows - 1) / kPageSize;
+        for (auto it = m_pages.begin(); it != m_pages.end();) {
+            if (it.key() > lastPage)
+                it = m_pages.erase(it);
+            else
+                ++it;
+        }
+        endRemoveRows();
+    }
+}
+
+bool MessageTableModel::hasLoadedAll() const
+{
+    if (!m_atEnd)
+        return false;
+    const int pages = (m_snapshotRows + kPageSize - 1) / kPageSize;
+    for (int page = 0; page < pages; ++page)
+        if (!m_pages.contains(page))
+            return false;
+    return true;
+}
+
+const Message *MessageTableModel::rowMessage(int row) const
+{
+    if (row < 0)
+        return nullptr;
+    if (row < m_head.size())
+        return &m_head.at(row);
+    row -= int(m_head.size());
+    const auto it = m_pages.constFind(row / kPageSize);
+    if (it == m_pages.cend() || row % kPageSize >= it->rows.size())
+        return nullptr;
+    return &it->rows.at(row % kPageSize);
+}
+
+Message *MessageTableModel::rowMessage(int row)
+{
+    return const_cast<Message *>(std::as_const(*this).rowMessage(row));
+}
+
+const Message &MessageTableModel::messageAt(int row) const
+{
+    static const Message none;
+    const Message *m = rowMessage(row);
+    return m ? *m : none;
+}
+
+bool MessageTableModel::isRowLoaded(int row) const
+{
+    return rowMessage(row) != nullptr;
+}
+
+bool MessageTableModel::isRowGone(int row) const
+{
+    const Message *m = rowMessage(row);
+    return m && m_gone.contains(m->id);
+}
+
+void MessageTableModel::want(int page) const
+{
+    m_wanted.removeOne(page);
+    m_wanted.append(page);
+    if (m_pumpScheduled)
+        return;
+    m_pumpScheduled = true;
+    // Not from data(): a view asks for many cells of a page while it paints.
+    QMetaObject::invokeMethod(const_cast<MessageTableModel *>(this), &MessageTableModel::pump, Qt::QueuedConnection);
+}
+
+std::optional<Store::PageAnchor> MessageTableModel::startOf(int page) const
+{
+    if (page == 0)
+        return Store::PageAnchor{};
+    if (const auto it = m_anchors.constFind(page); it != m_anchors.cend())
+        return *it;
+    const auto before = m_pages.constFind(page - 1);
+    if (before != m_pages.cend() && before->rows.size() == kPageSize) {
+        const Message &last = before->rows.constLast();
+        return Store::PageAnchor{sortKey(last, m_sort), last.id};
+    }
+    return std::nullopt;
+}
+
+void MessageTableModel::pump()
+{
+    m_pumpScheduled = false;
+    if (!m_storeThread || m_queue.isEmpty() || m_inFlight || m_refreshing || !m_error.isEmpty())
+        return;
+    const int pages = (m_snapshotRows + kPageSize - 1) / kPageSize;
+    while (!m_wanted.isEmpty()) {
+        const int page = m_wanted.takeLast();
+        // Page 0 is read before the count says there is one; past the end there is nothing to read.
+        if (m_pages.contains(page) || (page > 0 && page >= pages))
+            continue;
+        if (startOf(page)) {
+            requestPage(page);
+            return;
+        }
+        // A jump: find the nearest page below whose start is known, and scan the keys from there.
+        int from = page - 1;
+        while (from > 0 && !startOf(from))
+            --from;
+        m_wanted.append(page); // asked again once the anchors are in
+        requestAnchors(from, page);
+        return;
+    }
+}
+
+void MessageTableModel::requestAnchors(int fromPage, int toPage)
+{
+    const Store::PageAnchor start = *startOf(fromPage);
+    MessagePageRequest request;
+    request.selection = selection();
+    request.sort = m_sort;
+    request.descending = m_descending;
+    request.afterId = start.id;
+    request.afterKey = start.key;
+    request.limit = std::min(kAnchorsPerScan, toPage - fromPage);
+
+    m_inFlight = true;
+    const quint64 generation = m_generation;
+    m_storeThread->post(
+        this, [request](Store &store) { return store.pageAnchors(request, kPageSize); },
+        [this, generation, fromPage, asked = request.limit](Result<QList<Store::PageAnchor>> anchors) {
+            if (generation != m_generation)
+                return;
+            m_inFlight = false;
+            if (!anchors) {
+                m_error = anchors.errorString();
+                Q_EMIT loadFailed(m_error);
+                return;
+            }
+            for (qsizetype i = 0; i < anchors->size(); ++i)
+                m_anchors.insert(fromPage + 1 + int(i), anchors->at(i));
+            if (anchors->size() < asked) {
+                // The listing ends before the page looked for: the rows after it are gone.
+                m_atEnd = true;
+                setSnapshotRows(std::min(m_snapshotRows, int(fromPage + 1 + anchors->size()) * kPageSize));
+            }
+            afterRequest();
+            pump();
+        });
+}
+
+void MessageTableModel::requestPage(int page)
+{
+    const Store::PageAnchor start = *startOf(page);
+    MessagePageRequest request;
+    request.selection = selection();
+    request.sort = m_sort;
+    request.afterId = start.id;
+    request.afterKey = start.key;
+    request.limit = kPageSize;
+    request.descending = m_descending;
+
+    m_inFlight = true;
+    const quint64 generation = m_generation;
+    m_storeThread->post(
+        this, [request](Store &store) { return store.listMessages(request); },
+        [this, generation, page](Result<QList<Message>> rows) {
+            if (generation != m_generation)
+                return;
+            if (!rows) {
+                m_inFlight = false;
+                m_error = rows.errorString();
+                Q_EMIT loadFailed(m_error);
+                afterRequest();
+                return;
+            }
+            // Still "in flight" while the rows go in: views call fetchMore() from the insert signals.
+            storePage(page, std::move(rows).value());
+            m_inFlight = false;
+            afterRequest();
+            pump();
+        });
+}
+
+void MessageTableModel::storePage(int page, QList<Message> rows)
+{
+    const int count = int(rows.size());
+    const int first = page * kPageSize;
+    const int head = int(m_head.size());
+    Page &stored = m_pages[page];
+    stored.rows = std::move(rows);
+    stored.used = ++m_tick;
+    if (count < kPageSize) {
+        // The listing ends in this page, whatever the count said.
+        m_atEnd = true;
+        if (first + count < m_snapshotRows)
+            setSnapshotRows(first + count);
+    }
+    if (first + count > m_snapshotRows)
+        setSnapshotRows(first + count); // before the count, or more than it: the rows are there
+    else if (count > 0)
+        Q_EMIT dataChanged(index(head + first, 0), index(head + first + count - 1, ColumnCount - 1));
+    evict();
+    Q_EMIT pageLoaded(head + first, count);
+}
+
+void MessageTableModel::evict()
+{
+    if (m_pages.size() <= kMaxCachedPages)
+        return;
+    QList<std::pair<quint64, int>> byUse;
+    byUse.reserve(m_pages.size());
+    for (auto it = m_pages.cbegin(); it != m_pages.cend(); ++it)
+        byUse.append({it->used, it.key()});
+    std::sort(byUse.begin(), byUse.end());
+    const qsizetype drop = byUse.size() - kMaxCachedPages;
+    for (qsizetype i = 0; i < drop; ++i) {
+        const int page = byUse.at(i).second;
+        const Page &p = m_pages.value(page);
+        // Where the next page starts is kept: reading it again needs no scan.
+        if (p.rows.size() == kPageSize && !m_anchors.contains(page + 1))
+            m_anchors.insert(page + 1, Store::PageAnchor{sortKey(p.rows.constLast(), m_sort), p.rows.constLast().id});
+        m_pages.remove(page);
+    }
 }
 
 bool MessageTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    // Not during a refresh either: it may remove rows at the end, and a page must start below the last
-    // row it leaves.
-    return !parent.isValid() && m_storeThread && !m_queue.isEmpty() && !m_inFlight && !m_refreshing && !m_atEnd && m_error.isEmpty();
+    // Before the count (or past it): the next page after a full last one may hold more rows.
+    if (parent.isValid() || !m_storeThread || m_queue.isEmpty() || m_inFlight || m_refreshing || m_atEnd || !m_error.isEmpty())
+        return false;
+    if (m_snapshotRows % kPageSize != 0)
+        return false;
+    return m_snapshotRows == 0 ? !m_pages.contains(0) : m_pages.contains(m_snapshotRows / kPageSize - 1);
 }
 
 void MessageTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (canFetchMore(parent))
-        requestPage();
+    if (!canFetchMore(parent))
+        return;
+    const int page = m_snapshotRows / kPageSize;
+    if (startOf(page))
+        requestPage(page);
 }
 
 void MessageTableModel::refresh(int firstRow, int lastRow)
@@ -221,11 +472,13 @@ void MessageTableModel::refresh(int firstRow, int lastRow)
     }
     if (QDateTime::currentMSecsSinceEpoch() - m_countAskedAtMs >= kRecountIntervalMs)
         requestCount();
-    if (m_rows.isEmpty()) {
+    if (rowCount() == 0) {
         // Nothing on screen to keep in place: the newest page is the refresh.
         m_atEnd = false;
         m_error.clear();
-        requestPage();
+        m_pages.remove(0);
+        m_wanted.append(0);
+        pump();
         return;
     }
     requestRefresh(firstRow, lastRow);
@@ -235,20 +488,21 @@ void MessageTableModel::requestRefresh(int firstRow, int lastRow)
 {
     QList<qint64> ids;
     firstRow = std::max(firstRow, 0);
-    lastRow = std::min(lastRow, int(m_rows.size()) - 1);
+    lastRow = std::min(lastRow, rowCount() - 1);
     for (int row = firstRow; row <= lastRow; ++row)
-        ids << m_rows.at(row).id;
+        if (const Message *m = rowMessage(row))
+            ids << m->id;
     const MessageSelection selection = this->selection();
-    const QString queue = m_queue;
     // Only newest first are new messages on top; in another order they belong somewhere in the middle,
     // and the next start-over shows them.
-    const qint64 newest = m_sort == MessageSort::Id && m_descending ? m_rows.constFirst().id : 0;
+    const Message *top = rowMessage(0);
+    const qint64 newest = m_sort == MessageSort::Id && m_descending && top ? top->id : 0;
 
     m_refreshing = true;
     const quint64 generation = m_generation;
     m_storeThread->post(
         this,
-        [selection, queue, newest, firstRow, ids](Store &store) -> Result<Refreshed> {
+        [selection, newest, ids](Store &store) -> Result<Refreshed> {
             Refreshed answer;
             if (newest > 0) {
                 MessagePageRequest newer;
@@ -267,14 +521,13 @@ void MessageTableModel::requestRefresh(int firstRow, int lastRow)
             if (ids.isEmpty())
                 return answer;
             MessagePageRequest same;
-            same.selection.queue = queue;
+            same.selection = selection;
             same.selection.ids = ids;
             same.limit = int(ids.size());
             same.descending = true;
             auto rows = store.listMessages(same);
             if (!rows)
                 return rows.error();
-            answer.firstRow = firstRow;
             answer.askedIds = ids;
             answer.rows = std::move(rows).value();
             return answer;
@@ -284,11 +537,11 @@ void MessageTableModel::requestRefresh(int firstRow, int lastRow)
                 return;
             // A refresh that fails leaves the rows as they were: they are still what the store said last,
             // and the next delivery asks again. Pages report their errors; a refresh adds nothing to show.
-            // Still "refreshing" while the rows change, as a page is "in flight" while its rows go in.
             if (answer)
                 applyRefresh(std::move(answer).value());
             m_refreshing = false;
             afterRequest();
+            pump();
         });
 }
 
@@ -302,47 +555,48 @@ void MessageTableModel::applyRefresh(Refreshed answer)
     QHash<qint64, qsizetype> current;
     for (qsizetype i = 0; i < answer.rows.size(); ++i)
         current.insert(answer.rows.at(i).id, i);
+    const QSet<qint64> asked(answer.askedIds.cbegin(), answer.askedIds.cend());
 
-    // Nothing else changed the rows since the request (one request at a time), so the asked ids are
-    // still at their rows; the check only guards that promise.
-    const auto askedRow = [&](qsizetype i) {
-        const int row = answer.firstRow + int(i);
-        return row < int(m_rows.size()) && m_rows.at(row).id == answer.askedIds.at(i) ? row : -1;
-    };
+    // The rows are found by id, wherever they are now (a page may have come in meanwhile).
     int changed = 0;
+    int removed = 0;
     int firstChanged = -1;
     int lastChanged = -1;
-    for (qsizetype i = 0; i < answer.askedIds.size(); ++i) {
-        const int row = askedRow(i);
-        const auto it = current.constFind(answer.askedIds.at(i));
-        if (row < 0 || it == current.cend() || sameOnScreen(m_rows.at(row), answer.rows.at(*it)))
+    for (int row = 0; row < rowCount(); ++row) {
+        Message *m = rowMessage(row);
+        if (!m || !asked.contains(m->id))
             continue;
-        m_rows[row] = answer.rows.at(*it);
-        ++changed;
+        const auto it = current.constFind(m->id);
+        if (it == current.cend()) {
+            // Gone from the store (retention, cleanup) or from the filter: marked, not removed, so that
+            // the rows below keep their place.
+            if (m_gone.contains(m->id))
+                continue;
+            m_gone.insert(m->id);
+            ++removed;
+        } else if (!sameOnScreen(*m, answer.rows.at(*it))) {
+            *m = answer.rows.at(*it);
+            m_gone.remove(m->id);
+            ++changed;
+        } else {
+            continue;
+        }
         if (firstChanged < 0)
             firstChanged = row;
         lastChanged = row;
     }
-    if (changed > 0)
+    if (firstChanged >= 0)
         Q_EMIT dataChanged(index(firstChanged, 0), index(lastChanged, ColumnCount - 1));
-
-    // Messages gone from the store (retention, cleanup) leave; from the back, so earlier rows keep their numbers.
-    int removed = 0;
-    for (qsizetype i = answer.askedIds.size() - 1; i >= 0; --i) {
-        const int row = askedRow(i);
-        if (row < 0 || current.contains(answer.askedIds.at(i)))
-            continue;
-        beginRemoveRows({}, row, row);
-        m_rows.removeAt(row);
-        endRemoveRows();
-        ++removed;
-    }
 
     const int inserted = int(answer.newer.size());
     if (inserted > 0) {
         beginInsertRows({}, 0, inserted - 1);
-        m_rows = std::move(answer.newer) + m_rows;
+        m_head = std::move(answer.newer) + m_head;
         endInsertRows();
+        if (m_matchCount) {
+            m_matchCount = *m_matchCount + inserted;
+            Q_EMIT matchCountChanged();
+        }
     }
     Q_EMIT refreshed(inserted, changed, removed);
 }
@@ -357,54 +611,9 @@ void MessageTableModel::afterRequest()
     }
 }
 
-void MessageTableModel::requestPage()
-{
-    if (!m_storeThread || m_queue.isEmpty() || m_inFlight || m_refreshing || m_atEnd)
-        return;
-    MessagePageRequest request;
-    request.selection = selection();
-    request.sort = m_sort;
-    if (!m_rows.isEmpty()) {
-        request.afterId = m_rows.constLast().id;
-        request.afterKey = sortKey(m_rows.constLast(), m_sort);
-    }
-    request.limit = kPageSize;
-    request.descending = m_descending;
-
-    m_inFlight = true;
-    const quint64 generation = m_generation;
-    m_storeThread->post(
-        this, [request](Store &store) { return store.listMessages(request); },
-        [this, generation](Result<QList<Message>> page) {
-            if (generation != m_generation)
-                return;
-            if (!page) {
-                m_inFlight = false;
-                m_error = page.errorString();
-                Q_EMIT loadFailed(m_error);
-                afterRequest();
-                return;
-            }
-            QList<Message> messages = std::move(page).value();
-            const int first = int(m_rows.size());
-            const int count = int(messages.size());
-            m_atEnd = count < kPageSize;
-            // Still "in flight" while the rows go in: views and testers call fetchMore() from the
-            // insert signals, and a request made then would start from the old last id.
-            if (count > 0) {
-                beginInsertRows({}, first, first + count - 1);
-                m_rows.append(std::move(messages));
-                endInsertRows();
-            }
-            m_inFlight = false;
-            Q_EMIT pageLoaded(first, count);
-            afterRequest();
-        });
-}
-
 int MessageTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_head.size()) + m_snapshotRows;
 }
 
 int MessageTableModel::columnCount(const QModelIndex &parent) const
@@ -424,16 +633,36 @@ QVariant MessageTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Message &m = m_rows.at(index.row());
     const int column = index.column();
+    const Message *loaded = rowMessage(index.row());
+    if (!loaded) {
+        // A placeholder until its page is in; asking for it is what loads the page.
+        const int row = index.row() - int(m_head.size());
+        want(row / kPageSize);
+        if (role == Qt::DisplayRole && column == IdColumn)
+            return QStringLiteral("…");
+        if (role == Qt::ForegroundRole)
+            return QGuiApplication::palette().color(QPalette::PlaceholderText);
+        if (role == Qt::ToolTipRole)
+            return tr("Loading…");
+        return {};
+    }
+    const Message &m = *loaded;
+    if (index.row() >= m_head.size()) {
+        const auto it = m_pages.constFind((index.row() - int(m_head.size())) / kPageSize);
+        if (it != m_pages.cend())
+            it->used = ++m_tick; // shown: the last page to be evicted
+    }
+    const bool gone = m_gone.contains(m.id);
 
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
         case IdColumn: return QString::number(m.id); // no digit grouping: ids are looked up, not read as amounts
         case TypeColumn: return m.type;
+        case ChannelColumn: return m.channel;
         case RecipientColumn: return m.recipient.isEmpty() ? tr("(none)") : m.recipient;
-        case StateColumn: return stateName(m.state);
+        case StateColumn: return gone ? tr("gone") : stateName(m.state);
         case PriorityColumn: return m.priority;
         case RunAtColumn: return QStringLiteral("%1 · %2").arg(localTime(m.runAt), runAtRelative(m, QDateTime::currentMSecsSinceEpoch()));
         case AttemptsColumn: return QStringLiteral("%1/%2").arg(m.attempts).arg(m.maxAttempts);
@@ -446,6 +675,7 @@ QVariant MessageTableModel::data(const QModelIndex &index, int role) const
         // The cells may be elided (push tokens, long type names): the tooltip always has the whole text.
         case TypeColumn: return m.type;
         case RecipientColumn: return m.recipient.isEmpty() ? tr("This message has no recipient.") : m.recipient;
+        case StateColumn: return gone ? tr("No longer in the store or no longer matching the filter (was %1)").arg(stateName(m.state)) : QVariant();
         case PriorityColumn: return tr("Priority %1 (1 is the most urgent, 10 the default)").arg(m.priority);
         case RunAtColumn:
             return tr("%1 (local time)\n%2\n%3")
@@ -463,6 +693,8 @@ QVariant MessageTableModel::data(const QModelIndex &index, int role) const
         default: return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
         }
     case Qt::ForegroundRole:
+        if (gone)
+            return QGuiApplication::palette().color(QPalette::PlaceholderText);
         if (column == StateColumn)
             return stateColor(m.state);
         if (column == RecipientColumn && m.recipient.isEmpty())
@@ -487,6 +719,7 @@ QVariant MessageTableModel::headerData(int section, Qt::Orientation orientation,
     switch (section) {
     case IdColumn: return tr("ID");
     case TypeColumn: return tr("Type");
+    case ChannelColumn: return tr("Channel");
     case RecipientColumn: return tr("Recipient");
     case StateColumn: return tr("State");
     case PriorityColumn: return tr("Priority");

@@ -2,8 +2,11 @@
 
 #include "model/Message.h"
 #include "model/MessageSelection.h"
+#include "store/Store.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
+#include <QSet>
 #include <QList>
 #include <QPointer>
 #include <QString>
@@ -15,15 +18,19 @@ namespace herald {
 
 class StoreThread;
 
-// The messages of one queue that match a filter, newest first unless sorted otherwise, loaded a page at
-// a time as the view scrolls (DESIGN §8).
+// The messages of one queue that match a filter, newest first unless sorted otherwise (DESIGN §8), over
+// millions of rows: the table has a row for every match as soon as the store has counted them, and reads
+// only the pages that are looked at.
 //
-// GUI thread only. Pages are read through a StoreThread with keyset paging on (sort key, id) (the next
-// page starts after the last row loaded; never OFFSET), one request at a time. setQueue(), setFilter(),
-// sort() and setStoreThread() start over; a page asked for before that is dropped when it arrives, and
-// so is a match count. refresh() follows deliveries without starting over: rows change in place and,
-// newest first, new messages are inserted on top, so selections and the scroll position survive.
-// The StoreThread is not owned: point the model elsewhere before destroying it.
+// GUI thread only. Pages are read through a StoreThread with keyset paging on (sort key, id), one request
+// at a time, the page asked for last first: a page starts after the last row of the page before it, when
+// that is loaded, or after a page anchor (Store::pageAnchors), found by a chunked scan of the keys when
+// the reader jumps far ahead. Never OFFSET, never a cursor left open. Rows not loaded yet show as
+// placeholders; at most kMaxCachedPages pages stay in memory (the least recently shown go first).
+// setQueue(), setFilter(), sort() and setStoreThread() start over; a page, anchor or count asked for
+// before that is dropped when it arrives (by generation). refresh() follows deliveries without starting
+// over: rows change in place, messages gone are marked so, and, newest first, new messages are inserted
+// on top, so selections and the scroll position survive. The StoreThread is not owned.
 class MessageTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -32,6 +39,7 @@ public:
     enum Column {
         IdColumn,
         TypeColumn,
+        ChannelColumn,
         RecipientColumn,
         StateColumn,
         PriorityColumn,
@@ -46,6 +54,11 @@ public:
         StateRole,                        // int: a MessageState
     };
     static constexpr int kPageSize = 200;
+    // Pages kept in memory (their rows are the model's memory): a few screens up and down of each of the
+    // last places looked at.
+    static constexpr int kMaxCachedPages = 60;
+    // Anchors found per scan request: a short query (kPageSize × this keys read) between page reads.
+    static constexpr int kAnchorsPerScan = 500;
     // A refresh re-counts the matches at most this often: a count scans what the filter selects, and
     // refreshes come every few hundred milliseconds while deliveries land.
     static constexpr qint64 kRecountIntervalMs = 2000;
@@ -80,14 +93,22 @@ public:
     // made meanwhile fold into one, for the last range asked.
     void refresh(int firstRow, int lastRow);
 
-    // A page (not a refresh) is being read.
+    // A page or page anchors (not a refresh) are being read.
     bool isLoading() const { return m_inFlight; }
     bool isRefreshing() const { return m_refreshing; }
-    // The last page came back short: everything in the queue at that time is loaded.
-    bool hasLoadedAll() const { return m_atEnd; }
+    // The end of the listing is known (a page came back short, or the count says where it is) and every
+    // row has a message: nothing is waiting to be read.
+    bool hasLoadedAll() const;
     QString errorString() const { return m_error; }
 
-    const Message &messageAt(int row) const { return m_rows.at(row); }
+    // The message at a row, or an empty one (id 0) for a row not loaded yet.
+    const Message &messageAt(int row) const;
+    bool isRowLoaded(int row) const;
+    // Whether the row's message is gone from the store since it was read (a refresh found it missing).
+    bool isRowGone(int row) const;
+    // For tests and benchmarks: the pages and anchors held now.
+    int cachedPageCount() const { return int(m_pages.size()); }
+    int anchorCount() const { return int(m_anchors.size()); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -109,12 +130,27 @@ Q_SIGNALS:
 
 private:
     struct Refreshed;
-    void requestPage();
+    struct Page
+    {
+        QList<Message> rows;
+        mutable quint64 used = 0; // m_tick when last shown
+    };
+    void want(int page) const;
+    void pump();
+    void requestPage(int page);
+    void requestAnchors(int fromPage, int toPage);
+    void storePage(int page, QList<Message> rows);
+    void evict();
+    // The keyset position a page starts after: nullopt when unknown, a zero id for the first page.
+    std::optional<Store::PageAnchor> startOf(int page) const;
+    const Message *rowMessage(int row) const;
+    Message *rowMessage(int row);
     void requestRefresh(int firstRow, int lastRow);
     void applyRefresh(Refreshed answer);
     void afterRequest();
     void startOver();
     void requestCount();
+    void setSnapshotRows(int rows);
 
     QPointer<StoreThread> m_storeThread;
     QString m_queue;
@@ -123,12 +159,19 @@ private:
     bool m_descending = true;
     std::optional<qint64> m_matchCount;
     qint64 m_countAskedAtMs = 0;
-    QList<Message> m_rows;
-    quint64 m_generation = 0; // bumped on every start-over: pages asked for before are dropped
-    bool m_inFlight = false;  // a page
+    QList<Message> m_head;             // rows 0 … m_head.size() - 1: newer messages a refresh put on top
+    int m_snapshotRows = 0;            // the rows after the head, page p holding rows p·kPageSize …
+    QHash<int, Page> m_pages;
+    QHash<int, Store::PageAnchor> m_anchors; // m_anchors[p]: the position page p starts after
+    QSet<qint64> m_gone;
+    mutable QList<int> m_wanted;       // pages shown but not loaded, the last shown last
+    mutable bool m_pumpScheduled = false;
+    mutable quint64 m_tick = 0;
+    quint64 m_generation = 0; // bumped on every start-over: answers asked for before are dropped
+    bool m_inFlight = false;  // a page or anchors
     bool m_refreshing = false;
     std::optional<std::pair<int, int>> m_refreshAgain; // the rows of a refresh() that came while busy
-    bool m_atEnd = false;
+    bool m_atEnd = false;     // the listing's end is known: no page after the last
     QString m_error;
 };
 

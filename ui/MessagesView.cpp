@@ -139,6 +139,8 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     connect(m_model, &MessageTableModel::pageLoaded, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::loadFailed, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::refreshed, this, &MessagesView::updateSummary);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MessagesView::updateSummary);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MessagesView::updateSummary);
     connect(m_model, &MessageTableModel::matchCountChanged, this, [this] {
         m_filterBar->setMatchCount(m_model->matchCount());
         updateSummary();
@@ -215,23 +217,13 @@ void MessagesView::updateSummary()
     } else if (loaded == 0 && m_model->isLoading()) {
         summary = tr("Loading…");
     } else if (loaded == 0) {
-        placeholder = tr("Queue %1 holds no messages.").arg(m_model->queue());
-    } else if (m_model->filter().hasFilter() || m_model->sortOrder() != MessageSort::Id || !m_model->isDescending()) {
-        const std::optional<qint64> matching = m_model->matchCount();
-        if (loaded == 0 && m_model->hasLoadedAll())
-            placeholder = tr("No message of %1 matches the filter.").arg(m_model->queue());
-        else if (m_model->hasLoadedAll())
-            summary = loaded == 1 ? tr("1 matching message") : tr("%1 matching messages").arg(locale.toString(loaded));
-        else if (!matching)
-            summary = tr("%1 loaded").arg(locale.toString(loaded));
-        else
-            summary = tr("%1 of %2 matching loaded; scroll for more").arg(locale.toString(loaded), locale.toString(*matching));
-    } else if (m_model->hasLoadedAll()) {
-        summary = loaded == 1 ? tr("1 message") : tr("%1 messages, newest first").arg(locale.toString(loaded));
-    } else if (m_queueTotal && *m_queueTotal > loaded) {
-        summary = tr("Newest %1 of %2 loaded; scroll for more").arg(locale.toString(loaded), locale.toString(*m_queueTotal));
+        placeholder = m_model->filter().hasFilter() ? tr("No message of %1 matches the filter.").arg(m_model->queue())
+                                                    : tr("Queue %1 holds no messages.").arg(m_model->queue());
+    } else if (m_model->filter().hasFilter()) {
+        // Every match has a row; pages are read as they come into view.
+        summary = loaded == 1 ? tr("1 matching message") : tr("%1 matching messages").arg(locale.toString(loaded));
     } else {
-        summary = tr("Newest %1 loaded; scroll for more").arg(locale.toString(loaded));
+        summary = loaded == 1 ? tr("1 message") : tr("%1 messages").arg(locale.toString(loaded));
     }
     m_summary->setText(summary);
     m_placeholder->setText(placeholder);

@@ -695,13 +695,12 @@ Result<qint64> Store::resolveSelectionQueue(const MessageSelection &selection)
     return queueId(selection.queue);
 }
 
-Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
+namespace {
+
+// The WHERE (after the selection) and ORDER BY of a keyset page.
+std::pair<QString, QString> keysetClauses(const MessagePageRequest &request, QVariantList &binds)
 {
-    auto qid = resolveSelectionQueue(request.selection);
-    if (!qid)
-        return qid.error();
-    QVariantList binds;
-    QString where = selectionWhere(request.selection, binds, *qid);
+    QString where;
     const QString column = sortColumn(request.sort);
     const QString cmp = request.descending ? QStringLiteral("<") : QStringLiteral(">");
     if (request.afterId > 0) {
@@ -716,7 +715,20 @@ Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
     const QString dir = request.descending ? QStringLiteral(" DESC") : QString();
     const QString order = request.sort == MessageSort::Id ? QString(QStringLiteral(" ORDER BY m.id") + dir)
                                                           : QString(QStringLiteral(" ORDER BY ") + column + dir + QStringLiteral(", m.id") + dir);
-    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where + order +
+    return {where, order};
+}
+
+} // namespace
+
+Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
+{
+    auto qid = resolveSelectionQueue(request.selection);
+    if (!qid)
+        return qid.error();
+    QVariantList binds;
+    QString where = selectionWhere(request.selection, binds, *qid);
+    const auto [keyset, order] = keysetClauses(request, binds);
+    Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") + where + keyset + order +
                           QStringLiteral(" LIMIT ?"));
     for (const QVariant &b : binds)
         q.addBindValue(b);
@@ -727,6 +739,73 @@ Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
     while (q.next())
         out << readMessage(q);
     return out;
+}
+
+Result<QList<Store::PageAnchor>> Store::pageAnchors(const MessagePageRequest &request, int every)
+{
+    if (every < 1 || request.limit < 1)
+        return Error::badInput(QStringLiteral("page anchors need a positive page size and count"));
+    auto qid = resolveSelectionQueue(request.selection);
+    if (!qid)
+        return qid.error();
+    QVariantList binds;
+    QString where = selectionWhere(request.selection, binds, *qid);
+    const auto [keyset, order] = keysetClauses(request, binds);
+    // The inner query reads the next limit·every keys in the listing's order through its index; only
+    // every every-th leaves the database.
+    const QString dir = request.descending ? QStringLiteral(" DESC") : QString();
+    const QString sql = QStringLiteral("SELECT k, id FROM (SELECT k, id, ROW_NUMBER() OVER (ORDER BY k%1, id%1) AS rn FROM "
+                                       "(SELECT %2 AS k, m.id AS id FROM messages m WHERE %3%4%5 LIMIT ?) AS page) AS numbered "
+                                       "WHERE rn % ? = 0 ORDER BY rn")
+                            .arg(dir, sortColumn(request.sort), where, keyset, order);
+    Statement q = prepare(sql);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    q.addBindValue(qint64(request.limit) * every);
+    q.addBindValue(every);
+    if (auto s = exec(q, QStringLiteral("finding page anchors")); !s)
+        return s.error();
+    QList<PageAnchor> out;
+    while (q.next())
+        out << PageAnchor{q.value(0).toLongLong(), q.value(1).toLongLong()};
+    return out;
+}
+
+Result<qint64> Store::insertSyntheticMessages(const QString &queueName, qint64 count, qint64 firstRunAt, qint64 spacingMs)
+{
+    if (auto s = requireWritable(); !s)
+        return s.error();
+    if (count < 0)
+        return Error::badInput(QStringLiteral("cannot insert %1 messages").arg(count));
+    auto config = queue(queueName);
+    if (!config)
+        return config.error();
+    auto qid = queueId(queueName);
+    if (!qid)
+        return qid.error();
+    constexpr qint64 kChunk = 100'000;
+    Statement insert = prepare(QStringLiteral(
+        "WITH RECURSIVE seq(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
+        "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
+        "max_attempts) SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
+        "FROM seq"));
+    qint64 inserted = 0;
+    for (qint64 start = 0; start < count; start += kChunk) {
+        WriteTransaction tx(*this);
+        if (auto s = tx.begin(); !s)
+            return s.error();
+        const qint64 t = now();
+        const QVariantList binds{start, std::min(count, start + kChunk), *qid, config->defaultChannel, int(MessageState::Scheduled),
+                                 firstRunAt, spacingMs, t, t, config->maxAttempts};
+        for (int i = 0; i < binds.size(); ++i)
+            insert.bindValue(i, binds.at(i));
+        if (auto s = exec(insert, QStringLiteral("inserting synthetic messages")); !s)
+            return s.error();
+        if (auto s = tx.commit(); !s)
+            return s.error();
+        inserted += std::min(count, start + kChunk) - start;
+    }
+    return inserted;
 }
 
 Result<qint64> Store::countMessages(const MessageSelection &selection)

@@ -84,6 +84,16 @@ public:
     Result<Message> message(qint64 id);
     Result<QList<Attempt>> attempts(qint64 messageId);
     Result<QList<Message>> listMessages(const MessagePageRequest &request);
+    // Where the pages of a listing start, for jumping into it without OFFSET: the (sort key, id) of
+    // every `every`-th row after the request's position (rows every, 2·every, …), at most request.limit
+    // of them. A page that starts after anchor k is rows k·every … of the listing. One short query;
+    // call again from the last anchor to go on.
+    struct PageAnchor
+    {
+        qint64 key = 0; // the sort value (the id when sorting by id)
+        qint64 id = 0;
+    };
+    Result<QList<PageAnchor>> pageAnchors(const MessagePageRequest &request, int every);
     Result<QList<QueueCounts>> stats();
     // Whether the store is still where it was opened: a SQLite file that was moved or deleted keeps
     // answering from the old inode, which would show an operator a store that is no longer there.
@@ -204,6 +214,10 @@ public:
     Result<QList<AuditEntry>> auditForMessage(qint64 messageId);
 
     Result<qint64> countMessages(const MessageSelection &selection);
+    // For benchmarks and scale tests only: inserts count plain scheduled messages (type "synthetic",
+    // priorities 1–10 in turn, run_at = firstRunAt + i·spacingMs) into the queue inside the database,
+    // 100,000 per transaction, with the counters kept as for any insert. Returns how many were inserted.
+    Result<qint64> insertSyntheticMessages(const QString &queue, qint64 count, qint64 firstRunAt, qint64 spacingMs);
 
     // ---- cleanup (issue 6): what a run would remove, and the run itself in short transactions so
     // delivery keeps going. With an archive, each chunk is written there before it is deleted; a chunk
