@@ -380,6 +380,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
 
     std::unique_ptr<StoreThread> previous = std::exchange(m_storeThread, std::move(storeThread));
     m_readOnly = readOnly;
+    m_storeError.clear();
     m_queueToSelect.clear();
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
@@ -422,6 +423,7 @@ void MainWindow::storeOpened(const QString &error)
 
 void MainWindow::showStoreError(const QString &error)
 {
+    m_storeError = error;
     m_errorPage->setText(tr("The store %1 cannot be read.\n\n%2").arg(m_storeThread->url().display(), error));
     showPage(m_errorPage);
     checkContentReady();

@@ -186,7 +186,7 @@ int Cli::cmdServe()
         o.requestTimeoutMs = int(*d);
     }
     // Check the store here so that a bad --db says so before the listener starts.
-    Store *store = openStore();
+    Store *store = openStore(CreateStore::Never);
     if (!store)
         return m_status;
     const StoreUrl url = store->url();

@@ -48,7 +48,7 @@ int Cli::cmdWork()
     o.resolveSecret = &SecretResolver::resolve;
 
     // Check the store and the queues here, so bad input says so before any thread starts.
-    Store *store = openStore();
+    Store *store = openStore(CreateStore::Never);
     if (!store)
         return m_status;
     for (const QString &q : std::as_const(o.queues))
