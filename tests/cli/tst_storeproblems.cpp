@@ -107,6 +107,16 @@ private Q_SLOTS:
         QVERIFY(before == snapshot());
     }
 
+    void shouldRefuseASelfTestOfNoStoreOrWithAScreenshot()
+    {
+        Run r = run(QStringLiteral(HERALD_PATH), {QStringLiteral("--self-test"), QStringLiteral("--demo")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--self-test checks a store given with --db"), r.err.constData());
+        r = run(QStringLiteral(HERALD_PATH), {QStringLiteral("--self-test"), QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png"))});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("give one of them"), r.err.constData());
+    }
+
     void shouldRefuseAStoreThatCannotBeUsed_data()
     {
         QTest::addColumn<int>("program");
