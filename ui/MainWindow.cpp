@@ -13,6 +13,9 @@
 #include "QueueActions.h"
 #include "QueueListModel.h"
 #include "QueuesView.h"
+#include "Settings.h"
+#include "StoreBanner.h"
+#include "StoreMenu.h"
 #include "UpcomingChart.h"
 #include "WelcomeView.h"
 
@@ -21,6 +24,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -61,10 +65,12 @@ QLabel *pageLabel(QWidget *parent)
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent),
+      m_settings(std::make_unique<Settings>()),
       m_queueModel(new QueueListModel(this)),
       m_messageModel(new MessageTableModel(this)),
       m_outboxModel(new OutboxModel(this)),
       m_delivery(new DeliveryController(this)),
+      m_banner(new StoreBanner(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_navigationPane(new QWidget(m_splitter)),
       m_navigation(new QListWidget(m_navigationPane)),
@@ -127,9 +133,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter->setStretchFactor(1, 1);
 
     auto *central = new QWidget(this);
-    auto *centralLayout = new QHBoxLayout(central);
+    auto *centralLayout = new QVBoxLayout(central);
     centralLayout->setContentsMargins(8, 8, 8, 0);
-    centralLayout->addWidget(m_splitter);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_splitter, 1);
+    connect(m_banner, &StoreBanner::retryRequested, m_queueModel, &QueueListModel::refresh);
     setCentralWidget(central);
 
     m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -159,7 +167,9 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     m_messageActions = new MessageActions(m_messageModel, m_messagesView->tableView(), this);
+    m_messageActions->setQueueList(m_queueModel);
     connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
+    connect(m_messageActions, &MessageActions::messageCreated, m_detailsView, &MessageDetailsView::showMessage);
     connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
 
     m_queueActions = new QueueActions(m_queueModel, m_queuesView, this);
@@ -208,6 +218,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(&m_liveTimer, &QTimer::timeout, this, &MainWindow::liveRefresh);
 
     resize(1280, 800);
+    restoreGeometry(m_settings->windowGeometry());
+    restoreState(m_settings->windowState());
+    m_liveRefreshAction->setChecked(m_settings->liveRefresh());
     showPage(m_openingPage);
     updateStatus();
     deliveryStateChanged();
@@ -238,9 +251,27 @@ void MainWindow::changeEvent(QEvent *event)
         updateRefreshTimer();
 }
 
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setWindowState(saveState());
+    m_settings->sync();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::setLiveRefresh(bool on)
+{
+    m_liveRefreshAction->setChecked(on);
+    m_settings->setLiveRefresh(on);
+    updateRefreshTimer();
+    if (on)
+        reload(); // what changed while it was paused
+    updateStatus();
+}
+
 void MainWindow::updateRefreshTimer()
 {
-    if (isVisible() && !isMinimized())
+    if (isVisible() && !isMinimized() && m_liveRefreshAction->isChecked())
         m_refreshTimer.start();
     else
         m_refreshTimer.stop();
@@ -249,9 +280,10 @@ void MainWindow::updateRefreshTimer()
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open store…"), this, &MainWindow::chooseStore);
-    open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Open &demo store"), this, &MainWindow::openDemoStore);
+    m_storeMenu = new StoreMenu(m_settings.get(), this);
+    m_storeMenu->fillMenu(file);
+    connect(m_storeMenu, &StoreMenu::openRequested, this, &MainWindow::openStore);
+    connect(m_storeMenu, &StoreMenu::demoRequested, this, &MainWindow::openDemoStore);
     file->addSeparator();
     m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
     m_newQueueAction->setShortcut(QKeySequence::New);
@@ -286,6 +318,13 @@ void MainWindow::createActions()
     QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
     reloadAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    m_liveRefreshAction = view->addAction(tr("&Live refresh"));
+    m_liveRefreshAction->setCheckable(true);
+    m_liveRefreshAction->setChecked(true);
+    m_liveRefreshAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_liveRefreshAction->setToolTip(tr("Counts and the visible page follow deliveries and other processes; pause it to read a "
+                                       "page that keeps still (Ctrl+Shift+R)"));
+    connect(m_liveRefreshAction, &QAction::triggered, this, &MainWindow::setLiveRefresh);
     view->addSeparator();
     QAction *details = m_detailsDock->toggleViewAction();
     details->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
@@ -321,11 +360,12 @@ void MainWindow::createActions()
     aboutAction->setMenuRole(QAction::AboutRole);
 }
 
-void MainWindow::openStore(const StoreUrl &url, bool readOnly)
+void MainWindow::openStore(const StoreUrl &url, bool readOnly, const QString &profile)
 {
     Store::OpenOptions options;
     options.readOnly = readOnly;
     attachStore(std::make_unique<StoreThread>(url, options), readOnly);
+    m_rememberProfile = profile;
 }
 
 void MainWindow::openDemoStore()
@@ -381,6 +421,11 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     std::unique_ptr<StoreThread> previous = std::exchange(m_storeThread, std::move(storeThread));
     m_readOnly = readOnly;
     m_storeError.clear();
+    m_rememberProfile.reset();
+    m_storeUnreachable = false;
+    m_banner->clearAll();
+    if (readOnly)
+        m_banner->showReadOnly(m_storeThread->url().display());
     m_queueToSelect.clear();
     m_contentPending = true;
     m_messageModel->setStoreThread(m_storeThread.get());
@@ -410,8 +455,11 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
 
 void MainWindow::storeOpened(const QString &error)
 {
-    if (error.isEmpty())
+    if (error.isEmpty()) {
+        if (m_rememberProfile)
+            m_settings->rememberStore({m_storeThread->url().display(), m_readOnly, *m_rememberProfile});
         return;
+    }
     showStoreError(error);
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the store"),
                                 tr("Herald could not open the store %1.").arg(m_storeThread->url().display()), QMessageBox::Ok, this);
@@ -431,6 +479,12 @@ void MainWindow::showStoreError(const QString &error)
 
 void MainWindow::queuesRefreshed()
 {
+    if (std::exchange(m_storeUnreachable, false)) {
+        // Back: what is on screen may be as old as the outage.
+        m_banner->clearProblem();
+        statusBar()->showMessage(tr("The store is back"), 5000);
+        reload();
+    }
     if (m_queueModel->rowCount() == 0) {
         showPage(m_welcomeView);
     } else {
@@ -450,10 +504,19 @@ void MainWindow::queuesRefreshed()
 
 void MainWindow::queuesRefreshFailed(const QString &error)
 {
-    if (!m_queueModel->isLoaded())
+    if (!m_queueModel->isLoaded()) {
         showStoreError(error);
-    else
-        statusBar()->showMessage(tr("The queue counts could not be refreshed: %1").arg(error));
+        return;
+    }
+    // The console keeps what it showed, says why it is stale, and the refresh timer keeps trying.
+    m_storeUnreachable = true;
+    const bool locked = error.contains(QLatin1String("locked"), Qt::CaseInsensitive) || error.contains(QLatin1String("busy"), Qt::CaseInsensitive);
+    m_banner->showProblem((locked ? tr("<b>The store is locked by another process.</b> %1<br>Herald keeps what it showed and tries again "
+                                       "every %2 s.")
+                                  : tr("<b>The store cannot be read.</b> %1<br>Herald keeps what it showed and tries again every %2 s."))
+                              .arg(error.toHtmlEscaped())
+                              .arg(kRefreshIntervalMs / 1000));
+
 }
 
 void MainWindow::queueSelected(const QString &queue)
@@ -539,6 +602,8 @@ void MainWindow::updateStatus()
                       totals.total() == 1 ? tr("1 message") : tr("%1 messages").arg(locale.toString(totals.total()))};
     for (MessageState state : {MessageState::Waiting, MessageState::Active, MessageState::Failed})
         parts << QStringLiteral("%1 %2").arg(locale.toString(totals.count(state)), stateName(state));
+    if (!m_liveRefreshAction->isChecked())
+        parts << tr("live refresh paused");
     m_totalsLabel->setText(parts.join(QStringLiteral(" · ")));
 }
 
@@ -554,17 +619,6 @@ void MainWindow::checkContentReady()
         return;
     m_contentPending = false;
     Q_EMIT contentReady();
-}
-
-void MainWindow::chooseStore()
-{
-    QString folder;
-    if (m_storeThread && m_storeThread->url().kind() == StoreUrl::Kind::Sqlite)
-        folder = QFileInfo(m_storeThread->url().sqlitePath()).absolutePath();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open store"), folder,
-                                                      tr("Herald stores (*.db *.sqlite *.sqlite3);;All files (*)"));
-    if (!path.isEmpty())
-        openStore(StoreUrl::sqlite(path), m_readOnly);
 }
 
 void MainWindow::createQueue()
@@ -643,8 +697,9 @@ void MainWindow::liveRefresh()
     const QSet<QString> queues = std::exchange(m_liveQueues, {});
     const bool claims = std::exchange(m_liveClaims, false);
     const bool outbox = std::exchange(m_liveOutbox, false);
-    // Off screen nothing is looked at; showing the window re-reads the counts (showEvent).
-    if (!m_storeThread || !isVisible() || isMinimized())
+    // Off screen nothing is looked at; showing the window re-reads the counts (showEvent). Paused, the
+    // page keeps still until live refresh is on again (which reloads).
+    if (!m_storeThread || !isVisible() || isMinimized() || !m_liveRefreshAction->isChecked())
         return;
     m_queueModel->refresh();
     if (currentPage() == m_messagesView && (claims || queues.contains(m_messageModel->queue()))) {

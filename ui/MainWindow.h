@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QDockWidget;
@@ -31,6 +32,9 @@ class OutboxModel;
 class OutboxView;
 class QueueListModel;
 class QueuesView;
+class Settings;
+class StoreBanner;
+class StoreMenu;
 class StoreThread;
 class WelcomeView;
 
@@ -60,7 +64,8 @@ public:
     // Closes the open store, after its pending work, and opens this one. Whether it opened is known
     // later: a failure is shown in a message box and in place of the messages. A writable store is
     // delivered from this process once it has opened, unless another process already delivers it.
-    void openStore(const StoreUrl &url, bool readOnly);
+    // Once it has opened, the store joins File ▸ Open recent (under its profile, for a server store).
+    void openStore(const StoreUrl &url, bool readOnly, const QString &profile = {});
     // Opens the demo store (StoreUrl::demoSqlitePath(), never the user's store) and fills it with the
     // demo data the first time.
     void openDemoStore();
@@ -82,6 +87,10 @@ public:
     UpcomingChart *upcomingChart() const { return m_upcoming; }
     QDockWidget *upcomingDock() const { return m_upcomingDock; }
     QDockWidget *detailsDock() const { return m_detailsDock; }
+    Settings *settings() const { return m_settings.get(); }
+    StoreMenu *storeMenu() const { return m_storeMenu; }
+    StoreBanner *banner() const { return m_banner; }
+    QAction *liveRefreshAction() const { return m_liveRefreshAction; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
     void showSection(Section section);
@@ -103,6 +112,7 @@ protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     using BeforeFirstRead = std::function<void(StoreThread &, quint64 storeGeneration)>;
@@ -124,12 +134,13 @@ private:
     void updateQueueTotal();
     void checkContentReady();
     void updateRefreshTimer();
-    void chooseStore();
+    void setLiveRefresh(bool on);
     void createQueue();
     void reload();
     void about();
     void messagesChanged();
 
+    std::unique_ptr<Settings> m_settings;
     QueueListModel *m_queueModel;
     MessageTableModel *m_messageModel;
     OutboxModel *m_outboxModel;
@@ -141,6 +152,8 @@ private:
     QString m_storeError;
     bool m_contentPending = false;
     bool m_splitterFitted = false;
+    std::optional<QString> m_rememberProfile; // set: remember the store (under this profile) once it opened
+    bool m_storeUnreachable = false;          // the last refresh failed after a good one: the banner says why
     QString m_queueToSelect; // just created: selected as soon as the counts show it
     Section m_section = Section::Queues;
     QTimer m_refreshTimer; // the back-stop for changes made by other processes
@@ -149,6 +162,9 @@ private:
     bool m_liveClaims = false;  // the in-flight count moved: messages on screen may have become active
     bool m_liveOutbox = false;  // a delivery completed since: the outbox may have grown
 
+    StoreBanner *m_banner;
+    StoreMenu *m_storeMenu = nullptr;
+    QAction *m_liveRefreshAction = nullptr;
     QSplitter *m_splitter;
     QWidget *m_navigationPane;
     QListWidget *m_navigation;

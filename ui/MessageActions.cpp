@@ -2,6 +2,9 @@
 
 #include "ActionPreviewDialog.h"
 #include "MessageTableModel.h"
+#include "NewMessageDialog.h"
+#include "PayloadDialog.h"
+#include "QueueListModel.h"
 #include "RescheduleDialog.h"
 
 #include "store/StoreThread.h"
@@ -33,6 +36,8 @@ QString selectedText(ActionKind kind)
     case ActionKind::Promote: return MessageActions::tr("Run &now");
     case ActionKind::SetPriority: return MessageActions::tr("Change &priority…");
     case ActionKind::Restore: return MessageActions::tr("Re&store");
+    case ActionKind::EditPayload: return MessageActions::tr("&Edit payload…");
+    case ActionKind::Duplicate: return MessageActions::tr("D&uplicate");
     case ActionKind::Delete: return MessageActions::tr("&Delete");
     default: return {};
     }
@@ -47,6 +52,8 @@ QString matchingText(ActionKind kind)
     case ActionKind::Promote: return MessageActions::tr("Run all matching &now…");
     case ActionKind::SetPriority: return MessageActions::tr("Change the &priority of all matching…");
     case ActionKind::Restore: return MessageActions::tr("Re&store all matching…");
+    case ActionKind::EditPayload: return MessageActions::tr("&Edit payload (one message at a time)");
+    case ActionKind::Duplicate: return MessageActions::tr("D&uplicate all matching…");
     case ActionKind::Delete: return MessageActions::tr("&Delete all matching…");
     default: return {};
     }
@@ -61,6 +68,8 @@ QKeySequence shortcut(ActionKind kind)
     case ActionKind::Promote: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N);
     case ActionKind::SetPriority: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I);
     case ActionKind::Restore: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S);
+    case ActionKind::EditPayload: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
+    case ActionKind::Duplicate: return QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D);
     case ActionKind::Delete: return QKeySequence::Delete;
     default: return {};
     }
@@ -81,8 +90,11 @@ QString statesList(const QList<MessageState> &states)
 
 MessageActions::MessageActions(MessageTableModel *model, QTableView *table, QWidget *dialogParent)
     : QObject(dialogParent), m_model(model), m_table(table), m_dialogParent(dialogParent), m_undo(new QAction(tr("&Undo last action"), this)),
+      m_newMessage(new QAction(tr("&New message…"), this)),
       m_matchingMenu(new QMenu(tr("All &matching the filter"), dialogParent))
 {
+    m_newMessage->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(m_newMessage, &QAction::triggered, this, &MessageActions::newMessage);
     for (ActionKind kind : kKinds) {
         auto *selected = new QAction(selectedText(kind), this);
         selected->setShortcut(shortcut(kind));
@@ -132,6 +144,15 @@ void MessageActions::setStore(StoreThread *storeThread, bool readOnly)
     updateEnabled();
 }
 
+void MessageActions::setQueueList(QueueListModel *queues)
+{
+    m_queues = queues;
+    connect(queues, &QAbstractItemModel::modelReset, this, &MessageActions::updateEnabled);
+    connect(queues, &QAbstractItemModel::rowsInserted, this, &MessageActions::updateEnabled);
+    connect(queues, &QAbstractItemModel::rowsRemoved, this, &MessageActions::updateEnabled);
+    updateEnabled();
+}
+
 QAction *MessageActions::action(ActionKind kind, Scope scope) const
 {
     return m_actions.value(key(kind, scope));
@@ -139,6 +160,8 @@ QAction *MessageActions::action(ActionKind kind, Scope scope) const
 
 void MessageActions::fillMenu(QMenu *menu) const
 {
+    menu->addAction(m_newMessage);
+    menu->addSeparator();
     for (ActionKind kind : kKinds)
         menu->addAction(action(kind, Scope::Selected));
     menu->addSeparator();
@@ -175,6 +198,8 @@ void MessageActions::updateEnabled()
         QString reason = common;
         if (reason.isEmpty() && selectedStates.isEmpty())
             reason = tr("Select one or more messages first.");
+        if (reason.isEmpty() && kind == ActionKind::EditPayload && m_table->selectionModel()->selectedRows().size() != 1)
+            reason = tr("Edit the payload of one message at a time: select only it.");
         if (reason.isEmpty()) {
             bool any = false;
             for (MessageState state : selectedStates)
@@ -191,12 +216,20 @@ void MessageActions::updateEnabled()
             matchingReason = tr("Select a queue first.");
         if (matchingReason.isEmpty() && matching && *matching == 0)
             matchingReason = tr("No message matches the filter.");
+        if (matchingReason.isEmpty() && kind == ActionKind::EditPayload)
+            matchingReason = tr("A payload is edited one message at a time: select it and use Edit payload.");
         QAction *all = action(kind, Scope::Matching);
         all->setEnabled(matchingReason.isEmpty());
         all->setToolTip(matchingReason.isEmpty() ? tr("Every message matching the filter, not only those loaded; previewed first.")
                                                  : matchingReason);
     }
     m_matchingMenu->setEnabled(common.isEmpty());
+    QString newReason = common;
+    if (newReason.isEmpty() && (!m_queues || m_queues->rowCount() == 0))
+        newReason = tr("Create a queue first (File ▸ New queue).");
+    m_newMessage->setEnabled(newReason.isEmpty());
+    m_newMessage->setToolTip(newReason.isEmpty() ? tr("Enqueue a message into a queue, checked as heraldctl enqueue checks it (Ctrl+E)")
+                                                 : newReason);
     QString undoReason = common;
     if (undoReason.isEmpty() && !m_canUndo)
         undoReason = tr("Nothing to undo: no action was taken on this store since it was opened.");
@@ -229,6 +262,11 @@ void MessageActions::trigger(ActionKind kind, Scope scope)
         dialog->open();
         return;
     }
+    if (kind == ActionKind::EditPayload) {
+        if (selection.ids.size() == 1 && run.ids.size() == 1)
+            editPayload(run.ids.constFirst());
+        return;
+    }
     if (kind == ActionKind::SetPriority) {
         auto *dialog = new QInputDialog(m_dialogParent);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -242,6 +280,7 @@ void MessageActions::trigger(ActionKind kind, Scope scope)
             preview(selection, run, action);
         });
         dialog->open();
+        Q_EMIT dialogShown(dialog);
         return;
     }
     preview(selection, run, action);
@@ -269,8 +308,9 @@ void MessageActions::preview(const MessageSelection &shown, const MessageSelecti
             connect(dialog, &ActionPreviewDialog::actionFinished, this, [this, generation](const ActionResult &result) {
                 if (generation != m_generation)
                     return;
-                // Delete leaves nothing to bring back; every other action can be undone.
-                m_canUndo = result.kind != ActionKind::Delete && result.affected > 0;
+                // Delete leaves nothing to bring back, and copies are removed with Delete once terminal;
+                // every other action can be undone.
+                m_canUndo = result.kind != ActionKind::Delete && result.kind != ActionKind::Duplicate && result.affected > 0;
                 updateEnabled();
                 QString message = tr("%1 done").arg(ActionPreviewDialog::actionTitle(result.kind, result.affected));
                 if (result.cancelled)
@@ -283,6 +323,55 @@ void MessageActions::preview(const MessageSelection &shown, const MessageSelecti
             dialog->open();
             Q_EMIT previewShown(dialog);
         });
+}
+
+void MessageActions::editPayload(qint64 id)
+{
+    const quint64 generation = m_generation;
+    // The payload as the store has it now, not as the page loaded it.
+    m_storeThread->post(
+        this, [id](Store &store) { return store.message(id); },
+        [this, generation, id](Result<Message> message) {
+            if (generation != m_generation || !m_storeThread)
+                return;
+            if (!message) {
+                Q_EMIT statusMessage(tr("Message %1 cannot be edited: %2").arg(id).arg(message.errorString()));
+                return;
+            }
+            auto *dialog = new PayloadDialog(id, message->payload, m_dialogParent);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &QDialog::accepted, this, [this, dialog, id] {
+                OperatorAction action;
+                action.kind = ActionKind::EditPayload;
+                action.actor = actor();
+                action.payload = dialog->payload().value();
+                MessageSelection one;
+                one.ids = {id};
+                preview(one, one, action);
+            });
+            dialog->open();
+            Q_EMIT dialogShown(dialog);
+        });
+}
+
+void MessageActions::newMessage()
+{
+    if (!m_storeThread || m_readOnly || !m_queues)
+        return;
+    QStringList queues;
+    for (int row = 0; row < m_queues->rowCount(); ++row)
+        queues << m_queues->countsAt(row).queue;
+    auto *dialog = new NewMessageDialog(m_storeThread, queues, m_model->queue(), m_dialogParent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const qint64 id = dialog->createdId();
+        Q_EMIT statusMessage(dialog->wasDuplicate() ? tr("Not enqueued: message %1 has the same dedupe key").arg(id)
+                                                    : tr("Message %1 enqueued").arg(id));
+        Q_EMIT messagesChanged();
+        Q_EMIT messageCreated(id);
+    });
+    dialog->open();
+    Q_EMIT dialogShown(dialog);
 }
 
 void MessageActions::undo()

@@ -7,6 +7,7 @@
 #include <QPointer>
 
 class QAction;
+class QDialog;
 class QMenu;
 class QTableView;
 class QWidget;
@@ -15,6 +16,7 @@ namespace herald {
 
 class ActionPreviewDialog;
 class MessageTableModel;
+class QueueListModel;
 class StoreThread;
 
 // The operator actions on messages (DESIGN §8): cancel, reschedule, retry, run now, change priority,
@@ -31,8 +33,9 @@ class MessageActions : public QObject
 
 public:
     enum class Scope { Selected, Matching };
-    static constexpr std::array kKinds{ActionKind::Cancel,      ActionKind::Reschedule, ActionKind::Retry, ActionKind::Promote,
-                                       ActionKind::SetPriority, ActionKind::Restore,    ActionKind::Delete};
+    static constexpr std::array kKinds{ActionKind::Cancel,  ActionKind::Reschedule,  ActionKind::Retry,
+                                       ActionKind::Promote, ActionKind::SetPriority, ActionKind::Restore,
+                                       ActionKind::EditPayload, ActionKind::Duplicate, ActionKind::Delete};
 
     MessageActions(MessageTableModel *model, QTableView *table, QWidget *dialogParent);
     ~MessageActions() override;
@@ -41,6 +44,9 @@ public:
 
     QAction *action(ActionKind kind, Scope scope) const;
     QAction *undoAction() const { return m_undo; }
+    // Messages ▸ New message… (NewMessageDialog), into the queues the list shows.
+    QAction *newMessageAction() const { return m_newMessage; }
+    void setQueueList(QueueListModel *queues);
     // The actions on the selection, then a submenu for all matching, then undo.
     void fillMenu(QMenu *menu) const;
     // Who the audit log names: the console and the operating-system user.
@@ -52,6 +58,10 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     // A preview is on screen, waiting for the operator to run it or close it.
     void previewShown(herald::ActionPreviewDialog *dialog);
+    // A dialog that asks before the preview (reschedule, priority, payload, new message) is on screen.
+    void dialogShown(QDialog *dialog);
+    // A message was enqueued from the console.
+    void messageCreated(qint64 id);
 
 private:
     void trigger(ActionKind kind, Scope scope);
@@ -60,6 +70,8 @@ private:
     // with any such message in it as a whole.
     void preview(const MessageSelection &shown, const MessageSelection &run, const OperatorAction &action);
     void undo();
+    void newMessage();
+    void editPayload(qint64 id);
     void updateEnabled();
     MessageSelection selectedIds(const QList<MessageState> &states = {}) const;
 
@@ -72,6 +84,8 @@ private:
     quint64 m_generation = 0; // bumped per store: answers for the previous one are dropped
     QHash<int, QAction *> m_actions; // key: int(kind) * 2 + int(scope)
     QAction *m_undo;
+    QAction *m_newMessage;
+    QPointer<QueueListModel> m_queues;
     QMenu *m_matchingMenu;
 };
 

@@ -44,7 +44,12 @@ void QueueListModel::refresh()
     m_inFlight = true;
     const quint64 generation = m_generation;
     m_storeThread->post(
-        this, [](Store &store) { return store.stats(); },
+        this,
+        [](Store &store) -> Result<QList<QueueCounts>> {
+            if (auto there = store.checkStillThere(); !there)
+                return there.error();
+            return store.stats();
+        },
         [this, generation](Result<QList<QueueCounts>> counts) {
             if (generation != m_generation)
                 return;

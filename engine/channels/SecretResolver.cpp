@@ -48,23 +48,36 @@ struct KeychainAnswer
     QString secret;              // guarded by mutex
 };
 
-Result<QString> readKeychain(const QString &reference, const QString &key)
+enum class KeychainOp { Read, Write, Remove };
+
+// Runs one keychain job in the keychain thread and waits for its answer, at most kKeychainTimeoutMs.
+// Returns the error code and text, and for Read the secret; a timeout is an error of its own.
+Result<std::shared_ptr<KeychainAnswer>> runKeychainJob(KeychainOp op, const QString &what, const QString &key, const QString &secret = {})
 {
     auto answer = std::make_shared<KeychainAnswer>();
     // The job is created, run and deleted in the keychain thread; only the answer crosses back, under its mutex.
     QMetaObject::invokeMethod(
         keychainThread()->anchor(),
-        [answer, key] {
-            auto *job = new QKeychain::ReadPasswordJob(QLatin1String(SecretResolver::kKeychainService));
+        [answer, op, key, secret] {
+            const QString service = QLatin1String(SecretResolver::kKeychainService);
+            QKeychain::Job *job = nullptr;
+            if (op == KeychainOp::Read) {
+                job = new QKeychain::ReadPasswordJob(service);
+            } else if (op == KeychainOp::Write) {
+                auto *write = new QKeychain::WritePasswordJob(service);
+                write->setTextData(secret);
+                job = write;
+            } else {
+                job = new QKeychain::DeletePasswordJob(service);
+            }
             job->setAutoDelete(true);
             job->setKey(key);
-            QObject::connect(job, &QKeychain::Job::finished, job, [answer](QKeychain::Job *finished) {
-                auto *read = static_cast<QKeychain::ReadPasswordJob *>(finished);
+            QObject::connect(job, &QKeychain::Job::finished, job, [answer, op](QKeychain::Job *finished) {
                 QMutexLocker lock(&answer->mutex);
-                answer->error = read->error();
-                answer->errorString = read->errorString();
-                if (read->error() == QKeychain::NoError)
-                    answer->secret = read->textData();
+                answer->error = finished->error();
+                answer->errorString = finished->errorString();
+                if (op == KeychainOp::Read && finished->error() == QKeychain::NoError)
+                    answer->secret = static_cast<QKeychain::ReadPasswordJob *>(finished)->textData();
                 answer->done = true;
                 answer->answered.wakeAll();
             });
@@ -76,30 +89,42 @@ Result<QString> readKeychain(const QString &reference, const QString &key)
     QDeadlineTimer deadline(SecretResolver::kKeychainTimeoutMs);
     while (!answer->done)
         if (!answer->answered.wait(&answer->mutex, deadline))
-            return Error::runtime(QStringLiteral("secret %1: the system keychain did not answer within %2 s; unlock it, or use an env: reference")
-                                      .arg(reference)
+            return Error::runtime(QStringLiteral("%1: the system keychain did not answer within %2 s; unlock it and try again")
+                                      .arg(what)
                                       .arg(SecretResolver::kKeychainTimeoutMs / 1000));
+    return answer;
+}
+
+// The text for a keychain failure other than "not found" and the timeout.
+Error keychainError(const QString &what, const KeychainAnswer &answer)
+{
+    if (answer.error == QKeychain::AccessDenied || answer.error == QKeychain::AccessDeniedByUser)
+        return Error::refused(QStringLiteral("%1: the system keychain refused access (%2); unlock it and allow Herald").arg(what, answer.errorString));
+    return Error::runtime(QStringLiteral("%1: the system keychain failed (%2); start a keychain service (GNOME Keyring, KWallet)")
+                              .arg(what, answer.errorString.isEmpty() ? QStringLiteral("no keychain service") : answer.errorString));
+}
+
+Result<QString> readKeychain(const QString &reference, const QString &key)
+{
+    const QString what = QStringLiteral("secret ") + reference;
+    auto ran = runKeychainJob(KeychainOp::Read, what, key);
+    if (!ran)
+        return Error::runtime(ran.errorString() + QStringLiteral(", or use an env: reference"));
+    const KeychainAnswer &answer = **ran;
     const QString store = QStringLiteral("store it with: secret-tool store --label='herald %1' user %1 server herald type plaintext").arg(key);
-    switch (answer->error) {
+    switch (answer.error) {
     case QKeychain::NoError:
-        if (answer->secret.isEmpty())
+        if (answer.secret.isEmpty())
             return Error::notFound(QStringLiteral("secret %1 is empty in the system keychain; %2").arg(reference, store));
-        return answer->secret;
+        return answer.secret;
     case QKeychain::EntryNotFound:
         return Error::notFound(QStringLiteral("secret %1 is not in the system keychain (service \"herald\"); %2").arg(reference, store));
-    case QKeychain::AccessDenied:
-    case QKeychain::AccessDeniedByUser:
-        return Error::refused(QStringLiteral("secret %1: the system keychain refused access (%2); unlock it and allow Herald")
-                                  .arg(reference, answer->errorString));
-    case QKeychain::NoBackendAvailable:
-    case QKeychain::NotImplemented:
-    case QKeychain::CouldNotDeleteEntry:
-    case QKeychain::OtherError:
-        break;
+    default: break;
     }
-    return Error::runtime(QStringLiteral("secret %1 could not be read from the system keychain (%2); start a keychain service "
-                                         "(GNOME Keyring, KWallet), or use an env: reference")
-                              .arg(reference, answer->errorString.isEmpty() ? QStringLiteral("no keychain service") : answer->errorString));
+    const Error error = keychainError(what, answer);
+    if (error.kind == Error::Kind::Refused)
+        return error;
+    return Error::runtime(error.message + QStringLiteral(", or use an env: reference"));
 }
 
 } // namespace
@@ -126,6 +151,28 @@ Result<QString> SecretResolver::resolve(const QString &reference)
     }
     // Not echoed: what was given may be the secret itself.
     return Error::badInput(QStringLiteral("a secret reference must be env:NAME or keychain:NAME, never the secret itself"));
+}
+
+Status SecretResolver::storeInKeychain(const QString &key, const QString &secret)
+{
+    const QString what = QStringLiteral("keychain entry ") + key;
+    auto ran = runKeychainJob(KeychainOp::Write, what, key, secret);
+    if (!ran)
+        return ran.error();
+    if ((*ran)->error != QKeychain::NoError)
+        return keychainError(what, **ran);
+    return {};
+}
+
+Status SecretResolver::removeFromKeychain(const QString &key)
+{
+    const QString what = QStringLiteral("keychain entry ") + key;
+    auto ran = runKeychainJob(KeychainOp::Remove, what, key);
+    if (!ran)
+        return ran.error();
+    if ((*ran)->error != QKeychain::NoError && (*ran)->error != QKeychain::EntryNotFound)
+        return keychainError(what, **ran);
+    return {};
 }
 
 } // namespace herald

@@ -22,6 +22,10 @@ public:
     static constexpr int kKeychainTimeoutMs = 30'000; // long enough for a desktop to ask the user to unlock
 
     static Result<QString> resolve(const QString &reference);
+    // Writes or replaces the keychain entry KEY (service "herald"), so that "keychain:KEY" resolves to
+    // SECRET; removes it (an entry that is not there is not an error). Both block like a read.
+    static Status storeInKeychain(const QString &key, const QString &secret);
+    static Status removeFromKeychain(const QString &key);
 };
 
 } // namespace herald

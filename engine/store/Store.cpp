@@ -771,6 +771,14 @@ Result<QList<qint64>> Store::upcomingHistogram(qint64 fromMs, qint64 bucketMs, i
     return counts;
 }
 
+Status Store::checkStillThere() const
+{
+    if (m_url.kind() == StoreUrl::Kind::Sqlite && !QFileInfo::exists(m_url.sqlitePath()))
+        return Error::notFound(QStringLiteral("the store file %1 is gone (moved, renamed or deleted); put it back, or open another store")
+                                   .arg(m_url.sqlitePath()));
+    return {};
+}
+
 Result<QList<QueueCounts>> Store::stats()
 {
     Statement q = prepare(QStringLiteral("SELECT q.name, q.paused, c.state, c.n FROM queues q JOIN queue_counts c ON c.queue_id = q.id "

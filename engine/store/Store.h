@@ -85,6 +85,9 @@ public:
     Result<QList<Attempt>> attempts(qint64 messageId);
     Result<QList<Message>> listMessages(const MessagePageRequest &request);
     Result<QList<QueueCounts>> stats();
+    // Whether the store is still where it was opened: a SQLite file that was moved or deleted keeps
+    // answering from the old inode, which would show an operator a store that is no longer there.
+    Status checkStillThere() const;
     // Scheduled messages due within the window, soonest first.
     Result<QList<Message>> upcoming(qint64 withinMs, const QString &queue = {}, int limit = 1000);
     Result<QList<AuditEntry>> auditLog(int limit = 100);
