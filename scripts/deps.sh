@@ -5,6 +5,7 @@ HERALD_PACKAGES=(
   libcurl4-openssl-dev libkainjow-mustache-dev qtkeychain-qt6-dev
   python3-aiosmtpd openssl libssl-dev
   clang libclang-rt-14-dev
+  rpm lintian appstream desktop-file-utils systemd man-db
 )
 
 herald_install_packages() {

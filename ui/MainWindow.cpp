@@ -420,6 +420,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
 
     std::unique_ptr<StoreThread> previous = std::exchange(m_storeThread, std::move(storeThread));
     m_readOnly = readOnly;
+    m_storeError.clear();
     m_rememberProfile.reset();
     m_storeUnreachable = false;
     m_banner->clearAll();
@@ -470,6 +471,7 @@ void MainWindow::storeOpened(const QString &error)
 
 void MainWindow::showStoreError(const QString &error)
 {
+    m_storeError = error;
     m_errorPage->setText(tr("The store %1 cannot be read.\n\n%2").arg(m_storeThread->url().display(), error));
     showPage(m_errorPage);
     checkContentReady();

@@ -99,6 +99,9 @@ public:
     // opening or failed.
     QWidget *currentPage() const;
     QString statusText() const;
+    // Why the open store could not be read (it failed to open, or its first queue counts failed);
+    // empty while it opens and once it was read. Shown on the error page.
+    QString storeError() const { return m_storeError; }
 
 Q_SIGNALS:
     // Once per opened store, when its first content is on screen: the welcome page, the first page of
@@ -146,6 +149,7 @@ private:
     std::unique_ptr<StoreThread> m_storeThread;
     quint64 m_storeGeneration = 0; // which store a late signal or answer belongs to
     bool m_readOnly = false;
+    QString m_storeError;
     bool m_contentPending = false;
     bool m_splitterFitted = false;
     std::optional<QString> m_rememberProfile; // set: remember the store (under this profile) once it opened

@@ -7,6 +7,7 @@
 #include "MessagesView.h"
 #include "OutboxModel.h"
 #include "OutboxView.h"
+#include "QueueListModel.h"
 #include "UpcomingChart.h"
 
 #include "model/TimeText.h"
@@ -17,6 +18,7 @@
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QAction>
 #include <QPixmap>
@@ -28,11 +30,58 @@
 namespace {
 
 constexpr int kBadUsage = 2; // as heraldctl: 2 means the command line was wrong
+constexpr int kSelfTestFailed = 1;
+// A store that has not answered by then is as good as broken for an operator (a hung network share,
+// a lock held for ever); the self-test says so instead of hanging an installation check.
+constexpr int kSelfTestTimeoutMs = 60'000;
 
 int usageError(const QString &message)
 {
     std::fprintf(stderr, "herald: %s\nRun 'herald --help' for the options.\n", qPrintable(message));
     return kBadUsage;
+}
+
+int selfTestFailed(const QString &message)
+{
+    std::fprintf(stderr, "herald --self-test: FAILED: %s\n", qPrintable(message));
+    return kSelfTestFailed;
+}
+
+// --self-test: the window opens the store read-only as an operator would see it; once its first content
+// is on screen, what it shows decides the exit status. Never delivers and never writes.
+void startSelfTest(herald::MainWindow &window, const herald::StoreUrl &url)
+{
+    QObject::connect(
+        &window, &herald::MainWindow::contentReady, &window,
+        [&window, url] {
+            if (const QString error = window.storeError(); !error.isEmpty()) {
+                QCoreApplication::exit(selfTestFailed(error));
+                return;
+            }
+            const herald::QueueListModel *queues = window.queueModel();
+            if (!queues->isLoaded()) {
+                QCoreApplication::exit(selfTestFailed(QStringLiteral("the queues of store '%1' were not read").arg(url.display())));
+                return;
+            }
+            if (const QString error = window.messageModel()->errorString(); !error.isEmpty()) {
+                QCoreApplication::exit(selfTestFailed(
+                    QStringLiteral("the messages of queue '%1' in store '%2' could not be read: %3").arg(window.messageModel()->queue(), url.display(), error)));
+                return;
+            }
+            const qint64 messages = queues->totals().total();
+            std::printf("herald --self-test: OK: %s opened read-only in the main window; %d %s, %lld %s\n", qPrintable(url.display()),
+                        queues->rowCount(), queues->rowCount() == 1 ? "queue" : "queues", static_cast<long long>(messages),
+                        messages == 1 ? "message" : "messages");
+            std::fflush(stdout);
+            QCoreApplication::exit(0);
+        },
+        Qt::QueuedConnection);
+    QTimer::singleShot(kSelfTestTimeoutMs, &window, [url] {
+        QCoreApplication::exit(selfTestFailed(QStringLiteral("store '%1' did not answer within %2 s; check that it is reachable and not locked")
+                                                  .arg(url.display())
+                                                  .arg(kSelfTestTimeoutMs / 1000)));
+    });
+    window.openStore(url, true);
 }
 
 } // namespace
@@ -45,6 +94,8 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/herald.svg")));
     QApplication::setApplicationDisplayName(QStringLiteral("Herald"));
     QApplication::setApplicationVersion(QStringLiteral(HERALD_VERSION));
+    // The desktop entry and AppStream id (packaging/): lets Wayland compositors match the window to its icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.herald.Herald"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Herald: an operations console for scheduled message delivery."));
@@ -76,7 +127,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshotSearchOption(QStringLiteral("screenshot-search"),
                                                     QStringLiteral("With --screenshot of the queues: type TEXT in the message search box first."),
                                                     QStringLiteral("TEXT"));
-    parser.addOptions({dbOption, demoOption, readOnlyOption, screenshotOption, screenshotViewOption, screenshotDelayOption, screenshotSearchOption});
+    const QCommandLineOption selfTestOption(QStringLiteral("self-test"),
+                                            QStringLiteral("Check this installation on a store: open it read-only in the main window, "
+                                                           "wait until its queues and first messages are shown, print what was found "
+                                                           "and quit. Exit 0 when the console works on the store, 1 with the reason "
+                                                           "when not. Changes nothing; runs headless with QT_QPA_PLATFORM=offscreen."));
+    parser.addOptions({dbOption, demoOption, readOnlyOption, selfTestOption, screenshotOption, screenshotViewOption, screenshotDelayOption, screenshotSearchOption});
     parser.addPositionalArgument(QStringLiteral("store"), QStringLiteral("The store to open, as with --db."), QStringLiteral("[store]"));
 
     if (!parser.parse(QApplication::arguments()))
@@ -99,6 +155,12 @@ int main(int argc, char *argv[])
         return usageError(QStringLiteral("--demo writes the demo data on first use, so it cannot be --read-only; "
                                          "to inspect the demo read-only, run herald --read-only %1")
                               .arg(herald::StoreUrl::demoSqlitePath()));
+
+    const bool selfTest = parser.isSet(selfTestOption);
+    if (selfTest && demo)
+        return usageError(QStringLiteral("--self-test checks a store given with --db (or the default store), not --demo"));
+    if (selfTest && parser.isSet(screenshotOption))
+        return usageError(QStringLiteral("--self-test and --screenshot each quit when done; give one of them"));
 
     const QString screenshotFile = parser.value(screenshotOption);
     const QString screenshotView = parser.isSet(screenshotViewOption) ? parser.value(screenshotViewOption) : QStringLiteral("queues");
@@ -125,7 +187,17 @@ int main(int argc, char *argv[])
         url = *resolved;
     }
 
+    if (selfTest && url.kind() == herald::StoreUrl::Kind::Sqlite && !QFileInfo::exists(url.sqlitePath()))
+        return selfTestFailed(QStringLiteral("store '%1' does not exist; create it with `heraldctl --db %1 init`, or give an existing "
+                                             "store with --db")
+                                  .arg(url.sqlitePath()));
+
     herald::MainWindow window;
+    if (selfTest) {
+        startSelfTest(window, url);
+        window.show();
+        return QApplication::exec();
+    }
     if (!screenshotFile.isEmpty()) {
         const auto takeScreenshot = [&window, screenshotFile] {
             if (!window.grab().save(screenshotFile, "PNG")) {

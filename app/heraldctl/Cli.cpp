@@ -6,6 +6,7 @@
 #include "model/TimeText.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -142,13 +143,19 @@ std::optional<int> Cli::parse(const QString &usageLine, const QString &descripti
     return std::nullopt;
 }
 
-Store *Cli::openStore()
+Store *Cli::openStore(CreateStore create)
 {
     if (m_store)
         return m_store.get();
     auto url = StoreUrl::resolve(m_parser.value(QStringLiteral("db")));
     if (!url) {
         fail(url.error());
+        return nullptr;
+    }
+    if (create == CreateStore::Never && url->kind() == StoreUrl::Kind::Sqlite && !QFileInfo::exists(url->sqlitePath())) {
+        fail(QStringLiteral("store '%1' does not exist; create it first with `heraldctl --db %1 init`, or point --db (or HERALD_DB) "
+                            "at an existing store")
+                 .arg(url->sqlitePath()));
         return nullptr;
     }
     auto store = Store::open(*url);

@@ -44,7 +44,11 @@ private:
     // std::nullopt: go on; otherwise the exit status (after --help, or a parse error already reported).
     std::optional<int> parse(const QString &usage, const QString &description, const QList<QCommandLineOption> &options,
                const QString &positionalName = {}, const QString &positionalHelp = {});
-    Store *openStore();
+    // IfMissing: a new SQLite file is created (and migrated). Never: for the long-running commands
+    // (work, serve), which a service manager starts with a configured path: a mistyped or not yet
+    // created store is refused instead of being served empty at the wrong place.
+    enum class CreateStore { IfMissing, Never };
+    Store *openStore(CreateStore create = CreateStore::IfMissing);
 
     int fail(const Error &error);
     int fail(const QString &badInputMessage);

@@ -141,7 +141,8 @@ int Cli::cmdServe()
     };
     if (auto stop = parse(QStringLiteral("serve [--listen 127.0.0.1:8088] --topic ARN… [--confirm-subscriptions] [--token T]"),
                           QStringLiteral("Receives Amazon SES events from Amazon SNS over HTTP, verifies their signatures and stores them.\n"
-                                         "One line per request on standard output (--json: JSON Lines). Stops on SIGINT/SIGTERM."),
+                                         "One line per request on standard output (--json: JSON Lines). Stops on SIGINT/SIGTERM.\n"
+                                         "The store must exist: `heraldctl init` creates it."),
                           options))
         return *stop;
     SnsListener::Options o;
@@ -186,7 +187,7 @@ int Cli::cmdServe()
         o.requestTimeoutMs = int(*d);
     }
     // Check the store here so that a bad --db says so before the listener starts.
-    Store *store = openStore();
+    Store *store = openStore(CreateStore::Never);
     if (!store)
         return m_status;
     const StoreUrl url = store->url();

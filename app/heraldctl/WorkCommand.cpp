@@ -26,7 +26,8 @@ int Cli::cmdWork()
     };
     if (auto stop = parse(QStringLiteral("work [--queue Q]… [--concurrency N] [--until-idle | --until-drained]"),
                           QStringLiteral("Delivers messages until stopped (SIGINT/SIGTERM), or until idle or drained. One line per\n"
-                                         "delivery: id, queue, channel, outcome, attempt, lateness, duration (--json: JSON Lines)."),
+                                         "delivery: id, queue, channel, outcome, attempt, lateness, duration (--json: JSON Lines).\n"
+                                         "The store must exist: `heraldctl init` creates it."),
                           options))
         return *stop;
     if (isSet(QStringLiteral("until-idle")) && isSet(QStringLiteral("until-drained")))
@@ -48,7 +49,7 @@ int Cli::cmdWork()
     o.resolveSecret = &SecretResolver::resolve;
 
     // Check the store and the queues here, so bad input says so before any thread starts.
-    Store *store = openStore();
+    Store *store = openStore(CreateStore::Never);
     if (!store)
         return m_status;
     for (const QString &q : std::as_const(o.queues))

@@ -366,6 +366,7 @@ private Q_SLOTS:
         QTemporaryDir certs;
         QVERIFY(QFile::copy(fixture(u"sns_test_signing_cert_7ff5318490ec183fbaddaa2a969abfda.pem"_s),
                             certs.filePath(u"SimpleNotificationService-7ff5318490ec183fbaddaa2a969abfda.pem"_s)));
+        QCOMPARE(run({u"init"_s}).exitCode, 0); // serve runs on a store that exists
         QProcess p;
         p.setProcessEnvironment(environment());
         p.start(QStringLiteral(HERALDCTL_PATH), {u"--db"_s, m_db, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--topic"_s,
