@@ -178,6 +178,19 @@ private Q_SLOTS:
         QCOMPARE(f.seeded->message(before.id)->payload, before.payload);
     }
 
+    void shouldCopyTheSelectedRowsWithTheColumnNames()
+    {
+        Fixture f;
+        QVERIFY(f.open());
+        f.selectRows(0, 1);
+        const QStringList lines = f.window->messagesView()->selectedRowsText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("ID\tType\tChannel\t")), qPrintable(lines[0]));
+        QVERIFY(lines[1].startsWith(QString::number(f.window->messageModel()->messageAt(0).id) + QLatin1Char('\t')));
+        QCOMPARE(lines[1].count(QLatin1Char('\t')), MessageTableModel::ColumnCount - 1);
+        QVERIFY(f.window->messagesView()->copyAction()->shortcut() == QKeySequence(QKeySequence::Copy));
+    }
+
     void shouldDuplicateTheSelectionAfterAPreview()
     {
         Fixture f;
