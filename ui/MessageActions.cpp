@@ -433,6 +433,7 @@ ExportJob *MessageActions::exportTo(const QString &path)
         progress->setLabelText(tr("Exported %1 of %2 messages…").arg(QLocale().toString(done), QLocale().toString(total)));
     });
     connect(job, &ExportJob::finished, this, [this, job, progress] {
+        progress->disconnect(job); // closing a progress dialog says "canceled"
         progress->close();
         job->deleteLater();
         const Result<qint64> result = job->result();
