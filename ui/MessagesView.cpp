@@ -267,6 +267,8 @@ void MessagesView::updateSummary()
     } else if (loaded == 0) {
         placeholder = m_model->filter().hasFilter() ? tr("No message of %1 matches the filter.").arg(m_model->queue())
                                                     : tr("Queue %1 holds no messages.").arg(m_model->queue());
+    } else if (!m_model->matchCount() && !m_model->hasLoadedAll()) {
+        summary = tr("Counting…");
     } else if (m_model->filter().hasFilter()) {
         // Every match has a row; pages are read as they come into view.
         summary = loaded == 1 ? tr("1 matching message") : tr("%1 matching messages").arg(locale.toString(loaded));
