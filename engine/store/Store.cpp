@@ -749,26 +749,29 @@ Result<QList<Store::PageAnchor>> Store::pageAnchors(const MessagePageRequest &re
     auto qid = resolveSelectionQueue(request.selection);
     if (!qid)
         return qid.error();
-    QVariantList binds;
-    QString where = selectionWhere(request.selection, binds, *qid);
-    const auto [keyset, order] = keysetClauses(request, binds);
-    // The inner query reads the next limit·every keys in the listing's order through its index; only
-    // every every-th leaves the database.
-    const QString dir = request.descending ? QStringLiteral(" DESC") : QString();
-    const QString sql = QStringLiteral("SELECT k, id FROM (SELECT k, id, ROW_NUMBER() OVER (ORDER BY k%1, id%1) AS rn FROM "
-                                       "(SELECT %2 AS k, m.id AS id FROM messages m WHERE %3%4%5 LIMIT ?) AS page) AS numbered "
-                                       "WHERE rn % ? = 0 ORDER BY rn")
-                            .arg(dir, sortColumn(request.sort), where, keyset, order);
-    Statement q = prepare(sql);
-    for (const QVariant &b : binds)
-        q.addBindValue(b);
-    q.addBindValue(qint64(request.limit) * every);
-    q.addBindValue(every);
-    if (auto s = exec(q, QStringLiteral("finding page anchors")); !s)
-        return s.error();
+    // One short query per anchor: seek to the last anchor through the listing's index, step over one
+    // page of index entries (OFFSET never exceeds a page: it is bounded by `every`, not by the table),
+    // and read one key. Measured faster than numbering the rows of a whole chunk with ROW_NUMBER().
     QList<PageAnchor> out;
-    while (q.next())
-        out << PageAnchor{q.value(0).toLongLong(), q.value(1).toLongLong()};
+    MessagePageRequest step = request;
+    for (int i = 0; i < request.limit; ++i) {
+        QVariantList binds;
+        const QString where = selectionWhere(step.selection, binds, *qid);
+        const auto [keyset, order] = keysetClauses(step, binds);
+        Statement q = prepare(QStringLiteral("SELECT %1, m.id FROM messages m WHERE %2%3%4 LIMIT 1 OFFSET ?")
+                                  .arg(sortColumn(step.sort), where, keyset, order));
+        for (const QVariant &b : binds)
+            q.addBindValue(b);
+        q.addBindValue(every - 1);
+        if (auto s = exec(q, QStringLiteral("finding page anchors")); !s)
+            return s.error();
+        if (!q.next())
+            break;
+        const PageAnchor anchor{q.value(0).toLongLong(), q.value(1).toLongLong()};
+        out << anchor;
+        step.afterKey = anchor.key;
+        step.afterId = anchor.id;
+    }
     return out;
 }
 
