@@ -50,7 +50,10 @@ Runtime::~Runtime()
 
 Status Runtime::start()
 {
-    auto store = Store::open(m_url);
+    Store::OpenOptions storeOptions;
+    storeOptions.durability = m_options.durability;
+    storeOptions.cacheStatements = m_options.cacheStatements;
+    auto store = Store::open(m_url, storeOptions);
     if (!store)
         return store.error();
     m_store = std::move(store).value();

@@ -27,6 +27,8 @@ struct RuntimeOptions
     qint64 groupCommitMs = 2;      // outcomes wait at most this long to share a transaction
     int maxClaimBatch = 200;
     bool reclaimAllAtStart = true; // we hold the store's lock: every active lease is a dead engine's
+    Durability durability = Durability::Normal; // what the runtime's commits survive (Durability.h)
+    bool cacheStatements = true;                // off only to measure what prepared statements buy
     ChannelFactory channelFactory;
     std::function<Result<QString>(const QString &)> resolveSecret;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Durability.h"
 #include "StoreUrl.h"
 #include "model/Result.h"
 
@@ -23,8 +24,8 @@ public:
     virtual QString driverName() const = 0;
     // Sets names and connect options on a connection that is not open yet.
     virtual Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const = 0;
-    // Statements run right after opening (pragmas, session settings).
-    virtual QStringList sessionSetup(bool readOnly) const = 0;
+    // Statements run right after opening (pragmas, session settings), for a writer with this durability.
+    virtual QStringList sessionSetup(bool readOnly, Durability durability) const = 0;
 
     // Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE),
     // so a transaction never fails half-way on a lock upgrade.

@@ -27,14 +27,16 @@ Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool read
     return {};
 }
 
-QStringList SqliteDialect::sessionSetup(bool readOnly) const
+QStringList SqliteDialect::sessionSetup(bool readOnly, Durability durability) const
 {
     QStringList s{QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA temp_store = MEMORY"),
                   QStringLiteral("PRAGMA cache_size = -65536")};
     if (!readOnly) {
-        // WAL lets readers (the console) run beside the one writer; NORMAL sync is durable across
-        // application crashes and loses at most the last commits on power loss.
-        s << QStringLiteral("PRAGMA journal_mode = WAL") << QStringLiteral("PRAGMA synchronous = NORMAL");
+        // WAL lets readers (the console) run beside the one writer. NORMAL: a commit survives a crash of
+        // the process, and a power loss may take the commits since the last checkpoint; FULL: every commit
+        // is flushed to the disk (see Durability.h).
+        s << QStringLiteral("PRAGMA journal_mode = WAL")
+          << (durability == Durability::Full ? QStringLiteral("PRAGMA synchronous = FULL") : QStringLiteral("PRAGMA synchronous = NORMAL"));
     }
     return s;
 }

@@ -9,7 +9,7 @@ class SqliteDialect final : public Dialect
 public:
     QString driverName() const override { return QStringLiteral("QSQLITE"); }
     Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const override;
-    QStringList sessionSetup(bool readOnly) const override;
+    QStringList sessionSetup(bool readOnly, Durability durability) const override;
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
     int latestSchemaVersion() const override;

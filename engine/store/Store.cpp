@@ -219,6 +219,8 @@ Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions opti
     const QString name = newConnectionName();
     std::unique_ptr<Store> store(new Store(url, std::move(dialect).value(), name, options.readOnly));
     store->m_clock = options.clock ? std::move(options.clock) : std::function<qint64()>(&currentTimeMs);
+    store->m_durability = options.durability;
+    store->m_cacheStatements = options.cacheStatements;
     store->m_db = QSqlDatabase::addDatabase(store->m_dialect->driverName(), name);
     if (!store->m_db.isValid())
         return Error::runtime(QStringLiteral("the Qt SQL driver %1 is not installed; install it (Debian: libqt6sql6-sqlite)")
@@ -246,7 +248,7 @@ Status Store::initialise()
         names << tables.value(0).toString();
     tables.finish();
 
-    for (const QString &setup : m_dialect->sessionSetup(m_readOnly)) {
+    for (const QString &setup : m_dialect->sessionSetup(m_readOnly, m_durability)) {
         QSqlQuery q(m_db);
         if (!q.exec(setup))
             return sqlError(setup, q.lastError());
@@ -350,11 +352,17 @@ Store::Statement Store::prepare(const QString &sql) const
     // A Statement resets its query when it goes out of scope, so no read stays open on the connection
     // (an open read would pin an old WAL snapshot); callers never nest two uses of the same text.
     auto it = m_statements.find(sql);
-    if (it != m_statements.end())
+    if (it != m_statements.end() && m_cacheStatements)
         return Statement(*it->second);
     auto q = std::make_unique<QSqlQuery>(m_db);
     q->setForwardOnly(true);
     q->prepare(sql); // a failure shows at exec(), with the driver's message
+    if (it != m_statements.end()) {
+        // Not caching (a benchmark's choice): the previous use of this text has ended, so replacing
+        // it prepares the statement again each time, as a store without the cache would.
+        it->second = std::move(q);
+        return Statement(*it->second);
+    }
     return Statement(*m_statements.emplace(sql, std::move(q)).first->second);
 }
 

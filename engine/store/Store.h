@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Durability.h"
 #include "StoreUrl.h"
 #include "model/ChannelConfig.h"
 #include "model/Message.h"
@@ -39,6 +40,10 @@ public:
         bool readOnly = false;
         // Where time comes from (milliseconds since the epoch, UTC); tests set a fixed clock.
         std::function<qint64()> clock;
+        // What a commit survives (see Durability.h); for the writing connection.
+        Durability durability = Durability::Normal;
+        // Keep prepared statements per connection (the default). Off only to measure what they buy.
+        bool cacheStatements = true;
     };
 
     static Result<std::unique_ptr<Store>> open(const StoreUrl &url, OpenOptions options);
@@ -49,6 +54,7 @@ public:
 
     const StoreUrl &url() const { return m_url; }
     bool isReadOnly() const { return m_readOnly; }
+    Durability durability() const { return m_durability; }
     int schemaVersion() const { return m_schemaVersion; }
     qint64 now() const;
     void setClock(std::function<qint64()> clock);
@@ -287,6 +293,8 @@ private:
     QSqlDatabase m_db;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // prepared, by SQL text
     bool m_readOnly = false;
+    Durability m_durability = Durability::Normal;
+    bool m_cacheStatements = true;
     int m_schemaVersion = 0;
     std::function<qint64()> m_clock;
 };
