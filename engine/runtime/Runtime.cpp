@@ -23,6 +23,7 @@ Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
     m_stopTimer.setSingleShot(true);
     connect(&m_stopTimer, &QTimer::timeout, this, [this] {
         // Deliveries still running are handed back: another engine (or the next start) sends them.
+        QList<DeliveryRecord> records;
         for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
             Worker *worker = m_workers[size_t(it->worker)].worker;
             const qint64 id = it.key();
@@ -34,8 +35,10 @@ Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
             r.channel = it->channel;
             r.outcome = QStringLiteral("handed back");
             r.attempt = it->message.attempts;
-            Q_EMIT delivered(r);
+            records << r;
         }
+        if (!records.isEmpty())
+            Q_EMIT delivered(records);
         m_inFlight.clear();
         m_inFlightPerQueue.clear();
         tick();
@@ -85,9 +88,16 @@ Status Runtime::start()
             return r && *r;
         };
         w.worker = new Worker(m_options.channelFactory, context, [this](qint64 id, DeliveryOutcome outcome) {
-            // Worker thread → runtime thread.
-            QMetaObject::invokeMethod(
-                this, [this, id, outcome = std::move(outcome)] { onOutcome(id, outcome); }, Qt::QueuedConnection);
+            // Worker thread → runtime thread. Only the first outcome of a batch posts a call; the others
+            // join the list it will take.
+            {
+                std::lock_guard lock(m_outcomesMutex);
+                m_outcomes.emplace_back(id, std::move(outcome));
+                if (m_outcomesPosted)
+                    return;
+                m_outcomesPosted = true;
+            }
+            QMetaObject::invokeMethod(this, &Runtime::takeOutcomes, Qt::QueuedConnection);
         });
         w.worker->moveToThread(w.thread);
         connect(w.thread, &QThread::finished, w.worker, &QObject::deleteLater);
@@ -254,6 +264,8 @@ void Runtime::tick()
         return;
     }
 
+    QList<DeliveryRecord> finished;
+    finished.reserve(records.size() + result->lostLeases.size());
     for (auto it = records.begin(); it != records.end(); ++it) {
         DeliveryRecord &r = it.value();
         const std::optional<MessageState> state = result->outcomes.value(it.key());
@@ -267,7 +279,7 @@ void Runtime::tick()
             r.outcome = QStringLiteral("suppressed");
         else
             r.outcome = QStringLiteral("completed");
-        Q_EMIT delivered(r);
+        finished << r;
     }
     for (qint64 id : std::as_const(result->lostLeases)) {
         auto it = m_inFlight.find(id);
@@ -283,19 +295,21 @@ void Runtime::tick()
         r.outcome = QStringLiteral("aborted");
         r.attempt = it->message.attempts;
         r.durationMs = it->started.elapsed();
-        Q_EMIT delivered(r);
+        finished << r;
         m_inFlightPerQueue[it->message.queue] -= 1;
         m_workers[size_t(it->worker)].load -= 1;
         m_inFlight.erase(it);
     }
+    if (!finished.isEmpty())
+        Q_EMIT delivered(finished);
     QHash<QString, int> claimedPerQueue;
     for (const Message &m : std::as_const(result->claimed)) {
         // The start is the claim as the store recorded it, inside the transaction: possibly later
         // than this tick began, and the time any later window is measured from.
         m_limiters[m.queue].recordStarts(m.startedAt.value_or(now), 1);
         claimedPerQueue[m.queue] += 1;
-        dispatch(m);
     }
+    dispatch(result->claimed);
 
     if (m_stopping) {
         if (m_inFlight.isEmpty() && m_pending.completions.isEmpty() && m_pending.failures.isEmpty() && m_pending.released.isEmpty())
@@ -334,26 +348,56 @@ void Runtime::tick()
         checkExit();
 }
 
-void Runtime::dispatch(const Message &message)
+void Runtime::dispatch(const QList<Message> &messages)
 {
-    size_t best = 0;
-    for (size_t i = 1; i < m_workers.size(); ++i)
-        if (m_workers[i].load < m_workers[best].load)
-            best = i;
-    WorkerThread &w = m_workers[best];
-    w.load += 1;
-    InFlight f;
-    f.message = message;
-    f.channel = message.channel;
-    f.worker = int(best);
-    f.claimedAt = message.startedAt.value_or(m_store->now());
-    f.started.start();
-    m_inFlight.insert(message.id, f);
-    m_inFlightPerQueue[message.queue] += 1;
-    Delivery delivery{message, QStringLiteral("herald-%1-%2").arg(message.id).arg(message.createdAt)};
-    const ChannelConfig config = channelConfigFor(message.channel);
-    Worker *worker = w.worker;
-    QMetaObject::invokeMethod(worker, [worker, delivery, config] { worker->deliver(delivery, config); }, Qt::QueuedConnection);
+    if (messages.isEmpty())
+        return;
+    // One queued call per worker for the whole claim, rather than one per message.
+    std::vector<QList<std::pair<Delivery, ChannelConfig>>> perWorker(m_workers.size());
+    const qint64 now = m_store->now();
+    for (const Message &message : messages) {
+        size_t best = 0;
+        for (size_t i = 1; i < m_workers.size(); ++i)
+            if (m_workers[i].load < m_workers[best].load)
+                best = i;
+        m_workers[best].load += 1;
+        InFlight f;
+        f.message = message;
+        f.channel = message.channel;
+        f.worker = int(best);
+        f.claimedAt = message.startedAt.value_or(now);
+        f.started.start();
+        m_inFlight.insert(message.id, f);
+        m_inFlightPerQueue[message.queue] += 1;
+        perWorker[best].append({Delivery{message, QStringLiteral("herald-%1-%2").arg(message.id).arg(message.createdAt)},
+                                channelConfigFor(message.channel)});
+    }
+    for (size_t i = 0; i < perWorker.size(); ++i) {
+        if (perWorker[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i].worker;
+        QMetaObject::invokeMethod(
+            worker,
+            [worker, batch = std::move(perWorker[i])] {
+                for (const auto &[delivery, config] : batch)
+                    worker->deliver(delivery, config);
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void Runtime::takeOutcomes()
+{
+    std::vector<std::pair<qint64, DeliveryOutcome>> outcomes;
+    {
+        std::lock_guard lock(m_outcomesMutex);
+        outcomes.swap(m_outcomes);
+        m_outcomesPosted = false;
+    }
+    if (m_finished)
+        return;
+    for (const auto &[id, outcome] : outcomes)
+        onOutcome(id, outcome);
 }
 
 void Runtime::onOutcome(qint64 id, const DeliveryOutcome &outcome)

@@ -905,21 +905,18 @@ Result<qint64> Store::promoteDue()
 Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
 {
     QList<qint64> ids;
+    if (request.max <= 0)
+        return QList<Message>{};
     {
-        Statement config = prepare(QStringLiteral("SELECT id, paused FROM queues WHERE name = ?"));
-        config.addBindValue(request.queue);
-        if (auto s = exec(config, QStringLiteral("reading queue")); !s)
-            return s.error();
-        if (!config.next())
-            return Error::notFound(QStringLiteral("queue '%1' does not exist; see `heraldctl queue list`").arg(request.queue));
-        if (config.value(1).toBool() || request.max <= 0)
-            return QList<Message>{};
-        QString sql = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ?");
+        // The queue's id and paused flag are read inside the pick, not by a statement of their own: a
+        // claim is one indexed read plus the writes. A queue paused (or missing) yields nothing.
+        QString sql = QStringLiteral("SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? AND paused = 0) "
+                                     "AND state = ?");
         for (qsizetype i = 0; i < request.skipChannels.size(); ++i)
             sql += QStringLiteral(" AND channel <> ?");
         sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_dialect->claimLockClause();
         Statement pick = prepare(sql);
-        pick.addBindValue(config.value(0).toLongLong());
+        pick.addBindValue(request.queue);
         pick.addBindValue(int(MessageState::Waiting));
         for (const QString &c : request.skipChannels)
             pick.addBindValue(c);
@@ -1027,6 +1024,40 @@ Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, con
     return std::optional<MessageState>(MessageState::Completed);
 }
 
+Result<QSet<qint64>> Store::completePlainInTx(const QList<qint64> &ids, const QString &owner, qint64 t)
+{
+    // Only messages still active under our lease are completed; the others were cancelled or reclaimed.
+    QSet<qint64> ours;
+    {
+        Statement q = prepare(QStringLiteral("SELECT id FROM messages WHERE state = ? AND lease_owner = ? AND ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        q.addBindValue(int(MessageState::Active));
+        q.addBindValue(owner);
+        q.addBindValue(m_dialect->idListValue(ids));
+        if (auto s = exec(q, QStringLiteral("checking the leases of completed messages")); !s)
+            return s.error();
+        while (q.next())
+            ours.insert(q.value(0).toLongLong());
+    }
+    if (ours.isEmpty())
+        return ours;
+    const QVariant idList = m_dialect->idListValue(QList<qint64>(ours.cbegin(), ours.cend()));
+    Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, "
+                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE ") +
+                          m_dialect->idListCondition(QStringLiteral("id")));
+    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, idList})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("completing messages")); !s)
+        return s.error();
+    Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ") +
+                          m_dialect->idListCondition(QStringLiteral("message_id")));
+    a.addBindValue(t);
+    a.addBindValue(idList);
+    if (auto s = exec(a, QStringLiteral("recording the attempts")); !s)
+        return s.error();
+    return ours;
+}
+
 Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report, const QString &owner, qint64 t)
 {
     const Failure &failure = report.failure;
@@ -1087,11 +1118,25 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
         return s.error();
     const qint64 t = now();
     BatchResult result;
+    // Plain completions (no provider id, nothing for the outbox) are written set-wise: three statements
+    // for the whole tick instead of two per message. The others carry values of their own.
+    QList<qint64> plain;
     for (const Completion &c : batch.completions) {
+        if (c.providerMessageId.isEmpty() && c.outboxRendered.isEmpty()) {
+            plain << c.id;
+            continue;
+        }
         auto r = completeInTx(c, batch.owner, t);
         if (!r)
             return r.error();
         result.outcomes.insert(c.id, *r);
+    }
+    if (!plain.isEmpty()) {
+        auto r = completePlainInTx(plain, batch.owner, t);
+        if (!r)
+            return r.error();
+        for (qint64 id : std::as_const(plain))
+            result.outcomes.insert(id, r->contains(id) ? std::optional<MessageState>(MessageState::Completed) : std::nullopt);
     }
     for (const FailureReport &f : batch.failures) {
         auto r = failInTx(f, batch.owner, t);

@@ -11,6 +11,7 @@
 #include "model/Result.h"
 
 #include <QHash>
+#include <QSet>
 #include <QList>
 #include <QStringList>
 #include <QSqlDatabase>
@@ -282,6 +283,8 @@ private:
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
+    // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
+    Result<QSet<qint64>> completePlainInTx(const QList<qint64> &ids, const QString &owner, qint64 t);
     Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
     Result<qint64> reclaimInTx(qint64 t, bool allActive);
     // Returns the new entry's id.
