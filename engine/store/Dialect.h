@@ -46,6 +46,10 @@ public:
     // takes one parameter; bind the value from idListValue().
     virtual QString idListCondition(const QString &column) const = 0;
     virtual QVariant idListValue(const QList<qint64> &ids) const = 0;
+    // The rest of a SELECT, from its first column on, that yields one row per element of the JSON array
+    // bound to its single parameter, each element an array of `columns` values, in array order: how a
+    // bulk insert binds one value instead of one per column and row.
+    virtual QString jsonArrayRows(int columns) const = 0;
     // Appended to the claim SELECT (PostgreSQL: FOR UPDATE SKIP LOCKED).
     virtual QString claimLockClause() const = 0;
 };

@@ -309,6 +309,15 @@ QString SqliteDialect::insertSkippingConflicts(const QString &table, const QStri
         .arg(table, columns, placeholders, conflictColumns, where);
 }
 
+QString SqliteDialect::jsonArrayRows(int columns) const
+{
+    QStringList values;
+    for (int i = 0; i < columns; ++i)
+        values << QStringLiteral("json_extract(value, '$[%1]')").arg(i);
+    // json_each walks the array in order; ORDER BY key says so, so the ids follow the input.
+    return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM json_each(?) ORDER BY key");
+}
+
 QString SqliteDialect::idListCondition(const QString &column) const
 {
     return QStringLiteral("%1 IN (SELECT value FROM json_each(?))").arg(column);

@@ -19,6 +19,7 @@ public:
                                     const QString &conflictColumns, const QString &where) const override;
     QString idListCondition(const QString &column) const override;
     QVariant idListValue(const QList<qint64> &ids) const override;
+    QString jsonArrayRows(int columns) const override;
     QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock
 };
 

@@ -280,6 +280,16 @@ private:
         qint64 cutoff; // finished_at < cutoff
     };
     Result<QList<CleanupTarget>> cleanupTargets(const RetentionPolicy &policy);
+    struct QueueDefaults
+    {
+        qint64 id = 0;
+        QString channel;
+        int maxAttempts = 0;
+    };
+    // Inserts messages[from, to), none with a dedupe key, with one statement; returns the first id
+    // (the others follow it).
+    Result<qint64> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
+                             const QHash<QString, QueueDefaults> &queues);
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
