@@ -321,6 +321,8 @@ int Cli::cmdBench()
         {QStringLiteral("claim-batch"), QStringLiteral("At most this many messages per claim (default: the runtime's)."), QStringLiteral("N")},
         {QStringLiteral("workers"), QStringLiteral("Delivery threads (default: the runtime's)."), QStringLiteral("N")},
         {QStringLiteral("no-statement-cache"), QStringLiteral("Prepare every statement each time it runs.")},
+        {QStringLiteral("checkpoint-in-writer"), QStringLiteral("Let the writer checkpoint the WAL inside its commits (SQLite's default) "
+                                                                "instead of a thread of its own.")},
     };
     if (auto stop = parse(QStringLiteral("bench <enqueue|process|delayed|ratelimit|all> [--messages N] [--concurrency N,...] "
                                          "[--durability normal|full] [--db PATH]"),
@@ -394,6 +396,10 @@ int Cli::cmdBench()
         if (auto v = intOptionInto(QStringLiteral("workers"), 1, 64, s.runtime.workerThreads); !v)
             return fail(v.error());
         s.variant << QStringLiteral("workers=%1").arg(s.runtime.workerThreads);
+    }
+    if (isSet(QStringLiteral("checkpoint-in-writer"))) {
+        s.runtime.checkpointMs = 0;
+        s.variant << QStringLiteral("checkpoint-in-writer");
     }
     if (isSet(QStringLiteral("no-statement-cache"))) {
         s.runtime.cacheStatements = false;

@@ -56,10 +56,15 @@ Status Runtime::start()
     Store::OpenOptions storeOptions;
     storeOptions.durability = m_options.durability;
     storeOptions.cacheStatements = m_options.cacheStatements;
+    storeOptions.autoCheckpoint = m_options.checkpointMs <= 0;
     auto store = Store::open(m_url, storeOptions);
     if (!store)
         return store.error();
     m_store = std::move(store).value();
+    if (m_options.checkpointMs > 0) {
+        m_checkpointer = std::make_unique<Checkpointer>(m_url, m_options.durability, m_options.checkpointMs);
+        m_checkpointer->start();
+    }
     if (auto s = reloadConfiguration(); !s)
         return s;
     if (!m_options.channelFactory)
@@ -492,6 +497,7 @@ void Runtime::finish(const QString &error)
         w.thread->wait();
     }
     m_workers.clear();
+    m_checkpointer.reset();
     m_store.reset();
     Q_EMIT finished(error);
 }

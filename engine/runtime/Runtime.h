@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Checkpointer.h"
 #include "DeliveryRecord.h"
 #include "RateLimiter.h"
 #include "Worker.h"
@@ -32,6 +33,9 @@ struct RuntimeOptions
     bool reclaimAllAtStart = true; // we hold the store's lock: every active lease is a dead engine's
     Durability durability = Durability::Normal; // what the runtime's commits survive (Durability.h)
     bool cacheStatements = true;                // off only to measure what prepared statements buy
+    // The WAL is checkpointed from a thread of its own this often; 0: by the writer when it grows long
+    // (SQLite's default), inside whichever commit crosses the limit.
+    qint64 checkpointMs = 200;
     ChannelFactory channelFactory;
     std::function<Result<QString>(const QString &)> resolveSecret;
 };
@@ -91,6 +95,7 @@ private:
     RuntimeOptions m_options;
     QString m_owner;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Checkpointer> m_checkpointer;
 
     struct WorkerThread
     {

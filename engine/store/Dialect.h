@@ -25,7 +25,10 @@ public:
     // Sets names and connect options on a connection that is not open yet.
     virtual Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const = 0;
     // Statements run right after opening (pragmas, session settings), for a writer with this durability.
-    virtual QStringList sessionSetup(bool readOnly, Durability durability) const = 0;
+    // autoCheckpoint false: the connection never checkpoints by itself (someone calls checkpoint()).
+    virtual QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const = 0;
+    // A checkpoint that waits for no one, or empty when the engine has none.
+    virtual QString checkpoint() const = 0;
 
     // Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE),
     // so a transaction never fails half-way on a lock upgrade.

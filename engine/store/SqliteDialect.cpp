@@ -27,7 +27,7 @@ Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool read
     return {};
 }
 
-QStringList SqliteDialect::sessionSetup(bool readOnly, Durability durability) const
+QStringList SqliteDialect::sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const
 {
     QStringList s{QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA temp_store = MEMORY"),
                   QStringLiteral("PRAGMA cache_size = -65536")};
@@ -37,6 +37,8 @@ QStringList SqliteDialect::sessionSetup(bool readOnly, Durability durability) co
         // is flushed to the disk (see Durability.h).
         s << QStringLiteral("PRAGMA journal_mode = WAL")
           << (durability == Durability::Full ? QStringLiteral("PRAGMA synchronous = FULL") : QStringLiteral("PRAGMA synchronous = NORMAL"));
+        if (!autoCheckpoint)
+            s << QStringLiteral("PRAGMA wal_autocheckpoint = 0");
     }
     return s;
 }

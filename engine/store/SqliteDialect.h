@@ -9,7 +9,8 @@ class SqliteDialect final : public Dialect
 public:
     QString driverName() const override { return QStringLiteral("QSQLITE"); }
     Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const override;
-    QStringList sessionSetup(bool readOnly, Durability durability) const override;
+    QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const override;
+    QString checkpoint() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
     int latestSchemaVersion() const override;

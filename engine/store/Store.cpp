@@ -221,6 +221,8 @@ Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions opti
     store->m_clock = options.clock ? std::move(options.clock) : std::function<qint64()>(&currentTimeMs);
     store->m_durability = options.durability;
     store->m_cacheStatements = options.cacheStatements;
+    store->m_autoCheckpoint = options.autoCheckpoint;
+    store->m_reclaimLeases = options.reclaimLeases;
     store->m_db = QSqlDatabase::addDatabase(store->m_dialect->driverName(), name);
     if (!store->m_db.isValid())
         return Error::runtime(QStringLiteral("the Qt SQL driver %1 is not installed; install it (Debian: libqt6sql6-sqlite)")
@@ -248,7 +250,7 @@ Status Store::initialise()
         names << tables.value(0).toString();
     tables.finish();
 
-    for (const QString &setup : m_dialect->sessionSetup(m_readOnly, m_durability)) {
+    for (const QString &setup : m_dialect->sessionSetup(m_readOnly, m_durability, m_autoCheckpoint)) {
         QSqlQuery q(m_db);
         if (!q.exec(setup))
             return sqlError(setup, q.lastError());
@@ -283,7 +285,7 @@ Status Store::initialise()
         if (auto s = migrate(); !s)
             return s;
     }
-    if (!m_readOnly) {
+    if (!m_readOnly && m_reclaimLeases) {
         if (auto r = reclaimExpiredLeases(); !r)
             return r.error();
     }
@@ -1010,6 +1012,17 @@ Result<qint64> Store::promoteDueInTx(qint64 t)
     if (auto s = exec(q, QStringLiteral("promoting due messages")); !s)
         return s.error();
     return qint64(q.numRowsAffected());
+}
+
+Status Store::checkpoint()
+{
+    const QString sql = m_dialect->checkpoint();
+    if (sql.isEmpty() || m_readOnly)
+        return {};
+    QSqlQuery q(m_db);
+    if (!q.exec(sql))
+        return sqlError(QStringLiteral("checkpointing the write-ahead log"), q.lastError());
+    return {};
 }
 
 Result<qint64> Store::promoteDue()

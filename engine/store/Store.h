@@ -45,6 +45,13 @@ public:
         Durability durability = Durability::Normal;
         // Keep prepared statements per connection (the default). Off only to measure what they buy.
         bool cacheStatements = true;
+        // SQLite: the connection checkpoints the WAL itself when a commit makes it long (the default). The
+        // runtime turns this off on its writer and checkpoints from a thread of its own, so the fsyncs of
+        // a checkpoint never delay a claim.
+        bool autoCheckpoint = true;
+        // Reclaim expired leases when opening a writable store (the default); off for a connection that
+        // only checkpoints.
+        bool reclaimLeases = true;
     };
 
     static Result<std::unique_ptr<Store>> open(const StoreUrl &url, OpenOptions options);
@@ -148,6 +155,10 @@ public:
         qint64 reclaimed = 0;
     };
     Result<BatchResult> commitBatch(const WriteBatch &batch);
+
+    // Copies the WAL into the database without waiting for readers or the writer (SQLite: a passive
+    // checkpoint); a no-op for stores without one.
+    Status checkpoint();
 
     // Scheduled messages whose run_at has come become waiting. Returns how many.
     Result<qint64> promoteDue();
@@ -308,6 +319,8 @@ private:
     bool m_readOnly = false;
     Durability m_durability = Durability::Normal;
     bool m_cacheStatements = true;
+    bool m_autoCheckpoint = true;
+    bool m_reclaimLeases = true;
     int m_schemaVersion = 0;
     std::function<qint64()> m_clock;
 };
