@@ -320,6 +320,7 @@ int Cli::cmdBench()
          QStringLiteral("DURATION")},
         {QStringLiteral("claim-batch"), QStringLiteral("At most this many messages per claim (default: the runtime's)."), QStringLiteral("N")},
         {QStringLiteral("workers"), QStringLiteral("Delivery threads (default: the runtime's)."), QStringLiteral("N")},
+        {QStringLiteral("commit-per-outcome"), QStringLiteral("One delivery outcome per transaction (no group commit).")},
         {QStringLiteral("no-statement-cache"), QStringLiteral("Prepare every statement each time it runs.")},
         {QStringLiteral("checkpoint-in-writer"), QStringLiteral("Let the writer checkpoint the WAL inside its commits (SQLite's default) "
                                                                 "instead of a thread of its own.")},
@@ -396,6 +397,10 @@ int Cli::cmdBench()
         if (auto v = intOptionInto(QStringLiteral("workers"), 1, 64, s.runtime.workerThreads); !v)
             return fail(v.error());
         s.variant << QStringLiteral("workers=%1").arg(s.runtime.workerThreads);
+    }
+    if (isSet(QStringLiteral("commit-per-outcome"))) {
+        s.runtime.maxOutcomesPerCommit = 1;
+        s.variant << QStringLiteral("commit-per-outcome");
     }
     if (isSet(QStringLiteral("checkpoint-in-writer"))) {
         s.runtime.checkpointMs = 0;

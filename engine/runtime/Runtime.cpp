@@ -232,7 +232,20 @@ void Runtime::tick()
     Store::WriteBatch batch = std::exchange(m_pending, Store::WriteBatch{});
     batch.owner = m_owner;
     batch.leaseMs = m_options.leaseMs;
+    if (m_options.maxOutcomesPerCommit > 0) {
+        // Only to measure what group commit buys: outcomes beyond the limit wait for the next tick.
+        qsizetype room = m_options.maxOutcomesPerCommit;
+        while (batch.completions.size() > room)
+            m_pending.completions.prepend(batch.completions.takeLast());
+        room -= batch.completions.size();
+        while (batch.failures.size() > room)
+            m_pending.failures.prepend(batch.failures.takeLast());
+    }
     QHash<qint64, DeliveryRecord> records = std::exchange(m_pendingRecords, {});
+    for (const Store::Completion &c : std::as_const(m_pending.completions))
+        m_pendingRecords.insert(c.id, records.take(c.id));
+    for (const Store::FailureReport &f : std::as_const(m_pending.failures))
+        m_pendingRecords.insert(f.id, records.take(f.id));
     if (m_renewDue) {
         batch.renewLeases = m_inFlight.keys();
         m_renewDue = false;
@@ -346,6 +359,8 @@ void Runtime::tick()
         if (next && next->has_value() && **next > now)
             wakeAt = std::min(wakeAt, **next);
     }
+    if (!m_pending.completions.isEmpty() || !m_pending.failures.isEmpty())
+        wakeAt = now; // outcomes held back by maxOutcomesPerCommit
     if (wakeAt != LLONG_MAX)
         scheduleTick(wakeAt - now);
     publishStatus();
@@ -403,6 +418,10 @@ void Runtime::takeOutcomes()
         return;
     for (const auto &[id, outcome] : outcomes)
         onOutcome(id, outcome);
+    // With no group-commit wait, commit now rather than one event-loop turn later: outcomes that arrive
+    // meanwhile are queued and share the next transaction.
+    if (m_options.groupCommitMs <= 0 && !m_stopping && m_tickTimer.isActive() && m_tickAt <= m_store->now())
+        tick();
 }
 
 void Runtime::onOutcome(qint64 id, const DeliveryOutcome &outcome)

@@ -30,6 +30,7 @@ struct RuntimeOptions
     // free; everything that arrived while the previous transaction ran shares the next one.
     qint64 groupCommitMs = 0;
     int maxClaimBatch = 200;
+    int maxOutcomesPerCommit = 0; // > 0 only to measure group commit: at most this many outcomes per transaction
     bool reclaimAllAtStart = true; // we hold the store's lock: every active lease is a dead engine's
     Durability durability = Durability::Normal; // what the runtime's commits survive (Durability.h)
     bool cacheStatements = true;                // off only to measure what prepared statements buy
