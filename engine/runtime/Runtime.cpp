@@ -252,7 +252,10 @@ void Runtime::tick()
     }
     const QStringList skip = pausedChannels(now);
     QHash<QString, int> requested;
-    if (!m_paused && !m_stopping) {
+    // Outcomes held back (maxOutcomesPerCommit) still hold their slots: claim once they are written, as
+    // an engine that committed each outcome on its own would.
+    const bool heldBack = !m_pending.completions.isEmpty() || !m_pending.failures.isEmpty();
+    if (!m_paused && !m_stopping && !heldBack) {
         for (const QueueConfig &q : std::as_const(m_queues)) {
             if (q.paused)
                 continue;
