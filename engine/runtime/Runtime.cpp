@@ -379,10 +379,19 @@ void Runtime::dispatch(const QList<Message> &messages)
     std::vector<QList<std::pair<Delivery, ChannelConfig>>> perWorker(m_workers.size());
     const qint64 now = m_store->now();
     for (const Message &message : messages) {
-        size_t best = 0;
-        for (size_t i = 1; i < m_workers.size(); ++i)
-            if (m_workers[i].load < m_workers[best].load)
+        // Fill a worker up to kWorkerFill deliveries before waking the next: a claim spread over every
+        // thread wakes them all, which costs more than it gives for deliveries that mostly wait on the
+        // network. Past that, the least loaded one.
+        size_t best = m_workers.size();
+        for (size_t i = 0; i < m_workers.size() && best == m_workers.size(); ++i)
+            if (m_workers[i].load < kWorkerFill)
                 best = i;
+        if (best == m_workers.size()) {
+            best = 0;
+            for (size_t i = 1; i < m_workers.size(); ++i)
+                if (m_workers[i].load < m_workers[best].load)
+                    best = i;
+        }
         m_workers[best].load += 1;
         InFlight f;
         f.message = message;

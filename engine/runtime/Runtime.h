@@ -79,6 +79,8 @@ private:
         QElapsedTimer started;
     };
 
+    static constexpr int kWorkerFill = 16; // deliveries a worker takes before the next one is woken
+
     void scheduleTick(qint64 delayMs);
     void tick();
     void poll();
