@@ -101,6 +101,7 @@ private:
     int cmdCleanup();
     int cmdDemo();
     int cmdWork();
+    int cmdBench();
     int cmdChannel();
     int cmdChannelAddOrSet(bool add);
     int cmdChannelList();
