@@ -1,0 +1,195 @@
+// The console's e-mail sections over a real store: the dashboard (series, rate bands, banner, export),
+// the events (and the jump to a linked message), the suppression list (add, refuse, remove, read-only).
+#include "EmailDashboard.h"
+#include "EmailEventsView.h"
+#include "SeededStore.h"
+#include "SuppressionsView.h"
+
+#include "demo/EmailDemoData.h"
+#include "model/TimeText.h"
+#include "store/EmailStore.h"
+#include "store/StoreThread.h"
+
+#include <QChart>
+#include <QFile>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace herald;
+using herald::test::SeededStore;
+
+namespace {
+
+EmailEventRecord makeEvent(const QString &type, const QString &recipient, qint64 at, int n)
+{
+    EmailEventRecord r;
+    r.snsMessageId = QStringLiteral("test-%1-%2").arg(type).arg(n);
+    r.eventType = type;
+    r.recipient = recipient;
+    r.occurredAt = at;
+    r.mailMessageId = QStringLiteral("mail-%1").arg(n);
+    r.source = QStringLiteral("file");
+    r.raw = QByteArrayLiteral("{}");
+    if (type == EmailEventType::Bounce) {
+        r.subType = BounceClass::Hard;
+        r.bounceType = QStringLiteral("Permanent");
+        r.bounceSubType = QStringLiteral("General");
+        r.diagnosticCode = QStringLiteral("smtp; 550 5.1.1 user unknown");
+    }
+    return r;
+}
+
+} // namespace
+
+class TestEmailViews : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shouldDrawNinetyDaysWithRateBandsAndExportThem()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("event-messages")));
+        const auto filled = fillEmailDemoData(seeded.store(), currentTimeMs());
+        QVERIFY2(filled.ok(), qPrintable(filled.errorString()));
+        StoreThread storeThread(seeded.url());
+        EmailDashboard dashboard;
+        dashboard.setStoreThread(&storeThread);
+        QSignalSpy loaded(&dashboard, &EmailDashboard::loaded);
+        dashboard.setRange(90, false);
+        QVERIFY(loaded.wait());
+        QCOMPARE(dashboard.buckets().size(), 90);
+        QVERIFY(dashboard.totals().sends > 0);
+        QVERIFY(dashboard.totals().hardBounces > 0);
+        QCOMPARE(dashboard.volumeChart()->series().size(), 7);
+        QCOMPARE(dashboard.bounceChart()->series().size(), 3); // review band, pause band, the rate
+        QVERIFY(dashboard.reasonsTable()->rowCount() > 0);
+        QVERIFY(dashboard.domainsTable()->rowCount() > 0);
+
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("series.csv"));
+        HERALD_VERIFY_OK(dashboard.exportCsv(csv));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QCOMPARE(lines.size(), 90 + 2); // header, 90 days, the empty end
+        QVERIFY(lines.at(0).startsWith("start,sends,deliveries,hard_bounces"));
+        dashboard.resize(1000, 700);
+        HERALD_VERIFY_OK(dashboard.exportPng(dir.filePath(QStringLiteral("charts.png"))));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("charts.png"))));
+        QVERIFY(!dashboard.exportCsv(dir.filePath(QStringLiteral("no-such-folder/x.csv"))).ok());
+
+        // Per hour over a day: 24 or 25 buckets (the one under way included).
+        dashboard.setRange(1, true);
+        QVERIFY(loaded.wait());
+        QVERIFY(dashboard.buckets().size() >= 24);
+    }
+
+    void shouldRaiseTheBannerPastAmazonsPauseLevel()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        const qint64 at = currentTimeMs() - 3'600'000;
+        QList<EmailEventRecord> rows;
+        for (int i = 0; i < 20; ++i)
+            rows << makeEvent(EmailEventType::Send, QStringLiteral("r%1@example.com").arg(i), at, i);
+        for (int i = 0; i < 3; ++i)
+            rows << makeEvent(EmailEventType::Bounce, QStringLiteral("r%1@example.com").arg(i), at, i);
+        HERALD_VERIFY_OK(EmailStore(seeded.store()).record(rows));
+
+        StoreThread storeThread(seeded.url());
+        EmailDashboard dashboard;
+        dashboard.setStoreThread(&storeThread);
+        QSignalSpy loaded(&dashboard, &EmailDashboard::loaded);
+        dashboard.setRange(7, false);
+        QVERIFY(loaded.wait());
+        QCOMPARE(dashboard.totals().sends, 20);
+        QCOMPARE(dashboard.rates().bounceLevel, RateLevel::Pause);
+        QVERIFY2(dashboard.bannerText().contains(QStringLiteral("Sending at risk")), qPrintable(dashboard.bannerText()));
+        QVERIFY2(dashboard.bannerText().contains(QStringLiteral("15")), qPrintable(dashboard.bannerText()));
+    }
+
+    void shouldListEventsAndAskForTheLinkedMessage()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("event-messages")));
+        HERALD_VERIFY_OK(fillEmailDemoData(seeded.store(), currentTimeMs()));
+        StoreThread storeThread(seeded.url());
+        EmailEventsView view;
+        QSignalSpy loaded(&view, &EmailEventsView::loaded);
+        view.setStoreThread(&storeThread);
+        QVERIFY(loaded.wait());
+        QCOMPARE(view.events().size(), EmailEventsView::kPageSize);
+        const qint64 newest = view.events().constFirst().id;
+        view.loadOlder();
+        QVERIFY(loaded.wait());
+        QCOMPARE(view.events().size(), 2 * EmailEventsView::kPageSize);
+        QVERIFY(view.events().at(EmailEventsView::kPageSize).id < view.events().at(EmailEventsView::kPageSize - 1).id);
+        QCOMPARE(view.events().constFirst().id, newest);
+
+        int linked = -1;
+        for (int row = 0; row < view.events().size() && linked < 0; ++row)
+            if (view.events().at(row).messageId)
+                linked = row;
+        QVERIFY(linked >= 0);
+        view.table()->selectRow(linked);
+        QVERIFY(view.showMessageButton()->isEnabled());
+        QVERIFY(view.detailsText().contains(QLatin1Char('{')));
+        QSignalSpy requested(&view, &EmailEventsView::messageRequested);
+        QTest::mouseClick(view.showMessageButton(), Qt::LeftButton);
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.constFirst().constFirst().toLongLong(), *view.events().at(linked).messageId);
+
+        // Filtered by recipient: only theirs.
+        const QString recipient = view.events().at(linked).recipient;
+        view.recipientField()->setText(recipient);
+        QVERIFY(loaded.wait());
+        for (const EmailEvent &e : view.events())
+            QCOMPARE(e.recipient, recipient);
+    }
+
+    void shouldAddAndRemoveSuppressionsAndRefuseBadInput()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        StoreThread storeThread(seeded.url());
+        SuppressionsView view;
+        QSignalSpy loaded(&view, &SuppressionsView::loaded);
+        view.setStore(&storeThread, false);
+        QVERIFY(loaded.wait());
+        QCOMPARE(view.entries().size(), 0);
+
+        const Status refused = view.add(QStringLiteral("not-an-address"), QStringLiteral("x"), 0);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.errorString().contains(QStringLiteral("not an e-mail address")), qPrintable(refused.errorString()));
+        QVERIFY(!view.add(QStringLiteral("ana@example.com"), {}, -1).ok());
+
+        HERALD_VERIFY_OK(view.add(QStringLiteral("Ana <ANA@example.com>"), QStringLiteral("asked us to stop"), 30));
+        QVERIFY(loaded.wait());
+        QCOMPARE(view.entries().size(), 1);
+        QCOMPARE(view.entries().constFirst().address, QStringLiteral("ana@example.com"));
+        QCOMPARE(view.entries().constFirst().reason, SuppressionReason::Manual);
+        QVERIFY(view.entries().constFirst().expiresAt.has_value());
+
+        view.table()->selectRow(0);
+        QVERIFY(view.removeButton()->isEnabled());
+        view.removeSelected();
+        QVERIFY(loaded.wait());
+        QCOMPARE(view.entries().size(), 0);
+        QVERIFY(EmailStore(seeded.store()).suppressions({}).value().isEmpty());
+
+        view.setStore(&storeThread, true);
+        QVERIFY(loaded.wait());
+        QVERIFY(!view.addButton()->isEnabled());
+        QVERIFY(view.addButton()->toolTip().contains(QStringLiteral("read-only")));
+    }
+};
+
+QTEST_MAIN(TestEmailViews)
+#include "tst_emailviews.moc"
