@@ -6,6 +6,7 @@
 #include "DeliveryStatusWidget.h"
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
+#include "EmailImportJob.h"
 #include "MessageActions.h"
 #include "MessageDetailsView.h"
 #include "MessageFilterBar.h"
@@ -318,6 +319,15 @@ void MainWindow::createActions()
     connect(m_storeMenu, &StoreMenu::openRequested, this, &MainWindow::openStore);
     connect(m_storeMenu, &StoreMenu::demoRequested, this, &MainWindow::openDemoStore);
     file->addSeparator();
+    m_importEmailAction = file->addAction(tr("&Import e-mail events…"), this, [this] {
+        if (EmailImportJob *job = m_storeThread && !m_readOnly ? EmailImportJob::askAndRun(m_storeThread->url(), this) : nullptr)
+            connect(job, &EmailImportJob::finished, this, [this] {
+                m_emailEvents->reload();
+                m_dashboard->refresh();
+                m_suppressions->reload();
+            });
+    });
+    m_importEmailAction->setToolTip(tr("SNS envelopes, raw SES JSON, JSON Lines of either, or a mongoexport of ses_event"));
     m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
     m_newQueueAction->setShortcut(QKeySequence::New);
     m_newQueueAction->setEnabled(false);
@@ -683,6 +693,7 @@ void MainWindow::updateStatus()
     const bool hasStore = m_storeThread != nullptr;
     m_storeLabel->setText(hasStore ? m_storeThread->url().display() : tr("No store"));
     m_newQueueAction->setEnabled(hasStore && !m_readOnly);
+    m_importEmailAction->setEnabled(hasStore && !m_readOnly);
 
     if (!m_queueModel->isLoaded()) {
         m_totalsLabel->clear();

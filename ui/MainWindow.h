@@ -99,6 +99,7 @@ public:
     StoreMenu *storeMenu() const { return m_storeMenu; }
     StoreBanner *banner() const { return m_banner; }
     QAction *liveRefreshAction() const { return m_liveRefreshAction; }
+    QAction *importEmailAction() const { return m_importEmailAction; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
     void showSection(Section section);
@@ -197,6 +198,7 @@ private:
     MessageActions *m_messageActions = nullptr;
     QueueActions *m_queueActions = nullptr;
     QAction *m_newQueueAction = nullptr;
+    QAction *m_importEmailAction = nullptr;
     QAction *m_pauseAction = nullptr;
 };
 

@@ -2,6 +2,7 @@
 // the events (and the jump to a linked message), the suppression list (add, refuse, remove, read-only).
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
+#include "EmailImportJob.h"
 #include "SeededStore.h"
 #include "SuppressionsView.h"
 
@@ -152,6 +153,41 @@ private Q_SLOTS:
         QVERIFY(loaded.wait());
         for (const EmailEvent &e : view.events())
             QCOMPARE(e.recipient, recipient);
+    }
+
+    void shouldImportFilesOnItsOwnConnectionWithAReport()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        const QString fixtures = QStringLiteral(HERALD_SES_FIXTURES);
+        const QStringList files{fixtures + QStringLiteral("/event_delivery.json"), fixtures + QStringLiteral("/event_bounce_permanent.json"),
+                                fixtures + QStringLiteral("/notif_complaint_with_feedback.json")};
+        EmailImportJob job(seeded.url(), files);
+        QSignalSpy finished(&job, &EmailImportJob::finished);
+        job.start();
+        QVERIFY(finished.wait(30'000));
+        QVERIFY2(job.result().ok(), qPrintable(job.result().errorString()));
+        QCOMPARE(job.result()->imported, 3);
+        QVERIFY(job.result()->events >= 3);
+        QVERIFY(EmailImportJob::summary(*job.result()).startsWith(QStringLiteral("3 documents imported")));
+        QCOMPARE(EmailStore(seeded.store()).events({}).value().size(), qsizetype(job.result()->events));
+
+        // Again: nothing new. A missing file: refused before anything is stored.
+        EmailImportJob again(seeded.url(), files);
+        QSignalSpy againFinished(&again, &EmailImportJob::finished);
+        again.start();
+        QVERIFY(againFinished.wait(30'000));
+        QCOMPARE(again.result()->duplicates, 3);
+        QCOMPARE(again.result()->events, 0);
+        EmailImportJob missing(seeded.url(), {fixtures + QStringLiteral("/event_send.json"), fixtures + QStringLiteral("/no-such.json")});
+        QSignalSpy missingFinished(&missing, &EmailImportJob::finished);
+        missing.start();
+        QVERIFY(missingFinished.wait(30'000));
+        QVERIFY(!missing.result().ok());
+        QVERIFY2(missing.result().errorString().contains(QStringLiteral("no-such.json")), qPrintable(missing.result().errorString()));
+        EmailStore::EventFilter sends;
+        sends.type = EmailEventType::Send;
+        QCOMPARE(EmailStore(seeded.store()).events(sends).value().size(), 0);
     }
 
     void shouldAddAndRemoveSuppressionsAndRefuseBadInput()
