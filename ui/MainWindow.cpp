@@ -18,6 +18,7 @@
 #include "QueueListModel.h"
 #include "QueuesView.h"
 #include "Settings.h"
+#include "SnsEndpointControl.h"
 #include "StoreBanner.h"
 #include "StoreMenu.h"
 #include "SuppressionsView.h"
@@ -393,6 +394,12 @@ void MainWindow::createActions()
     // triggered (the operator), not toggled: the check mark also follows the controller, and that must
     // not echo back into it.
     connect(m_pauseAction, &QAction::triggered, m_delivery, &DeliveryController::setPaused);
+    delivery->addSeparator();
+    m_snsEndpoint = new SnsEndpointControl(m_settings.get(), this);
+    delivery->addAction(m_snsEndpoint->action());
+    connect(m_snsEndpoint, &SnsEndpointControl::statusChanged, this, [this](const QString &text) {
+        statusBar()->showMessage(text.isEmpty() ? tr("SNS endpoint stopped") : text, 10'000);
+    });
 
     QToolBar *toolBar = addToolBar(tr("Delivery"));
     toolBar->setObjectName(QStringLiteral("deliveryToolBar"));
@@ -488,6 +495,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_emailEvents->setStoreThread(m_storeThread.get());
     m_suppressions->setStore(m_storeThread.get(), readOnly);
+    m_snsEndpoint->setStore(m_storeThread->url(), readOnly);
     m_dashboard->setStoreThread(m_storeThread.get());
     if (m_section == Section::Dashboard)
         m_dashboard->refresh();

@@ -36,6 +36,7 @@ class OutboxView;
 class QueueListModel;
 class QueuesView;
 class Settings;
+class SnsEndpointControl;
 class StoreBanner;
 class StoreMenu;
 class StoreThread;
@@ -100,6 +101,7 @@ public:
     StoreBanner *banner() const { return m_banner; }
     QAction *liveRefreshAction() const { return m_liveRefreshAction; }
     QAction *importEmailAction() const { return m_importEmailAction; }
+    SnsEndpointControl *snsEndpoint() const { return m_snsEndpoint; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
     void showSection(Section section);
@@ -199,6 +201,7 @@ private:
     QueueActions *m_queueActions = nullptr;
     QAction *m_newQueueAction = nullptr;
     QAction *m_importEmailAction = nullptr;
+    SnsEndpointControl *m_snsEndpoint = nullptr;
     QAction *m_pauseAction = nullptr;
 };
 

@@ -3,6 +3,8 @@
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
 #include "EmailImportJob.h"
+#include "Settings.h"
+#include "SnsEndpointControl.h"
 #include "SeededStore.h"
 #include "SuppressionsView.h"
 
@@ -11,7 +13,11 @@
 #include "store/EmailStore.h"
 #include "store/StoreThread.h"
 
+#include <QAction>
 #include <QChart>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QWidget>
 #include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
@@ -188,6 +194,42 @@ private Q_SLOTS:
         EmailStore::EventFilter sends;
         sends.type = EmailEventType::Send;
         QCOMPARE(EmailStore(seeded.store()).events(sends).value().size(), 0);
+    }
+
+    void shouldRunTheSnsEndpointFromTheConsoleOnAWritableStoreOnly()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        QTemporaryDir dir;
+        Settings settings(dir.filePath(QStringLiteral("herald.conf")));
+        QWidget window;
+        SnsEndpointControl endpoint(&settings, &window);
+        QVERIFY(!endpoint.action()->isEnabled()); // no store yet
+        endpoint.setStore(seeded.url(), true);
+        QVERIFY(!endpoint.action()->isEnabled());
+        QVERIFY(!endpoint.start(0, {QStringLiteral("arn:aws:sns:eu-west-1:123456789012:ses-events")}, false).ok());
+
+        endpoint.setStore(seeded.url(), false);
+        QVERIFY(endpoint.action()->isEnabled());
+        const Status badTopic = endpoint.start(0, {QStringLiteral("ses-events")}, false);
+        QVERIFY2(badTopic.errorString().contains(QStringLiteral("not an SNS topic ARN")), qPrintable(badTopic.errorString()));
+        QVERIFY(!endpoint.start(0, {}, false).ok());
+        HERALD_VERIFY_OK(endpoint.start(0, {QStringLiteral("arn:aws:sns:eu-west-1:123456789012:ses-events")}, false));
+        QVERIFY(endpoint.isListening());
+        QVERIFY(endpoint.action()->isChecked());
+        QVERIFY(endpoint.statusText().contains(QString::number(endpoint.port())));
+
+        // It answers HTTP on loopback: a GET is not an SNS notification.
+        QNetworkAccessManager network;
+        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(endpoint.port()))));
+        QSignalSpy done(reply, &QNetworkReply::finished);
+        QVERIFY(done.wait());
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 405);
+        reply->deleteLater();
+
+        endpoint.setStore(seeded.url(), false); // another store: stopped
+        QVERIFY(!endpoint.isListening());
+        QVERIFY(!endpoint.action()->isChecked());
     }
 
     void shouldAddAndRemoveSuppressionsAndRefuseBadInput()
