@@ -1,6 +1,7 @@
 #include "EmailDashboard.h"
 
 #include "Appearance.h"
+#include "FormError.h"
 
 #include "store/EmailStore.h"
 #include "store/StoreThread.h"
@@ -52,18 +53,6 @@ const QList<Measure> &measures()
         {EmailDashboard::tr("Clicks"), QColor(QStringLiteral("#6d4c41")), &EmailCounts::clicks},
     };
     return all;
-}
-
-QTableWidget *newTable(const QStringList &headers, QWidget *parent)
-{
-    auto *t = new QTableWidget(0, int(headers.size()), parent);
-    t->setHorizontalHeaderLabels(headers);
-    t->verticalHeader()->hide();
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setWordWrap(false);
-    t->horizontalHeader()->setStretchLastSection(true);
-    return t;
 }
 
 QTableWidgetItem *number(qint64 n)
@@ -121,8 +110,8 @@ EmailDashboard::EmailDashboard(QWidget *parent)
       m_volumesView(new QChartView(m_volumes, this)),
       m_bounceView(new QChartView(m_bounceRate, this)),
       m_complaintView(new QChartView(m_complaintRate, this)),
-      m_reasons(newTable({tr("Bounces"), tr("Type"), tr("Sub-type"), tr("Diagnostic")}, this)),
-      m_domains(newTable({tr("Domain"), tr("Sends"), tr("Deliveries"), tr("Hard"), tr("Soft"), tr("Complaints"), tr("Bounce rate")}, this))
+      m_reasons(newReadOnlyTable({tr("Bounces"), tr("Type"), tr("Sub-type"), tr("Diagnostic")}, this)),
+      m_domains(newReadOnlyTable({tr("Domain"), tr("Sends"), tr("Deliveries"), tr("Hard"), tr("Soft"), tr("Complaints"), tr("Bounce rate")}, this))
 {
     m_range->setObjectName(QStringLiteral("dashboardRange"));
     m_range->addItem(tr("Last 24 hours"), 1);
