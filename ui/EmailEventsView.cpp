@@ -1,5 +1,7 @@
 #include "EmailEventsView.h"
 
+#include "FormError.h"
+
 #include "store/EmailStore.h"
 #include "store/StoreThread.h"
 
@@ -46,7 +48,7 @@ EmailEventsView::EmailEventsView(QWidget *parent)
     : QWidget(parent),
       m_type(new QComboBox(this)),
       m_recipient(new QLineEdit(this)),
-      m_table(new QTableWidget(0, 6, this)),
+      m_table(newReadOnlyTable({tr("Occurred"), tr("Type"), tr("Sub-type"), tr("Recipient"), tr("Message"), tr("Detail")}, this)),
       m_older(new QPushButton(tr("Load older"), this)),
       m_summary(new QLabel(this)),
       m_details(new QPlainTextEdit(this)),
@@ -68,15 +70,7 @@ EmailEventsView::EmailEventsView(QWidget *parent)
     connect(m_recipient, &QLineEdit::textChanged, debounce, qOverload<>(&QTimer::start));
     connect(debounce, &QTimer::timeout, this, &EmailEventsView::reload);
 
-    m_table->setHorizontalHeaderLabels({tr("Occurred"), tr("Type"), tr("Sub-type"), tr("Recipient"), tr("Message"), tr("Detail")});
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setWordWrap(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &EmailEventsView::showSelected);
     connect(m_older, &QPushButton::clicked, this, &EmailEventsView::loadOlder);
     m_details->setReadOnly(true);

@@ -1,5 +1,7 @@
 #include "SuppressionsView.h"
 
+#include "FormError.h"
+
 #include "store/EmailStore.h"
 #include "store/StoreThread.h"
 
@@ -38,7 +40,7 @@ SuppressionsView::SuppressionsView(QWidget *parent)
       m_address(new QLineEdit(this)),
       m_expired(new QCheckBox(tr("Show expired"), this)),
       m_summary(new QLabel(this)),
-      m_table(new QTableWidget(0, 6, this)),
+      m_table(newReadOnlyTable({tr("Address"), tr("Reason"), tr("Since"), tr("Until"), tr("Source event"), tr("Note")}, this)),
       m_add(new QPushButton(tr("&Add…"), this)),
       m_remove(new QPushButton(tr("&Remove"), this))
 {
@@ -55,12 +57,6 @@ SuppressionsView::SuppressionsView(QWidget *parent)
     connect(m_address, &QLineEdit::textChanged, debounce, qOverload<>(&QTimer::start));
     connect(debounce, &QTimer::timeout, this, &SuppressionsView::reload);
 
-    m_table->setHorizontalHeaderLabels({tr("Address"), tr("Reason"), tr("Since"), tr("Until"), tr("Source event"), tr("Note")});
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setWordWrap(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &SuppressionsView::updateButtons);
     connect(m_add, &QPushButton::clicked, this, &SuppressionsView::askAdd);
     connect(m_remove, &QPushButton::clicked, this, &SuppressionsView::removeSelected);
