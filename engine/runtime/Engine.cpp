@@ -18,6 +18,7 @@ Engine::Engine(StoreUrl url, RuntimeOptions options, QObject *parent)
 
 Engine::~Engine()
 {
+    m_cleanup.reset();
     if (m_runtime) {
         Runtime *runtime = m_runtime;
         // Waits on the runtime thread, which never waits on this one.
@@ -46,6 +47,10 @@ Result<Engine::Mode> Engine::start(ExitWhen exitWhen)
             m_mode = Mode::Attached;
             return m_mode;
         }
+    }
+    if (m_options.cleanup.enabled) {
+        m_cleanup = std::make_unique<CleanupScheduler>(m_url, m_options.cleanup);
+        m_cleanup->start();
     }
     m_runtime = new Runtime(m_url, m_options, m_owner);
     m_runtime->setExitWhen(exitWhen);
@@ -93,6 +98,7 @@ void Engine::stop(qint64 timeoutMs)
 void Engine::runtimeFinished(const QString &error)
 {
     m_runtime = nullptr; // deleted with its thread
+    m_cleanup.reset();
     m_thread.quit();
     m_thread.wait();
     m_lock.reset();

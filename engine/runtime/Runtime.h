@@ -3,6 +3,7 @@
 #include "DeliveryRecord.h"
 #include "RateLimiter.h"
 #include "Worker.h"
+#include "maintenance/CleanupScheduler.h"
 #include "store/Store.h"
 
 #include <QElapsedTimer>
@@ -29,6 +30,7 @@ struct RuntimeOptions
     bool reclaimAllAtStart = true; // we hold the store's lock: every active lease is a dead engine's
     ChannelFactory channelFactory;
     std::function<Result<QString>(const QString &)> resolveSecret;
+    CleanupSchedulerOptions cleanup; // the daily cleanup, run beside the runtime by the lock holder
 };
 
 // The dispatcher and the writer (DESIGN §5), on the runtime thread: it owns the writable Store,
