@@ -20,6 +20,7 @@ public:
     QString idListCondition(const QString &column) const override;
     QVariant idListValue(const QList<qint64> &ids) const override;
     QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock
+    QString betweenBulkChunks() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
 };
 
 } // namespace herald

@@ -18,6 +18,7 @@
 #include <QString>
 
 #include <functional>
+#include <mutex>
 #include <unordered_map>
 #include <memory>
 
@@ -318,6 +319,7 @@ private:
     bool m_readOnly = false;
     int m_schemaVersion = 0;
     std::function<qint64()> m_clock;
+    std::shared_ptr<std::timed_mutex> m_writeGate; // shared by this process's writers of the same file (StoreSql.h)
 };
 
 } // namespace herald
