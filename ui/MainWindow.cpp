@@ -2,6 +2,8 @@
 
 #include "QueueSettingsDialog.h"
 #include "DeliveryController.h"
+#include "CleanupDialog.h"
+#include "CleanupStatusLabel.h"
 #include "DeliveryStatusWidget.h"
 #include "MessageActions.h"
 #include "MessageDetailsView.h"
@@ -143,6 +145,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_totalsLabel, 1);
     statusBar()->addPermanentWidget(m_deliveryStatus);
+    statusBar()->addPermanentWidget(m_cleanupStatus = new CleanupStatusLabel(this));
     statusBar()->addPermanentWidget(m_storeLabel);
 
     m_detailsDock->setObjectName(QStringLiteral("detailsDock"));
@@ -355,6 +358,15 @@ void MainWindow::createActions()
         toolBar->addAction(m_messageActions->action(kind, MessageActions::Scope::Selected));
     toolBar->addAction(m_messageActions->undoAction());
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Cleanup…"), this, [this] {
+        auto *dialog = new CleanupDialog(m_storeThread.get(), m_readOnly, this); // window-modal: the store stays while it is open
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowModality(Qt::WindowModal);
+        connect(dialog, &CleanupDialog::runFinished, m_cleanupStatus, &CleanupStatusLabel::refresh);
+        dialog->show();
+    });
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
     aboutAction->setMenuRole(QAction::AboutRole);
@@ -435,6 +447,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_upcoming->setStoreThread(m_storeThread.get());
     m_outboxModel->setStoreThread(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
+    m_cleanupStatus->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
         m_outboxModel->refresh();
     m_liveTimer.stop();

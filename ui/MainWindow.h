@@ -35,6 +35,7 @@ class QueuesView;
 class Settings;
 class StoreBanner;
 class StoreMenu;
+class CleanupStatusLabel;
 class StoreThread;
 class WelcomeView;
 
@@ -177,6 +178,7 @@ private:
     OutboxView *m_outboxView;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
+    CleanupStatusLabel *m_cleanupStatus = nullptr;
     QLabel *m_storeLabel;
     QDockWidget *m_detailsDock;
     MessageDetailsView *m_detailsView;
