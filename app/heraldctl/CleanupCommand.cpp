@@ -98,7 +98,7 @@ QString scheduleAges(const CleanupScheduleSettings &s)
         extra << QStringLiteral("audit entries older than %1").arg(formatDuration(*s.auditOlderThanMs));
     if (s.emailEventsOlderThanMs)
         extra << QStringLiteral("e-mail events older than %1").arg(formatDuration(*s.emailEventsOlderThanMs));
-    return QStringLiteral("each queue's retention") + (extra.isEmpty() ? QString() : QStringLiteral(", ") + extra.join(QStringLiteral(", ")));
+    return QStringLiteral("what is past each queue's retention") + (extra.isEmpty() ? QString() : QStringLiteral(", ") + extra.join(QStringLiteral(", ")));
 }
 
 } // namespace
