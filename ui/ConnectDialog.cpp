@@ -61,7 +61,7 @@ ConnectDialog::ConnectDialog(Settings *settings, QWidget *parent)
     pathRow->addWidget(m_path, 1);
     pathRow->addWidget(browse);
     auto *fileForm = new QFormLayout(filePage);
-    fileForm->addRow(tr("&File:"), pathRow);
+    fileForm->addRow(tr("File:"), pathRow);
     m_tabs->addTab(filePage, tr("SQLite file"));
 
     // The server page.
@@ -95,7 +95,7 @@ ConnectDialog::ConnectDialog(Settings *settings, QWidget *parent)
     m_password->setPlaceholderText(tr("from the keychain, if remembered"));
     m_remember->setObjectName(QStringLiteral("rememberPassword"));
     auto *serverForm = new QFormLayout(serverPage);
-    serverForm->addRow(tr("&Profile:"), profileRow);
+    serverForm->addRow(tr("Profile:"), profileRow);
     serverForm->addRow(tr("&Name:"), m_name);
     serverForm->addRow(tr("&Server:"), m_kind);
     serverForm->addRow(tr("&Host:"), m_host);

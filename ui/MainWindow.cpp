@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "Appearance.h"
 #include "QueueSettingsDialog.h"
 #include "DeliveryController.h"
 #include "CleanupDialog.h"
@@ -220,6 +221,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_liveTimer.setInterval(kLiveRefreshMs);
     connect(&m_liveTimer, &QTimer::timeout, this, &MainWindow::liveRefresh);
 
+    applyAppearance(m_settings->appearance());
     resize(1280, 800);
     restoreGeometry(m_settings->windowGeometry());
     restoreState(m_settings->windowState());
@@ -303,6 +305,7 @@ void MainWindow::createActions()
         m_messagesView->filterBar()->focusSearch();
     });
     find->setShortcut(QKeySequence::Find);
+    edit->addAction(m_messagesView->copyAction());
     edit->addSeparator();
     edit->addAction(m_messageActions->undoAction());
 
@@ -335,6 +338,8 @@ void MainWindow::createActions()
     QAction *upcoming = m_upcomingDock->toggleViewAction();
     upcoming->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_U));
     view->addAction(upcoming);
+    view->addSeparator();
+    view->addMenu(createAppearanceMenu(m_settings.get(), this));
 
     QMenu *delivery = menuBar()->addMenu(tr("&Delivery"));
     m_pauseAction = delivery->addAction(tr("&Pause delivery"));

@@ -122,6 +122,12 @@ MessageActions::MessageActions(MessageTableModel *model, QTableView *table, QWid
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &position) {
         QMenu menu;
+        // What the table itself offers (copy) first, then the actions.
+        for (QAction *own : m_table->actions())
+            if (!m_actions.values().contains(own)) {
+                menu.addAction(own);
+                menu.addSeparator();
+            }
         fillMenu(&menu);
         menu.exec(m_table->viewport()->mapToGlobal(position));
     });
@@ -427,6 +433,7 @@ ExportJob *MessageActions::exportTo(const QString &path)
         progress->setLabelText(tr("Exported %1 of %2 messages…").arg(QLocale().toString(done), QLocale().toString(total)));
     });
     connect(job, &ExportJob::finished, this, [this, job, progress] {
+        progress->disconnect(job); // closing a progress dialog says "canceled"
         progress->close();
         job->deleteLater();
         const Result<qint64> result = job->result();

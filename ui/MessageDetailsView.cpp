@@ -1,6 +1,7 @@
 #include "MessageDetailsView.h"
 
 #include "MessageTableModel.h"
+#include "RenderedMessageView.h"
 
 #include "model/TimeText.h"
 #include "store/StoreThread.h"
@@ -11,6 +12,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTextDocumentFragment>
 #include <QHBoxLayout>
@@ -69,6 +71,7 @@ MessageDetailsView::MessageDetailsView(QWidget *parent)
     : QWidget(parent),
       m_fields(new QLabel(this)),
       m_payload(new QPlainTextEdit(this)),
+      m_rendered(new RenderedMessageView(this)),
       m_attempts(table({tr("#"), tr("Started"), tr("Duration"), tr("Outcome"), tr("Code"), tr("Error")}, this)),
       m_audit(table({tr("When"), tr("Who"), tr("Action"), tr("Affected"), tr("Selection")}, this))
 {
@@ -88,9 +91,14 @@ MessageDetailsView::MessageDetailsView(QWidget *parent)
     auto *fieldsColumn = new QVBoxLayout;
     fieldsColumn->addWidget(heading(tr("Message"), this));
     fieldsColumn->addWidget(fieldsScroll, 1);
+    auto *contentTabs = new QTabWidget(this);
+    contentTabs->setObjectName(QStringLiteral("contentTabs"));
+    contentTabs->setDocumentMode(true);
+    contentTabs->addTab(m_payload, tr("Payload"));
+    contentTabs->addTab(m_rendered, tr("Rendered"));
+    contentTabs->setTabToolTip(1, tr("The message as a channel would send it, in each of its locales"));
     auto *payloadColumn = new QVBoxLayout;
-    payloadColumn->addWidget(heading(tr("Payload"), this));
-    payloadColumn->addWidget(m_payload, 1);
+    payloadColumn->addWidget(contentTabs, 1);
     auto *historyColumn = new QVBoxLayout;
     historyColumn->addWidget(heading(tr("Attempts"), this));
     historyColumn->addWidget(m_attempts, 1);
@@ -119,6 +127,8 @@ void MessageDetailsView::showMessage(qint64 id)
     if (id <= 0 || !m_storeThread) {
         m_fields->setText(tr("Select a message to see all of it here."));
         m_payload->clear();
+    m_rendered->clear();
+        m_rendered->clear();
         m_attempts->setRowCount(0);
         m_audit->setRowCount(0);
         return;
@@ -156,6 +166,7 @@ void MessageDetailsView::showError(const QString &error)
 {
     m_fields->setText(tr("Message %1 could not be read: %2").arg(m_id).arg(error.toHtmlEscaped()));
     m_payload->clear();
+    m_rendered->clear();
     m_attempts->setRowCount(0);
     m_audit->setRowCount(0);
 }
@@ -197,6 +208,7 @@ void MessageDetailsView::showDetails(const Details &details)
     // Stored compact; indented it can be read. A payload that is not JSON is shown as stored.
     const QJsonDocument json = QJsonDocument::fromJson(m.payload);
     m_payload->setPlainText(json.isNull() ? QString::fromUtf8(m.payload) : QString::fromUtf8(json.toJson(QJsonDocument::Indented)));
+    m_rendered->setMessage(m);
 
     m_attempts->setRowCount(int(details.attempts.size()));
     for (int i = 0; i < details.attempts.size(); ++i) {

@@ -9,13 +9,15 @@
 class QLabel;
 class QPlainTextEdit;
 class QTableWidget;
+class QTabWidget;
 
 namespace herald {
 
+class RenderedMessageView;
 class StoreThread;
 
-// Everything about one message, for the details dock: its fields, its payload pretty-printed, its
-// labels, the attempts made to deliver it (start, duration, outcome, code, error) and the operator
+// Everything about one message, for the details dock: its fields, its payload pretty-printed, the
+// message as each channel kind and locale would send it (RenderedMessageView), its labels, the attempts made to deliver it (start, duration, outcome, code, error) and the operator
 // actions recorded on it.
 //
 // GUI thread only. showMessage() reads through the StoreThread (not owned; point the view elsewhere
@@ -39,6 +41,7 @@ public:
     QString payloadText() const;
     QTableWidget *attemptsTable() const { return m_attempts; }
     QTableWidget *auditTable() const { return m_audit; }
+    RenderedMessageView *renderedView() const { return m_rendered; }
 
 Q_SIGNALS:
     // The message asked for last is on screen (or why it could not be read is).
@@ -59,6 +62,7 @@ private:
     quint64 m_generation = 0;
     QLabel *m_fields;
     QPlainTextEdit *m_payload;
+    RenderedMessageView *m_rendered;
     QTableWidget *m_attempts;
     QTableWidget *m_audit;
 };

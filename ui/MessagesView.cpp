@@ -4,7 +4,11 @@
 #include "MessageTableModel.h"
 #include "ScrollAnchor.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QMimeData>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -84,6 +88,7 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     const std::pair<int, QString> samples[] = {
         {MessageTableModel::IdColumn, QStringLiteral("000000")},
         {MessageTableModel::TypeColumn, QStringLiteral("achievement_reward")},
+        {MessageTableModel::ChannelColumn, QStringLiteral("webhook")},
         {MessageTableModel::RecipientColumn, QStringLiteral("+5511987654321")},
         {MessageTableModel::StateColumn, QStringLiteral("completed")},
         {MessageTableModel::PriorityColumn, QStringLiteral("10")},
@@ -115,6 +120,13 @@ MessagesView::MessagesView(MessageTableModel *model, QWidget *parent)
     header->setSortIndicator(MessageTableModel::IdColumn, Qt::DescendingOrder);
     header->setSectionsClickable(true);
     connect(header, &QHeaderView::sortIndicatorChanged, this, &MessagesView::sortIndicatorChanged);
+
+    m_copy = new QAction(tr("&Copy rows"), this);
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_copy->setToolTip(tr("Copy the selected rows as tab-separated text, with the column names (Ctrl+C)"));
+    m_table->addAction(m_copy);
+    connect(m_copy, &QAction::triggered, this, &MessagesView::copySelectedRows);
 
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
@@ -194,6 +206,42 @@ void MessagesView::refreshVisibleRows()
     m_model->refresh(first, last);
 }
 
+QString MessagesView::selectedRowsText() const
+{
+    const QHeaderView *header = m_table->horizontalHeader();
+    QList<int> columns; // in the order on screen, the hidden ones left out
+    for (int visual = 0; visual < header->count(); ++visual)
+        if (!header->isSectionHidden(header->logicalIndex(visual)))
+            columns << header->logicalIndex(visual);
+    QList<int> rows;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
+        if (m_model->isRowLoaded(index.row())) // a placeholder has nothing to copy
+            rows << index.row();
+    if (rows.isEmpty())
+        return {};
+    std::sort(rows.begin(), rows.end());
+    const auto clean = [](QString text) { return text.replace(QLatin1Char('\t'), QLatin1Char(' ')).replace(QLatin1Char('\n'), QLatin1Char(' ')); };
+    QStringList lines;
+    QStringList names;
+    for (int column : columns)
+        names << m_model->headerData(column, Qt::Horizontal).toString();
+    lines << names.join(QLatin1Char('\t'));
+    for (int row : rows) {
+        QStringList cells;
+        for (int column : columns)
+            cells << clean(m_model->index(row, column).data().toString());
+        lines << cells.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+void MessagesView::copySelectedRows()
+{
+    const QString text = selectedRowsText();
+    if (!text.isEmpty())
+        QApplication::clipboard()->setText(text);
+}
+
 QString MessagesView::summaryText() const
 {
     return m_summary->text();
@@ -219,6 +267,8 @@ void MessagesView::updateSummary()
     } else if (loaded == 0) {
         placeholder = m_model->filter().hasFilter() ? tr("No message of %1 matches the filter.").arg(m_model->queue())
                                                     : tr("Queue %1 holds no messages.").arg(m_model->queue());
+    } else if (!m_model->matchCount() && !m_model->hasLoadedAll()) {
+        summary = tr("Counting…");
     } else if (m_model->filter().hasFilter()) {
         // Every match has a row; pages are read as they come into view.
         summary = loaded == 1 ? tr("1 matching message") : tr("%1 matching messages").arg(locale.toString(loaded));

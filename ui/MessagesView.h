@@ -6,6 +6,7 @@
 
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QStackedWidget;
@@ -38,6 +39,10 @@ public:
     // The page order by name: id, run at, priority or created, each either way; the header follows it.
     QComboBox *sortCombo() const { return m_sortCombo; }
     QString summaryText() const;
+    // Edit ▸ Copy rows (Ctrl+C on the table): the selected loaded rows, tab-separated, under the column names.
+    QAction *copyAction() const { return m_copy; }
+    QString selectedRowsText() const;
+    void copySelectedRows();
 
 private:
     void updateSummary();
@@ -53,6 +58,7 @@ private:
     QStackedWidget *m_body;
     QTableView *m_table;
     QLabel *m_placeholder;
+    QAction *m_copy = nullptr;
     std::optional<qint64> m_queueTotal;
 };
 

@@ -1,5 +1,7 @@
 #include "UpcomingChart.h"
 
+#include "Appearance.h"
+
 #include "model/TimeText.h"
 #include "store/StoreThread.h"
 
@@ -40,8 +42,6 @@ UpcomingChart::UpcomingChart(QWidget *parent)
     m_chart->legend()->hide();
     m_chart->setMargins(QMargins(0, 0, 0, 0));
     m_chart->setBackgroundRoundness(0);
-    // The chart's own palette, not Qt Charts' white theme: it sits in a dock of the window.
-    m_chart->setBackgroundBrush(palette().color(QPalette::Base));
     auto *x = new QBarCategoryAxis(m_chart);
     auto *y = new QValueAxis(m_chart);
     y->setLabelFormat(QStringLiteral("%d"));
@@ -49,6 +49,8 @@ UpcomingChart::UpcomingChart(QWidget *parent)
     m_chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    // The window's palette, not Qt Charts' white theme: it sits in a dock of the window.
+    applyChartPalette(m_chart, palette());
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setMinimumHeight(140);
     m_title->setForegroundRole(QPalette::PlaceholderText);
@@ -77,6 +79,13 @@ UpcomingChart::UpcomingChart(QWidget *parent)
 }
 
 UpcomingChart::~UpcomingChart() = default;
+
+void UpcomingChart::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyChartPalette(m_chart, palette());
+}
 
 void UpcomingChart::setStoreThread(StoreThread *storeThread)
 {

@@ -45,6 +45,9 @@ Q_SIGNALS:
     // A bar was clicked: run_at in [fromMs, toMs).
     void quarterClicked(qint64 fromMs, qint64 toMs);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void show(const QList<qint64> &counts);
 

@@ -20,6 +20,27 @@ QByteArray WebhookChannel::signature(const QByteArray &timestamp, const QByteArr
     return "sha256=" + QMessageAuthenticationCode::hash(timestamp + '.' + body, secret, QCryptographicHash::Sha256).toHex();
 }
 
+QJsonObject WebhookChannel::requestJson(const Message &m, const QJsonObject &payload, const RenderedContent &content)
+{
+    QJsonObject labels;
+    for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it)
+        labels.insert(it.key(), it.value());
+    return QJsonObject{
+        {QStringLiteral("id"), m.id},
+        {QStringLiteral("queue"), m.queue},
+        {QStringLiteral("type"), m.type},
+        {QStringLiteral("recipient"), m.recipient},
+        {QStringLiteral("content"),
+         QJsonObject{{QStringLiteral("subject"), content.subject},
+                     {QStringLiteral("text"), content.text},
+                     {QStringLiteral("html"), content.html},
+                     {QStringLiteral("locale"), content.locale}}},
+        {QStringLiteral("payload"), payload},
+        {QStringLiteral("labels"), labels},
+        {QStringLiteral("attempt"), m.attempts},
+    };
+}
+
 void WebhookChannel::deliver(const Delivery &delivery, Done done)
 {
     const Ticket ticket = begin(delivery.message.id, std::move(done));
@@ -34,23 +55,7 @@ void WebhookChannel::deliver(const Delivery &delivery, Done done)
         finishLater(ticket, DeliveryOutcome::permanent(content.errorString()));
         return;
     }
-    QJsonObject labels;
-    for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it)
-        labels.insert(it.key(), it.value());
-    const QJsonObject json{
-        {QStringLiteral("id"), m.id},
-        {QStringLiteral("queue"), m.queue},
-        {QStringLiteral("type"), m.type},
-        {QStringLiteral("recipient"), m.recipient},
-        {QStringLiteral("content"),
-         QJsonObject{{QStringLiteral("subject"), content->subject},
-                     {QStringLiteral("text"), content->text},
-                     {QStringLiteral("html"), content->html},
-                     {QStringLiteral("locale"), content->locale}}},
-        {QStringLiteral("payload"), *payload},
-        {QStringLiteral("labels"), labels},
-        {QStringLiteral("attempt"), m.attempts},
-    };
+    const QJsonObject json = requestJson(m, *payload, *content);
     const QByteArray body = QJsonDocument(json).toJson(QJsonDocument::Compact);
 
     QNetworkRequest request = newRequest(delivery, QByteArrayLiteral("application/json"));

@@ -20,6 +20,9 @@ public:
 
     void deliver(const Delivery &delivery, Done done) override;
 
+    // The request body above, as JSON, for a message, its payload and its rendered content.
+    static QJsonObject requestJson(const Message &message, const QJsonObject &payload, const RenderedContent &content);
+
     // "sha256=<hex>" for a body sent at timestamp; public so receivers' tests and tools agree on it.
     static QByteArray signature(const QByteArray &timestamp, const QByteArray &body, const QByteArray &secret);
 

@@ -7,6 +7,7 @@
 #include "model/TimeText.h"
 
 #include <QAtomicInteger>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QScopeGuard>
@@ -857,6 +858,20 @@ Status Store::checkStillThere() const
         return Error::notFound(QStringLiteral("the store file %1 is gone (moved, renamed or deleted); put it back, or open another store")
                                    .arg(m_url.sqlitePath()));
     return {};
+}
+
+Status Store::backupTo(const QString &path)
+{
+    if (m_url.kind() != StoreUrl::Kind::Sqlite)
+        return Error::refused(QStringLiteral("a copy can be written of a SQLite store only; use the server's own backup tools"));
+    const QFileInfo target(path);
+    if (target.exists())
+        return Error::badInput(QStringLiteral("%1 exists; choose a new file name for the copy").arg(path));
+    if (!target.absoluteDir().exists())
+        return Error::badInput(QStringLiteral("the folder of %1 does not exist; create it or choose another").arg(path));
+    Statement q = prepare(QStringLiteral("VACUUM INTO ?"));
+    q.addBindValue(target.absoluteFilePath());
+    return exec(q, QStringLiteral("writing a copy to ") + path);
 }
 
 Result<QList<QueueCounts>> Store::stats()

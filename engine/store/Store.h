@@ -99,6 +99,9 @@ public:
     // Whether the store is still where it was opened: a SQLite file that was moved or deleted keeps
     // answering from the old inode, which would show an operator a store that is no longer there.
     Status checkStillThere() const;
+    // Writes a consistent copy of a SQLite store to path (VACUUM INTO: a snapshot, even while others
+    // write), for inspecting it offline with `herald --read-only`. The file must not exist yet.
+    Status backupTo(const QString &path);
     // Scheduled messages due within the window, soonest first.
     Result<QList<Message>> upcoming(qint64 withinMs, const QString &queue = {}, int limit = 1000);
     Result<QList<AuditEntry>> auditLog(int limit = 100);

@@ -16,7 +16,10 @@
 #include <QDialogButtonBox>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QTemporaryDir>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -176,6 +179,45 @@ private Q_SLOTS:
         f.window->messageActions()->undoAction()->trigger();
         QVERIFY(changed.wait());
         QCOMPARE(f.seeded->message(before.id)->payload, before.payload);
+    }
+
+    void shouldCopyTheSelectedRowsWithTheColumnNames()
+    {
+        Fixture f;
+        QVERIFY(f.open());
+        f.selectRows(0, 1);
+        const QStringList lines = f.window->messagesView()->selectedRowsText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].startsWith(QStringLiteral("ID\tType\tChannel\t")), qPrintable(lines[0]));
+        QVERIFY(lines[1].startsWith(QString::number(f.window->messageModel()->messageAt(0).id) + QLatin1Char('\t')));
+        QCOMPARE(lines[1].count(QLatin1Char('\t')), MessageTableModel::ColumnCount - 1);
+        QVERIFY(f.window->messagesView()->copyAction()->shortcut() == QKeySequence(QKeySequence::Copy));
+    }
+
+    void shouldExportTheMatchingMessagesWithProgressAndNoHalfFile()
+    {
+        Fixture f;
+        QVERIFY(f.open());
+        QTemporaryDir dir;
+        QTRY_VERIFY2(f.window->messageActions()->exportAction()->isEnabled(), qPrintable(f.window->messageActions()->exportAction()->toolTip()));
+        QSignalSpy finished(f.window->messageActions(), &MessageActions::exportFinished);
+        const QString csv = dir.filePath(QStringLiteral("alpha.csv"));
+        QVERIFY(f.window->messageActions()->exportTo(csv));
+        QVERIFY(finished.wait());
+        QCOMPARE(finished.constFirst().at(1).toLongLong(), 5);
+        QVERIFY2(finished.constFirst().at(2).toString().isEmpty(), qPrintable(finished.constFirst().at(2).toString()));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll().count('\n'), 6); // the header and five messages
+
+        // A file that cannot be written: the reason, and no file.
+        const QString bad = dir.filePath(QStringLiteral("missing-folder/alpha.jsonl"));
+        QVERIFY(f.window->messageActions()->exportTo(bad));
+        QVERIFY(finished.wait());
+        QVERIFY2(finished.constLast().at(2).toString().contains(QStringLiteral("cannot write")), qPrintable(finished.constLast().at(2).toString()));
+        QVERIFY(!QFile::exists(bad));
+        // The warning box the window shows for it.
+        QTRY_VERIFY(f.window->findChild<QMessageBox *>() != nullptr);
     }
 
     void shouldDuplicateTheSelectionAfterAPreview()

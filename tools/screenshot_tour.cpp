@@ -1,0 +1,268 @@
+// The README's screenshots, taken from the demo store by driving the console as an operator would (the
+// "done when" walk of the console issue): find one event's messages, reschedule them by +2 h with a
+// preview, undo it, cancel one contractor's messages, retry a failed message, pause a queue, open a
+// copy of the store read-only; and the dialogs and views on the way. Run through scripts/screenshots
+// (offscreen, with a throw-away data folder, so the demo store is made fresh).
+//
+// Usage: herald_screenshots OUTPUT_FOLDER
+#include "ActionPreviewDialog.h"
+#include "Appearance.h"
+#include "ConnectDialog.h"
+#include "MainWindow.h"
+#include "MessageActions.h"
+#include "MessageDetailsView.h"
+#include "MessageFilterBar.h"
+#include "MessageTableModel.h"
+#include "MessagesView.h"
+#include "NewMessageDialog.h"
+#include "QueueActions.h"
+#include "QueueListModel.h"
+#include "QueuesView.h"
+#include "RescheduleDialog.h"
+#include "StoreBanner.h"
+#include "StoreMenu.h"
+#include "UpcomingChart.h"
+
+#include "store/StoreThread.h"
+#include "store/StoreUrl.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+#include <cstdio>
+#include <stdexcept>
+
+using namespace herald;
+
+namespace {
+
+constexpr int kWaitMs = 30'000;
+
+class Tour
+{
+public:
+    explicit Tour(QString folder) : m_folder(std::move(folder)) {}
+
+    void run();
+
+private:
+    void check(bool ok, const char *what)
+    {
+        if (!ok)
+            throw std::runtime_error(what);
+    }
+    template<typename Predicate>
+    void waitFor(Predicate predicate, const char *what)
+    {
+        check(QTest::qWaitFor(predicate, kWaitMs), what);
+    }
+    void save(QWidget *widget, const QString &name)
+    {
+        // Laid out and painted with what just arrived.
+        QCoreApplication::processEvents();
+        const QString path = m_folder + QLatin1Char('/') + name + QStringLiteral(".png");
+        check(widget->grab().save(path, "PNG"), "saving a picture");
+        std::printf("%s\n", qPrintable(path));
+    }
+    template<typename Dialog>
+    Dialog *waitForDialog()
+    {
+        Dialog *dialog = nullptr;
+        waitFor([&] { return (dialog = m_window.findChild<Dialog *>()) != nullptr && dialog->isVisible(); }, "a dialog");
+        return dialog;
+    }
+    void runPreview(const char *picture);
+    void setLabel(const QString &text);
+    void selectFirstRow();
+    void showState(const QString &tab);
+
+    QString m_folder;
+    MainWindow m_window;
+};
+
+void Tour::setLabel(const QString &text)
+{
+    MessageFilterBar *bar = m_window.messagesView()->filterBar();
+    QSignalSpy changed(bar, &MessageFilterBar::filterChanged);
+    bar->labelField()->setText(text);
+    check(changed.wait(kWaitMs), "the filter to apply");
+    waitFor([&] { return m_window.messageModel()->matchCount().has_value() && !m_window.messageModel()->isLoading(); }, "the match count");
+}
+
+void Tour::showState(const QString &tab)
+{
+    QTabBar *states = m_window.messagesView()->filterBar()->stateTabs();
+    for (int i = 0; i < states->count(); ++i) {
+        if (!states->tabText(i).startsWith(tab, Qt::CaseInsensitive))
+            continue;
+        if (states->currentIndex() == i)
+            return;
+        QSignalSpy changed(m_window.messagesView()->filterBar(), &MessageFilterBar::filterChanged);
+        states->setCurrentIndex(i);
+        check(!changed.isEmpty() || changed.wait(kWaitMs), "the state tab to apply");
+        waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the state's messages");
+        return;
+    }
+    check(false, "a state tab");
+}
+
+void Tour::selectFirstRow()
+{
+    m_window.messagesView()->tableView()->selectRow(0);
+    // Asked for here too: selecting the row that is already current asks for nothing.
+    QSignalSpy loaded(m_window.detailsView(), &MessageDetailsView::loaded);
+    m_window.detailsView()->showMessage(m_window.messageModel()->messageAt(0).id);
+    check(loaded.wait(kWaitMs), "the details of the first row");
+}
+
+void Tour::runPreview(const char *picture)
+{
+    auto *preview = waitForDialog<ActionPreviewDialog>();
+    save(preview, QString::fromLatin1(picture));
+    QSignalSpy changed(m_window.messageActions(), &MessageActions::messagesChanged);
+    QTest::mouseClick(preview->runButton(), Qt::LeftButton);
+    check(changed.wait(kWaitMs), "the action to run");
+    waitFor([&] { return m_window.findChild<ActionPreviewDialog *>() == nullptr; }, "the preview to close");
+}
+
+void Tour::run()
+{
+    m_window.resize(1400, 860);
+    m_window.show();
+    QSignalSpy ready(&m_window, &MainWindow::contentReady);
+    m_window.openDemoStore();
+    check(ready.wait(kWaitMs), "the demo store to open");
+    m_window.queuesView()->setCurrentQueue(QStringLiteral("event-messages"));
+    waitFor([&] { return m_window.messageModel()->isRowLoaded(0); }, "the first page");
+    selectFirstRow();
+    save(&m_window, QStringLiteral("console"));
+
+    // One event's messages, rescheduled by +2 h after a preview, then undone.
+    const QString event = m_window.messageModel()->messageAt(0).labels.value(QStringLiteral("event"));
+    const QString contractor = m_window.messageModel()->messageAt(0).labels.value(QStringLiteral("contractor"));
+    setLabel(QStringLiteral("event=") + event);
+    showState(QStringLiteral("Scheduled"));
+    selectFirstRow();
+    save(&m_window, QStringLiteral("event-filter"));
+    m_window.messageActions()->action(ActionKind::Reschedule, MessageActions::Scope::Matching)->trigger();
+    auto *reschedule = waitForDialog<RescheduleDialog>();
+    auto *shift = reschedule->findChild<QLineEdit *>(QStringLiteral("rescheduleShift"));
+    shift->setFocus();
+    shift->selectAll();
+    QTest::keyClicks(shift, QStringLiteral("+2h"));
+    save(reschedule, QStringLiteral("reschedule-dialog"));
+    QTest::mouseClick(reschedule->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+    runPreview("reschedule-preview");
+    save(&m_window, QStringLiteral("rescheduled"));
+    QSignalSpy undone(m_window.messageActions(), &MessageActions::messagesChanged);
+    m_window.messageActions()->undoAction()->trigger();
+    check(undone.wait(kWaitMs), "the undo");
+    save(&m_window, QStringLiteral("undone"));
+
+    // One contractor's messages cancelled.
+    showState(QStringLiteral("All"));
+    setLabel(QStringLiteral("contractor=") + contractor);
+    m_window.messageActions()->action(ActionKind::Cancel, MessageActions::Scope::Matching)->trigger();
+    runPreview("cancel-preview");
+    setLabel({});
+
+    // A failed message, its attempts, retried.
+    showState(QStringLiteral("Failed"));
+    selectFirstRow();
+    save(&m_window, QStringLiteral("failed"));
+    m_window.messageActions()->action(ActionKind::Retry, MessageActions::Scope::Selected)->trigger();
+    runPreview("retry-preview");
+    showState(QStringLiteral("All"));
+
+    // The rendered message and the upcoming histogram.
+    waitFor([&] { return m_window.messageModel()->isRowLoaded(0); }, "all messages");
+    selectFirstRow();
+    m_window.detailsView()->findChild<QTabWidget *>(QStringLiteral("contentTabs"))->setCurrentIndex(1);
+    save(&m_window, QStringLiteral("rendered"));
+    m_window.detailsView()->findChild<QTabWidget *>(QStringLiteral("contentTabs"))->setCurrentIndex(0);
+    QSignalSpy upcoming(m_window.upcomingChart(), &UpcomingChart::loaded);
+    m_window.upcomingDock()->raise();
+    check(upcoming.wait(kWaitMs), "the upcoming histogram");
+    save(&m_window, QStringLiteral("upcoming"));
+    m_window.detailsDock()->raise();
+
+    // A queue paused.
+    m_window.queueActions()->pauseAction()->trigger();
+    waitFor([&] { return m_window.queueModel()->countsAt(m_window.queueModel()->rowOf(QStringLiteral("event-messages"))).paused; }, "the pause");
+    save(&m_window, QStringLiteral("paused"));
+
+    // Dialogs: new message, open store.
+    m_window.messageActions()->newMessageAction()->trigger();
+    auto *newMessage = waitForDialog<NewMessageDialog>();
+    newMessage->typeField()->setText(QStringLiteral("speaker_alert"));
+    newMessage->recipientField()->setText(QStringLiteral("+15550100"));
+    save(newMessage, QStringLiteral("new-message"));
+    newMessage->reject();
+    m_window.storeMenu()->showConnectDialog();
+    auto *connect = waitForDialog<ConnectDialog>();
+    connect->setPage(ConnectDialog::Page::Server);
+    connect->profileNameField()->setText(QStringLiteral("production"));
+    connect->hostField()->setText(QStringLiteral("db.internal"));
+    connect->databaseField()->setText(QStringLiteral("herald"));
+    connect->userField()->setText(QStringLiteral("ops"));
+    save(connect, QStringLiteral("open-store"));
+    connect->reject();
+
+    // Dark, as the system may ask for.
+    applyAppearance(Settings::Appearance::Dark);
+    selectFirstRow();
+    save(&m_window, QStringLiteral("dark"));
+    applyAppearance(Settings::Appearance::Light);
+
+    // A copy of the store, inspected read-only.
+    const QString copy = QDir(m_folder).filePath(QStringLiteral("copy-of-demo.db"));
+    QFile::remove(copy);
+    QSignalSpy copied(&m_window, &MainWindow::contentReady);
+    std::optional<Status> written;
+    m_window.storeThread()->post(
+        &m_window, [copy](Store &store) { return store.backupTo(copy); }, [&written](Status done) { written = done; });
+    waitFor([&] { return written.has_value(); }, "the copy");
+    check(written->ok(), "a copy of the store");
+    m_window.openStore(StoreUrl::sqlite(copy), true);
+    check(copied.wait(kWaitMs), "the read-only copy to open");
+    waitFor([&] { return m_window.messageModel()->isRowLoaded(0); }, "the copy's first page");
+    selectFirstRow();
+    save(&m_window, QStringLiteral("read-only"));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("herald"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Herald"));
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: herald_screenshots OUTPUT_FOLDER\n");
+        return 2;
+    }
+    const QString folder = QString::fromLocal8Bit(argv[1]);
+    if (!QDir().mkpath(folder)) {
+        std::fprintf(stderr, "herald_screenshots: cannot create %s\n", argv[1]);
+        return 2;
+    }
+    try {
+        Tour(folder).run();
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "herald_screenshots: stopped waiting for %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
