@@ -11,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -53,18 +54,27 @@ struct Phase
     qint64 deliveries = 0;
     double longestGapMs = 0;
     qint64 lastCompletionNs = -1;
+    qint64 startNs = 0;
+    QList<std::pair<double, double>> longGaps; // (ms after the phase began, gap ms) of gaps over 50 ms
 
     void add(qint64 atNs, qint64 latenessMs)
     {
-        if (lastCompletionNs >= 0)
-            longestGapMs = std::max(longestGapMs, double(atNs - lastCompletionNs) / 1e6);
+        if (lastCompletionNs >= 0) {
+            const double gap = double(atNs - lastCompletionNs) / 1e6;
+            longestGapMs = std::max(longestGapMs, gap);
+            if (gap > 50.0 && longGaps.size() < 20)
+                longGaps << std::pair{std::round(double(lastCompletionNs - startNs) / 1e6), std::round(gap)};
+        }
         lastCompletionNs = atNs;
         lateness << latenessMs;
         ++deliveries;
     }
     QJsonObject json() const
     {
-        return QJsonObject{{QStringLiteral("deliveries"), deliveries},
+        QJsonArray gaps;
+        for (const auto &[at, gap] : longGaps)
+            gaps.append(QJsonArray{at, gap});
+        return QJsonObject{{QStringLiteral("gaps_over_50ms_at_and_length"), gaps},{QStringLiteral("deliveries"), deliveries},
                            {QStringLiteral("longest_gap_ms"), std::round(longestGapMs * 10) / 10},
                            {QStringLiteral("lateness_p50_ms"), percentile(lateness, 0.50)},
                            {QStringLiteral("lateness_p99_ms"), percentile(lateness, 0.99)},
@@ -177,9 +187,13 @@ int main(int argc, char *argv[])
     double cleanupMs = 0;
     std::thread cleaner;
     const qint64 untilStream = std::max<qint64>(0, streamStart - currentTimeMs());
-    QTimer::singleShot(int(untilStream + 500), &app, [&] { phase = 0; });
+    QTimer::singleShot(int(untilStream + 500), &app, [&] {
+        baseline.startNs = clock.nsecsElapsed();
+        phase = 0;
+    });
     QTimer::singleShot(int(untilStream + 500 + baselineMs), &app, [&] {
         phase = 1;
+        during.startNs = clock.nsecsElapsed();
         during.lastCompletionNs = baseline.lastCompletionNs; // a gap across the start counts
         cleaner = std::thread([&] {
             QElapsedTimer t;
