@@ -4,6 +4,11 @@
 #include "SeededStore.h"
 
 #include "CleanupDialog.h"
+#include "CleanupStatusLabel.h"
+#include "MainWindow.h"
+
+#include <QAction>
+#include <QStandardPaths>
 
 #include <QLabel>
 #include <QLineEdit>
@@ -41,6 +46,34 @@ class tst_CleanupDialog : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void shouldOpenFromTheToolsMenuAndShowTheScheduleInTheStatusBar()
+    {
+        SeededStore s;
+        QVERIFY(seed(s));
+        MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &MainWindow::contentReady);
+        window.openStore(s.url(), true);
+        QVERIFY(ready.wait());
+        auto *label = window.findChild<CleanupStatusLabel *>();
+        QVERIFY(label);
+        QTRY_VERIFY2(label->text().startsWith(QLatin1String("Cleanup: last never, next ")), qPrintable(label->text()));
+
+        QAction *open = nullptr;
+        for (QAction *a : window.findChildren<QAction *>())
+            if (a->text() == QStringLiteral("&Cleanup…"))
+                open = a;
+        QVERIFY(open);
+        open->trigger();
+        auto *dialog = window.findChild<CleanupDialog *>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("runButton"))->toolTip().contains(QLatin1String("read-only")));
+        dialog->close();
+    }
+
     void shouldPreviewThenRunAndRemoveExactlyWhatThePreviewShowed()
     {
         SeededStore s;
