@@ -32,6 +32,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QHeaderView>
+#include <QSignalBlocker>
 #include <QKeySequence>
 #include <QLabel>
 #include <QListWidget>
@@ -225,6 +227,15 @@ MainWindow::MainWindow(QWidget *parent)
     resize(1280, 800);
     restoreGeometry(m_settings->windowGeometry());
     restoreState(m_settings->windowState());
+    // Column widths and order as the operator left them (the sort is the model's, not the header's).
+    if (const QByteArray header = m_settings->messageHeaderState(); !header.isEmpty()) {
+        QHeaderView *columns = m_messagesView->tableView()->horizontalHeader();
+        const int sortColumn = columns->sortIndicatorSection();
+        const Qt::SortOrder sortOrder = columns->sortIndicatorOrder();
+        const QSignalBlocker blocker(columns);
+        columns->restoreState(header);
+        columns->setSortIndicator(sortColumn, sortOrder);
+    }
     m_liveRefreshAction->setChecked(m_settings->liveRefresh());
     showPage(m_openingPage);
     updateStatus();
@@ -260,6 +271,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->setWindowState(saveState());
+    m_settings->setMessageHeaderState(m_messagesView->tableView()->horizontalHeader()->saveState());
     m_settings->sync();
     QMainWindow::closeEvent(event);
 }
@@ -327,9 +339,9 @@ void MainWindow::createActions()
     m_liveRefreshAction = view->addAction(tr("&Live refresh"));
     m_liveRefreshAction->setCheckable(true);
     m_liveRefreshAction->setChecked(true);
-    m_liveRefreshAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_liveRefreshAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
     m_liveRefreshAction->setToolTip(tr("Counts and the visible page follow deliveries and other processes; pause it to read a "
-                                       "page that keeps still (Ctrl+Shift+R)"));
+                                       "page that keeps still (Ctrl+Shift+L)"));
     connect(m_liveRefreshAction, &QAction::triggered, this, &MainWindow::setLiveRefresh);
     view->addSeparator();
     QAction *details = m_detailsDock->toggleViewAction();

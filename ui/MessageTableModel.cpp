@@ -169,10 +169,12 @@ void MessageTableModel::startOver()
     m_snapshotRows = 0;
     m_pages.clear();
     m_anchors.clear();
+    m_anchorsUpTo = 0;
     m_gone.clear();
     m_wanted.clear();
     ++m_generation;
     m_inFlight = false;
+    m_inBackground = false;
     m_refreshing = false;
     m_refreshAgain.reset();
     m_atEnd = false;
@@ -210,6 +212,7 @@ void MessageTableModel::requestCount()
                 m_matchCount = *count;
                 Q_EMIT matchCountChanged();
             }
+            pump(); // the background anchor scan starts once the count says how far it goes
         });
 }
 
@@ -330,6 +333,12 @@ void MessageTableModel::pump()
         requestAnchors(from, page);
         return;
     }
+    // Nothing looked at is missing: find the rest of the anchors meanwhile, a chunk at a time, so that a
+    // jump anywhere later is one page read. Pages asked for go first (one chunk is a few milliseconds).
+    if (m_matchCount && !m_atEnd && m_anchorsUpTo < pages - 1) {
+        requestAnchors(m_anchorsUpTo, pages - 1);
+        m_inBackground = true;
+    }
 }
 
 void MessageTableModel::requestAnchors(int fromPage, int toPage)
@@ -351,6 +360,7 @@ void MessageTableModel::requestAnchors(int fromPage, int toPage)
             if (generation != m_generation)
                 return;
             m_inFlight = false;
+            m_inBackground = false;
             if (!anchors) {
                 m_error = anchors.errorString();
                 Q_EMIT loadFailed(m_error);
@@ -358,6 +368,9 @@ void MessageTableModel::requestAnchors(int fromPage, int toPage)
             }
             for (qsizetype i = 0; i < anchors->size(); ++i)
                 m_anchors.insert(fromPage + 1 + int(i), anchors->at(i));
+            // Scans go forward from a known start, so the anchors up to here have no gap.
+            if (fromPage <= m_anchorsUpTo)
+                m_anchorsUpTo = std::max(m_anchorsUpTo, fromPage + int(anchors->size()));
             if (anchors->size() < asked) {
                 // The listing ends before the page looked for: the rows after it are gone.
                 m_atEnd = true;

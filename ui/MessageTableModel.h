@@ -25,7 +25,8 @@ class StoreThread;
 // GUI thread only. Pages are read through a StoreThread with keyset paging on (sort key, id), one request
 // at a time, the page asked for last first: a page starts after the last row of the page before it, when
 // that is loaded, or after a page anchor (Store::pageAnchors), found by a chunked scan of the keys when
-// the reader jumps far ahead. Never OFFSET, never a cursor left open. Rows not loaded yet show as
+// the reader jumps far ahead, and in the background once the count is in, so that any page is then one
+// short query. Never OFFSET over the listing, never a cursor left open. Rows not loaded yet show as
 // placeholders; at most kMaxCachedPages pages stay in memory (the least recently shown go first).
 // setQueue(), setFilter(), sort() and setStoreThread() start over; a page, anchor or count asked for
 // before that is dropped when it arrives (by generation). refresh() follows deliveries without starting
@@ -93,8 +94,8 @@ public:
     // made meanwhile fold into one, for the last range asked.
     void refresh(int firstRow, int lastRow);
 
-    // A page or page anchors (not a refresh) are being read.
-    bool isLoading() const { return m_inFlight; }
+    // A page or page anchors for a page looked at (not a refresh, not the background scan) are being read.
+    bool isLoading() const { return m_inFlight && !m_inBackground; }
     bool isRefreshing() const { return m_refreshing; }
     // The end of the listing is known (a page came back short, or the count says where it is) and every
     // row has a message: nothing is waiting to be read.
@@ -163,12 +164,14 @@ private:
     int m_snapshotRows = 0;            // the rows after the head, page p holding rows p·kPageSize …
     QHash<int, Page> m_pages;
     QHash<int, Store::PageAnchor> m_anchors; // m_anchors[p]: the position page p starts after
+    int m_anchorsUpTo = 0;             // every page up to this one has a known start
     QSet<qint64> m_gone;
     mutable QList<int> m_wanted;       // pages shown but not loaded, the last shown last
     mutable bool m_pumpScheduled = false;
     mutable quint64 m_tick = 0;
     quint64 m_generation = 0; // bumped on every start-over: answers asked for before are dropped
     bool m_inFlight = false;  // a page or anchors
+    bool m_inBackground = false; // what is in flight is the background anchor scan
     bool m_refreshing = false;
     std::optional<std::pair<int, int>> m_refreshAgain; // the rows of a refresh() that came while busy
     bool m_atEnd = false;     // the listing's end is known: no page after the last

@@ -7,6 +7,7 @@
 #include "store/StoreThread.h"
 
 #include <QAction>
+#include <QKeySequence>
 #include <QMenu>
 #include <QMessageBox>
 #include <QTreeView>
@@ -18,6 +19,8 @@ QueueActions::QueueActions(QueueListModel *model, QueuesView *view, QWidget *dia
       m_edit(new QAction(tr("Queue &settings…"), this))
 {
     m_pause->setCheckable(true);
+    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    m_edit->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G));
     // triggered, not toggled: the check mark follows the counts too, and that must not write back.
     connect(m_pause, &QAction::triggered, this, &QueueActions::setPaused);
     connect(m_edit, &QAction::triggered, this, &QueueActions::edit);

@@ -42,6 +42,7 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("email"), QStringLiteral("E-mail events: import, stats (bounce and complaint rates), list"), &Cli::cmdEmail},
         {QStringLiteral("suppression"), QStringLiteral("The suppression list: list, add, remove, import, export, policy"), &Cli::cmdSuppression},
         {QStringLiteral("demo"), QStringLiteral("Fill the store with demo queues and messages"), &Cli::cmdDemo},
+        {QStringLiteral("bench"), QStringLiteral("Measure enqueue, processing, delayed lateness and rate limiting (JSON)"), &Cli::cmdBench},
     };
 }
 
@@ -100,7 +101,11 @@ int Cli::usage()
         text += QStringLiteral("  %1%2\n").arg(c.name.leftJustified(12), c.summary);
     text += QStringLiteral("\nEvery command takes --db URL (a file path, sqlite:/path; default: $HERALD_DB, else %1),\n"
                            "--json for machine-readable output and --help.\n"
-                           "Exit status: 0 success, 2 bad input or refused action, 1 runtime failure.\n")
+                           "Exit status: 0 success, 2 bad input or refused action, 1 runtime failure.\n\n"
+                           "Durability: the store is SQLite in WAL mode with synchronous=NORMAL. A committed change survives\n"
+                           "a crash of the process (kill -9 included); a power loss or an OS crash may lose the changes\n"
+                           "committed since the last checkpoint, never the store's consistency. `work --durability full`\n"
+                           "flushes every commit to the disk (synchronous=FULL), at a cost `bench --durability full` measures.\n")
                 .arg(StoreUrl::defaultSqlitePath());
     printText(text);
     return kOk;

@@ -102,6 +102,7 @@ private:
     int cleanupStatus(Store &store);
     int cmdDemo();
     int cmdWork();
+    int cmdBench();
     int cmdChannel();
     int cmdChannelAddOrSet(bool add);
     int cmdChannelList();

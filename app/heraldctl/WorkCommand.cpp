@@ -20,6 +20,10 @@ int Cli::cmdWork()
         {QStringLiteral("workers"), QStringLiteral("Delivery threads (default 4)."), QStringLiteral("N")},
         {QStringLiteral("until-idle"), QStringLiteral("Exit when nothing is due now: no waiting or active message, no scheduled one whose time has come.")},
         {QStringLiteral("until-drained"), QStringLiteral("Exit when no scheduled, waiting or active message is left at all.")},
+        {QStringLiteral("durability"), QStringLiteral("normal (default): a commit survives a crash of the process; a power loss may lose "
+                                                      "the commits since the last checkpoint. full: every commit is flushed to the disk "
+                                                      "(SQLite synchronous=FULL), slower."),
+         QStringLiteral("MODE")},
         {QStringLiteral("stop-timeout"), QStringLiteral("On SIGINT/SIGTERM, how long deliveries in flight may finish before they are handed back "
                                                         "(default 10s)."),
          QStringLiteral("DURATION")},
@@ -38,6 +42,12 @@ int Cli::cmdWork()
         return fail(s.error());
     if (auto s = intOptionInto(QStringLiteral("workers"), 1, 64, o.workerThreads); !s)
         return fail(s.error());
+    if (isSet(QStringLiteral("durability"))) {
+        const auto d = parseDurability(value(QStringLiteral("durability")));
+        if (!d)
+            return fail(QStringLiteral("--durability '%1' is unknown; use normal or full").arg(value(QStringLiteral("durability"))));
+        o.durability = *d;
+    }
     qint64 stopTimeout = 10'000;
     if (isSet(QStringLiteral("stop-timeout"))) {
         auto d = durationOption(QStringLiteral("stop-timeout"));

@@ -57,7 +57,10 @@ Result<Engine::Mode> Engine::start(ExitWhen exitWhen)
     m_runtime->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_runtime, &QObject::deleteLater);
     // Emitted in the runtime thread, delivered here.
-    connect(m_runtime, &Runtime::delivered, this, &Engine::delivered);
+    connect(m_runtime, &Runtime::delivered, this, [this](const QList<DeliveryRecord> &records) {
+        for (const DeliveryRecord &r : records)
+            Q_EMIT delivered(r);
+    });
     connect(m_runtime, &Runtime::statusChanged, this, &Engine::statusChanged);
     connect(m_runtime, &Runtime::finished, this, &Engine::runtimeFinished);
     m_thread.start();

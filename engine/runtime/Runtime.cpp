@@ -23,6 +23,7 @@ Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
     m_stopTimer.setSingleShot(true);
     connect(&m_stopTimer, &QTimer::timeout, this, [this] {
         // Deliveries still running are handed back: another engine (or the next start) sends them.
+        QList<DeliveryRecord> records;
         for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it) {
             Worker *worker = m_workers[size_t(it->worker)].worker;
             const qint64 id = it.key();
@@ -34,8 +35,10 @@ Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
             r.channel = it->channel;
             r.outcome = QStringLiteral("handed back");
             r.attempt = it->message.attempts;
-            Q_EMIT delivered(r);
+            records << r;
         }
+        if (!records.isEmpty())
+            Q_EMIT delivered(records);
         m_inFlight.clear();
         m_inFlightPerQueue.clear();
         tick();
@@ -50,10 +53,18 @@ Runtime::~Runtime()
 
 Status Runtime::start()
 {
-    auto store = Store::open(m_url);
+    Store::OpenOptions storeOptions;
+    storeOptions.durability = m_options.durability;
+    storeOptions.cacheStatements = m_options.cacheStatements;
+    storeOptions.autoCheckpoint = m_options.checkpointMs <= 0;
+    auto store = Store::open(m_url, storeOptions);
     if (!store)
         return store.error();
     m_store = std::move(store).value();
+    if (m_options.checkpointMs > 0) {
+        m_checkpointer = std::make_unique<Checkpointer>(m_url, m_options.durability, m_options.checkpointMs);
+        m_checkpointer->start();
+    }
     if (auto s = reloadConfiguration(); !s)
         return s;
     if (!m_options.channelFactory)
@@ -82,9 +93,16 @@ Status Runtime::start()
             return r && *r;
         };
         w.worker = new Worker(m_options.channelFactory, context, [this](qint64 id, DeliveryOutcome outcome) {
-            // Worker thread → runtime thread.
-            QMetaObject::invokeMethod(
-                this, [this, id, outcome = std::move(outcome)] { onOutcome(id, outcome); }, Qt::QueuedConnection);
+            // Worker thread → runtime thread. Only the first outcome of a batch posts a call; the others
+            // join the list it will take.
+            {
+                std::lock_guard lock(m_outcomesMutex);
+                m_outcomes.emplace_back(id, std::move(outcome));
+                if (m_outcomesPosted)
+                    return;
+                m_outcomesPosted = true;
+            }
+            QMetaObject::invokeMethod(this, &Runtime::takeOutcomes, Qt::QueuedConnection);
         });
         w.worker->moveToThread(w.thread);
         connect(w.thread, &QThread::finished, w.worker, &QObject::deleteLater);
@@ -214,14 +232,30 @@ void Runtime::tick()
     Store::WriteBatch batch = std::exchange(m_pending, Store::WriteBatch{});
     batch.owner = m_owner;
     batch.leaseMs = m_options.leaseMs;
+    if (m_options.maxOutcomesPerCommit > 0) {
+        // Only to measure what group commit buys: outcomes beyond the limit wait for the next tick.
+        qsizetype room = m_options.maxOutcomesPerCommit;
+        while (batch.completions.size() > room)
+            m_pending.completions.prepend(batch.completions.takeLast());
+        room -= batch.completions.size();
+        while (batch.failures.size() > room)
+            m_pending.failures.prepend(batch.failures.takeLast());
+    }
     QHash<qint64, DeliveryRecord> records = std::exchange(m_pendingRecords, {});
+    for (const Store::Completion &c : std::as_const(m_pending.completions))
+        m_pendingRecords.insert(c.id, records.take(c.id));
+    for (const Store::FailureReport &f : std::as_const(m_pending.failures))
+        m_pendingRecords.insert(f.id, records.take(f.id));
     if (m_renewDue) {
         batch.renewLeases = m_inFlight.keys();
         m_renewDue = false;
     }
     const QStringList skip = pausedChannels(now);
     QHash<QString, int> requested;
-    if (!m_paused && !m_stopping) {
+    // Outcomes held back (maxOutcomesPerCommit) still hold their slots: claim once they are written, as
+    // an engine that committed each outcome on its own would.
+    const bool heldBack = !m_pending.completions.isEmpty() || !m_pending.failures.isEmpty();
+    if (!m_paused && !m_stopping && !heldBack) {
         for (const QueueConfig &q : std::as_const(m_queues)) {
             if (q.paused)
                 continue;
@@ -251,6 +285,8 @@ void Runtime::tick()
         return;
     }
 
+    QList<DeliveryRecord> finished;
+    finished.reserve(records.size() + result->lostLeases.size());
     for (auto it = records.begin(); it != records.end(); ++it) {
         DeliveryRecord &r = it.value();
         const std::optional<MessageState> state = result->outcomes.value(it.key());
@@ -264,7 +300,7 @@ void Runtime::tick()
             r.outcome = QStringLiteral("suppressed");
         else
             r.outcome = QStringLiteral("completed");
-        Q_EMIT delivered(r);
+        finished << r;
     }
     for (qint64 id : std::as_const(result->lostLeases)) {
         auto it = m_inFlight.find(id);
@@ -280,19 +316,21 @@ void Runtime::tick()
         r.outcome = QStringLiteral("aborted");
         r.attempt = it->message.attempts;
         r.durationMs = it->started.elapsed();
-        Q_EMIT delivered(r);
+        finished << r;
         m_inFlightPerQueue[it->message.queue] -= 1;
         m_workers[size_t(it->worker)].load -= 1;
         m_inFlight.erase(it);
     }
+    if (!finished.isEmpty())
+        Q_EMIT delivered(finished);
     QHash<QString, int> claimedPerQueue;
     for (const Message &m : std::as_const(result->claimed)) {
         // The start is the claim as the store recorded it, inside the transaction: possibly later
         // than this tick began, and the time any later window is measured from.
         m_limiters[m.queue].recordStarts(m.startedAt.value_or(now), 1);
         claimedPerQueue[m.queue] += 1;
-        dispatch(m);
     }
+    dispatch(result->claimed);
 
     if (m_stopping) {
         if (m_inFlight.isEmpty() && m_pending.completions.isEmpty() && m_pending.failures.isEmpty() && m_pending.released.isEmpty())
@@ -324,6 +362,8 @@ void Runtime::tick()
         if (next && next->has_value() && **next > now)
             wakeAt = std::min(wakeAt, **next);
     }
+    if (!m_pending.completions.isEmpty() || !m_pending.failures.isEmpty())
+        wakeAt = now; // outcomes held back by maxOutcomesPerCommit
     if (wakeAt != LLONG_MAX)
         scheduleTick(wakeAt - now);
     publishStatus();
@@ -331,26 +371,69 @@ void Runtime::tick()
         checkExit();
 }
 
-void Runtime::dispatch(const Message &message)
+void Runtime::dispatch(const QList<Message> &messages)
 {
-    size_t best = 0;
-    for (size_t i = 1; i < m_workers.size(); ++i)
-        if (m_workers[i].load < m_workers[best].load)
-            best = i;
-    WorkerThread &w = m_workers[best];
-    w.load += 1;
-    InFlight f;
-    f.message = message;
-    f.channel = message.channel;
-    f.worker = int(best);
-    f.claimedAt = message.startedAt.value_or(m_store->now());
-    f.started.start();
-    m_inFlight.insert(message.id, f);
-    m_inFlightPerQueue[message.queue] += 1;
-    Delivery delivery{message, QStringLiteral("herald-%1-%2").arg(message.id).arg(message.createdAt)};
-    const ChannelConfig config = channelConfigFor(message.channel);
-    Worker *worker = w.worker;
-    QMetaObject::invokeMethod(worker, [worker, delivery, config] { worker->deliver(delivery, config); }, Qt::QueuedConnection);
+    if (messages.isEmpty())
+        return;
+    // One queued call per worker for the whole claim, rather than one per message.
+    std::vector<QList<std::pair<Delivery, ChannelConfig>>> perWorker(m_workers.size());
+    const qint64 now = m_store->now();
+    for (const Message &message : messages) {
+        // Fill a worker up to kWorkerFill deliveries before waking the next: a claim spread over every
+        // thread wakes them all, which costs more than it gives for deliveries that mostly wait on the
+        // network. Past that, the least loaded one.
+        size_t best = m_workers.size();
+        for (size_t i = 0; i < m_workers.size() && best == m_workers.size(); ++i)
+            if (m_workers[i].load < kWorkerFill)
+                best = i;
+        if (best == m_workers.size()) {
+            best = 0;
+            for (size_t i = 1; i < m_workers.size(); ++i)
+                if (m_workers[i].load < m_workers[best].load)
+                    best = i;
+        }
+        m_workers[best].load += 1;
+        InFlight f;
+        f.message = message;
+        f.channel = message.channel;
+        f.worker = int(best);
+        f.claimedAt = message.startedAt.value_or(now);
+        f.started.start();
+        m_inFlight.insert(message.id, f);
+        m_inFlightPerQueue[message.queue] += 1;
+        perWorker[best].append({Delivery{message, QStringLiteral("herald-%1-%2").arg(message.id).arg(message.createdAt)},
+                                channelConfigFor(message.channel)});
+    }
+    for (size_t i = 0; i < perWorker.size(); ++i) {
+        if (perWorker[i].isEmpty())
+            continue;
+        Worker *worker = m_workers[i].worker;
+        QMetaObject::invokeMethod(
+            worker,
+            [worker, batch = std::move(perWorker[i])] {
+                for (const auto &[delivery, config] : batch)
+                    worker->deliver(delivery, config);
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void Runtime::takeOutcomes()
+{
+    std::vector<std::pair<qint64, DeliveryOutcome>> outcomes;
+    {
+        std::lock_guard lock(m_outcomesMutex);
+        outcomes.swap(m_outcomes);
+        m_outcomesPosted = false;
+    }
+    if (m_finished)
+        return;
+    for (const auto &[id, outcome] : outcomes)
+        onOutcome(id, outcome);
+    // With no group-commit wait, commit now rather than one event-loop turn later: outcomes that arrive
+    // meanwhile are queued and share the next transaction.
+    if (m_options.groupCommitMs <= 0 && !m_stopping && m_tickTimer.isActive() && m_tickAt <= m_store->now())
+        tick();
 }
 
 void Runtime::onOutcome(qint64 id, const DeliveryOutcome &outcome)
@@ -445,6 +528,7 @@ void Runtime::finish(const QString &error)
         w.thread->wait();
     }
     m_workers.clear();
+    m_checkpointer.reset();
     m_store.reset();
     Q_EMIT finished(error);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Checkpointer.h"
 #include "DeliveryRecord.h"
 #include "RateLimiter.h"
 #include "Worker.h"
@@ -12,6 +13,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 class QThread;
@@ -25,9 +27,17 @@ struct RuntimeOptions
     int workerThreads = 4;
     qint64 leaseMs = 30'000;
     qint64 pollMs = 1'000;         // back-stop poll for changes made by other processes
-    qint64 groupCommitMs = 2;      // outcomes wait at most this long to share a transaction
+    // Outcomes wait at most this long to share a transaction. 0: commit as soon as the runtime thread is
+    // free; everything that arrived while the previous transaction ran shares the next one.
+    qint64 groupCommitMs = 0;
     int maxClaimBatch = 200;
+    int maxOutcomesPerCommit = 0; // > 0 only to measure group commit: at most this many outcomes per transaction
     bool reclaimAllAtStart = true; // we hold the store's lock: every active lease is a dead engine's
+    Durability durability = Durability::Normal; // what the runtime's commits survive (Durability.h)
+    bool cacheStatements = true;                // off only to measure what prepared statements buy
+    // The WAL is checkpointed from a thread of its own this often; 0: by the writer when it grows long
+    // (SQLite's default), inside whichever commit crosses the limit.
+    qint64 checkpointMs = 200;
     ChannelFactory channelFactory;
     std::function<Result<QString>(const QString &)> resolveSecret;
     CleanupSchedulerOptions cleanup; // the daily cleanup, run beside the runtime by the lock holder
@@ -56,7 +66,8 @@ public:
     void finishWithError(const QString &error) { finish(error); }
 
 Q_SIGNALS:
-    void delivered(const herald::DeliveryRecord &record);
+    // The records of one tick, in one signal: one cross-thread event per tick rather than per message.
+    void delivered(const QList<herald::DeliveryRecord> &records);
     void statusChanged(const herald::EngineStatus &status);
     void finished(const QString &error); // stopped, or the exit condition was met; empty error when clean
 
@@ -70,13 +81,16 @@ private:
         QElapsedTimer started;
     };
 
+    static constexpr int kWorkerFill = 16; // deliveries a worker takes before the next one is woken
+
     void scheduleTick(qint64 delayMs);
     void tick();
     void poll();
     Status reloadConfiguration();
     ChannelConfig channelConfigFor(const QString &name) const;
-    void dispatch(const Message &message);
-    void onOutcome(qint64 id, const DeliveryOutcome &outcome); // runtime thread, from a worker
+    void dispatch(const QList<Message> &messages);
+    void takeOutcomes(); // runtime thread: the outcomes the workers queued since the last call
+    void onOutcome(qint64 id, const DeliveryOutcome &outcome);
     void checkExit();
     void finish(const QString &error);
     void publishStatus();
@@ -86,6 +100,7 @@ private:
     RuntimeOptions m_options;
     QString m_owner;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Checkpointer> m_checkpointer;
 
     struct WorkerThread
     {
@@ -103,6 +118,12 @@ private:
     QHash<QString, int> m_inFlightPerQueue;
     Store::WriteBatch m_pending;
     QHash<qint64, DeliveryRecord> m_pendingRecords;
+
+    // Outcomes reported by the worker threads, taken by the runtime thread: one queued call wakes the
+    // runtime for however many outcomes arrive before it runs.
+    std::mutex m_outcomesMutex;
+    std::vector<std::pair<qint64, DeliveryOutcome>> m_outcomes; // guarded by m_outcomesMutex
+    bool m_outcomesPosted = false;                              // guarded by m_outcomesMutex
 
     QTimer m_tickTimer;  // group commit and the precise wake-up at the next run_at or rate-limit start
     QTimer m_pollTimer;  // back-stop

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Durability.h"
 #include "StoreUrl.h"
 #include "model/Result.h"
 
@@ -23,8 +24,11 @@ public:
     virtual QString driverName() const = 0;
     // Sets names and connect options on a connection that is not open yet.
     virtual Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const = 0;
-    // Statements run right after opening (pragmas, session settings).
-    virtual QStringList sessionSetup(bool readOnly) const = 0;
+    // Statements run right after opening (pragmas, session settings), for a writer with this durability.
+    // autoCheckpoint false: the connection never checkpoints by itself (someone calls checkpoint()).
+    virtual QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const = 0;
+    // A checkpoint that waits for no one, or empty when the engine has none.
+    virtual QString checkpoint() const = 0;
 
     // Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE),
     // so a transaction never fails half-way on a lock upgrade.
@@ -45,6 +49,10 @@ public:
     // takes one parameter; bind the value from idListValue().
     virtual QString idListCondition(const QString &column) const = 0;
     virtual QVariant idListValue(const QList<qint64> &ids) const = 0;
+    // The rest of a SELECT, from its first column on, that yields one row per element of the JSON array
+    // bound to its single parameter, each element an array of `columns` values, in array order: how a
+    // bulk insert binds one value instead of one per column and row.
+    virtual QString jsonArrayRows(int columns) const = 0;
     // Appended to the claim SELECT (PostgreSQL: FOR UPDATE SKIP LOCKED).
     virtual QString claimLockClause() const = 0;
     // Run between the chunks of a bulk delete, outside any transaction (SQLite: a passive WAL

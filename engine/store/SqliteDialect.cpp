@@ -27,14 +27,18 @@ Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool read
     return {};
 }
 
-QStringList SqliteDialect::sessionSetup(bool readOnly) const
+QStringList SqliteDialect::sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const
 {
     QStringList s{QStringLiteral("PRAGMA foreign_keys = ON"), QStringLiteral("PRAGMA temp_store = MEMORY"),
                   QStringLiteral("PRAGMA cache_size = -65536")};
     if (!readOnly) {
-        // WAL lets readers (the console) run beside the one writer; NORMAL sync is durable across
-        // application crashes and loses at most the last commits on power loss.
-        s << QStringLiteral("PRAGMA journal_mode = WAL") << QStringLiteral("PRAGMA synchronous = NORMAL");
+        // WAL lets readers (the console) run beside the one writer. NORMAL: a commit survives a crash of
+        // the process, and a power loss may take the commits since the last checkpoint; FULL: every commit
+        // is flushed to the disk (see Durability.h).
+        s << QStringLiteral("PRAGMA journal_mode = WAL")
+          << (durability == Durability::Full ? QStringLiteral("PRAGMA synchronous = FULL") : QStringLiteral("PRAGMA synchronous = NORMAL"));
+        if (!autoCheckpoint)
+            s << QStringLiteral("PRAGMA wal_autocheckpoint = 0");
     }
     return s;
 }
@@ -327,6 +331,15 @@ QString SqliteDialect::insertSkippingConflicts(const QString &table, const QStri
     // Not INSERT OR IGNORE: that would also skip rows breaking NOT NULL or CHECK, silently.
     return QStringLiteral("INSERT INTO %1 (%2) VALUES (%3) ON CONFLICT (%4) WHERE %5 DO NOTHING")
         .arg(table, columns, placeholders, conflictColumns, where);
+}
+
+QString SqliteDialect::jsonArrayRows(int columns) const
+{
+    QStringList values;
+    for (int i = 0; i < columns; ++i)
+        values << QStringLiteral("json_extract(value, '$[%1]')").arg(i);
+    // json_each walks the array in order; ORDER BY key says so, so the ids follow the input.
+    return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM json_each(?) ORDER BY key");
 }
 
 QString SqliteDialect::idListCondition(const QString &column) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Durability.h"
 #include "StoreUrl.h"
 #include "model/ChannelConfig.h"
 #include "model/Message.h"
@@ -10,6 +11,7 @@
 #include "model/Result.h"
 
 #include <QHash>
+#include <QSet>
 #include <QList>
 #include <QStringList>
 #include <QSqlDatabase>
@@ -40,6 +42,17 @@ public:
         bool readOnly = false;
         // Where time comes from (milliseconds since the epoch, UTC); tests set a fixed clock.
         std::function<qint64()> clock;
+        // What a commit survives (see Durability.h); for the writing connection.
+        Durability durability = Durability::Normal;
+        // Keep prepared statements per connection (the default). Off only to measure what they buy.
+        bool cacheStatements = true;
+        // SQLite: the connection checkpoints the WAL itself when a commit makes it long (the default). The
+        // runtime turns this off on its writer and checkpoints from a thread of its own, so the fsyncs of
+        // a checkpoint never delay a claim.
+        bool autoCheckpoint = true;
+        // Reclaim expired leases when opening a writable store (the default); off for a connection that
+        // only checkpoints.
+        bool reclaimLeases = true;
     };
 
     static Result<std::unique_ptr<Store>> open(const StoreUrl &url, OpenOptions options);
@@ -50,6 +63,7 @@ public:
 
     const StoreUrl &url() const { return m_url; }
     bool isReadOnly() const { return m_readOnly; }
+    Durability durability() const { return m_durability; }
     int schemaVersion() const { return m_schemaVersion; }
     qint64 now() const;
     void setClock(std::function<qint64()> clock);
@@ -158,6 +172,10 @@ public:
         qint64 reclaimed = 0;
     };
     Result<BatchResult> commitBatch(const WriteBatch &batch);
+
+    // Copies the WAL into the database without waiting for readers or the writer (SQLite: a passive
+    // checkpoint); a no-op for stores without one.
+    Status checkpoint();
 
     // Scheduled messages whose run_at has come become waiting. Returns how many.
     Result<qint64> promoteDue();
@@ -306,9 +324,21 @@ private:
         qint64 cutoff; // finished_at < cutoff
     };
     Result<QList<CleanupTarget>> cleanupTargets(const RetentionPolicy &policy);
+    struct QueueDefaults
+    {
+        qint64 id = 0;
+        QString channel;
+        int maxAttempts = 0;
+    };
+    // Inserts messages[from, to), none with a dedupe key, with one statement; returns the first id
+    // (the others follow it).
+    Result<qint64> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
+                             const QHash<QString, QueueDefaults> &queues);
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
+    // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
+    Result<QSet<qint64>> completePlainInTx(const QList<qint64> &ids, const QString &owner, qint64 t);
     Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
     Result<qint64> reclaimInTx(qint64 t, bool allActive);
     // Returns the new entry's id.
@@ -320,6 +350,10 @@ private:
     QSqlDatabase m_db;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // prepared, by SQL text
     bool m_readOnly = false;
+    Durability m_durability = Durability::Normal;
+    bool m_cacheStatements = true;
+    bool m_autoCheckpoint = true;
+    bool m_reclaimLeases = true;
     int m_schemaVersion = 0;
     std::function<qint64()> m_clock;
     std::shared_ptr<std::timed_mutex> m_writeGate; // shared by this process's writers of the same file (StoreSql.h)

