@@ -18,12 +18,12 @@ Engine::Engine(StoreUrl url, RuntimeOptions options, QObject *parent)
 
 Engine::~Engine()
 {
-    m_cleanup.reset();
     if (m_runtime) {
         Runtime *runtime = m_runtime;
         // Waits on the runtime thread, which never waits on this one.
         QMetaObject::invokeMethod(runtime, [runtime] { runtime->stop(0); }, Qt::BlockingQueuedConnection);
     }
+    m_cleanup.reset(); // after the runtime: joining it first would let the runtime start claiming meanwhile
     m_thread.quit();
     m_thread.wait();
 }
