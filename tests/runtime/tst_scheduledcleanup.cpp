@@ -88,7 +88,11 @@ private Q_SLOTS:
         QCOMPARE(run.messages, qint64(25));
         QCOMPARE(run.startedAt, now);
         QVERIFY2(run.error.isEmpty(), qPrintable(run.error));
-        for (const QueueCounts &c : *f.store->stats())
+        const auto stats = f.store->stats();
+        QVERIFY(stats.ok());
+        const QList<QueueCounts> counts = stats.value();
+        QCOMPARE(counts.size(), 2);
+        for (const QueueCounts &c : counts)
             QCOMPARE(c.count(MessageState::Completed), qint64(c.queue == QLatin1String("q") ? 3 : 1));
         VERIFY_COUNTERS(f);
 
