@@ -1,5 +1,7 @@
 #include "ConnectDialog.h"
 
+#include "FormError.h"
+
 #include "channels/SecretResolver.h"
 
 #include <QCheckBox>
@@ -19,15 +21,6 @@
 
 namespace herald {
 
-namespace {
-
-QColor errorColor(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e"));
-}
-
-} // namespace
-
 ConnectDialog::ConnectDialog(Settings *settings, QWidget *parent)
     : QDialog(parent),
       m_settings(settings),
@@ -44,7 +37,7 @@ ConnectDialog::ConnectDialog(Settings *settings, QWidget *parent)
       m_password(new QLineEdit(this)),
       m_remember(new QCheckBox(tr("Remember the password in the system &keychain"), this)),
       m_readOnly(new QCheckBox(tr("Open &read-only: inspect without workers, every action disabled"), this)),
-      m_error(new QLabel(this)),
+      m_error(newErrorLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Open store"));
@@ -107,13 +100,6 @@ ConnectDialog::ConnectDialog(Settings *settings, QWidget *parent)
     m_tabs->addTab(serverPage, tr("PostgreSQL or MySQL server"));
 
     m_readOnly->setObjectName(QStringLiteral("readOnly"));
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, errorColor(errorPalette));
-    m_error->setPalette(errorPalette);
-    m_error->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_tabs);
@@ -164,7 +150,7 @@ void ConnectDialog::selectProfile(const QString &name)
 
 QString ConnectDialog::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return errorLabelText(m_error);
 }
 
 void ConnectDialog::showError(const QString &message)

@@ -1,5 +1,7 @@
 #include "DeliveryStatusWidget.h"
 
+#include "FormError.h"
+
 #include "DeliveryController.h"
 
 #include <QHBoxLayout>
@@ -14,11 +16,6 @@ namespace {
 QColor warningColor(const QPalette &palette)
 {
     return palette.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2c879")) : QColor(QStringLiteral("#8a5a00"));
-}
-
-QColor errorColor(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e"));
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "MessageDetailsView.h"
 
+#include "FormError.h"
 #include "MessageTableModel.h"
 #include "RenderedMessageView.h"
 
@@ -36,13 +37,7 @@ QString optionalTime(const std::optional<qint64> &ms)
 
 QTableWidget *table(const QStringList &headers, QWidget *parent)
 {
-    auto *t = new QTableWidget(0, int(headers.size()), parent);
-    t->setHorizontalHeaderLabels(headers);
-    t->verticalHeader()->hide();
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setWordWrap(false);
-    t->horizontalHeader()->setStretchLastSection(true);
+    QTableWidget *t = newReadOnlyTable(headers, parent);
     t->setMinimumHeight(70);
     return t;
 }

@@ -1,5 +1,6 @@
 #include "NewMessageDialog.h"
 
+#include "FormError.h"
 #include "PayloadDialog.h"
 
 #include "model/MessageJson.h"
@@ -43,7 +44,7 @@ NewMessageDialog::NewMessageDialog(StoreThread *storeThread, const QStringList &
       m_labels(new QLineEdit(this)),
       m_dedupe(new QLineEdit(this)),
       m_attempts(new QSpinBox(this)),
-      m_error(new QLabel(this)),
+      m_error(newErrorLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("New message"));
@@ -97,13 +98,6 @@ NewMessageDialog::NewMessageDialog(StoreThread *storeThread, const QStringList &
     m_attempts->setRange(0, 1000);
     m_attempts->setSpecialValueText(tr("the queue's"));
 
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette p = m_error->palette();
-    p.setColor(QPalette::WindowText, p.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e")));
-    m_error->setPalette(p);
-    m_error->hide();
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Queue:"), m_queue);
@@ -181,7 +175,7 @@ Result<NewMessage> NewMessageDialog::message(qint64 nowMs) const
 
 QString NewMessageDialog::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return errorLabelText(m_error);
 }
 
 void NewMessageDialog::showError(const QString &message, QWidget *field)

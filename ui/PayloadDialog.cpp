@@ -1,5 +1,7 @@
 #include "PayloadDialog.h"
 
+#include "FormError.h"
+
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QJsonDocument>
@@ -35,7 +37,7 @@ Result<QByteArray> parsePayloadObject(const QByteArray &text)
 PayloadDialog::PayloadDialog(qint64 messageId, const QByteArray &payload, QWidget *parent)
     : QDialog(parent),
       m_editor(new QPlainTextEdit(this)),
-      m_error(new QLabel(this)),
+      m_error(newErrorLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Edit the payload of message %1").arg(messageId));
@@ -44,12 +46,6 @@ PayloadDialog::PayloadDialog(qint64 messageId, const QByteArray &payload, QWidge
     m_editor->setTabChangesFocus(true);
     const QJsonDocument doc = QJsonDocument::fromJson(payload);
     m_editor->setPlainText(doc.isNull() ? QString::fromUtf8(payload) : QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    QPalette p = m_error->palette();
-    p.setColor(QPalette::WindowText, p.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e")));
-    m_error->setPalette(p);
-    m_error->hide();
     auto *note = new QLabel(tr("The templates read these fields when the message is sent. The edit is previewed, audited and can be undone."), this);
     note->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
@@ -71,7 +67,7 @@ Result<QByteArray> PayloadDialog::payload() const
 
 QString PayloadDialog::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return errorLabelText(m_error);
 }
 
 void PayloadDialog::accept()

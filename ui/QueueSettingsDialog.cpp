@@ -1,5 +1,7 @@
 #include "QueueSettingsDialog.h"
 
+#include "FormError.h"
+
 #include "model/TimeText.h"
 #include "store/StoreThread.h"
 
@@ -32,11 +34,6 @@ Result<std::optional<qint64>> parseRetention(const QString &what, const QString 
     return std::optional<qint64>(*ms);
 }
 
-QColor errorColor(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128 ? QColor(QStringLiteral("#f2a7a0")) : QColor(QStringLiteral("#b3261e"));
-}
-
 } // namespace
 
 QueueSettingsDialog::QueueSettingsDialog(StoreThread *storeThread, QWidget *parent)
@@ -51,7 +48,7 @@ QueueSettingsDialog::QueueSettingsDialog(StoreThread *storeThread, QWidget *pare
       m_retainCompleted(new QLineEdit(this)),
       m_retainFailed(new QLineEdit(this)),
       m_retainCancelled(new QLineEdit(this)),
-      m_error(new QLabel(this)),
+      m_error(newErrorLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Create a queue"));
@@ -88,13 +85,6 @@ QueueSettingsDialog::QueueSettingsDialog(StoreThread *storeThread, QWidget *pare
     m_retainFailed->setObjectName(QStringLiteral("retainFailed"));
     m_retainCancelled->setObjectName(QStringLiteral("retainCancelled"));
 
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, errorColor(errorPalette));
-    m_error->setPalette(errorPalette);
-    m_error->hide();
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
@@ -179,7 +169,7 @@ Result<QueueConfig> QueueSettingsDialog::config() const
 
 QString QueueSettingsDialog::errorText() const
 {
-    return m_error->isHidden() ? QString() : m_error->text();
+    return errorLabelText(m_error);
 }
 
 void QueueSettingsDialog::showError(const QString &message)
