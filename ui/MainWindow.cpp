@@ -3,6 +3,8 @@
 #include "Appearance.h"
 #include "QueueSettingsDialog.h"
 #include "DeliveryController.h"
+#include "CleanupDialog.h"
+#include "CleanupStatusLabel.h"
 #include "DeliveryStatusWidget.h"
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
@@ -167,6 +169,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_totalsLabel, 1);
     statusBar()->addPermanentWidget(m_deliveryStatus);
+    statusBar()->addPermanentWidget(m_cleanupStatus = new CleanupStatusLabel(this));
     statusBar()->addPermanentWidget(m_storeLabel);
 
     m_detailsDock->setObjectName(QStringLiteral("detailsDock"));
@@ -414,6 +417,15 @@ void MainWindow::createActions()
         toolBar->addAction(m_messageActions->action(kind, MessageActions::Scope::Selected));
     toolBar->addAction(m_messageActions->undoAction());
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Cleanup…"), this, [this] {
+        auto *dialog = new CleanupDialog(m_storeThread.get(), m_readOnly, this); // window-modal: the store stays while it is open
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowModality(Qt::WindowModal);
+        connect(dialog, &CleanupDialog::runFinished, m_cleanupStatus, &CleanupStatusLabel::refresh);
+        dialog->show();
+    });
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *aboutAction = help->addAction(tr("&About Herald"), this, &MainWindow::about);
     aboutAction->setMenuRole(QAction::AboutRole);
@@ -500,6 +512,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     if (m_section == Section::Dashboard)
         m_dashboard->refresh();
     m_queueModel->setStoreThread(m_storeThread.get());
+    m_cleanupStatus->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
         m_outboxModel->refresh();
     m_liveTimer.stop();

@@ -39,6 +39,7 @@ class Settings;
 class SnsEndpointControl;
 class StoreBanner;
 class StoreMenu;
+class CleanupStatusLabel;
 class StoreThread;
 class WelcomeView;
 
@@ -192,6 +193,7 @@ private:
     EmailDashboard *m_dashboard;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
+    CleanupStatusLabel *m_cleanupStatus = nullptr;
     QLabel *m_storeLabel;
     QDockWidget *m_detailsDock;
     MessageDetailsView *m_detailsView;

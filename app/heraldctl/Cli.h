@@ -99,6 +99,7 @@ private:
     int cmdUndo();
     int cmdExport();
     int cmdCleanup();
+    int cleanupStatus(Store &store);
     int cmdDemo();
     int cmdWork();
     int cmdBench();

@@ -4,6 +4,7 @@
 
 #include <QMap>
 #include <QString>
+#include <QTime>
 
 #include <optional>
 
@@ -55,6 +56,38 @@ struct CleanupResult
     qint64 archived = 0;
     qint64 bytesReclaimed = 0; // by the vacuum, when asked for
     bool cancelled = false;
+};
+
+// The engine's daily cleanup (issue 6), stored in the store so every console and worker sees the same.
+// Scheduled runs remove messages by each queue's own retention (Queue settings) and, when set here,
+// outbox renderings, audit entries and raw e-mail events; they never archive and never VACUUM
+// (a VACUUM holds the write lock for its whole length, which would stop delivery).
+struct CleanupScheduleSettings
+{
+    std::optional<QTime> dailyAt; // local time of day; none: no scheduled runs
+    std::optional<qint64> outboxOlderThanMs;
+    std::optional<qint64> auditOlderThanMs;
+    std::optional<qint64> emailEventsOlderThanMs;
+    qint64 changedAt = 0; // when the schedule was last set: the first run is the first time of day after it
+
+    bool operator==(const CleanupScheduleSettings &) const = default;
+};
+
+// One cleanup run as recorded in cleanup_runs: scheduled by the engine, or started by an operator.
+struct CleanupRun
+{
+    qint64 id = 0;
+    QString trigger; // "schedule", "console", "heraldctl"
+    qint64 startedAt = 0;
+    std::optional<qint64> finishedAt; // none: running, or the process died during the run
+    qint64 messages = 0;
+    qint64 outbox = 0;
+    qint64 audit = 0;
+    qint64 emailEvents = 0;
+    qint64 archived = 0;
+    qint64 bytesReclaimed = 0;
+    bool cancelled = false;
+    QString error; // empty: the run ended normally
 };
 
 } // namespace herald

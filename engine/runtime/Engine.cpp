@@ -23,6 +23,7 @@ Engine::~Engine()
         // Waits on the runtime thread, which never waits on this one.
         QMetaObject::invokeMethod(runtime, [runtime] { runtime->stop(0); }, Qt::BlockingQueuedConnection);
     }
+    m_cleanup.reset(); // after the runtime: joining it first would let the runtime start claiming meanwhile
     m_thread.quit();
     m_thread.wait();
 }
@@ -46,6 +47,10 @@ Result<Engine::Mode> Engine::start(ExitWhen exitWhen)
             m_mode = Mode::Attached;
             return m_mode;
         }
+    }
+    if (m_options.cleanup.enabled) {
+        m_cleanup = std::make_unique<CleanupScheduler>(m_url, m_options.cleanup);
+        m_cleanup->start();
     }
     m_runtime = new Runtime(m_url, m_options, m_owner);
     m_runtime->setExitWhen(exitWhen);
@@ -96,6 +101,7 @@ void Engine::stop(qint64 timeoutMs)
 void Engine::runtimeFinished(const QString &error)
 {
     m_runtime = nullptr; // deleted with its thread
+    m_cleanup.reset();
     m_thread.quit();
     m_thread.wait();
     m_lock.reset();

@@ -53,6 +53,7 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     QThread m_thread;
     Runtime *m_runtime = nullptr; // lives in m_thread
+    std::unique_ptr<CleanupScheduler> m_cleanup; // while we hold the lock
     Mode m_mode = Mode::Stopped;
     QString m_lockHolder;
 };

@@ -4,6 +4,7 @@
 #include "DeliveryRecord.h"
 #include "RateLimiter.h"
 #include "Worker.h"
+#include "maintenance/CleanupScheduler.h"
 #include "store/Store.h"
 
 #include <QElapsedTimer>
@@ -39,6 +40,7 @@ struct RuntimeOptions
     qint64 checkpointMs = 200;
     ChannelFactory channelFactory;
     std::function<Result<QString>(const QString &)> resolveSecret;
+    CleanupSchedulerOptions cleanup; // the daily cleanup, run beside the runtime by the lock holder
 };
 
 // The dispatcher and the writer (DESIGN §5), on the runtime thread: it owns the writable Store,

@@ -55,6 +55,10 @@ public:
     virtual QString jsonArrayRows(int columns) const = 0;
     // Appended to the claim SELECT (PostgreSQL: FOR UPDATE SKIP LOCKED).
     virtual QString claimLockClause() const = 0;
+    // Run between the chunks of a bulk delete, outside any transaction (SQLite: a passive WAL
+    // checkpoint, so the pages the chunk wrote are copied by the cleanup's thread and not by whichever
+    // writer commits next: the runtime's). Empty: nothing to do.
+    virtual QString betweenBulkChunks() const { return {}; }
 };
 
 } // namespace herald

@@ -22,6 +22,7 @@ public:
     QVariant idListValue(const QList<qint64> &ids) const override;
     QString jsonArrayRows(int columns) const override;
     QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock
+    QString betweenBulkChunks() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
 };
 
 } // namespace herald

@@ -200,7 +200,8 @@ QString newConnectionName()
 // ---------------------------------------------------------------------------------------------
 
 Store::Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionName, bool readOnly)
-    : m_url(std::move(url)), m_dialect(std::move(dialect)), m_connectionName(std::move(connectionName)), m_readOnly(readOnly)
+    : m_url(std::move(url)), m_dialect(std::move(dialect)), m_connectionName(std::move(connectionName)), m_readOnly(readOnly),
+      m_writeGate(readOnly ? nullptr : storesql::writeGateFor(m_url))
 {
 }
 
@@ -2322,6 +2323,14 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
 
     qint64 done = 0;
     const auto cancelled = [&] { return progress.cancel && progress.cancel->load(); };
+    const auto betweenChunks = [this] {
+        // Best effort: a checkpoint that cannot run now runs at the next chunk or at SQLite's own threshold.
+        if (const QString sql = m_dialect->betweenBulkChunks(); !sql.isEmpty()) {
+            QSqlQuery q(m_db);
+            q.exec(sql);
+            q.finish();
+        }
+    };
     for (const CleanupTarget &target : *targets) {
         for (;;) {
             if (cancelled()) {
@@ -2381,6 +2390,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
                 return s.error();
             if (auto s = tx.commit(); !s)
                 return s.error();
+            betweenChunks();
             result.removed.messages[target.queue][target.state] += ids.size();
             if (!options.archivePath.isEmpty())
                 result.archived += ids.size();
@@ -2407,8 +2417,10 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
             if (auto s = exec(del, QStringLiteral("removing old %1 rows").arg(table)); !s)
                 return s;
             const int n = del.numRowsAffected();
+            del.finish();
             if (auto s = tx.commit(); !s)
                 return s;
+            betweenChunks();
             counter += n;
             done += n;
             if (progress.report)

@@ -20,6 +20,7 @@
 #include <QString>
 
 #include <functional>
+#include <mutex>
 #include <unordered_map>
 #include <memory>
 
@@ -245,6 +246,18 @@ public:
     // that cannot be archived is not deleted.
     Result<CleanupCounts> previewCleanup(const RetentionPolicy &policy);
     Result<CleanupResult> runCleanup(const RetentionPolicy &policy, const CleanupOptions &options, const ActionProgress &progress = {});
+    // The engine's cleanup schedule (settings table; defaults when never set: daily at 03:30) and the
+    // record of runs (cleanup_runs), newest first; trigger filters when not empty.
+    Result<CleanupScheduleSettings> cleanupSchedule();
+    // Checks the ages (positive) first; stamps changedAt with now().
+    Status setCleanupSchedule(const CleanupScheduleSettings &settings);
+    // A run row opened before the run (so a crash leaves "started, never finished") and closed after.
+    Result<qint64> beginCleanupRun(const QString &trigger);
+    Status finishCleanupRun(qint64 runId, const CleanupResult &result, const QString &error);
+    Result<QList<CleanupRun>> cleanupRuns(int limit = 20, const QString &trigger = {});
+    // For benchmarks only: up to count scheduled "synthetic" messages of the queue (lowest ids first)
+    // become terminal in `state`, finished at finishedAt, 100,000 per transaction. Returns how many.
+    Result<qint64> finishSyntheticMessages(const QString &queue, MessageState state, qint64 finishedAt, qint64 count);
     // Scheduled messages per bucket of bucketMs from fromMs (the console's "upcoming" histogram).
     Result<QList<qint64>> upcomingHistogram(qint64 fromMs, qint64 bucketMs, int buckets, const QString &queue = {});
 
@@ -343,6 +356,7 @@ private:
     bool m_reclaimLeases = true;
     int m_schemaVersion = 0;
     std::function<qint64()> m_clock;
+    std::shared_ptr<std::timed_mutex> m_writeGate; // shared by this process's writers of the same file (StoreSql.h)
 };
 
 } // namespace herald

@@ -466,6 +466,63 @@ private Q_SLOTS:
         QCOMPARE(a, b); // the charts and rates read rollups, which stay
     }
 
+    void shouldSetTheCleanupScheduleAndShowTheLastAndNextRun()
+    {
+        Run r = run({QStringLiteral("cleanup"), QStringLiteral("--status"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json()[QLatin1String("schedule")].toString(), QStringLiteral("03:30")); // the default
+        QVERIFY(r.json()[QLatin1String("last_run")].isNull());
+        QVERIFY(!r.json()[QLatin1String("next_run")].toString().isEmpty());
+
+        r = run({QStringLiteral("cleanup"), QStringLiteral("--schedule"), QStringLiteral("04:15"), QStringLiteral("--outbox-older-than"),
+                 QStringLiteral("14d"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json()[QLatin1String("schedule")].toString(), QStringLiteral("04:15"));
+        QCOMPARE(r.json()[QLatin1String("outbox_older_than")].toString(), QStringLiteral("14d"));
+        QVERIFY(r.json()[QLatin1String("audit_older_than")].isNull());
+        QCOMPARE(r.json()[QLatin1String("due")].toBool(), false);
+
+        // A manual run is recorded as the last run.
+        QCOMPARE(run({QStringLiteral("cleanup"), QStringLiteral("--json")}).exitCode, 0);
+        r = run({QStringLiteral("cleanup"), QStringLiteral("--status")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("daily at 04:15") && r.out.contains("outbox older than 14d"), r.out.constData());
+        QVERIFY2(r.out.contains("(heraldctl): removed 0 messages"), r.out.constData());
+        QVERIFY2(r.out.contains("Next run: "), r.out.constData());
+
+        r = run({QStringLiteral("cleanup"), QStringLiteral("--schedule"), QStringLiteral("off"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.json()[QLatin1String("schedule")].toString(), QStringLiteral("off"));
+        QVERIFY(r.json()[QLatin1String("next_run")].isNull());
+        QCOMPARE(r.json()[QLatin1String("last_run")][QLatin1String("trigger")].toString(), QStringLiteral("heraldctl"));
+        QCOMPARE(r.json()[QLatin1String("outbox_older_than")].toString(), QStringLiteral("14d")); // kept when not given
+    }
+
+    void shouldRefuseABadCleanupScheduleWithExitTwoAndChangeNothing_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("not a time") << QStringList{QStringLiteral("--schedule"), QStringLiteral("25:00")} << QStringLiteral("HH:MM");
+        QTest::newRow("zero age") << QStringList{QStringLiteral("--schedule"), QStringLiteral("03:30"), QStringLiteral("--audit-older-than"),
+                                                 QStringLiteral("0d")}
+                                  << QStringLiteral("--audit-older-than");
+        QTest::newRow("per-state age with a schedule")
+            << QStringList{QStringLiteral("--schedule"), QStringLiteral("03:30"), QStringLiteral("--completed-older-than"), QStringLiteral("5d")}
+            << QStringLiteral("each queue's retention");
+        QTest::newRow("status and schedule") << QStringList{QStringLiteral("--status"), QStringLiteral("--schedule"), QStringLiteral("off")}
+                                             << QStringLiteral("not both");
+    }
+    void shouldRefuseABadCleanupScheduleWithExitTwoAndChangeNothing()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Run r = run(QStringList{QStringLiteral("cleanup")} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(r.err).contains(message), r.err.constData());
+        const Run status = run({QStringLiteral("cleanup"), QStringLiteral("--status"), QStringLiteral("--json")});
+        QCOMPARE(status.json()[QLatin1String("schedule")].toString(), QStringLiteral("03:30"));
+    }
+
     // A smoke run of each benchmark scenario with a few messages: the figures are not checked (benchmarks
     // are not tests), the shape of every result and the rate limit are.
     void shouldRunEachBenchScenarioAndPrintOneJsonObjectPerResult_data()
