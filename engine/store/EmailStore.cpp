@@ -723,12 +723,16 @@ Result<QList<BounceReason>> EmailStore::bounceReasons(qint64 from, qint64 to, in
 
 Result<QList<DomainCounts>> EmailStore::domains(qint64 from, qint64 to, int limit)
 {
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT domain, ") + counterSums() +
-                                         QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? GROUP BY domain "
-                                                        "ORDER BY SUM(sends) DESC, SUM(hard_bounces) + SUM(soft_bounces) DESC, domain LIMIT ?"));
-    q.addBindValue(floorTo(from, kDayMs));
-    q.addBindValue(to);
-    q.addBindValue(limit);
+    // Ranked on two columns first, then summed in full for the top ones only: the rows are (day, domain),
+    // days × domains of them (180,000 for 2,000 domains over 90 days), and summing all fourteen counters
+    // of every domain costs more than the sort.
+    Store::Statement q = m_store.prepare(
+        QStringLiteral("SELECT domain, ") + counterSums() +
+        QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? AND domain IN (SELECT domain FROM email_domain_rollups "
+                       "WHERE day >= ? AND day < ? GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain "
+                       "LIMIT ?) GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain"));
+    for (const QVariant &v : QVariantList{floorTo(from, kDayMs), to, floorTo(from, kDayMs), to, limit})
+        q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("reading recipient domains")); !s)
         return s.error();
     QList<DomainCounts> out;
