@@ -8,6 +8,8 @@
 #include "ActionPreviewDialog.h"
 #include "Appearance.h"
 #include "ConnectDialog.h"
+#include "EmailDashboard.h"
+#include "EmailEventsView.h"
 #include "MainWindow.h"
 #include "MessageActions.h"
 #include "MessageDetailsView.h"
@@ -21,6 +23,7 @@
 #include "RescheduleDialog.h"
 #include "StoreBanner.h"
 #include "StoreMenu.h"
+#include "SuppressionsView.h"
 #include "UpcomingChart.h"
 
 #include "store/StoreThread.h"
@@ -39,6 +42,7 @@
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 
 #include <cstdio>
@@ -219,6 +223,22 @@ void Tour::run()
     connect->userField()->setText(QStringLiteral("ops"));
     save(connect, QStringLiteral("open-store"));
     connect->reject();
+
+    // E-mail: the dashboard (rates against Amazon's levels), the events, the suppression list.
+    QSignalSpy dashboard(m_window.emailDashboard(), &EmailDashboard::loaded);
+    m_window.showSection(MainWindow::Section::Dashboard);
+    check(dashboard.wait(kWaitMs), "the e-mail dashboard");
+    save(&m_window, QStringLiteral("email-dashboard"));
+    QSignalSpy events(m_window.emailEventsView(), &EmailEventsView::loaded);
+    m_window.showSection(MainWindow::Section::EmailEvents);
+    check(events.wait(kWaitMs), "the e-mail events");
+    m_window.emailEventsView()->table()->selectRow(0);
+    save(&m_window, QStringLiteral("email-events"));
+    QSignalSpy suppressions(m_window.suppressionsView(), &SuppressionsView::loaded);
+    m_window.showSection(MainWindow::Section::Suppressions);
+    check(suppressions.wait(kWaitMs), "the suppression list");
+    save(&m_window, QStringLiteral("suppressions"));
+    m_window.showSection(MainWindow::Section::Queues);
 
     // Dark, as the system may ask for.
     applyAppearance(Settings::Appearance::Dark);

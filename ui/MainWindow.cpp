@@ -4,6 +4,9 @@
 #include "QueueSettingsDialog.h"
 #include "DeliveryController.h"
 #include "DeliveryStatusWidget.h"
+#include "EmailDashboard.h"
+#include "EmailEventsView.h"
+#include "EmailImportJob.h"
 #include "MessageActions.h"
 #include "MessageDetailsView.h"
 #include "MessageFilterBar.h"
@@ -15,8 +18,10 @@
 #include "QueueListModel.h"
 #include "QueuesView.h"
 #include "Settings.h"
+#include "SnsEndpointControl.h"
 #include "StoreBanner.h"
 #include "StoreMenu.h"
+#include "SuppressionsView.h"
 #include "UpcomingChart.h"
 #include "WelcomeView.h"
 
@@ -34,6 +39,7 @@
 #include <QSignalBlocker>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QMenuBar>
@@ -84,6 +90,9 @@ MainWindow::MainWindow(QWidget *parent)
       m_welcomeView(new WelcomeView(m_pages)),
       m_messagesView(new MessagesView(m_messageModel, m_pages)),
       m_outboxView(new OutboxView(m_outboxModel, m_pages)),
+      m_emailEvents(new EmailEventsView(m_pages)),
+      m_suppressions(new SuppressionsView(m_pages)),
+      m_dashboard(new EmailDashboard(m_pages)),
       m_totalsLabel(new QLabel(this)),
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this)),
@@ -98,6 +107,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(m_welcomeView);
     m_pages->addWidget(m_messagesView);
     m_pages->addWidget(m_outboxView);
+    m_pages->addWidget(m_emailEvents);
+    m_pages->addWidget(m_suppressions);
+    m_pages->addWidget(m_dashboard);
 
     // The sections, in Section order. A short list rather than tabs: email events, suppressions and the
     // dashboard join it later (DESIGN §8).
@@ -105,6 +117,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_ArrowRight), tr("Outbox")));
     m_navigation->item(int(Section::Queues))->setToolTip(tr("The selected queue's messages (Ctrl+1)"));
     m_navigation->item(int(Section::Outbox))->setToolTip(tr("What the outbox channel captured instead of sending (Ctrl+2)"));
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogContentsView), tr("E-mail events")));
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MessageBoxCritical), tr("Suppressions")));
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_ComputerIcon), tr("E-mail dashboard")));
+    m_navigation->item(int(Section::EmailEvents))->setToolTip(tr("Amazon SES events: deliveries, bounces, complaints… (Ctrl+3)"));
+    m_navigation->item(int(Section::Suppressions))->setToolTip(tr("Addresses the e-mail channel no longer sends to (Ctrl+4)"));
+    m_navigation->item(int(Section::Dashboard))->setToolTip(tr("Volumes, bounce and complaint rates against Amazon's levels (Ctrl+5)"));
+    connect(m_emailEvents, &EmailEventsView::messageRequested, this, &MainWindow::showMessage);
+    connect(m_suppressions, &SuppressionsView::changed, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    connect(m_dashboard, &EmailDashboard::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     m_navigation->setCurrentRow(int(Section::Queues));
     m_navigation->setSelectionMode(QAbstractItemView::SingleSelection);
     m_navigation->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -299,6 +320,15 @@ void MainWindow::createActions()
     connect(m_storeMenu, &StoreMenu::openRequested, this, &MainWindow::openStore);
     connect(m_storeMenu, &StoreMenu::demoRequested, this, &MainWindow::openDemoStore);
     file->addSeparator();
+    m_importEmailAction = file->addAction(tr("&Import e-mail events…"), this, [this] {
+        if (EmailImportJob *job = m_storeThread && !m_readOnly ? EmailImportJob::askAndRun(m_storeThread->url(), this) : nullptr)
+            connect(job, &EmailImportJob::finished, this, [this] {
+                m_emailEvents->reload();
+                m_dashboard->refresh();
+                m_suppressions->reload();
+            });
+    });
+    m_importEmailAction->setToolTip(tr("SNS envelopes, raw SES JSON, JSON Lines of either, or a mongoexport of ses_event"));
     m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
     m_newQueueAction->setShortcut(QKeySequence::New);
     m_newQueueAction->setEnabled(false);
@@ -329,6 +359,12 @@ void MainWindow::createActions()
     queues->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     QAction *outbox = view->addAction(tr("&Outbox"), this, [this] { showSection(Section::Outbox); });
     outbox->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    const std::pair<Section, QString> emailSections[] = {
+        {Section::EmailEvents, tr("&E-mail events")}, {Section::Suppressions, tr("&Suppressions")}, {Section::Dashboard, tr("E-mail &dashboard")}};
+    for (const auto &[section, text] : emailSections) {
+        QAction *show = view->addAction(text, this, [this, section = section] { showSection(section); });
+        show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + int(section))));
+    }
     view->addSeparator();
     QAction *reloadAction = view->addAction(tr("&Reload"), this, &MainWindow::reload);
     reloadAction->setShortcut(QKeySequence::Refresh);
@@ -358,6 +394,12 @@ void MainWindow::createActions()
     // triggered (the operator), not toggled: the check mark also follows the controller, and that must
     // not echo back into it.
     connect(m_pauseAction, &QAction::triggered, m_delivery, &DeliveryController::setPaused);
+    delivery->addSeparator();
+    m_snsEndpoint = new SnsEndpointControl(m_settings.get(), this);
+    delivery->addAction(m_snsEndpoint->action());
+    connect(m_snsEndpoint, &SnsEndpointControl::statusChanged, this, [this](const QString &text) {
+        statusBar()->showMessage(text.isEmpty() ? tr("SNS endpoint stopped") : text, 10'000);
+    });
 
     QToolBar *toolBar = addToolBar(tr("Delivery"));
     toolBar->setObjectName(QStringLiteral("deliveryToolBar"));
@@ -451,6 +493,12 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_queueActions->setStore(m_storeThread.get(), readOnly);
     m_upcoming->setStoreThread(m_storeThread.get());
     m_outboxModel->setStoreThread(m_storeThread.get());
+    m_emailEvents->setStoreThread(m_storeThread.get());
+    m_suppressions->setStore(m_storeThread.get(), readOnly);
+    m_snsEndpoint->setStore(m_storeThread->url(), readOnly);
+    m_dashboard->setStoreThread(m_storeThread.get());
+    if (m_section == Section::Dashboard)
+        m_dashboard->refresh();
     m_queueModel->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
         m_outboxModel->refresh();
@@ -556,24 +604,74 @@ void MainWindow::showSection(Section section)
     if (m_navigation->currentRow() != int(section))
         m_navigation->setCurrentRow(int(section));
     // What changed while the other section was on screen.
-    if (section == Section::Outbox)
-        m_outboxModel->refresh();
-    else if (changed)
-        m_messagesView->refreshVisibleRows();
-    if (changed && (currentPage() == m_messagesView || currentPage() == m_outboxView))
+    switch (section) {
+    case Section::Outbox: m_outboxModel->refresh(); break;
+    case Section::Queues:
+        if (changed)
+            m_messagesView->refreshVisibleRows();
+        break;
+    case Section::EmailEvents:
+        if (changed)
+            m_emailEvents->reload();
+        break;
+    case Section::Suppressions:
+        if (changed)
+            m_suppressions->reload();
+        break;
+    case Section::Dashboard:
+        if (changed)
+            m_dashboard->refresh();
+        break;
+    }
+    if (changed && isSectionPage(currentPage()))
         showPage(sectionPage());
 }
 
 QWidget *MainWindow::sectionPage() const
 {
-    return m_section == Section::Outbox ? static_cast<QWidget *>(m_outboxView) : m_messagesView;
+    switch (m_section) {
+    case Section::Outbox: return m_outboxView;
+    case Section::EmailEvents: return m_emailEvents;
+    case Section::Suppressions: return m_suppressions;
+    case Section::Dashboard: return m_dashboard;
+    case Section::Queues: break;
+    }
+    return m_messagesView;
+}
+
+bool MainWindow::isSectionPage(QWidget *page) const
+{
+    return page == m_messagesView || page == m_outboxView || page == m_emailEvents || page == m_suppressions || page == m_dashboard;
+}
+
+void MainWindow::showMessage(qint64 id)
+{
+    if (!m_storeThread)
+        return;
+    const quint64 generation = m_storeGeneration;
+    m_storeThread->post(
+        this, [id](Store &store) { return store.message(id); },
+        [this, generation, id](Result<Message> message) {
+            if (generation != m_storeGeneration)
+                return;
+            if (!message) {
+                statusBar()->showMessage(tr("Message %1 cannot be shown: %2").arg(id).arg(message.errorString()), 10'000);
+                return;
+            }
+            showSection(Section::Queues);
+            m_queuesView->setCurrentQueue(message->queue);
+            m_messagesView->filterBar()->searchField()->setText(QString::number(id));
+            m_detailsDock->show();
+            m_detailsDock->raise();
+            m_detailsView->showMessage(id);
+        });
 }
 
 void MainWindow::showPage(QWidget *page)
 {
     m_pages->setCurrentWidget(page);
     // Without queues the list would be an empty box beside the page that explains why.
-    const bool showQueues = page == m_messagesView || page == m_outboxView;
+    const bool showQueues = isSectionPage(page);
     m_navigationPane->setVisible(showQueues);
     if (showQueues && !m_splitterFitted) {
         // Once, with the first queues known: after that the splitter stays where the user put it.
@@ -603,6 +701,7 @@ void MainWindow::updateStatus()
     const bool hasStore = m_storeThread != nullptr;
     m_storeLabel->setText(hasStore ? m_storeThread->url().display() : tr("No store"));
     m_newQueueAction->setEnabled(hasStore && !m_readOnly);
+    m_importEmailAction->setEnabled(hasStore && !m_readOnly);
 
     if (!m_queueModel->isLoaded()) {
         m_totalsLabel->clear();

@@ -21,6 +21,9 @@ class QStackedWidget;
 namespace herald {
 
 class DeliveryController;
+class EmailDashboard;
+class EmailEventsView;
+class SuppressionsView;
 class DeliveryStatusWidget;
 class MessageActions;
 class QueueActions;
@@ -33,6 +36,7 @@ class OutboxView;
 class QueueListModel;
 class QueuesView;
 class Settings;
+class SnsEndpointControl;
 class StoreBanner;
 class StoreMenu;
 class StoreThread;
@@ -56,7 +60,7 @@ public:
     // While deliveries land, what is on screen is re-read at most this often.
     static constexpr int kLiveRefreshMs = 250;
 
-    enum class Section { Queues, Outbox };
+    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -87,10 +91,17 @@ public:
     UpcomingChart *upcomingChart() const { return m_upcoming; }
     QDockWidget *upcomingDock() const { return m_upcomingDock; }
     QDockWidget *detailsDock() const { return m_detailsDock; }
+    EmailEventsView *emailEventsView() const { return m_emailEvents; }
+    SuppressionsView *suppressionsView() const { return m_suppressions; }
+    EmailDashboard *emailDashboard() const { return m_dashboard; }
+    // Shows a message wherever it is: its queue selected, the table searched for its id, the details dock.
+    void showMessage(qint64 id);
     Settings *settings() const { return m_settings.get(); }
     StoreMenu *storeMenu() const { return m_storeMenu; }
     StoreBanner *banner() const { return m_banner; }
     QAction *liveRefreshAction() const { return m_liveRefreshAction; }
+    QAction *importEmailAction() const { return m_importEmailAction; }
+    SnsEndpointControl *snsEndpoint() const { return m_snsEndpoint; }
 
     // Queues: the selected queue's messages on the right; Outbox: the outbox. Kept across stores.
     void showSection(Section section);
@@ -124,6 +135,7 @@ private:
     void queueSelected(const QString &queue);
     void showPage(QWidget *page);
     QWidget *sectionPage() const;
+    bool isSectionPage(QWidget *page) const;
     void showStoreError(const QString &error);
     void deliveryStateChanged();
     void deliveryFailed(const QString &error);
@@ -175,6 +187,9 @@ private:
     WelcomeView *m_welcomeView;
     MessagesView *m_messagesView;
     OutboxView *m_outboxView;
+    EmailEventsView *m_emailEvents;
+    SuppressionsView *m_suppressions;
+    EmailDashboard *m_dashboard;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     QLabel *m_storeLabel;
@@ -185,6 +200,8 @@ private:
     MessageActions *m_messageActions = nullptr;
     QueueActions *m_queueActions = nullptr;
     QAction *m_newQueueAction = nullptr;
+    QAction *m_importEmailAction = nullptr;
+    SnsEndpointControl *m_snsEndpoint = nullptr;
     QAction *m_pauseAction = nullptr;
 };
 

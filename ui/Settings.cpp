@@ -250,6 +250,26 @@ void Settings::setLiveRefresh(bool on)
     m_settings->setValue(QStringLiteral("view/liveRefresh"), on);
 }
 
+int Settings::snsPort() const
+{
+    return m_settings->value(QStringLiteral("sns/port"), 8088).toInt();
+}
+
+void Settings::setSnsPort(int port)
+{
+    m_settings->setValue(QStringLiteral("sns/port"), port);
+}
+
+QStringList Settings::snsTopics() const
+{
+    return m_settings->value(QStringLiteral("sns/topics")).toStringList();
+}
+
+void Settings::setSnsTopics(const QStringList &topics)
+{
+    m_settings->setValue(QStringLiteral("sns/topics"), topics);
+}
+
 QString Settings::lastFolder() const
 {
     return m_settings->value(QStringLiteral("files/lastFolder")).toString();

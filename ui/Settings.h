@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
@@ -81,6 +82,12 @@ public:
     // Whether counts and the visible page follow deliveries and other processes (View ▸ Live refresh).
     bool liveRefresh() const;
     void setLiveRefresh(bool on);
+
+    // The console's SNS endpoint (Delivery ▸ Receive SES events): its port and allowed topics.
+    int snsPort() const;
+    void setSnsPort(int port);
+    QStringList snsTopics() const;
+    void setSnsTopics(const QStringList &topics);
 
     // The folder last used in an open or export file dialog.
     QString lastFolder() const;
