@@ -166,7 +166,7 @@ int main(int argc, char **argv)
     perDay.to = to;
     perDay.periodMs = kDayMs;
     perDay.rateWindowMs = 7 * kDayMs;
-    EmailDashboard dashboard;
+    EmailDashboardData dashboard;
     const Timing dashboardDay = timeIt(runs, [&]() -> Status {
         auto r = email.dashboard(perDay);
         if (r)

@@ -753,14 +753,14 @@ Result<std::optional<std::pair<qint64, qint64>>> EmailStore::eventTimeRange()
     return std::optional<std::pair<qint64, qint64>>(std::pair{q.value(0).toLongLong(), q.value(1).toLongLong() + kHourMs});
 }
 
-Result<EmailDashboard> EmailStore::dashboard(const EmailDashboardRequest &request)
+Result<EmailDashboardData> EmailStore::dashboard(const EmailDashboardRequest &request)
 {
     const qint64 period = request.periodMs;
     if (period != kHourMs && period != kDayMs)
         return Error::badInput(QStringLiteral("a dashboard period of %1 ms is neither an hour (3600000) nor a day (86400000)").arg(period));
     if (request.rateWindowMs < 0)
         return Error::badInput(QStringLiteral("the rate window must be 0 (each bucket alone) or longer"));
-    EmailDashboard out;
+    EmailDashboardData out;
     out.request = request;
     const qint64 first = floorTo(request.from, period);
     // The series starts early enough to fill the rate window of its first bucket.

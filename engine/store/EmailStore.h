@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Store.h"
-#include "email/EmailDashboard.h"
+#include "email/EmailDashboardData.h"
 #include "email/EmailEvent.h"
 #include "model/Result.h"
 
@@ -97,13 +97,13 @@ public:
     // The time of the oldest and the newest event, for a chart's default range; nullopt when none.
     Result<std::optional<std::pair<qint64, qint64>>> eventTimeRange();
 
-    // The dashboard of one range in one call (EmailDashboard.h): the per-hour or per-day series of every
+    // The dashboard of one range in one call (EmailDashboardData.h): the per-hour or per-day series of every
     // counter (sends, deliveries, hard and soft bounces, complaints, opens, clicks, …), the bounce and
     // complaint rate lines over a trailing window, the totals and their rates, the top bounce reasons and
     // the recipient-domain table. Four reads of the rollup tables, none of email_events: 90 days over
     // 10,000,000 events take a few milliseconds (docs/PERFORMANCE.md, bench_email_charts). The single
     // pieces are series(), totals(), bounceReasons() and domains() above.
-    Result<EmailDashboard> dashboard(const EmailDashboardRequest &request);
+    Result<EmailDashboardData> dashboard(const EmailDashboardRequest &request);
 
     // ---- benchmarks and scale tests only
     // Appends count synthetic events spread evenly over [from, to) — the mix of a healthy sender: about

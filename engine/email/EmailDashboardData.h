@@ -29,7 +29,7 @@ struct EmailDashboardRequest
     int domains = 50;                // top N recipient domains, by sends
 };
 
-struct EmailDashboard
+struct EmailDashboardData
 {
     EmailDashboardRequest request;
     QList<EmailBucket> series;         // one per bucket in [from, to), empty ones included, oldest first
