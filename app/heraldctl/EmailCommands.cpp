@@ -127,8 +127,14 @@ int Cli::cmdServe()
         {QStringLiteral("listen"), QStringLiteral("Address and port to listen on (default 127.0.0.1:8088; port 0 picks a free one). "
                                                   "Anything but loopback faces the network: put TLS in front."),
          QStringLiteral("ADDRESS:PORT")},
-        {QStringLiteral("topic"), QStringLiteral("An SNS topic ARN whose messages are accepted (repeatable)."), QStringLiteral("ARN")},
+        {QStringLiteral("topic"), QStringLiteral("An SNS topic ARN whose messages are accepted (repeatable). ARN=/PATH gives the topic a "
+                                                 "path of its own: accepted there only, and nothing else is accepted there. Topics "
+                                                 "without a path share every other path."),
+         QStringLiteral("ARN[=/PATH]")},
         {QStringLiteral("confirm-subscriptions"), QStringLiteral("Confirm SubscriptionConfirmation messages of allowed topics (GET SubscribeURL).")},
+        {QStringLiteral("link-every"), QStringLiteral("Link events received within the last day to their messages this often, for events "
+                                                      "that arrived before their message's provider id (default 30s; 0: never)."),
+         QStringLiteral("DURATION")},
         {QStringLiteral("token"), QStringLiteral("Accept raw SES JSON (SNS raw message delivery) from requests carrying this token, as "
                                                  "?token=… or an X-Herald-Token header. Default: $HERALD_SNS_TOKEN."),
          QStringLiteral("TOKEN")},
@@ -139,7 +145,7 @@ int Cli::cmdServe()
         {QStringLiteral("max-body"), QStringLiteral("Largest request body in bytes (default 262144)."), QStringLiteral("BYTES")},
         {QStringLiteral("timeout"), QStringLiteral("Time a client has to send its whole request (default 10s)."), QStringLiteral("DURATION")},
     };
-    if (auto stop = parse(QStringLiteral("serve [--listen 127.0.0.1:8088] --topic ARN… [--confirm-subscriptions] [--token T]"),
+    if (auto stop = parse(QStringLiteral("serve [--listen 127.0.0.1:8088] --topic ARN[=/PATH]… [--confirm-subscriptions] [--token T]"),
                           QStringLiteral("Receives Amazon SES events from Amazon SNS over HTTP, verifies their signatures and stores them.\n"
                                          "One line per request on standard output (--json: JSON Lines). Stops on SIGINT/SIGTERM.\n"
                                          "The store must exist: `heraldctl init` creates it."),
@@ -158,12 +164,37 @@ int Cli::cmdServe()
     if (colon <= 0 || !portOk || port < 0 || port > 65535 || !o.address.setAddress(host))
         return fail(QStringLiteral("--listen '%1' is not ADDRESS:PORT; give e.g. 127.0.0.1:8088 or 0.0.0.0:8088").arg(listen));
     o.port = quint16(port);
-    o.topics = m_parser.values(QStringLiteral("topic"));
-    for (const QString &t : std::as_const(o.topics))
-        if (!isTopicArn(t))
-            return fail(QStringLiteral("--topic '%1' is not an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:ses-events").arg(t));
+    static const QRegularExpression pathPattern(QStringLiteral("^(/[A-Za-z0-9._~!$&'()*+,;:@%-]+)+/?$"));
+    QHash<QString, QString> topicOfPath;
+    for (const QString &given : m_parser.values(QStringLiteral("topic"))) {
+        const qsizetype eq = given.indexOf(QLatin1Char('='));
+        const QString arn = eq < 0 ? given : given.left(eq);
+        if (!isTopicArn(arn))
+            return fail(QStringLiteral("--topic '%1' is not an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:ses-events "
+                                       "(or ARN=/sns/bounces for a path of its own)")
+                            .arg(given));
+        if (eq < 0) {
+            if (!o.topics.contains(arn))
+                o.topics << arn;
+            continue;
+        }
+        QString path = given.mid(eq + 1);
+        if (!pathPattern.match(path).hasMatch())
+            return fail(QStringLiteral("--topic '%1': '%2' is not a URL path; give one such as /sns/bounces").arg(given, path));
+        while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
+            path.chop(1);
+        if (o.topicPaths.contains(arn) && o.topicPaths.value(arn) != path)
+            return fail(QStringLiteral("--topic %1 has two paths, %2 and %3; give it one").arg(arn, o.topicPaths.value(arn), path));
+        o.topicPaths.insert(arn, path);
+    }
+    if (isSet(QStringLiteral("link-every"))) {
+        auto d = durationOption(QStringLiteral("link-every"));
+        if (!d || (*d != 0 && (*d < 1000 || *d > 86'400'000)))
+            return fail(d ? Error::badInput(QStringLiteral("--link-every must be 0 (never) or from 1s to 24h")) : d.error());
+        o.linkIntervalMs = *d;
+    }
     o.token = isSet(QStringLiteral("token")) ? value(QStringLiteral("token")) : qEnvironmentVariable("HERALD_SNS_TOKEN");
-    if (o.topics.isEmpty() && o.token.isEmpty())
+    if (o.topics.isEmpty() && o.topicPaths.isEmpty() && o.token.isEmpty())
         return fail(QStringLiteral("give --topic ARN for each SNS topic to accept (or --token for raw SES JSON): anyone can point a "
                                    "topic at this endpoint"));
     o.confirmSubscriptions = isSet(QStringLiteral("confirm-subscriptions"));
@@ -198,8 +229,16 @@ int Cli::cmdServe()
         return fail(s.error());
     const QString hostText = o.address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(o.address.toString())
                                                                                      : o.address.toString();
-    m_err << "heraldctl serve: listening on http://" << hostText << ':' << listener.port() << "/ for " << (o.topics.isEmpty() ? QStringLiteral("raw SES JSON with the token") : o.topics.join(QStringLiteral(", ")))
-          << ", storing into " << url.display() << '\n';
+    const QString base = QStringLiteral("http://%1:%2").arg(hostText).arg(listener.port());
+    QStringList routes;
+    if (!o.topics.isEmpty())
+        routes << QStringLiteral("%1/ (any other path) for %2").arg(base, o.topics.join(QStringLiteral(", ")));
+    for (auto it = o.topicPaths.cbegin(); it != o.topicPaths.cend(); ++it)
+        routes << QStringLiteral("%1%2 for %3").arg(base, it.value(), it.key());
+    routes.sort();
+    if (routes.isEmpty())
+        routes << QStringLiteral("%1/ for raw SES JSON with the token").arg(base);
+    m_err << "heraldctl serve: listening on " << routes.join(QStringLiteral("; ")) << ", storing into " << url.display() << '\n';
     m_err.flush();
 
     SignalWatcher watcher;
@@ -226,6 +265,13 @@ int Cli::cmdServe()
             m_err << "heraldctl serve: confirmed the subscription to " << topic << '\n';
         else
             m_err << "heraldctl serve: could not confirm the subscription to " << topic << ": " << error << '\n';
+        m_err.flush();
+    });
+    QObject::connect(&listener, &SnsListener::eventsLinked, &listener, [this](qint64 linked, const QString &error) {
+        if (error.isEmpty())
+            m_err << "heraldctl serve: linked " << linked << " e-mail event(s) to their messages\n";
+        else
+            m_err << "heraldctl serve: could not link e-mail events to their messages: " << error << '\n';
         m_err.flush();
     });
     return QCoreApplication::exec();

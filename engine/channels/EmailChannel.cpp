@@ -134,7 +134,9 @@ void EmailChannel::deliver(const Delivery &delivery, Done done)
     smtpPool()->start([home = m_home, ticket, settings = m_settings, envelopeFrom = m_from.address, address, bytes = mime.toBytes(),
                        messageId = mime.messageId, rendered = QJsonDocument(record).toJson(QJsonDocument::Compact), cancel] {
         DeliveryOutcome outcome = SmtpClient::send(settings, envelopeFrom, address, bytes, *cancel);
-        if (outcome.kind == DeliveryOutcome::Kind::Success)
+        // Amazon SES replaces the Message-ID and names its own id in the answer to DATA; its events carry
+        // that one. Other servers keep ours, and their bounces quote it.
+        if (outcome.kind == DeliveryOutcome::Kind::Success && outcome.providerMessageId.isEmpty())
             outcome.providerMessageId = messageId;
         outcome.rendered = rendered;
         // Posted while the lock keeps the channel alive; if the channel dies before the event runs, Qt

@@ -13,8 +13,9 @@ namespace herald {
 
 // SMTP through libcurl (DESIGN §6): smtp:// with STARTTLS (insisted on with options.tls = "required") or
 // smtps://, AUTH with options.user and the secret, From/Reply-To from the options, the rendered subject,
-// text and HTML as a MimeMessage whose generated Message-ID becomes the provider id (bounces and SES
-// events point back to it). A suppressed recipient is not contacted: the outcome is Suppressed.
+// text and HTML as a MimeMessage. The provider id (what bounces and SES events point back to) is the id the
+// server names in its answer to the message — Amazon SES's "250 Ok <ses-message-id>" — or, when it names
+// none, the generated Message-ID. A suppressed recipient is not contacted: the outcome is Suppressed.
 //
 // libcurl blocks, so each send runs on a shared pool of SMTP threads and its outcome is posted back to
 // this channel's thread. abort() and destruction raise the send's cancel flag, which libcurl checks

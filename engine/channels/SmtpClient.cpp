@@ -2,6 +2,7 @@
 
 #include "HttpClassifier.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 
 #include <curl/curl.h>
@@ -75,6 +76,23 @@ struct SlistDeleter
 
 } // namespace
 
+QString SmtpClient::queuedMessageId(const QByteArray &replies)
+{
+    // The answer to the end of DATA is the session's last single-line 250 reply: QUIT's answer is 221,
+    // and EHLO's multi-line 250 replies come first ("250-…" until the last line).
+    static const QRegularExpression ses(QStringLiteral("^250 Ok <?([0-9A-Za-z][0-9A-Za-z._@-]{7,254})>?$"),
+                                        QRegularExpression::CaseInsensitiveOption);
+    const QList<QByteArray> lines = replies.split('\n');
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
+        const QByteArray line = it->trimmed();
+        if (!line.startsWith("250 "))
+            continue;
+        const QRegularExpressionMatch m = ses.match(QString::fromUtf8(line));
+        return m.hasMatch() ? m.captured(1) : QString();
+    }
+    return {};
+}
+
 DeliveryOutcome SmtpClient::send(const Settings &settings, const QString &envelopeFrom, const QString &recipient,
                                  const QByteArray &message, const std::atomic_bool &cancel)
 {
@@ -133,7 +151,7 @@ DeliveryOutcome SmtpClient::send(const Settings &settings, const QString &envelo
     const int reply = static_cast<int>(code);
     if (result == CURLE_OK)
         return [&] {
-            DeliveryOutcome o = DeliveryOutcome::success();
+            DeliveryOutcome o = DeliveryOutcome::success(queuedMessageId(replies));
             o.responseCode = reply;
             return o;
         }();

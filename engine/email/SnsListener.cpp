@@ -1,6 +1,7 @@
 #include "SnsListener.h"
 
 #include "EmailIntake.h"
+#include "EmailLinker.h"
 #include "SesEvent.h"
 #include "store/EmailStore.h"
 #include "store/Store.h"
@@ -72,6 +73,8 @@ public:
         delete m_network;
         m_network = nullptr;
         m_verifier.reset();
+        delete m_linker; // borrows m_store, which goes before the children
+        m_linker = nullptr;
     }
 
     // In the listener thread: opens the store, binds. The port, or the error.
@@ -86,7 +89,19 @@ public:
         v.allowedTopics = m_options.topics;
         v.checkExpiry = m_options.checkCertificateExpiry;
         v.fetch = m_options.fetchCertificate ? m_options.fetchCertificate : SnsVerifier::networkFetcher(m_network);
+        v.allowedTopics += m_options.topicPaths.keys();
+        v.allowedTopics.removeDuplicates();
+        for (auto it = m_options.topicPaths.cbegin(); it != m_options.topicPaths.cend(); ++it)
+            m_pathTopics[normalisedPath(it.value().toUtf8())] << it.key();
         m_verifier = std::make_unique<SnsVerifier>(v);
+        if (m_options.linkIntervalMs > 0) {
+            m_linker = new EmailLinker(*m_store, m_options.linkIntervalMs, EmailLinker::kDefaultWindowMs, this);
+            connect(m_linker, &EmailLinker::linkPassed, this, [this](qint64 linked, const QString &error) {
+                if (linked > 0 || !error.isEmpty())
+                    Q_EMIT eventsLinked(linked, error);
+            });
+            m_linker->start();
+        }
         m_server = new QTcpServer(this);
         m_server->setMaxPendingConnections(m_options.maxConnections);
         connect(m_server, &QTcpServer::newConnection, this, &SnsListenerWorker::accept);
@@ -101,6 +116,7 @@ public:
 Q_SIGNALS:
     void handled(int status, const QString &line);
     void confirmed(const QString &topicArn, const QString &error);
+    void eventsLinked(qint64 linked, const QString &error);
 
 private:
     struct Connection
@@ -202,6 +218,33 @@ private:
         handle(socket, c.buffer.left(c.contentLength), c.target, c.headers.value("x-herald-token"));
     }
 
+    // "/sns/bounces/" and "/sns/bounces?x" are "/sns/bounces".
+    static QString normalisedPath(const QByteArray &target)
+    {
+        QString path = QUrl::fromEncoded(target).path();
+        while (path.size() > 1 && path.endsWith(QLatin1Char('/')))
+            path.chop(1);
+        return path.isEmpty() ? QStringLiteral("/") : path;
+    }
+
+    // Empty when a message of topicArn may be posted to target; otherwise why not. Topics not allowed
+    // anywhere are left to the verifier, which says so.
+    QString routeRefusal(const QByteArray &target, const QString &topicArn) const
+    {
+        const QString path = normalisedPath(target);
+        const auto own = m_pathTopics.constFind(path);
+        if (own != m_pathTopics.cend()) {
+            if (own->contains(topicArn))
+                return {};
+            return QStringLiteral("topic %1 is not accepted on %2, which is the path of %3; subscribe it to its own path")
+                .arg(topicArn, path, own->join(QStringLiteral(", ")));
+        }
+        const auto bound = m_options.topicPaths.constFind(topicArn);
+        if (bound != m_options.topicPaths.cend() && !m_options.topics.contains(topicArn))
+            return QStringLiteral("topic %1 is accepted only on its own path %2, not on %3").arg(topicArn, normalisedPath(bound->toUtf8()), path);
+        return {};
+    }
+
     bool tokenMatches(const QByteArray &target, const QByteArray &headerToken) const
     {
         if (m_options.token.isEmpty())
@@ -228,6 +271,10 @@ private:
             auto message = SnsMessage::fromJson(object);
             if (!message) {
                 answer(socket, 400, message.errorString());
+                return;
+            }
+            if (const QString refused = routeRefusal(target, message->topicArn); !refused.isEmpty()) {
+                answer(socket, 403, refused);
                 return;
             }
             QPointer<QTcpSocket> guard(socket);
@@ -360,6 +407,8 @@ private:
     std::unique_ptr<SnsVerifier> m_verifier;
     QTcpServer *m_server = nullptr; // child
     QHash<QTcpSocket *, Connection> m_connections;
+    QHash<QString, QStringList> m_pathTopics; // a topic path → the topics posted there
+    EmailLinker *m_linker = nullptr;          // child; on m_store
 };
 
 SnsListener::SnsListener(StoreUrl store, Options options, QObject *parent)
@@ -385,6 +434,7 @@ Status SnsListener::start()
     // Listener thread → this object's thread.
     connect(m_worker, &SnsListenerWorker::handled, this, &SnsListener::requestHandled);
     connect(m_worker, &SnsListenerWorker::confirmed, this, &SnsListener::subscriptionConfirmed);
+    connect(m_worker, &SnsListenerWorker::eventsLinked, this, &SnsListener::eventsLinked);
     m_thread->start();
     auto promise = std::make_shared<std::promise<Result<quint16>>>();
     std::future<Result<quint16>> bound = promise->get_future();

@@ -4,6 +4,7 @@
 #include "model/Result.h"
 #include "store/StoreUrl.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
@@ -21,8 +22,8 @@ class SnsListenerWorker;
 // (SnsVerifier), and stores SES events through EmailStore. It faces the internet, so every bad
 // input has its answer and nothing of it is stored:
 //   malformed JSON → 400; a body over maxBodyBytes → 413; not POST → 405; no Content-Length → 411;
-//   a bad or missing signature, a certificate URL off the SNS hosts, a topic not allowed, or raw SES
-//   JSON without the token → 403 and a log line; a client that has not sent its request within
+//   a bad or missing signature, a certificate URL off the SNS hosts, a topic not allowed, a topic
+//   posted to another topic's path, or raw SES JSON without the token → 403 and a log line; a client that has not sent its request within
 //   requestTimeoutMs → 408 and the connection closed; the certificate cannot be fetched → 503 (SNS
 //   retries); a duplicate → 200, stored once.
 // SubscriptionConfirmation is recorded, and confirmed (GET SubscribeURL, only on an SNS host) when
@@ -44,7 +45,13 @@ public:
     {
         QHostAddress address = QHostAddress::LocalHost; // loopback unless told otherwise
         quint16 port = 0;                              // 0: any free port (see port())
-        QStringList topics;                            // the TopicArn allow-list
+        QStringList topics;                            // the TopicArn allow-list of the shared path (every path but those below)
+        // Topics with a path of their own (TopicArn → "/sns/bounces"): accepted on that path only, and that
+        // path accepts nothing else (403, with the reason). A topic also in topics is accepted on both.
+        QHash<QString, QString> topicPaths;
+        // How often unlinked events received within the last day are linked to their messages
+        // (EmailLinker); 0: never.
+        qint64 linkIntervalMs = 30'000;
         bool confirmSubscriptions = false;
         QString token;                                 // empty: raw SES JSON is refused
         qint64 maxBodyBytes = 256 * 1024;
@@ -69,6 +76,8 @@ Q_SIGNALS:
     void requestHandled(int status, const QString &line);
     // After a SubscriptionConfirmation was confirmed (error empty) or the confirmation failed.
     void subscriptionConfirmed(const QString &topicArn, const QString &error);
+    // After a timed linking pass that linked events to their messages (linked > 0), or failed.
+    void eventsLinked(qint64 linked, const QString &error);
 
 private:
     StoreUrl m_url;

@@ -1,5 +1,7 @@
 #include "Runtime.h"
 
+#include "email/EmailLinker.h"
+
 #include <QThread>
 
 #include <algorithm>
@@ -116,6 +118,9 @@ Status Runtime::start()
     } else {
         m_pending.reclaimExpired = true;
     }
+    // The holder of the store's lock also links e-mail events that arrived before their message's id.
+    m_emailLinker = std::make_unique<EmailLinker>(*m_store);
+    m_emailLinker->start();
     m_pollTimer.start(int(m_options.pollMs));
     m_leaseTimer.start(int(std::max<qint64>(1000, m_options.leaseMs / 3)));
     scheduleTick(0);
@@ -323,6 +328,7 @@ void Runtime::tick()
     }
     if (!finished.isEmpty())
         Q_EMIT delivered(finished);
+    linkEmailEvents(batch.completions, records, result->outcomes);
     QHash<QString, int> claimedPerQueue;
     for (const Message &m : std::as_const(result->claimed)) {
         // The start is the claim as the store recorded it, inside the transaction: possibly later
@@ -511,6 +517,23 @@ void Runtime::publishStatus()
     }
 }
 
+void Runtime::linkEmailEvents(const QList<Store::Completion> &completions, const QHash<qint64, DeliveryRecord> &records,
+                              const QHash<qint64, std::optional<MessageState>> &outcomes)
+{
+    if (!m_emailLinker)
+        return;
+    QList<EmailStore::ProviderLink> links;
+    for (const Store::Completion &c : completions)
+        if (!c.providerMessageId.isEmpty() && outcomes.value(c.id) == MessageState::Completed &&
+            m_channels.value(records.value(c.id).channel).kind == ChannelConfig::Kind::Email)
+            links << EmailStore::ProviderLink{c.id, c.providerMessageId};
+    if (links.isEmpty())
+        return;
+    // Outside the batch's transaction: a failure here must not undo the deliveries; the timer retries.
+    if (auto r = m_emailLinker->messagesCompleted(links); !r)
+        qWarning("herald: linking e-mail events: %s", qPrintable(r.errorString()));
+}
+
 void Runtime::finish(const QString &error)
 {
     if (m_finished)
@@ -529,6 +552,7 @@ void Runtime::finish(const QString &error)
     }
     m_workers.clear();
     m_checkpointer.reset();
+    m_emailLinker.reset();
     m_store.reset();
     Q_EMIT finished(error);
 }

@@ -20,6 +20,8 @@ class QThread;
 
 namespace herald {
 
+class EmailLinker;
+
 struct RuntimeOptions
 {
     QStringList queues;          // only these queues; empty: all
@@ -91,6 +93,9 @@ private:
     void dispatch(const QList<Message> &messages);
     void takeOutcomes(); // runtime thread: the outcomes the workers queued since the last call
     void onOutcome(qint64 id, const DeliveryOutcome &outcome);
+    // After a commit: links the e-mail events that name the provider ids of e-mail messages just completed.
+    void linkEmailEvents(const QList<Store::Completion> &completions, const QHash<qint64, DeliveryRecord> &records,
+                         const QHash<qint64, std::optional<MessageState>> &outcomes);
     void checkExit();
     void finish(const QString &error);
     void publishStatus();
@@ -101,6 +106,7 @@ private:
     QString m_owner;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Checkpointer> m_checkpointer;
+    std::unique_ptr<EmailLinker> m_emailLinker; // on m_store: links e-mail events to the messages completed
 
     struct WorkerThread
     {

@@ -535,20 +535,83 @@ Result<EmailEvent> EmailStore::event(qint64 id)
 
 Result<qint64> EmailStore::linkUnlinked()
 {
+    return linkUnlinkedFrom(0);
+}
+
+Result<qint64> EmailStore::linkUnlinkedSince(qint64 receivedSince)
+{
+    auto first = firstEventReceivedSince(receivedSince);
+    if (!first)
+        return first.error();
+    if (!*first)
+        return qint64(0);
+    return linkUnlinkedFrom(**first);
+}
+
+Result<std::optional<qint64>> EmailStore::firstEventReceivedSince(qint64 t)
+{
+    // A binary search over ids, each step one seek of the primary key: received_at has no index, and ids
+    // grow with arrival (AUTOINCREMENT, one writer at a time), so received_at grows with them.
+    qint64 lo = 0, hi = 0;
+    {
+        Store::Statement q = m_store.prepare(QStringLiteral("SELECT MIN(id), MAX(id) FROM email_events"));
+        if (auto s = exec(q, QStringLiteral("reading the range of e-mail event ids")); !s)
+            return s.error();
+        if (!q.next() || q.value(0).isNull())
+            return std::optional<qint64>{};
+        lo = q.value(0).toLongLong();
+        hi = q.value(1).toLongLong();
+    }
+    Store::Statement step = m_store.prepare(QStringLiteral("SELECT id, received_at FROM email_events WHERE id >= ? ORDER BY id LIMIT 1"));
+    const auto at = [&](qint64 id) -> Result<std::pair<qint64, qint64>> {
+        step.bindValue(0, id);
+        if (auto s = exec(step, QStringLiteral("finding recent e-mail events")); !s)
+            return s.error();
+        if (!step.next())
+            return std::pair<qint64, qint64>{-1, 0};
+        const std::pair<qint64, qint64> row{step.value(0).toLongLong(), step.value(1).toLongLong()};
+        step.finish();
+        return row;
+    };
+    auto last = at(hi);
+    if (!last)
+        return last.error();
+    if (last->first < 0 || last->second < t)
+        return std::optional<qint64>{};
+    while (lo < hi) {
+        auto row = at(lo + (hi - lo) / 2);
+        if (!row)
+            return row.error();
+        if (row->second >= t)
+            hi = row->first;
+        else
+            lo = row->first + 1;
+    }
+    return std::optional<qint64>(lo);
+}
+
+Result<qint64> EmailStore::linkUnlinkedFrom(qint64 firstEventId)
+{
     Store::WriteTransaction tx(m_store);
     if (auto s = tx.begin(); !s)
         return s.error();
     QList<std::pair<QString, QString>> ids;
     {
         Store::Statement q = m_store.prepare(QStringLiteral(
-            "SELECT DISTINCT COALESCE(mail_message_id, ''), COALESCE(header_message_id, '') FROM email_events WHERE message_id IS NULL"));
+            "SELECT DISTINCT mail_message_id, header_message_id FROM email_events WHERE id >= ? AND message_id IS NULL"));
+        q.addBindValue(firstEventId);
         if (auto s = exec(q, QStringLiteral("finding unlinked e-mail events")); !s)
             return s.error();
         while (q.next())
             ids << std::pair{q.value(0).toString(), q.value(1).toString()};
     }
     qint64 linked = 0;
+    // IS compares NULL with NULL, and lets SQLite use the index of mail ids.
+    Store::Statement u = m_store.prepare(QStringLiteral(
+        "UPDATE email_events SET message_id = ? WHERE id >= ? AND message_id IS NULL AND mail_message_id IS ? AND header_message_id IS ?"));
     for (const auto &[mail, header] : std::as_const(ids)) {
+        if (mail.isEmpty() && header.isEmpty())
+            continue;
         EmailEventRecord probe;
         probe.mailMessageId = mail;
         probe.headerMessageId = header;
@@ -557,13 +620,36 @@ Result<qint64> EmailStore::linkUnlinked()
             return found.error();
         if (!*found)
             continue;
-        Store::Statement u = m_store.prepare(QStringLiteral(
-            "UPDATE email_events SET message_id = ? WHERE message_id IS NULL AND COALESCE(mail_message_id, '') = ? AND "
-            "COALESCE(header_message_id, '') = ?"));
-        u.addBindValue(**found);
-        u.addBindValue(mail);
-        u.addBindValue(header);
+        const QVariantList binds{**found, firstEventId, nullableText(mail), nullableText(header)};
+        for (int i = 0; i < binds.size(); ++i)
+            u.bindValue(i, binds.at(i));
         if (auto s = exec(u, QStringLiteral("linking e-mail events")); !s)
+            return s.error();
+        linked += u.numRowsAffected();
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return linked;
+}
+
+Result<qint64> EmailStore::linkMessages(const QList<ProviderLink> &messages)
+{
+    if (messages.isEmpty())
+        return qint64(0);
+    Store::WriteTransaction tx(m_store);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    Store::Statement u = m_store.prepare(
+        QStringLiteral("UPDATE email_events SET message_id = ? WHERE mail_message_id IN (?, ?) AND message_id IS NULL"));
+    qint64 linked = 0;
+    for (const ProviderLink &m : messages) {
+        const QStringList candidates = spellings(m.providerId);
+        if (candidates.isEmpty())
+            continue;
+        u.bindValue(0, m.messageId);
+        u.bindValue(1, candidates.value(0));
+        u.bindValue(2, candidates.value(1));
+        if (auto s = exec(u, QStringLiteral("linking the e-mail events of message %1").arg(m.messageId)); !s)
             return s.error();
         linked += u.numRowsAffected();
     }
@@ -637,12 +723,16 @@ Result<QList<BounceReason>> EmailStore::bounceReasons(qint64 from, qint64 to, in
 
 Result<QList<DomainCounts>> EmailStore::domains(qint64 from, qint64 to, int limit)
 {
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT domain, ") + counterSums() +
-                                         QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? GROUP BY domain "
-                                                        "ORDER BY SUM(sends) DESC, SUM(hard_bounces) + SUM(soft_bounces) DESC, domain LIMIT ?"));
-    q.addBindValue(floorTo(from, kDayMs));
-    q.addBindValue(to);
-    q.addBindValue(limit);
+    // Ranked on two columns first, then summed in full for the top ones only: the rows are (day, domain),
+    // days × domains of them (180,000 for 2,000 domains over 90 days), and summing all fourteen counters
+    // of every domain costs more than the sort.
+    Store::Statement q = m_store.prepare(
+        QStringLiteral("SELECT domain, ") + counterSums() +
+        QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? AND domain IN (SELECT domain FROM email_domain_rollups "
+                       "WHERE day >= ? AND day < ? GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain "
+                       "LIMIT ?) GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain"));
+    for (const QVariant &v : QVariantList{floorTo(from, kDayMs), to, floorTo(from, kDayMs), to, limit})
+        q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("reading recipient domains")); !s)
         return s.error();
     QList<DomainCounts> out;
@@ -661,6 +751,215 @@ Result<std::optional<std::pair<qint64, qint64>>> EmailStore::eventTimeRange()
     if (!q.next() || q.value(0).isNull())
         return std::optional<std::pair<qint64, qint64>>{};
     return std::optional<std::pair<qint64, qint64>>(std::pair{q.value(0).toLongLong(), q.value(1).toLongLong() + kHourMs});
+}
+
+Result<EmailDashboardData> EmailStore::dashboard(const EmailDashboardRequest &request)
+{
+    const qint64 period = request.periodMs;
+    if (period != kHourMs && period != kDayMs)
+        return Error::badInput(QStringLiteral("a dashboard period of %1 ms is neither an hour (3600000) nor a day (86400000)").arg(period));
+    if (request.rateWindowMs < 0)
+        return Error::badInput(QStringLiteral("the rate window must be 0 (each bucket alone) or longer"));
+    EmailDashboardData out;
+    out.request = request;
+    const qint64 first = floorTo(request.from, period);
+    // The series starts early enough to fill the rate window of its first bucket.
+    const qint64 lead = request.rateWindowMs > period ? (request.rateWindowMs + period - 1) / period - 1 : 0;
+    auto all = series(period == kHourMs ? Granularity::Hour : Granularity::Day, first - lead * period, request.to);
+    if (!all)
+        return all.error();
+    EmailCounts window;
+    QList<EmailCounts> trailing; // the buckets inside the window, oldest first
+    for (const EmailBucket &b : std::as_const(*all)) {
+        window += b.counts;
+        trailing << b.counts;
+        if (trailing.size() > lead + 1) {
+            const EmailCounts &gone = trailing.front();
+            // EmailCounts has no -=: subtract through a negated copy.
+            EmailCounts negative;
+            negative.sends = -gone.sends;
+            negative.deliveries = -gone.deliveries;
+            negative.hardBounces = -gone.hardBounces;
+            negative.softBounces = -gone.softBounces;
+            negative.suppressionListBounces = -gone.suppressionListBounces;
+            negative.undeterminedBounces = -gone.undeterminedBounces;
+            negative.complaints = -gone.complaints;
+            negative.rejects = -gone.rejects;
+            negative.opens = -gone.opens;
+            negative.clicks = -gone.clicks;
+            negative.delays = -gone.delays;
+            negative.renderingFailures = -gone.renderingFailures;
+            negative.subscriptions = -gone.subscriptions;
+            negative.other = -gone.other;
+            window += negative;
+            trailing.removeFirst();
+        }
+        if (b.start < first)
+            continue;
+        out.series << b;
+        out.totals += b.counts;
+        out.rateSeries << EmailRatePoint{b.start, EmailRates::from(window)};
+    }
+    out.rates = EmailRates::from(out.totals);
+    auto reasons = bounceReasons(first, request.to, request.bounceReasons);
+    if (!reasons)
+        return reasons.error();
+    out.bounceReasons = *reasons;
+    auto table = domains(first, request.to, request.domains);
+    if (!table)
+        return table.error();
+    out.domains = *table;
+    return out;
+}
+
+Result<qint64> EmailStore::countEvents()
+{
+    Store::Statement q = m_store.prepare(QStringLiteral("SELECT COUNT(*) FROM email_events"));
+    if (auto s = exec(q, QStringLiteral("counting e-mail events")); !s)
+        return s.error();
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
+
+Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint64 to)
+{
+    if (auto s = m_store.requireWritable(); !s)
+        return s.error();
+    if (count < 0 || to <= from)
+        return Error::badInput(QStringLiteral("cannot insert %1 synthetic e-mail events over [%2, %3)").arg(count).arg(from).arg(to));
+    qint64 offset = 0;
+    {
+        Store::Statement q = m_store.prepare(QStringLiteral("SELECT COUNT(*) FROM email_events WHERE source = 'synthetic'"));
+        if (auto s = exec(q, QStringLiteral("counting synthetic e-mail events")); !s)
+            return s.error();
+        offset = q.next() ? q.value(0).toLongLong() : 0;
+    }
+    const auto lit = [](const QString &v) -> QString { return QLatin1Char('\'') + v + QLatin1Char('\''); };
+    // h picks the type (per 10,000), d the domain; both from multiplicative hashes of n.
+    const QString type = QStringLiteral(
+        "CASE WHEN h < 4000 THEN %1 WHEN h < 7800 THEN %2 WHEN h < 9000 THEN %3 WHEN h < 9400 THEN %4 WHEN h < 9500 THEN %5 "
+        "WHEN h < 9650 THEN %6 WHEN h < 9770 THEN %6 WHEN h < 9773 THEN %7 WHEN h < 9783 THEN %8 ELSE %3 END")
+                             .arg(lit(EmailEventType::Send), lit(EmailEventType::Delivery), lit(EmailEventType::Open), lit(EmailEventType::Click),
+                                  lit(EmailEventType::DeliveryDelay), lit(EmailEventType::Bounce), lit(EmailEventType::Complaint),
+                                  lit(EmailEventType::Reject));
+    const QString subType = QStringLiteral("CASE WHEN h >= 9500 AND h < 9650 THEN %1 WHEN h >= 9650 AND h < 9750 THEN %2 "
+                                           "WHEN h >= 9750 AND h < 9770 THEN %3 ELSE NULL END")
+                                .arg(lit(BounceClass::Soft), lit(BounceClass::Hard), lit(BounceClass::SuppressionList));
+    const QString bounceType = QStringLiteral("CASE WHEN h >= 9500 AND h < 9650 THEN 'Transient' WHEN h >= 9650 AND h < 9770 THEN 'Permanent' END");
+    const QString bounceSubType = QStringLiteral("CASE WHEN h >= 9500 AND h < 9650 THEN (CASE WHEN n % 3 = 0 THEN 'MailboxFull' ELSE 'General' END) "
+                                                 "WHEN h >= 9650 AND h < 9750 THEN (CASE WHEN n % 4 = 0 THEN 'General' ELSE 'NoEmail' END) "
+                                                 "WHEN h >= 9750 AND h < 9770 THEN 'OnAccountSuppressionList' END");
+    const QString diagnostic = QStringLiteral(
+        "CASE WHEN h >= 9500 AND h < 9650 THEN (CASE n % 3 WHEN 0 THEN 'smtp; 552 5.2.2 Mailbox full' WHEN 1 THEN "
+        "'smtp; 451 4.7.1 Greylisted, try again later' ELSE 'smtp; 421 4.4.2 Connection timed out' END) "
+        "WHEN h >= 9650 AND h < 9750 THEN (CASE n % 4 WHEN 0 THEN 'smtp; 550 5.7.1 Message rejected as spam' WHEN 1 THEN "
+        "'smtp; 550 5.1.1 <address>: Recipient address rejected: User unknown' WHEN 2 THEN 'smtp; 550 5.1.10 RESOLVER.ADR.RecipientNotFound' "
+        "ELSE 'smtp; 554 5.4.4 Domain not found' END) WHEN h >= 9750 AND h < 9770 THEN 'Amazon SES did not send the message to this address "
+        "because it is on the suppression list for your account.' END");
+    const QString domain = QStringLiteral(
+        "CASE WHEN d < 3000 THEN 'gmail.com' WHEN d < 4500 THEN 'outlook.com' WHEN d < 5200 THEN 'yahoo.com' WHEN d < 5600 THEN 'icloud.com' "
+        "ELSE 'd' || (n * 104729 % 2000) || '.example' END");
+    const QString sql = QStringLiteral(
+        "WITH RECURSIVE seq(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
+        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, ? + (n - ?) * ? / ? AS at FROM seq), "
+        "typed AS (SELECT n, at, %1 AS type, %2 AS sub, %3 AS btype, %4 AS bsub, %5 AS diag, %6 AS domain FROM base) "
+        "INSERT INTO email_events (sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, mail_message_id, "
+        "bounce_type, bounce_subtype, diagnostic_code, source, raw) "
+        "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (n / 3), "
+        "btype, bsub, diag, 'synthetic', json_object('eventType', type, 'n', n) FROM typed")
+                            .arg(type, subType, bounceType, bounceSubType, diagnostic, domain);
+    constexpr qint64 kChunk = 200'000;
+    const qint64 total = offset + count;
+    qint64 inserted = 0;
+    for (qint64 start = offset; start < total; start += kChunk) {
+        const qint64 end = std::min(total, start + kChunk);
+        Store::WriteTransaction tx(m_store);
+        if (auto s = tx.begin(); !s)
+            return s.error();
+        qint64 firstId = 0;
+        {
+            Store::Statement q = m_store.prepare(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM email_events"));
+            if (auto s = exec(q, QStringLiteral("reading the last e-mail event id")); !s)
+                return s.error();
+            firstId = q.next() ? q.value(0).toLongLong() + 1 : 1;
+        }
+        {
+            // Spread over [from, to) as if the whole of offset + count were one even stream.
+            Store::Statement q = m_store.prepare(sql);
+            const QVariantList binds{start, end, from, 0, to - from, std::max<qint64>(1, total), m_store.now()};
+            for (int i = 0; i < binds.size(); ++i)
+                q.bindValue(i, binds.at(i));
+            if (auto s = exec(q, QStringLiteral("inserting synthetic e-mail events")); !s)
+                return s.error();
+        }
+        // Their rollups, the way record() counts (countersOf), by aggregate over the new rows.
+        const QString counters = QStringLiteral(
+            "COALESCE(SUM(event_type = %1), 0), COALESCE(SUM(event_type = %2), 0), COALESCE(SUM(event_type = %3 AND sub_type IN (%4, %5)), 0), COALESCE(SUM(event_type = %3 AND sub_type = %6), 0), "
+            "COALESCE(SUM(event_type = %3 AND sub_type = %5), 0), COALESCE(SUM(event_type = %3 AND (sub_type IS NULL OR sub_type NOT IN (%4, %5, %6))), 0), "
+            "COALESCE(SUM(event_type = %7), 0), COALESCE(SUM(event_type = %8), 0), COALESCE(SUM(event_type = %9), 0), COALESCE(SUM(event_type = %10), 0), COALESCE(SUM(event_type = %11), 0), "
+            "COALESCE(SUM(event_type = %12), 0), COALESCE(SUM(event_type = %13), 0), COALESCE(SUM(event_type NOT IN (%1, %2, %3, %7, %8, %9, %10, %11, %12, %13)), 0)")
+                                     .arg(lit(EmailEventType::Send), lit(EmailEventType::Delivery), lit(EmailEventType::Bounce),
+                                          lit(BounceClass::Hard), lit(BounceClass::SuppressionList), lit(BounceClass::Soft),
+                                          lit(EmailEventType::Complaint), lit(EmailEventType::Reject), lit(EmailEventType::Open))
+                                     .arg(lit(EmailEventType::Click), lit(EmailEventType::DeliveryDelay), lit(EmailEventType::RenderingFailure),
+                                          lit(EmailEventType::Subscription));
+        QStringList sets;
+        for (const QString &c : kCounterColumns)
+            sets << QStringLiteral("%1 = %1 + excluded.%1").arg(c);
+        const QString cols = kCounterColumns.join(QStringLiteral(", "));
+        for (const qint64 p : {kHourMs, kDayMs}) {
+            Store::Statement q = m_store.prepare(
+                QStringLiteral("INSERT INTO email_rollups (period_ms, bucket, %1) SELECT ?, occurred_at / ? * ?, %2 FROM email_events "
+                               "WHERE id >= ? GROUP BY occurred_at / ? ON CONFLICT (period_ms, bucket) DO UPDATE SET %3")
+                    .arg(cols, counters, sets.join(QStringLiteral(", "))));
+            const QVariantList binds{p, p, p, firstId, p};
+            for (int i = 0; i < binds.size(); ++i)
+                q.bindValue(i, binds.at(i));
+            if (auto s = exec(q, QStringLiteral("adding the rollups of synthetic e-mail events")); !s)
+                return s.error();
+        }
+        {
+            Store::Statement q = m_store.prepare(
+                QStringLiteral("INSERT INTO email_domain_rollups (day, domain, %1) SELECT occurred_at / ? * ?, recipient_domain, %2 FROM email_events "
+                               "WHERE id >= ? GROUP BY occurred_at / ?, recipient_domain ON CONFLICT (day, domain) DO UPDATE SET %3")
+                    .arg(cols, counters, sets.join(QStringLiteral(", "))));
+            const QVariantList binds{kDayMs, kDayMs, firstId, kDayMs};
+            for (int i = 0; i < binds.size(); ++i)
+                q.bindValue(i, binds.at(i));
+            if (auto s = exec(q, QStringLiteral("adding the domain rollups of synthetic e-mail events")); !s)
+                return s.error();
+        }
+        {
+            // Grouped by the diagnostic as stored, then by its reason key, as record() keys them.
+            QMap<std::tuple<qint64, QString, QString, QString>, qint64> reasons;
+            Store::Statement q = m_store.prepare(QStringLiteral(
+                "SELECT occurred_at / ? * ?, COALESCE(bounce_type, ''), COALESCE(bounce_subtype, ''), COALESCE(diagnostic_code, ''), COUNT(*) "
+                "FROM email_events WHERE id >= ? AND event_type = ? GROUP BY 1, 2, 3, 4"));
+            const QVariantList binds{kDayMs, kDayMs, firstId, EmailEventType::Bounce};
+            for (int i = 0; i < binds.size(); ++i)
+                q.bindValue(i, binds.at(i));
+            if (auto s = exec(q, QStringLiteral("grouping the bounces of synthetic e-mail events")); !s)
+                return s.error();
+            while (q.next())
+                reasons[{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), bounceReasonKey(q.value(3).toString())}] +=
+                    q.value(4).toLongLong();
+            q.finish();
+            Store::Statement u = m_store.prepare(QStringLiteral(
+                "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = n + excluded.n"));
+            for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
+                const auto &[day, btype, bsub, key] = it.key();
+                const QVariantList values{day, notNull(btype), notNull(bsub), notNull(key), it.value()};
+                for (int i = 0; i < values.size(); ++i)
+                    u.bindValue(i, values.at(i));
+                if (auto s = exec(u, QStringLiteral("adding the bounce reasons of synthetic e-mail events")); !s)
+                    return s.error();
+            }
+        }
+        if (auto s = tx.commit(); !s)
+            return s.error();
+        inserted += end - start;
+    }
+    return inserted;
 }
 
 // ---- suppressions ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Store.h"
+#include "email/EmailDashboardData.h"
 #include "email/EmailEvent.h"
 #include "model/Result.h"
 
@@ -65,8 +66,21 @@ public:
     };
     Result<QList<EmailEvent>> events(const EventFilter &filter);
     Result<EmailEvent> event(qint64 id);
-    // Events stored before the message they belong to got its provider id: link them now.
+    // Events stored before the message they belong to got its provider id: link them now. Reads every
+    // unlinked event: for an import or an operator's request, not for a timer.
     Result<qint64> linkUnlinked();
+    // The same for the events received at or after receivedSince only, found by id (ids grow with
+    // arrival) rather than by a scan, so a timer can run it however many old events never link (mail
+    // other systems sent through the same SES account). EmailLinker calls it.
+    Result<qint64> linkUnlinkedSince(qint64 receivedSince);
+    // Messages that have just got their provider id (the runtime, after committing their completions):
+    // links the unlinked events whose SES mail id is that id, through the index of mail ids.
+    struct ProviderLink
+    {
+        qint64 messageId = 0;
+        QString providerId;
+    };
+    Result<qint64> linkMessages(const QList<ProviderLink> &messages);
 
     // ---- rollups: every figure comes from the rollup tables, never from email_events.
     enum class Granularity { Hour, Day };
@@ -82,6 +96,23 @@ public:
     Result<QList<DomainCounts>> domains(qint64 from, qint64 to, int limit = 50);
     // The time of the oldest and the newest event, for a chart's default range; nullopt when none.
     Result<std::optional<std::pair<qint64, qint64>>> eventTimeRange();
+
+    // The dashboard of one range in one call (EmailDashboardData.h): the per-hour or per-day series of every
+    // counter (sends, deliveries, hard and soft bounces, complaints, opens, clicks, …), the bounce and
+    // complaint rate lines over a trailing window, the totals and their rates, the top bounce reasons and
+    // the recipient-domain table. Four reads of the rollup tables, none of email_events: 90 days over
+    // 10,000,000 events take a few milliseconds (docs/PERFORMANCE.md, bench_email_charts). The single
+    // pieces are series(), totals(), bounceReasons() and domains() above.
+    Result<EmailDashboardData> dashboard(const EmailDashboardRequest &request);
+
+    // ---- benchmarks and scale tests only
+    // Appends count synthetic events spread evenly over [from, to) — the mix of a healthy sender: about
+    // 40 % sends, 38 % deliveries, 12 % opens, 4 % clicks, 1.5 % soft and 1.2 % hard bounces, 0.03 %
+    // complaints, some delays and rejects — to 2,004 recipient domains (four big ones, a long tail), with
+    // their rollups, in bulk SQL (chunks of 200,000 rows a transaction). Rows are numbered on from the
+    // synthetic events already there, so a second call adds more. No suppressions, no links.
+    Result<qint64> insertSyntheticEvents(qint64 count, qint64 from, qint64 to);
+    Result<qint64> countEvents();
 
     // ---- suppressions
     struct SuppressionFilter
@@ -109,6 +140,8 @@ public:
 private:
     Result<std::optional<qint64>> linkedMessage(const EmailEventRecord &row);
     Result<bool> upsertAutomaticSuppression(const Suppression &entry);
+    Result<qint64> linkUnlinkedFrom(qint64 firstEventId);
+    Result<std::optional<qint64>> firstEventReceivedSince(qint64 t);
 
     Store &m_store;
 };

@@ -4,7 +4,8 @@
 // certificate made by the openssl command at start, STARTTLS (or implicit TLS) required, and AUTH that
 // accepts one user and password. Each message it accepts comes back as one JSON line on its stdout,
 // parsed by Python's email package, so the tests assert on headers and parts, not on bytes.
-// Recipients starting with "nobody@" are refused with 550, "busy@" with 451.
+// Recipients starting with "nobody@" are refused with 550, "busy@" with 451; a message to "ses@…" is answered
+// as Amazon SES answers, "250 Ok " and its own message id (kSesMessageId).
 #include <QByteArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,6 +22,8 @@ class SmtpTestServer : public QObject
 
 public:
     enum class Tls { StartTls, Implicit };
+
+    static constexpr const char *kSesMessageId = "0100018c5e2f7a1b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000";
 
     // Debian's interpreter: the first python3 on PATH may not see Debian's packages.
     static constexpr const char *kPython = "/usr/bin/python3";

@@ -8,6 +8,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 mode, certfile, keyfile, user, password = sys.argv[1:6]
+SES_MESSAGE_ID = "0100018c5e2f7a1b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000"
 
 def out(obj):
     print(json.dumps(obj), flush=True)
@@ -37,6 +38,9 @@ class Handler:
              "message_id": str(msg["Message-ID"]), "date": str(msg["Date"]),
              "content_type": msg.get_content_type(), "text": part("plain"), "html": part("html"),
              "tls": server.transport.get_extra_info("ssl_object") is not None, "authenticated": bool(session.authenticated)})
+        if any(r.startswith("ses@") for r in envelope.rcpt_tos):
+            # Amazon SES's SMTP interface: its own message id in the answer to DATA.
+            return "250 Ok " + SES_MESSAGE_ID
         return "250 2.0.0 queued"
 
 def authenticator(server, session, envelope, mechanism, auth_data):

@@ -4,6 +4,7 @@
 #include "SmtpTestServer.h"
 #include "TestHttpServer.h"
 #include "channels/EmailChannel.h"
+#include "channels/SmtpClient.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -116,6 +117,44 @@ private Q_SLOTS:
         QCOMPARE(jsonObject(o.rendered).value(u"message_id"_s).toString(), o.providerMessageId);
         QVERIFY(!o.rendered.contains(kPassword.toUtf8()));
         QCOMPARE(m_suppressedAsked, QStringList{u"ana@example.org"_s});
+    }
+
+    void shouldTakeTheProviderIdFromAnSesStyleAnswer()
+    {
+        auto channel = email(starttlsUrl(), options());
+        const qsizetype before = m_smtp.messages().size();
+        HERALD_DELIVER(*channel, reminder(u"ses@example.org"_s), o);
+        QVERIFY2(o.kind == DeliveryOutcome::Kind::Success, qPrintable(o.error));
+        QTRY_COMPARE(m_smtp.messages().size(), before + 1);
+        // SES's id, which its events carry as mail.messageId, not the Message-ID we generated.
+        QCOMPARE(o.providerMessageId, QString::fromLatin1(SmtpTestServer::kSesMessageId));
+        const QString generated = m_smtp.messages().last().value(u"message_id"_s).toString();
+        QVERIFY(generated.endsWith(u"@herald>"_s));
+        QCOMPARE(jsonObject(o.rendered).value(u"message_id"_s).toString(), generated);
+    }
+
+    void shouldReadOnlyTheSesFormOfTheAnswerToData_data()
+    {
+        QTest::addColumn<QByteArray>("replies");
+        QTest::addColumn<QString>("id");
+        const QByteArray session = "220 mail.example ESMTP\r\n250-mail.example\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+                                   "235 2.7.0 Authentication successful\r\n250 Ok\r\n250 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n";
+        QTest::newRow("ses") << session + "250 Ok 0100018c5e2f7a1b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000\r\n221 Bye\r\n"
+                             << u"0100018c5e2f7a1b-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f-000000"_s;
+        QTest::newRow("ses in angle brackets") << session + "250 Ok <0100018c5e2f7a1b-3c4d5e6f-000000>\r\n221 Bye\r\n"
+                                               << u"0100018c5e2f7a1b-3c4d5e6f-000000"_s;
+        QTest::newRow("postfix queue id") << session + "250 2.0.0 Ok: queued as 4BxyzK1abc\r\n221 2.0.0 Bye\r\n" << QString();
+        QTest::newRow("plain ok") << session + "250 OK\r\n221 Bye\r\n" << QString();
+        QTest::newRow("ok and words") << session + "250 Ok queued as 12345678\r\n221 Bye\r\n" << QString();
+        QTest::newRow("no answer to data") << QByteArray("220 mail.example ESMTP\r\n250 8BITMIME\r\n") << QString();
+        QTest::newRow("nothing") << QByteArray() << QString();
+    }
+
+    void shouldReadOnlyTheSesFormOfTheAnswerToData()
+    {
+        QFETCH(QByteArray, replies);
+        QFETCH(QString, id);
+        QCOMPARE(SmtpClient::queuedMessageId(replies), id);
     }
 
     void shouldSendTextOnlyAsASinglePart()

@@ -350,6 +350,13 @@ private Q_SLOTS:
         QTest::newRow("bad listen") << QStringList{u"--listen"_s, u"somewhere"_s, u"--topic"_s, u"arn:aws:sns:us-east-1:123456789012:t"_s}
                                     << QByteArray("--listen 'somewhere'");
         QTest::newRow("bad topic") << QStringList{u"--topic"_s, u"ses-events"_s} << QByteArray("--topic 'ses-events' is not an SNS topic ARN");
+        QTest::newRow("topic path not a path") << QStringList{u"--topic"_s, u"arn:aws:sns:us-east-1:123456789012:t=sns bounces"_s}
+                                               << QByteArray("'sns bounces' is not a URL path; give one such as /sns/bounces");
+        QTest::newRow("topic with two paths") << QStringList{u"--topic"_s, u"arn:aws:sns:us-east-1:123456789012:t=/a"_s, u"--topic"_s,
+                                                             u"arn:aws:sns:us-east-1:123456789012:t=/b"_s}
+                                              << QByteArray("has two paths, /a and /b");
+        QTest::newRow("bad link interval") << QStringList{u"--topic"_s, u"arn:aws:sns:us-east-1:123456789012:t"_s, u"--link-every"_s, u"10ms"_s}
+                                           << QByteArray("--link-every must be 0 (never) or from 1s to 24h");
     }
     void shouldRefuseBadServeInput()
     {
@@ -370,17 +377,19 @@ private Q_SLOTS:
         QProcess p;
         p.setProcessEnvironment(environment());
         p.start(QStringLiteral(HERALDCTL_PATH), {u"--db"_s, m_db, u"serve"_s, u"--listen"_s, u"127.0.0.1:0"_s, u"--topic"_s,
-                                                 u"arn:aws:sns:us-east-1:168781634622:ses-inbound-grelay"_s, u"--certificates"_s, certs.path(),
+                                                 u"arn:aws:sns:us-east-1:168781634622:ses-inbound-grelay"_s, u"--topic"_s,
+                                                 u"arn:aws:sns:us-east-1:168781634622:ses-bounces=/sns/bounces/"_s, u"--certificates"_s, certs.path(),
                                                  u"--ignore-certificate-expiry"_s, u"--json"_s});
         QVERIFY(p.waitForStarted());
         p.setReadChannel(QProcess::StandardError); // the address is announced there
         QByteArray err;
-        while (!err.contains("listening on") && p.waitForReadyRead(20'000))
+        while (!(err.contains("listening on") && err.endsWith('\n')) && p.waitForReadyRead(20'000))
             err += p.readAllStandardError();
         const qsizetype at = err.indexOf("http://127.0.0.1:");
         QVERIFY2(at >= 0, err.constData());
         const quint16 port = quint16(err.mid(at + 17, err.indexOf('/', at + 17) - at - 17).toUInt());
         QVERIFY(port != 0);
+        QVERIFY2(err.contains(":%1/sns/bounces for arn:aws:sns:us-east-1:168781634622:ses-bounces"_ba.replace("%1", QByteArray::number(port))), err.constData());
 
         const auto post = [port](const QByteArray &body) {
             QTcpSocket s;

@@ -5,9 +5,11 @@
 #include "StoreFixture.h"
 #include "email/EmailImporter.h"
 #include "email/EmailIntake.h"
+#include "email/EmailLinker.h"
 #include "email/EmailRates.h"
 #include "store/EmailStore.h"
 
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace herald;
@@ -403,6 +405,204 @@ private Q_SLOTS:
         QVERIFY(*f.store->complete(c, u"w"_s, u"77c2@herald"_s));
         QCOMPARE(*email.linkUnlinked(), 1);
         QCOMPARE(email.event(email.events({})->front().id)->messageId, std::optional<qint64>(c));
+    }
+
+    void shouldLinkOnlyEventsReceivedWithinTheWindow()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(u"email"_s);
+        const qint64 oldMessage = f.enqueue(u"email"_s);
+        const qint64 newMessage = f.enqueue(u"email"_s);
+        EmailStore email(*f.store);
+        // Received two days ago, and now: both before their messages have provider ids.
+        EmailEventRecord early = row(EmailEventType::Delivery, u"x@example.org"_s, f.now, u"e-old"_s);
+        early.mailMessageId = u"0100018c00000001-aaaaaaaa-000000"_s;
+        f.now -= 2 * kDay;
+        QVERIFY(email.record({early}).ok());
+        f.now += 2 * kDay;
+        EmailEventRecord recent = row(EmailEventType::Delivery, u"y@example.org"_s, f.now, u"e-new"_s);
+        recent.mailMessageId = u"0100018c00000002-bbbbbbbb-000000"_s;
+        EmailEventRecord byHeader = row(EmailEventType::Open, u"y@example.org"_s, f.now, u"e-header"_s);
+        byHeader.mailMessageId = u"0100018c00000003-cccccccc-000000"_s;
+        byHeader.headerMessageId = u"<9f00@herald>"_s;
+        QVERIFY(email.record({recent, byHeader}).ok());
+        QCOMPARE(*email.linkUnlinkedSince(f.now - kDay), 0); // nothing has an id yet
+
+        QVERIFY(f.store->claim(u"email"_s, 2, u"w"_s, 60'000)->size() == 2);
+        QVERIFY(*f.store->complete(oldMessage, u"w"_s, u"0100018c00000001-aaaaaaaa-000000"_s));
+        QVERIFY(*f.store->complete(newMessage, u"w"_s, u"9f00@herald"_s));
+        EmailLinker linker(*f.store, EmailLinker::kDefaultIntervalMs, kDay);
+        QSignalSpy passes(&linker, &EmailLinker::linkPassed);
+        // The window covers the event by header id received now, not the one of two days ago.
+        QCOMPARE(*linker.linkNow(), 1);
+        QCOMPARE(passes.size(), 1);
+        QCOMPARE(passes.front().value(0).toLongLong(), 1);
+        QCOMPARE(email.event(email.events({})->at(0).id)->messageId, std::optional<qint64>(newMessage));
+        EmailStore::EventFilter ofOld;
+        ofOld.messageId = oldMessage;
+        QCOMPARE(email.events(ofOld)->size(), 0);
+        // Asked for everything, the old one links too; linking twice changes nothing.
+        QCOMPARE(*email.linkUnlinked(), 1);
+        QCOMPARE(email.events(ofOld)->size(), 1);
+        QCOMPARE(*email.linkUnlinked(), 0);
+    }
+
+    void shouldLinkOnTheLinkersTimer()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(u"email"_s);
+        const qint64 id = f.enqueue(u"email"_s);
+        EmailStore email(*f.store);
+        EmailEventRecord send = row(EmailEventType::Send, u"x@example.org"_s, f.now, u"e-send"_s);
+        send.mailMessageId = u"0100018c0000000a-dddddddd-000000"_s;
+        QVERIFY(email.record({send}).ok());
+        QCOMPARE(email.events({})->front().messageId, std::nullopt);
+        QVERIFY(f.store->claim(u"email"_s, 1, u"w"_s, 60'000)->size() == 1);
+        QVERIFY(*f.store->complete(id, u"w"_s, u"0100018c0000000a-dddddddd-000000"_s));
+
+        EmailLinker linker(*f.store, 20);
+        QSignalSpy passes(&linker, &EmailLinker::linkPassed);
+        linker.start();
+        QVERIFY(passes.wait(10'000));
+        QCOMPARE(passes.front().value(0).toLongLong(), 1);
+        QCOMPARE(passes.front().value(1).toString(), QString());
+        QCOMPARE(email.events({})->front().messageId, std::optional<qint64>(id));
+    }
+
+    void shouldLinkTheEventsOfCompletedMessagesByTheirIds()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(u"email"_s);
+        const qint64 id = f.enqueue(u"email"_s);
+        EmailStore email(*f.store);
+        EmailEventRecord bare = row(EmailEventType::Delivery, u"x@example.org"_s, f.now, u"e1"_s);
+        bare.mailMessageId = u"0100018c0000000b-eeeeeeee-000000"_s;
+        EmailEventRecord other = row(EmailEventType::Delivery, u"x@example.org"_s, f.now, u"e2"_s);
+        other.mailMessageId = u"0100018c0000000c-ffffffff-000000"_s;
+        QVERIFY(email.record({bare, other}).ok());
+        QCOMPARE(*email.linkMessages({{id, u"0100018c0000000b-eeeeeeee-000000"_s}, {id + 1, QString()}}), 1);
+        EmailStore::EventFilter ofMessage;
+        ofMessage.messageId = id;
+        QCOMPARE(email.events(ofMessage)->size(), 1);
+        QCOMPARE(email.events(ofMessage)->front().snsMessageId, u"e1"_s);
+    }
+
+    // insertSyntheticEvents keeps its rollups by bulk SQL; they must be what intake (record) keeps.
+    void shouldKeepTheSameRollupsForSyntheticEventsAsIntake()
+    {
+        StoreFixture bulk;
+        QVERIFY(bulk.open());
+        EmailStore fromBulk(*bulk.store);
+        const qint64 from = bulk.now - 3 * kDay;
+        QCOMPARE(*fromBulk.insertSyntheticEvents(6000, from, bulk.now), 6000);
+        QCOMPARE(*fromBulk.insertSyntheticEvents(4000, from, bulk.now), 4000); // numbered on: no duplicates
+        QCOMPARE(*fromBulk.countEvents(), 10000);
+
+        StoreFixture intake;
+        QVERIFY(intake.open());
+        EmailStore fromIntake(*intake.store);
+        EmailStore::EventFilter all;
+        all.limit = 20000;
+        auto events = fromBulk.events(all);
+        QCOMPARE(events->size(), 10000);
+        QList<EmailEventRecord> rows;
+        for (const EmailEvent &e : std::as_const(*events))
+            rows << static_cast<const EmailEventRecord &>(e);
+        QVERIFY(fromIntake.record(rows).ok());
+
+        for (const auto g : {EmailStore::Granularity::Hour, EmailStore::Granularity::Day}) {
+            auto a = fromBulk.series(g, from, bulk.now);
+            auto b = fromIntake.series(g, from, bulk.now);
+            QCOMPARE(a->size(), b->size());
+            for (qsizetype i = 0; i < a->size(); ++i) {
+                QCOMPARE(a->at(i).start, b->at(i).start);
+                QVERIFY2(a->at(i).counts == b->at(i).counts, qPrintable(u"bucket %1"_s.arg(i)));
+            }
+        }
+        const EmailCounts totals = *fromBulk.totals(from, bulk.now);
+        QVERIFY(totals == *fromIntake.totals(from, bulk.now));
+        QCOMPARE(totals.sends + totals.deliveries + totals.opens + totals.clicks + totals.delays + totals.hardBounces + totals.softBounces +
+                     totals.complaints + totals.rejects,
+                 10000);
+        QVERIFY(totals.hardBounces > 0 && totals.softBounces > 0 && totals.suppressionListBounces > 0 && totals.complaints > 0);
+        auto domainsA = fromBulk.domains(from, bulk.now, 5000);
+        auto domainsB = fromIntake.domains(from, bulk.now, 5000);
+        QCOMPARE(domainsA->size(), domainsB->size());
+        for (qsizetype i = 0; i < domainsA->size(); ++i) {
+            QCOMPARE(domainsA->at(i).domain, domainsB->at(i).domain);
+            QVERIFY(domainsA->at(i).counts == domainsB->at(i).counts);
+        }
+        QCOMPARE(domainsA->front().domain, u"gmail.com"_s);
+        auto reasonsA = fromBulk.bounceReasons(from, bulk.now, 100);
+        auto reasonsB = fromIntake.bounceReasons(from, bulk.now, 100);
+        QCOMPARE(reasonsA->size(), reasonsB->size());
+        for (qsizetype i = 0; i < reasonsA->size(); ++i) {
+            QCOMPARE(reasonsA->at(i).diagnostic, reasonsB->at(i).diagnostic);
+            QCOMPARE(reasonsA->at(i).count, reasonsB->at(i).count);
+        }
+    }
+
+    void shouldDrawTheDashboardFromRollups()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        EmailStore email(*f.store);
+        const qint64 day0 = f.now - f.now % kDay - 3 * kDay; // three whole UTC days before today
+        QList<EmailEventRecord> rows;
+        int n = 0;
+        const auto add = [&](qint64 day, const QString &type, int count, const QString &klass = {}) {
+            for (int i = 0; i < count; ++i) {
+                EmailEventRecord r = klass.isEmpty() ? row(type, u"a%1@example.org"_s.arg(n), day0 + day * kDay + kHour, u"d%1"_s.arg(n))
+                                                     : bounce(klass, u"a%1@example.org"_s.arg(n), day0 + day * kDay + kHour, u"d%1"_s.arg(n),
+                                                              u"smtp; 550 5.1.1 user unknown"_s);
+                rows << r;
+                ++n;
+            }
+        };
+        add(0, EmailEventType::Send, 100);
+        add(0, EmailEventType::Bounce, 10, BounceClass::Hard);
+        add(1, EmailEventType::Send, 100);
+        add(2, EmailEventType::Send, 200);
+        add(2, EmailEventType::Complaint, 1);
+        QVERIFY(email.record(rows).ok());
+
+        EmailDashboardRequest request;
+        request.from = day0 + kDay; // days 1 and 2 shown; day 0 only feeds the rate window
+        request.to = day0 + 3 * kDay;
+        request.periodMs = kDay;
+        request.rateWindowMs = 2 * kDay;
+        auto d = email.dashboard(request);
+        QVERIFY2(d.ok(), qPrintable(d.errorString()));
+        QCOMPARE(d->series.size(), 2);
+        QCOMPARE(d->series.at(0).start, day0 + kDay);
+        QCOMPARE(d->totals.sends, 300);
+        QCOMPARE(d->totals.hardBounces, 0);
+        QCOMPARE(d->totals.complaints, 1);
+        QCOMPARE(d->rateSeries.size(), 2);
+        // Day 1 over days 0-1: 10 bounces / 200 sends; day 2 over days 1-2: 0 / 300, 1 / 300.
+        QCOMPARE(d->rateSeries.at(0).rates.bounceRate, 0.05);
+        QCOMPARE(d->rateSeries.at(0).rates.bounceLevel, RateLevel::Review);
+        QCOMPARE(d->rateSeries.at(1).rates.bounceRate, 0.0);
+        QCOMPARE(d->rateSeries.at(1).rates.complaintRate, 1.0 / 300);
+        QCOMPARE(d->rates.complaintRate, 1.0 / 300);
+        QVERIFY(d->bounceReasons.isEmpty()); // day 0's bounces are outside the range
+        QCOMPARE(d->domains.size(), 1);
+        QCOMPARE(d->domains.front().counts.sends, 300);
+
+        request.from = day0;
+        request.periodMs = kHour;
+        request.rateWindowMs = 0;
+        d = email.dashboard(request);
+        QVERIFY(d.ok());
+        QCOMPARE(d->series.size(), 72);
+        QCOMPARE(d->rateSeries.at(1).rates.bounceRate, 0.1); // hour 1 of day 0, alone
+        QCOMPARE(d->bounceReasons.size(), 1);
+        QCOMPARE(d->bounceReasons.front().count, 10);
+        request.periodMs = 60'000;
+        QCOMPARE(email.dashboard(request).error().kind, Error::Kind::BadInput);
     }
 
     void shouldImportFilesWithProgressProblemsAndCancel()

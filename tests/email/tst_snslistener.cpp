@@ -347,6 +347,52 @@ private Q_SLOTS:
         QVERIFY(m_confirmed.isEmpty());
     }
 
+    // One path per topic beside the shared one: a topic's own path takes its messages only, its messages
+    // go nowhere else, and topics without a path keep every other path.
+    void shouldAcceptATopicOnlyOnItsOwnPath()
+    {
+        const QString bounces = u"arn:aws:sns:us-east-1:111122223333:herald-bounces"_s;
+        const QString complaints = u"arn:aws:sns:us-east-1:111122223333:herald-complaints"_s;
+        SnsListener::Options o = options();
+        o.topics = {kTopic};
+        o.topicPaths = {{bounces, u"/sns/bounces"_s}, {complaints, u"/sns/complaints"_s}};
+        startListener(o);
+        QSignalSpy handled(m_listener.get(), &SnsListener::requestHandled);
+
+        Reply r = post(compact(m_signer.notification(bounces, u"path-1"_s, sesBounce(u"p1@example.org"_s))), "/sns/bounces");
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.body.contains("stored Bounce"), r.body.constData());
+        // The same path with a trailing slash and a query is the same path.
+        r = post(compact(m_signer.notification(bounces, u"path-2"_s, sesBounce(u"p2@example.org"_s))), "/sns/bounces/?x=1");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(storedEvents(), 2);
+
+        // Another topic on this path, even an allowed one: refused before any certificate is fetched.
+        const qsizetype fetched = m_fetched.size();
+        r = post(compact(m_signer.notification(complaints, u"path-3"_s, sesBounce(u"p3@example.org"_s))), "/sns/bounces");
+        QCOMPARE(r.status, 403);
+        QVERIFY2(r.body.contains("is not accepted on /sns/bounces"), r.body.constData());
+        r = post(compact(m_signer.notification(kTopic, u"path-4"_s, sesBounce(u"p4@example.org"_s))), "/sns/bounces");
+        QCOMPARE(r.status, 403);
+        // A topic with a path of its own is not accepted on the shared path.
+        r = post(compact(m_signer.notification(bounces, u"path-5"_s, sesBounce(u"p5@example.org"_s))), "/sns");
+        QCOMPARE(r.status, 403);
+        QVERIFY2(r.body.contains("only on its own path /sns/bounces"), r.body.constData());
+        QCOMPARE(m_fetched.size(), fetched);
+        QCOMPARE(storedEvents(), 2);
+
+        // The shared topic keeps every other path; a topic nobody allowed is still refused.
+        QCOMPARE(post(compact(m_signer.notification(kTopic, u"path-6"_s, sesBounce(u"p6@example.org"_s))), "/sns").status, 200);
+        QCOMPARE(post(compact(m_signer.notification(kTopic, u"path-7"_s, sesBounce(u"p7@example.org"_s))), "/").status, 200);
+        QCOMPARE(post(compact(m_signer.notification(complaints, u"path-8"_s, sesBounce(u"p8@example.org"_s))), "/sns/complaints").status, 200);
+        r = post(compact(m_signer.notification(u"arn:aws:sns:us-east-1:999999999999:elsewhere"_s, u"path-9"_s, sesBounce(u"p9@example.org"_s))),
+                 "/sns");
+        QCOMPARE(r.status, 403);
+        QCOMPARE(storedEvents(), 5);
+        QTRY_COMPARE(handled.size(), 9);
+        QVERIFY2(handled.at(2).at(1).toString().startsWith(u"403 127.0.0.1: topic "_s), qPrintable(handled.at(2).at(1).toString()));
+    }
+
     void shouldSayWhyItCannotListen()
     {
         startListener(options());

@@ -93,6 +93,71 @@ private Q_SLOTS:
         delivered.sort();
         QCOMPARE(delivered, (QStringList{u"ana@example.org"_s, u"back@example.org"_s}));
     }
+
+    // Amazon SES answers DATA with its own message id; its events carry that id. An event that arrives
+    // before the engine has recorded the id is linked once the delivery is committed.
+    void shouldLinkEventsThroughTheIdSesGaveInItsAnswer()
+    {
+        SmtpTestServer smtp;
+        const QString error = smtp.start(QStringLiteral(HERALD_SMTP_TEST_SERVER), SmtpTestServer::Tls::StartTls, u"herald"_s, u"pw"_s);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        qputenv("HERALD_TEST_E2E_SMTP", "pw");
+        QTemporaryDir dir;
+        const StoreUrl url = StoreUrl::sqlite(dir.filePath(u"h.db"_s));
+        auto store = Store::open(url);
+        QVERIFY(store.ok());
+        ChannelConfig channel;
+        channel.name = u"ses"_s;
+        channel.kind = ChannelConfig::Kind::Email;
+        channel.url = u"smtp://127.0.0.1:%1"_s.arg(smtp.port());
+        channel.secretRef = u"env:HERALD_TEST_E2E_SMTP"_s;
+        channel.options = QJsonObject{{u"from"_s, u"events@herald.example"_s}, {u"user"_s, u"herald"_s}, {u"ca_file"_s, smtp.certificate()}};
+        QVERIFY((*store)->addChannel(channel).ok());
+        QueueConfig queue;
+        queue.name = u"reminders"_s;
+        queue.defaultChannel = u"ses"_s;
+        QVERIFY((*store)->addQueue(queue).ok());
+        NewMessage m;
+        m.queue = queue.name;
+        m.type = u"checkin_reminder"_s;
+        m.recipient = u"ses@example.org"_s;
+        m.payload = QByteArrayLiteral("{\"subject\":\"Check-in\",\"body\":\"Check-in opens at 8:00.\"}");
+        auto enqueued = (*store)->enqueue(m);
+        QVERIFY(enqueued.ok());
+
+        // SES's Send event, in before the delivery is committed: nothing to link it to yet.
+        EmailStore email(**store);
+        EmailEventRecord send;
+        send.snsMessageId = u"sns-early-send"_s;
+        send.eventType = EmailEventType::Send;
+        send.recipient = u"ses@example.org"_s;
+        send.occurredAt = (*store)->now();
+        send.mailMessageId = QString::fromLatin1(SmtpTestServer::kSesMessageId);
+        send.source = u"sns"_s;
+        send.raw = "{}";
+        auto recorded = email.record({send});
+        QVERIFY(recorded.ok());
+        QCOMPARE(recorded->linked, 0);
+
+        RuntimeOptions o;
+        o.workerThreads = 1;
+        o.channelFactory = &createChannel;
+        Engine engine(url, o);
+        QSignalSpy finished(&engine, &Engine::finished);
+        QVERIFY(engine.start(Engine::ExitWhen::Drained).ok());
+        QVERIFY(finished.wait(60'000));
+        QCOMPARE(finished.front().front().toString(), QString());
+
+        const auto sent = (*store)->message(enqueued->id);
+        QCOMPARE(sent->state, MessageState::Completed);
+        QCOMPARE(sent->providerMessageId, QString::fromLatin1(SmtpTestServer::kSesMessageId));
+        EmailStore::EventFilter ofMessage;
+        ofMessage.messageId = enqueued->id;
+        const auto linked = email.events(ofMessage);
+        QVERIFY(linked.ok());
+        QCOMPARE(linked->size(), 1);
+        QCOMPARE(linked->front().snsMessageId, u"sns-early-send"_s);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_SuppressionEndToEnd)
