@@ -5,6 +5,7 @@
 #include "RenderedMessageView.h"
 
 #include "model/TimeText.h"
+#include "store/EmailStore.h"
 #include "store/StoreThread.h"
 
 #include <QDateTime>
@@ -68,7 +69,9 @@ MessageDetailsView::MessageDetailsView(QWidget *parent)
       m_payload(new QPlainTextEdit(this)),
       m_rendered(new RenderedMessageView(this)),
       m_attempts(table({tr("#"), tr("Started"), tr("Duration"), tr("Outcome"), tr("Code"), tr("Error")}, this)),
-      m_audit(table({tr("When"), tr("Who"), tr("Action"), tr("Affected"), tr("Selection")}, this))
+      m_audit(table({tr("When"), tr("Who"), tr("Action"), tr("Affected"), tr("Selection")}, this)),
+      m_emailEventsHeading(heading(tr("E-mail events"), this)),
+      m_emailEvents(table({tr("When"), tr("Event"), tr("Sub-type"), tr("Recipient"), tr("Detail")}, this))
 {
     m_fields->setTextFormat(Qt::RichText);
     m_fields->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -99,6 +102,9 @@ MessageDetailsView::MessageDetailsView(QWidget *parent)
     historyColumn->addWidget(m_attempts, 1);
     historyColumn->addWidget(heading(tr("Operator actions"), this));
     historyColumn->addWidget(m_audit, 1);
+    historyColumn->addWidget(m_emailEventsHeading);
+    historyColumn->addWidget(m_emailEvents, 1);
+    m_emailEvents->setObjectName(QStringLiteral("emailEvents"));
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 4);
     layout->addLayout(fieldsColumn, 3);
@@ -122,10 +128,10 @@ void MessageDetailsView::showMessage(qint64 id)
     if (id <= 0 || !m_storeThread) {
         m_fields->setText(tr("Select a message to see all of it here."));
         m_payload->clear();
-    m_rendered->clear();
         m_rendered->clear();
         m_attempts->setRowCount(0);
         m_audit->setRowCount(0);
+        showEmailEvents({});
         return;
     }
     m_storeThread->post(
@@ -144,6 +150,13 @@ void MessageDetailsView::showMessage(qint64 id)
             if (!audit)
                 return audit.error();
             details.audit = std::move(audit).value();
+            EmailStore::EventFilter events;
+            events.messageId = id;
+            events.limit = 50;
+            auto email = EmailStore(store).events(events);
+            if (!email)
+                return email.error();
+            details.emailEvents = std::move(email).value();
             return details;
         },
         [this, generation](Result<Details> details) {
@@ -164,6 +177,21 @@ void MessageDetailsView::showError(const QString &error)
     m_rendered->clear();
     m_attempts->setRowCount(0);
     m_audit->setRowCount(0);
+    showEmailEvents({});
+}
+
+void MessageDetailsView::showEmailEvents(const QList<EmailEvent> &events)
+{
+    // Only e-mail has them: the table is there when there is something in it.
+    m_emailEventsHeading->setVisible(!events.isEmpty());
+    m_emailEvents->setVisible(!events.isEmpty());
+    m_emailEvents->setRowCount(int(events.size()));
+    for (int i = 0; i < events.size(); ++i) {
+        const EmailEvent &e = events.at(i);
+        const QString detail = !e.diagnosticCode.isEmpty() ? e.diagnosticCode : !e.complaintFeedbackType.isEmpty() ? e.complaintFeedbackType : e.clickLink;
+        setRow(m_emailEvents, i, {localTime(e.occurredAt), e.eventType, e.subType, e.recipient, detail});
+    }
+    m_emailEvents->resizeColumnsToContents();
 }
 
 void MessageDetailsView::showDetails(const Details &details)
@@ -222,6 +250,7 @@ void MessageDetailsView::showDetails(const Details &details)
         setRow(m_audit, i, {localTime(e.at), e.actor, e.action, QString::number(e.affected), e.selection});
     }
     m_audit->resizeColumnsToContents();
+    showEmailEvents(details.emailEvents);
 }
 
 QString MessageDetailsView::fieldsText() const

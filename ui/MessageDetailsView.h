@@ -1,5 +1,6 @@
 #pragma once
 
+#include "email/EmailEvent.h"
 #include "model/Message.h"
 #include "model/QueueCounts.h"
 
@@ -17,8 +18,9 @@ class RenderedMessageView;
 class StoreThread;
 
 // Everything about one message, for the details dock: its fields, its payload pretty-printed, the
-// message as each channel kind and locale would send it (RenderedMessageView), its labels, the attempts made to deliver it (start, duration, outcome, code, error) and the operator
-// actions recorded on it.
+// message as each channel kind and locale would send it (RenderedMessageView), its labels, the
+// attempts made to deliver it (start, duration, outcome, code, error), the operator actions recorded
+// on it and, for e-mail, the SES events linked to it.
 //
 // GUI thread only. showMessage() reads through the StoreThread (not owned; point the view elsewhere
 // before destroying it); an answer for a message shown before the last call is dropped.
@@ -41,6 +43,7 @@ public:
     QString payloadText() const;
     QTableWidget *attemptsTable() const { return m_attempts; }
     QTableWidget *auditTable() const { return m_audit; }
+    QTableWidget *emailEventsTable() const { return m_emailEvents; }
     RenderedMessageView *renderedView() const { return m_rendered; }
 
 Q_SIGNALS:
@@ -53,9 +56,11 @@ private:
         Message message;
         QList<Attempt> attempts;
         QList<AuditEntry> audit;
+        QList<EmailEvent> emailEvents; // the SES events linked to it, newest first
     };
     void showDetails(const Details &details);
     void showError(const QString &error);
+    void showEmailEvents(const QList<EmailEvent> &events);
 
     QPointer<StoreThread> m_storeThread;
     qint64 m_id = 0;
@@ -65,6 +70,8 @@ private:
     RenderedMessageView *m_rendered;
     QTableWidget *m_attempts;
     QTableWidget *m_audit;
+    QLabel *m_emailEventsHeading;
+    QTableWidget *m_emailEvents;
 };
 
 } // namespace herald

@@ -3,6 +3,7 @@
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
 #include "EmailImportJob.h"
+#include "MessageDetailsView.h"
 #include "Settings.h"
 #include "SnsEndpointControl.h"
 #include "SeededStore.h"
@@ -152,6 +153,15 @@ private Q_SLOTS:
         QTest::mouseClick(view.showMessageButton(), Qt::LeftButton);
         QCOMPARE(requested.size(), 1);
         QCOMPARE(requested.constFirst().constFirst().toLongLong(), *view.events().at(linked).messageId);
+
+        // The message's details list its e-mail events.
+        MessageDetailsView details;
+        details.setStoreThread(&storeThread);
+        QSignalSpy detailsLoaded(&details, &MessageDetailsView::loaded);
+        details.showMessage(*view.events().at(linked).messageId);
+        QVERIFY(detailsLoaded.wait());
+        QVERIFY(details.emailEventsTable()->rowCount() > 0);
+        QVERIFY(!details.emailEventsTable()->isHidden());
 
         // Filtered by recipient: only theirs.
         const QString recipient = view.events().at(linked).recipient;
