@@ -102,6 +102,8 @@ struct MessageTableModel::Refreshed
 {
     QList<Message> newer;   // newer than the first row, newest first
     bool overflow = false;  // more than a page newer: start over instead
+    int firstRow = 0;       // the rows re-read were among firstRow … lastRow
+    int lastRow = -1;
     QList<qint64> askedIds; // the loaded rows re-read
     QList<Message> rows;    // those of askedIds still matching, as they are now
 };
@@ -515,7 +517,7 @@ void MessageTableModel::requestRefresh(int firstRow, int lastRow)
     const quint64 generation = m_generation;
     m_storeThread->post(
         this,
-        [selection, newest, ids](Store &store) -> Result<Refreshed> {
+        [selection, newest, ids, firstRow, lastRow](Store &store) -> Result<Refreshed> {
             Refreshed answer;
             if (newest > 0) {
                 MessagePageRequest newer;
@@ -541,6 +543,8 @@ void MessageTableModel::requestRefresh(int firstRow, int lastRow)
             auto rows = store.listMessages(same);
             if (!rows)
                 return rows.error();
+            answer.firstRow = firstRow;
+            answer.lastRow = lastRow;
             answer.askedIds = ids;
             answer.rows = std::move(rows).value();
             return answer;
@@ -570,12 +574,13 @@ void MessageTableModel::applyRefresh(Refreshed answer)
         current.insert(answer.rows.at(i).id, i);
     const QSet<qint64> asked(answer.askedIds.cbegin(), answer.askedIds.cend());
 
-    // The rows are found by id, wherever they are now (a page may have come in meanwhile).
+    // Only the rows asked about, not all of a table of millions: nothing inserts or removes rows while a
+    // refresh is out (pages wait for it), so they are where they were; the id check guards that.
     int changed = 0;
     int removed = 0;
     int firstChanged = -1;
     int lastChanged = -1;
-    for (int row = 0; row < rowCount(); ++row) {
+    for (int row = answer.firstRow; row <= std::min(answer.lastRow, rowCount() - 1); ++row) {
         Message *m = rowMessage(row);
         if (!m || !asked.contains(m->id))
             continue;
