@@ -1,7 +1,8 @@
 # Sourced by scripts/demo and scripts/test: installs, by name, the Debian/Ubuntu packages Herald builds with.
 HERALD_PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6sql6-sqlite libqt6svg6 libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6 libgl-dev
+  qt6-qpa-plugins tzdata
   libcurl4-openssl-dev libkainjow-mustache-dev qtkeychain-qt6-dev
   python3-aiosmtpd openssl libssl-dev
   clang libclang-rt-14-dev

@@ -65,7 +65,7 @@ version=$(dpkg-deb -f "$deb" Version)
 [ "$version" = "$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$build/CPackConfig.cmake")-1" ] || fail "the .deb version $version is not the project's"
 [ "$(dpkg-deb -f "$deb" Section)" = net ] || fail "the .deb has no section"
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in libqt6widgets6 libqt6sql6 libqt6sql6-sqlite libqt6svg6 libc6; do
+for d in libqt6widgets6 libqt6sql6 libqt6sql6-sqlite libqt6svg6 qt6-qpa-plugins tzdata libc6; do
   grep -q "\b$d\b" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 
