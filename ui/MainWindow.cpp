@@ -435,6 +435,7 @@ void MainWindow::openStore(const StoreUrl &url, bool readOnly, const QString &pr
 {
     Store::OpenOptions options;
     options.readOnly = readOnly;
+    options.changeNothing = readOnly; // an operator inspecting a copy leaves it as it was
     attachStore(std::make_unique<StoreThread>(url, options), readOnly);
     m_rememberProfile = profile;
 }

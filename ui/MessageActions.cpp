@@ -344,6 +344,8 @@ void MessageActions::preview(const MessageSelection &shown, const MessageSelecti
                     message += tr(" (stopped before the end)");
                 if (result.skippedIntoPast > 0)
                     message += tr("; %1 left alone: the shift would have put them in the past").arg(result.skippedIntoPast);
+                if (result.changedMeanwhile > 0)
+                    message += tr("; %1 left alone: changed meanwhile by an engine or another operator").arg(result.changedMeanwhile);
                 Q_EMIT statusMessage(message);
                 Q_EMIT messagesChanged();
             });

@@ -1,6 +1,7 @@
 #include "MessageFilterBar.h"
 
 #include "model/MessageJson.h"
+#include "model/TextInput.h"
 
 #include <QCheckBox>
 #include <QDateTimeEdit>
@@ -73,6 +74,7 @@ MessageFilterBar::MessageFilterBar(QWidget *parent)
     m_search->setObjectName(QStringLiteral("messageSearch"));
     m_search->setPlaceholderText(tr("Search id, recipient, type or payload text (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
+    m_search->setMaxLength(int(kMaxSearchChars));
     m_matches->setForegroundRole(QPalette::PlaceholderText);
     m_types->setPlaceholderText(tr("any type"));
     m_types->setToolTip(tr("Message types, separated by commas or spaces; a message of any of them matches"));

@@ -123,7 +123,7 @@ int Cli::cmdAction(ActionKind kind)
                             .arg(err.error != QJsonParseError::NoError ? err.errorString() : QStringLiteral("not an object")));
         action.payload = doc.toJson(QJsonDocument::Compact);
     }
-    Store *store = openStore();
+    Store *store = isSet(QStringLiteral("dry-run")) ? openStoreForReading() : openStore();
     if (!store)
         return m_status;
     if (kind == ActionKind::Reschedule) {
@@ -225,6 +225,10 @@ int Cli::cmdAction(ActionKind kind)
         leftAlone << QStringLiteral("%1 that would move into the past").arg(result->skippedIntoPast);
         skipped.insert(QStringLiteral("into_past"), result->skippedIntoPast);
     }
+    if (result->changedMeanwhile) {
+        leftAlone << QStringLiteral("%1 changed meanwhile (by an engine or another operator)").arg(result->changedMeanwhile);
+        skipped.insert(QStringLiteral("changed_meanwhile"), result->changedMeanwhile);
+    }
     if (json()) {
         QJsonArray ids, created;
         for (qint64 id : std::as_const(result->affectedIds))
@@ -316,7 +320,7 @@ int Cli::cmdExport()
     } else if (!out.open(stdout, QIODevice::WriteOnly)) {
         return fail(Error::runtime(QStringLiteral("cannot write to standard output")));
     }
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     ActionProgress progress;

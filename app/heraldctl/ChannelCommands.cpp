@@ -152,7 +152,7 @@ int Cli::cmdChannelList()
 {
     if (auto stop = parse(QStringLiteral("channel list [--json]"), QStringLiteral("Lists configured channels. Secrets show as their references."), {}))
         return *stop;
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto channels = store->channels();
@@ -239,10 +239,7 @@ int Cli::cmdChannelTest()
     ChannelContext context;
     context.network = &network;
     context.resolveSecret = &SecretResolver::resolve;
-    context.isSuppressed = [store](const QString &address) {
-        auto r = store->isSuppressed(address);
-        return r && *r;
-    };
+    context.isSuppressed = [store](const QString &address) { return store->isSuppressed(address); };
     auto channel = createChannel(*config, context);
     if (!channel)
         return fail(channel.error());

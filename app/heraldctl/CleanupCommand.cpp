@@ -180,7 +180,7 @@ int Cli::cmdCleanup()
         for (const QString &other : {QStringLiteral("outbox-older-than"), QStringLiteral("audit-older-than"), QStringLiteral("email-events-older-than")})
             if (isSet(other))
                 return fail(QStringLiteral("--%1 does not go with --status; to change the schedule's ages use --schedule").arg(other));
-        Store *store = openStore();
+        Store *store = openStoreForReading();
         if (!store)
             return m_status;
         return cleanupStatus(*store);
@@ -237,7 +237,7 @@ int Cli::cmdCleanup()
     opts.archivePath = value(QStringLiteral("archive"));
     opts.archiveAsJsonLines = opts.archivePath.endsWith(QLatin1String(".jsonl")) || opts.archivePath.endsWith(QLatin1String(".json"));
     opts.vacuum = isSet(QStringLiteral("vacuum"));
-    Store *store = openStore();
+    Store *store = isSet(QStringLiteral("dry-run")) ? openStoreForReading() : openStore();
     if (!store)
         return m_status;
     if (isSet(QStringLiteral("dry-run"))) {

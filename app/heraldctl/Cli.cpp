@@ -3,6 +3,7 @@
 #include "TextTable.h"
 #include "demo/DemoData.h"
 #include "model/MessageJson.h"
+#include "model/TextInput.h"
 #include "model/TimeText.h"
 
 #include <QCoreApplication>
@@ -150,6 +151,16 @@ std::optional<int> Cli::parse(const QString &usageLine, const QString &descripti
 
 Store *Cli::openStore(CreateStore create)
 {
+    return openStoreWith(create, false);
+}
+
+Store *Cli::openStoreForReading()
+{
+    return openStoreWith(CreateStore::IfMissing, true);
+}
+
+Store *Cli::openStoreWith(CreateStore create, bool forReading)
+{
     if (m_store)
         return m_store.get();
     auto url = StoreUrl::resolve(m_parser.value(QStringLiteral("db")));
@@ -157,13 +168,22 @@ Store *Cli::openStore(CreateStore create)
         fail(url.error());
         return nullptr;
     }
-    if (create == CreateStore::Never && url->kind() == StoreUrl::Kind::Sqlite && !QFileInfo::exists(url->sqlitePath())) {
+    const bool missing = url->kind() == StoreUrl::Kind::Sqlite && !QFileInfo::exists(url->sqlitePath());
+    if (create == CreateStore::Never && missing) {
         fail(QStringLiteral("store '%1' does not exist; create it first with `heraldctl --db %1 init`, or point --db (or HERALD_DB) "
                             "at an existing store")
                  .arg(url->sqlitePath()));
         return nullptr;
     }
-    auto store = Store::open(*url);
+    Store::OpenOptions o;
+    // A missing store is created even for reading, as by every command, so a first `stats` on a new
+    // machine shows an empty store rather than an error: there is nothing to keep as it was.
+    if (forReading && !missing) {
+        o.readOnly = true;
+        o.changeNothing = true;
+        o.reclaimLeases = false;
+    }
+    auto store = Store::open(*url, o);
     if (!store) {
         fail(store.error());
         return nullptr;
@@ -278,6 +298,8 @@ Result<MessageSelection> Cli::selection(bool requireSomething)
         return labels.error();
     sel.labels = *labels;
     sel.search = value(QStringLiteral("search"));
+    if (sel.search.size() > kMaxSearchChars)
+        return Error::badInput(QStringLiteral("--search is %1 characters long; give at most %2").arg(sel.search.size()).arg(kMaxSearchChars));
     for (const QString &v : m_parser.values(QStringLiteral("type")))
         sel.types << v.split(QLatin1Char(','), Qt::SkipEmptyParts);
     for (const QString &v : m_parser.values(QStringLiteral("channel")))
@@ -349,7 +371,7 @@ int Cli::cmdStats()
 {
     if (auto stop = parse(QStringLiteral("stats [--json]"), QStringLiteral("Counts per state for every queue, from the maintained counters."), {}))
         return *stop;
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto stats = store->stats();

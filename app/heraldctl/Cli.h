@@ -49,6 +49,10 @@ private:
     // created store is refused instead of being served empty at the wrong place.
     enum class CreateStore { IfMissing, Never };
     Store *openStore(CreateStore create = CreateStore::IfMissing);
+    // For commands that only read (list, show, stats, --dry-run…): the store opened read-only, so reading —
+    // even a copy of a crashed store — never reclaims a lease, checkpoints, or creates or removes a file.
+    Store *openStoreForReading();
+    Store *openStoreWith(CreateStore create, bool forReading);
 
     int fail(const Error &error);
     int fail(const QString &badInputMessage);

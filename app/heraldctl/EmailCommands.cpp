@@ -428,7 +428,7 @@ int Cli::cmdEmailStats()
     }
     if (from >= to)
         return fail(QStringLiteral("--from %1 is not before --to %2").arg(formatTimestamp(from), formatTimestamp(to)));
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto totals = EmailStore(*store).totals(from, to);
@@ -496,7 +496,7 @@ int Cli::cmdEmailList()
             return fail(n.error());
         f.limit = *n;
     }
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto events = EmailStore(*store).events(f);

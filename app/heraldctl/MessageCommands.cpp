@@ -195,7 +195,7 @@ int Cli::cmdList()
         if (!ok || request.afterId < 0)
             return fail(QStringLiteral("--after '%1' is not a message id").arg(value(QStringLiteral("after"))));
     }
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     if (isSet(QStringLiteral("count"))) {
@@ -240,7 +240,7 @@ int Cli::cmdShow()
     const qint64 id = ids.size() == 1 ? ids.front().toLongLong(&ok) : 0;
     if (!ok || id <= 0)
         return fail(QStringLiteral("give one message id, e.g. `heraldctl show 12`"));
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto m = store->message(id);
@@ -334,7 +334,7 @@ int Cli::cmdUpcoming()
     int limit = 1000;
     if (auto s = intOptionInto(QStringLiteral("limit"), 1, 1'000'000, limit); !s)
         return fail(s.error());
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto list = store->upcoming(qint64(hours) * 3'600'000, value(QStringLiteral("queue")), limit);
@@ -366,7 +366,7 @@ int Cli::cmdAudit()
     int limit = 50;
     if (auto s = intOptionInto(QStringLiteral("limit"), 1, 1'000'000, limit); !s)
         return fail(s.error());
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto entries = store->auditLog(limit);

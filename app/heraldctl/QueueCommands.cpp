@@ -150,7 +150,7 @@ int Cli::cmdQueueList()
 {
     if (auto stop = parse(QStringLiteral("queue list [--json]"), QStringLiteral("Lists queues and their settings."), {}))
         return *stop;
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto queues = store->queues();

@@ -85,7 +85,7 @@ int Cli::cmdSuppressionList(bool exportAll)
     const QStringList targets = m_parser.positionalArguments();
     if (targets.size() > 1)
         return fail(QStringLiteral("give at most one file to export to"));
-    Store *store = openStore();
+    Store *store = openStoreForReading();
     if (!store)
         return m_status;
     auto list = EmailStore(*store).suppressions(f);

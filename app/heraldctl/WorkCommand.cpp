@@ -27,6 +27,9 @@ int Cli::cmdWork()
         {QStringLiteral("stop-timeout"), QStringLiteral("On SIGINT/SIGTERM, how long deliveries in flight may finish before they are handed back "
                                                         "(default 10s)."),
          QStringLiteral("DURATION")},
+        {QStringLiteral("give-up-after"), QStringLiteral("With --until-idle or --until-drained: exit 1 once the store has refused every write "
+                                                         "this long (a full disk, say; default 1m). Without them, work keeps trying, backing off."),
+         QStringLiteral("DURATION")},
     };
     if (auto stop = parse(QStringLiteral("work [--queue Q]… [--concurrency N] [--until-idle | --until-drained]"),
                           QStringLiteral("Delivers messages until stopped (SIGINT/SIGTERM), or until idle or drained. One line per\n"
@@ -54,6 +57,12 @@ int Cli::cmdWork()
         if (!d || *d < 0)
             return fail(d ? Error::badInput(QStringLiteral("--stop-timeout must not be negative")) : d.error());
         stopTimeout = *d;
+    }
+    if (isSet(QStringLiteral("give-up-after"))) {
+        auto d = durationOption(QStringLiteral("give-up-after"));
+        if (!d)
+            return fail(d.error());
+        o.giveUpAfterMs = *d;
     }
     o.channelFactory = &createChannel;
     o.resolveSecret = &SecretResolver::resolve;

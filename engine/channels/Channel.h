@@ -40,11 +40,18 @@ public:
 struct ChannelContext
 {
     QNetworkAccessManager *network = nullptr; // owned by the worker thread
-    // email: true when the address must not be sent to (suppression list). May be empty: nothing is suppressed.
-    std::function<bool(const QString &address)> isSuppressed;
+    // email: true when the address must not be sent to (suppression list); an error when that cannot be
+    // told (the store unreadable), which the channel treats as "do not send now" — a safety check fails
+    // closed. May be empty: nothing is suppressed.
+    std::function<Result<bool>(const QString &address)> isSuppressed;
     // Resolves a secret reference ("env:NAME", "keychain:NAME") to the secret; an error names the reference.
     // May be empty: SecretResolver::resolve is used.
     std::function<Result<QString>(const QString &reference)> resolveSecret;
+    // Called once per delivery, in the worker thread, when the message has left for the peer: the HTTP
+    // request written, the SMTP transfer begun, the outbox entry made. Only a delivery that got this far
+    // counts as a stall if its engine dies (DESIGN §5); one that never left is handed back uncounted.
+    // May be empty.
+    std::function<void(qint64 messageId)> reached;
 };
 
 // Builds the channel for a configuration, in the calling (worker) thread. An error says what is wrong

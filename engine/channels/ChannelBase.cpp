@@ -1,5 +1,7 @@
 #include "ChannelBase.h"
 
+#include "Redaction.h"
+
 namespace herald {
 
 ChannelBase::ChannelBase(ChannelConfig config)
@@ -15,7 +17,7 @@ ChannelBase::~ChannelBase()
 ChannelBase::Ticket ChannelBase::begin(qint64 messageId, Done done)
 {
     const Ticket ticket = m_nextTicket++;
-    m_pending.emplace(ticket, Pending{messageId, std::move(done), {}});
+    m_pending.emplace(ticket, Pending{messageId, std::move(done), {}, false});
     return ticket;
 }
 
@@ -23,6 +25,16 @@ void ChannelBase::setCancel(Ticket ticket, std::function<void()> cancel)
 {
     if (const auto it = m_pending.find(ticket); it != m_pending.end())
         it->second.cancel = std::move(cancel);
+}
+
+void ChannelBase::markReached(Ticket ticket)
+{
+    const auto it = m_pending.find(ticket);
+    if (it == m_pending.end() || it->second.reached)
+        return;
+    it->second.reached = true;
+    if (m_reached)
+        m_reached(it->second.messageId);
 }
 
 void ChannelBase::finish(Ticket ticket, DeliveryOutcome outcome)
@@ -33,6 +45,7 @@ void ChannelBase::finish(Ticket ticket, DeliveryOutcome outcome)
     // Erased before the call: done may deliver again, or destroy this channel.
     Done done = std::move(it->second.done);
     m_pending.erase(it);
+    outcome.error = redactPeerText(outcome.error, m_secrets);
     done(std::move(outcome));
 }
 

@@ -21,6 +21,11 @@ public:
     void abort(qint64 messageId) override;
 
     const ChannelConfig &config() const { return m_config; }
+    // Values no outcome's error may carry (the channel's resolved secret): finish() redacts them, with
+    // every other credential a peer may echo (Redaction.h).
+    void setSecretsToRedact(QStringList secrets) { m_secrets = std::move(secrets); }
+    // ChannelContext::reached, called by markReached().
+    void setReachedCallback(std::function<void(qint64 messageId)> reached) { m_reached = std::move(reached); }
 
 protected:
     explicit ChannelBase(ChannelConfig config);
@@ -32,6 +37,8 @@ protected:
     // What abort() (or destruction) must do to stop the delivery's I/O; it must not call done.
     void setCancel(Ticket ticket, std::function<void()> cancel);
     bool isPending(Ticket ticket) const { return m_pending.count(ticket) != 0; }
+    // The delivery has left for the peer (see ChannelContext::reached); the first call per delivery counts.
+    void markReached(Ticket ticket);
     // Calls done now, if the delivery is still pending. Only from the event loop, never from deliver().
     void finish(Ticket ticket, DeliveryOutcome outcome);
     // Calls done from the event loop, if the delivery is still pending then. Safe from deliver().
@@ -46,9 +53,12 @@ private:
         qint64 messageId = 0;
         Done done;
         std::function<void()> cancel;
+        bool reached = false;
     };
 
     ChannelConfig m_config;
+    QStringList m_secrets;
+    std::function<void(qint64)> m_reached;
     std::map<Ticket, Pending> m_pending;
     Ticket m_nextTicket = 1;
 };

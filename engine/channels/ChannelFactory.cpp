@@ -28,24 +28,31 @@ Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, cons
                                              "and pass it in ChannelContext::network")
                                   .arg(config.name));
 
+    // Every channel's outcomes pass through the redaction of its own secret (ChannelBase::finish), and
+    // every channel says when a delivery has left for its peer.
+    const auto withRedaction = [&secret, &context](auto channel) -> Result<std::unique_ptr<Channel>> {
+        channel->setSecretsToRedact(secret.isEmpty() ? QStringList{} : QStringList{secret});
+        channel->setReachedCallback(context.reached);
+        return std::unique_ptr<Channel>(std::move(channel));
+    };
     switch (config.kind) {
     case ChannelConfig::Kind::Outbox:
-        return std::unique_ptr<Channel>(std::make_unique<OutboxChannel>(config));
+        return withRedaction(std::make_unique<OutboxChannel>(config));
     case ChannelConfig::Kind::Webhook:
-        return std::unique_ptr<Channel>(std::make_unique<WebhookChannel>(config, context.network, secret));
+        return withRedaction(std::make_unique<WebhookChannel>(config, context.network, secret));
     case ChannelConfig::Kind::Sms: {
         auto sms = SmsChannel::create(config, context.network, secret);
         if (!sms)
             return sms.error();
-        return std::unique_ptr<Channel>(std::move(*sms));
+        return withRedaction(std::move(*sms));
     }
     case ChannelConfig::Kind::Push:
-        return std::unique_ptr<Channel>(std::make_unique<PushChannel>(config, context.network, secret));
+        return withRedaction(std::make_unique<PushChannel>(config, context.network, secret));
     case ChannelConfig::Kind::Email: {
         auto email = EmailChannel::create(config, context.isSuppressed, secret);
         if (!email)
             return email.error();
-        return std::unique_ptr<Channel>(std::move(*email));
+        return withRedaction(std::move(*email));
     }
     }
     return Error::runtime(QStringLiteral("channel '%1': unknown kind").arg(config.name));

@@ -26,7 +26,7 @@ Q_GLOBAL_STATIC(SmtpPool, smtpPool)
 
 } // namespace
 
-EmailChannel::EmailChannel(ChannelConfig config, std::function<bool(const QString &)> isSuppressed, SmtpClient::Settings settings,
+EmailChannel::EmailChannel(ChannelConfig config, std::function<Result<bool>(const QString &)> isSuppressed, SmtpClient::Settings settings,
                            EmailAddress from, std::optional<EmailAddress> replyTo)
     : ChannelBase(std::move(config))
     , m_isSuppressed(std::move(isSuppressed))
@@ -47,7 +47,7 @@ EmailChannel::~EmailChannel()
     cancelAll();
 }
 
-Result<std::unique_ptr<EmailChannel>> EmailChannel::create(ChannelConfig config, std::function<bool(const QString &)> isSuppressed,
+Result<std::unique_ptr<EmailChannel>> EmailChannel::create(ChannelConfig config, std::function<Result<bool>(const QString &)> isSuppressed,
                                                            QString secret)
 {
     const QJsonObject &o = config.options;
@@ -91,7 +91,14 @@ void EmailChannel::deliver(const Delivery &delivery, Done done)
         finishLater(ticket, DeliveryOutcome::permanent(QStringLiteral("'%1' is not an email address; give the recipient as ops@example.org").arg(address)));
         return;
     }
-    if (m_isSuppressed && m_isSuppressed(address)) {
+    const Result<bool> suppressedNow = m_isSuppressed ? m_isSuppressed(address) : Result<bool>(false);
+    if (!suppressedNow) {
+        // Fail closed: an address that cannot be checked is not sent to; the attempt is retried later.
+        finishLater(ticket, DeliveryOutcome::retryable(
+                                QStringLiteral("the suppression list could not be read (%1); not sent, to be tried again").arg(suppressedNow.errorString())));
+        return;
+    }
+    if (*suppressedNow) {
         DeliveryOutcome suppressed;
         suppressed.kind = DeliveryOutcome::Kind::Suppressed;
         suppressed.error = QStringLiteral("%1 is on the suppression list (an earlier bounce or complaint); not sent").arg(address);
@@ -131,6 +138,7 @@ void EmailChannel::deliver(const Delivery &delivery, Done done)
 
     auto cancel = std::make_shared<std::atomic_bool>(false);
     setCancel(ticket, [cancel] { cancel->store(true); });
+    markReached(ticket); // the SMTP transfer begins now, on the pool's thread
     smtpPool()->start([home = m_home, ticket, settings = m_settings, envelopeFrom = m_from.address, address, bytes = mime.toBytes(),
                        messageId = mime.messageId, rendered = QJsonDocument(record).toJson(QJsonDocument::Compact), cancel] {
         DeliveryOutcome outcome = SmtpClient::send(settings, envelopeFrom, address, bytes, *cancel);

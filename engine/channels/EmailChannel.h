@@ -26,7 +26,7 @@ class EmailChannel final : public ChannelBase
 
 public:
     // Refuses a ca_file that cannot be read, naming the channel.
-    static Result<std::unique_ptr<EmailChannel>> create(ChannelConfig config, std::function<bool(const QString &)> isSuppressed,
+    static Result<std::unique_ptr<EmailChannel>> create(ChannelConfig config, std::function<Result<bool>(const QString &)> isSuppressed,
                                                         QString secret);
     ~EmailChannel() override;
 
@@ -36,7 +36,7 @@ public:
     static constexpr int kMaxConcurrentSends = 32;
 
 private:
-    EmailChannel(ChannelConfig config, std::function<bool(const QString &)> isSuppressed, SmtpClient::Settings settings,
+    EmailChannel(ChannelConfig config, std::function<Result<bool>(const QString &)> isSuppressed, SmtpClient::Settings settings,
                  EmailAddress from, std::optional<EmailAddress> replyTo);
 
     // Where pool threads post outcomes; cleared, under its mutex, when the channel goes away.
@@ -46,7 +46,7 @@ private:
         EmailChannel *channel = nullptr; // guarded by mutex
     };
 
-    std::function<bool(const QString &)> m_isSuppressed;
+    std::function<Result<bool>(const QString &)> m_isSuppressed;
     SmtpClient::Settings m_settings;
     EmailAddress m_from;
     std::optional<EmailAddress> m_replyTo;

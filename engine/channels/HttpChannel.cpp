@@ -42,6 +42,8 @@ void HttpChannel::post(Ticket ticket, const QNetworkRequest &request, const QByt
         guard->abort();
         guard->deleteLater();
     });
+    // Written to the socket: from here a crash may have sent it (Qt 6.3+).
+    connect(reply, &QNetworkReply::requestSent, this, [this, ticket] { markReached(ticket); });
     connect(reply, &QNetworkReply::finished, this, [this, ticket, reply, rendered] {
         reply->deleteLater();
         if (!isPending(ticket))

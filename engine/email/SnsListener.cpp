@@ -103,7 +103,10 @@ public:
             m_linker->start();
         }
         m_server = new QTcpServer(this);
-        m_server->setMaxPendingConnections(m_options.maxConnections);
+        // A burst is accepted and answered (503 when over the limits) rather than left to the kernel's
+        // backlog, where connections past it are dropped or reset.
+        m_server->setMaxPendingConnections(1024);
+        m_server->setListenBacklogSize(1024);
         connect(m_server, &QTcpServer::newConnection, this, &SnsListenerWorker::accept);
         if (!m_server->listen(m_options.address, m_options.port))
             return Error::badInput(QStringLiteral("cannot listen on %1:%2: %3; choose another address or port with --listen")
@@ -133,25 +136,35 @@ private:
     void accept()
     {
         while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+            socket->setParent(this);
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            const QString client = peer(socket);
             if (m_connections.size() >= m_options.maxConnections) {
-                socket->abort();
-                socket->deleteLater();
-                Q_EMIT handled(503, QStringLiteral("refused a connection: %1 already open").arg(m_connections.size()));
+                refuse(socket, QStringLiteral("%1 connections are open, the most this endpoint takes").arg(m_connections.size()));
                 continue;
             }
-            socket->setParent(this);
+            if (m_perClient.value(client) >= m_options.maxConnectionsPerClient) {
+                refuse(socket, QStringLiteral("%1 has %2 connections open, the most one client may hold").arg(client).arg(m_perClient.value(client)));
+                continue;
+            }
+            m_perClient[client] += 1;
             Connection &c = m_connections[socket];
-            // The deadline covers the whole request, so a client trickling bytes cannot hold a connection.
+            // First the headers, quickly; then the whole request. A client trickling bytes or sitting idle
+            // cannot hold a connection.
             c.deadline = new QTimer(socket);
             c.deadline->setSingleShot(true);
             connect(c.deadline, &QTimer::timeout, socket, [this, socket] {
-                answer(socket, 408, QStringLiteral("the request was not complete within %1 ms").arg(m_options.requestTimeoutMs));
+                const auto it = m_connections.constFind(socket);
+                if (it != m_connections.cend() && !it->headersDone)
+                    answer(socket, 408, QStringLiteral("the request headers were not complete within %1 ms").arg(m_options.headerTimeoutMs));
+                else
+                    answer(socket, 408, QStringLiteral("the request was not complete within %1 ms").arg(m_options.requestTimeoutMs));
             });
-            c.deadline->start(m_options.requestTimeoutMs);
+            c.deadline->start(std::min(m_options.headerTimeoutMs, m_options.requestTimeoutMs));
             connect(socket, &QTcpSocket::readyRead, this, [this, socket] { read(socket); });
-            connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-                m_connections.remove(socket);
-                socket->deleteLater();
+            connect(socket, &QTcpSocket::disconnected, this, [this, socket, client] {
+                if (m_connections.remove(socket) && --m_perClient[client] <= 0)
+                    m_perClient.remove(client);
             });
         }
     }
@@ -186,6 +199,9 @@ private:
             }
             c.buffer.remove(0, end + 4);
             c.headersDone = true;
+            // The headers are in: the rest of the request has what remains of the whole request's time.
+            if (m_options.requestTimeoutMs > m_options.headerTimeoutMs)
+                c.deadline->start(m_options.requestTimeoutMs - m_options.headerTimeoutMs);
             if (requestLine.size() != 3 || !requestLine.value(2).startsWith("HTTP/1.")) {
                 answer(socket, 400, QStringLiteral("not an HTTP/1.1 request"));
                 return;
@@ -383,6 +399,17 @@ private:
         });
     }
 
+    // Over a limit: 503 with Retry-After, written at once, and the connection closed; nothing is read.
+    void refuse(QTcpSocket *socket, const QString &line)
+    {
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("status"), 503}, {QStringLiteral("detail"), line}})
+                                    .toJson(QJsonDocument::Compact);
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                      "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        socket->disconnectFromHost();
+        Q_EMIT handled(503, QStringLiteral("503 %1: %2").arg(peer(socket), line));
+    }
+
     void answer(QTcpSocket *socket, int status, const QString &line)
     {
         const QString who = peer(socket);
@@ -394,6 +421,7 @@ private:
         const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("detail"), line}})
                                     .toJson(QJsonDocument::Compact);
         socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
+                      (status == 503 ? QByteArray("\r\nRetry-After: 5") : QByteArray()) +
                       "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + QByteArray::number(body.size()) +
                       "\r\n\r\n" + body);
         socket->disconnectFromHost(); // after the bytes are written
@@ -407,6 +435,7 @@ private:
     std::unique_ptr<SnsVerifier> m_verifier;
     QTcpServer *m_server = nullptr; // child
     QHash<QTcpSocket *, Connection> m_connections;
+    QHash<QString, int> m_perClient; // open connections per client address
     QHash<QString, QStringList> m_pathTopics; // a topic path → the topics posted there
     EmailLinker *m_linker = nullptr;          // child; on m_store
 };

@@ -56,7 +56,13 @@ public:
         QString token;                                 // empty: raw SES JSON is refused
         qint64 maxBodyBytes = 256 * 1024;
         int requestTimeoutMs = 10'000;
+        // The request line and headers must be in within this; an idle or trickling client is answered
+        // 408 and closed, so idle connections cannot pile up.
+        int headerTimeoutMs = 2'000;
+        // Open connections in all, and from one client address: past either, a new connection is answered
+        // 503 with Retry-After at once and closed (never reset), so one client cannot lock others out.
         int maxConnections = 64;
+        int maxConnectionsPerClient = 8;
         bool checkCertificateExpiry = true;
         SnsVerifier::Fetch fetchCertificate; // empty: HTTPS through Qt Network in the listener thread
         Confirm confirm;                     // empty: HTTPS GET through Qt Network in the listener thread

@@ -1,6 +1,7 @@
 #include "MessageJson.h"
 
 #include "QueueConfig.h"
+#include "TextInput.h"
 #include "TimeText.h"
 
 #include <QIODevice>
@@ -51,6 +52,8 @@ Result<QString> textField(const QJsonObject &o, const QString &key)
         return QString();
     if (!v.isString())
         return fieldError(key, QStringLiteral("must be a string"));
+    if (auto s = checkPlainText(key, v.toString()); !s)
+        return fieldError(key, s.errorString().mid(key.size() + 1));
     return v.toString();
 }
 

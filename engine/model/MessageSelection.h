@@ -97,6 +97,11 @@ struct ActionResult
     QList<qint64> affectedIds;
     QMap<MessageState, qint64> skippedByState; // selections: rows left alone because of their state
     qint64 skippedIntoPast = 0;                // shifted reschedules that would land in the past
+    // Compare-and-set: messages whose state (or, for a reschedule, run time) changed between the read of
+    // the selection and the write — claimed, completed or retried by an engine, or changed by another
+    // operator — are left as they are and counted here, never overwritten.
+    qint64 changedMeanwhile = 0;
+    QList<qint64> changedMeanwhileIds; // the first 1,000
     qint64 auditId = 0;
     bool cancelled = false;                    // stopped by ActionProgress::cancel; the chunks done stay done
     QList<qint64> createdIds;                  // Duplicate: the new messages

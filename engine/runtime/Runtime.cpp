@@ -1,5 +1,7 @@
 #include "Runtime.h"
 
+#include "channels/Redaction.h"
+#include "model/TimeText.h"
 #include "email/EmailLinker.h"
 
 #include <QThread>
@@ -79,20 +81,36 @@ Status Runtime::start()
         w.thread->setObjectName(QStringLiteral("herald-worker-%1").arg(i));
         ChannelContext context;
         context.resolveSecret = m_options.resolveSecret;
+        // Worker thread → runtime thread, with the outcomes: recorded with the next commit, so that only a
+        // delivery that left for its peer counts as a stall should this engine die.
+        context.reached = [this](qint64 id) {
+            {
+                std::lock_guard lock(m_outcomesMutex);
+                m_reached.push_back(id);
+                if (m_outcomesPosted)
+                    return;
+                m_outcomesPosted = true;
+            }
+            QMetaObject::invokeMethod(this, &Runtime::takeOutcomes, Qt::QueuedConnection);
+        };
         const StoreUrl url = m_url;
         // Suppression checks run in the worker thread, on a read connection of its own opened there.
         auto readStore = std::make_shared<std::unique_ptr<Store>>();
-        context.isSuppressed = [url, readStore](const QString &address) {
+        // A store that cannot be opened or read is an error, never "not suppressed" (the channel does not
+        // send); the connection is opened again at the next check.
+        context.isSuppressed = [url, readStore](const QString &address) -> Result<bool> {
             if (!*readStore) {
                 Store::OpenOptions o;
                 o.readOnly = true;
                 auto opened = Store::open(url, o);
                 if (!opened)
-                    return false;
+                    return opened.error();
                 *readStore = std::move(opened).value();
             }
             auto r = (*readStore)->isSuppressed(address);
-            return r && *r;
+            if (!r)
+                readStore->reset();
+            return r;
         };
         w.worker = new Worker(m_options.channelFactory, context, [this](qint64 id, DeliveryOutcome outcome) {
             // Worker thread → runtime thread. Only the first outcome of a batch posts a call; the others
@@ -188,6 +206,7 @@ void Runtime::stop(qint64 timeoutMs)
     if (m_finished || m_stopping)
         return;
     m_stopping = true;
+    m_stopDeadline = (m_store ? m_store->now() : currentTimeMs()) + std::max<qint64>(0, timeoutMs);
     m_pollTimer.stop();
     if (m_inFlight.isEmpty()) {
         tick();
@@ -275,20 +294,39 @@ void Runtime::tick()
     }
     auto result = m_store->commitBatch(batch);
     if (!result) {
-        // Nothing of the batch was written: keep the outcomes for the next try (the store may be busy).
-        qWarning("herald: %s; trying again", qPrintable(result.errorString()));
+        // Nothing of the batch was written: keep the outcomes for the next try (the store may be busy, or
+        // its disk full), backing off so a store that keeps refusing is not hammered.
+        if (m_commitFailures++ == 0)
+            m_firstCommitFailureAt = now;
+        const qint64 retryIn = std::min<qint64>(m_options.maxRetryDelayMs, qint64(100) << std::min(m_commitFailures - 1, 16));
+        const qint64 failingFor = now - m_firstCommitFailureAt;
+        if (m_stopping && now >= m_stopDeadline) {
+            // Stop as asked: what could not be written stays under its lease, which expires; the next
+            // engine to start delivers those messages again.
+            qWarning("herald: %s; stopping without recording %lld outcome(s): their leases expire and they are sent again later",
+                     qPrintable(result.errorString()), static_cast<long long>(batch.completions.size() + batch.failures.size()));
+            finish(QStringLiteral("stopped, but the store refused the last writes: %1").arg(result.errorString()));
+            return;
+        }
+        if (m_exitWhen != ExitWhen::Never && failingFor >= m_options.giveUpAfterMs) {
+            finish(QStringLiteral("gave up after %1 of failed writes: %2").arg(formatDuration(failingFor), result.errorString()));
+            return;
+        }
+        qWarning("herald: %s; trying again in %s", qPrintable(result.errorString()), qPrintable(formatDuration(retryIn)));
         batch.claims.clear();
         m_pending.completions = batch.completions + m_pending.completions;
         m_pending.failures = batch.failures + m_pending.failures;
         m_pending.released = batch.released + m_pending.released;
+        m_pending.reached = batch.reached + m_pending.reached;
         m_pending.reclaimExpired = m_pending.reclaimExpired || batch.reclaimExpired;
         m_pending.reclaimAllActive = m_pending.reclaimAllActive || batch.reclaimAllActive;
         m_renewDue = m_renewDue || !batch.renewLeases.isEmpty();
         records.insert(m_pendingRecords);
         m_pendingRecords = records;
-        scheduleTick(100);
+        scheduleTick(m_stopping ? std::min(retryIn, std::max<qint64>(0, m_stopDeadline - now)) : retryIn);
         return;
     }
+    m_commitFailures = 0;
 
     QList<DeliveryRecord> finished;
     finished.reserve(records.size() + result->lostLeases.size());
@@ -427,13 +465,22 @@ void Runtime::dispatch(const QList<Message> &messages)
 void Runtime::takeOutcomes()
 {
     std::vector<std::pair<qint64, DeliveryOutcome>> outcomes;
+    std::vector<qint64> reached;
     {
         std::lock_guard lock(m_outcomesMutex);
         outcomes.swap(m_outcomes);
+        reached.swap(m_reached);
         m_outcomesPosted = false;
     }
     if (m_finished)
         return;
+    if (!reached.empty()) {
+        // Written with the next commit; without other work, within kReachedCommitMs.
+        for (qint64 id : reached)
+            if (m_inFlight.contains(id))
+                m_pending.reached << id;
+        scheduleTick(std::max<qint64>(m_options.groupCommitMs, kReachedCommitMs));
+    }
     for (const auto &[id, outcome] : outcomes)
         onOutcome(id, outcome);
     // With no group-commit wait, commit now rather than one event-loop turn later: outcomes that arrive
@@ -442,7 +489,7 @@ void Runtime::takeOutcomes()
         tick();
 }
 
-void Runtime::onOutcome(qint64 id, const DeliveryOutcome &outcome)
+void Runtime::onOutcome(qint64 id, const DeliveryOutcome &received)
 {
     auto it = m_inFlight.find(id);
     if (it == m_inFlight.end())
@@ -460,22 +507,27 @@ void Runtime::onOutcome(qint64 id, const DeliveryOutcome &outcome)
     r.attempt = f.message.attempts;
     r.latenessMs = f.claimedAt - f.message.runAt;
     r.durationMs = f.started.elapsed();
+    // Channels redact their own secrets; this catches any other echoed credential and caps the length,
+    // whatever channel the outcome came from, before it is logged or stored.
+    DeliveryOutcome outcome = received;
+    outcome.error = redactPeerText(outcome.error);
     r.error = outcome.error;
     r.responseCode = outcome.responseCode;
     r.idempotencyKey = QStringLiteral("herald-%1-%2").arg(id).arg(f.message.createdAt);
     const bool outbox = channelConfigFor(f.channel).kind == ChannelConfig::Kind::Outbox;
     switch (outcome.kind) {
     case DeliveryOutcome::Kind::Success:
-        m_pending.completions << Store::Completion{id, outcome.providerMessageId, outbox ? outcome.rendered : QByteArray()};
+        m_pending.completions << Store::Completion{id, outcome.providerMessageId, outbox ? outcome.rendered : QByteArray(), f.message.attempts};
         break;
     case DeliveryOutcome::Kind::Retryable:
     case DeliveryOutcome::Kind::Permanent:
         m_pending.failures << Store::FailureReport{
-            id, Store::Failure{outcome.error, outcome.kind == DeliveryOutcome::Kind::Permanent, outcome.retryAfterMs, outcome.responseCode}};
+            id, Store::Failure{outcome.error, outcome.kind == DeliveryOutcome::Kind::Permanent, outcome.retryAfterMs, outcome.responseCode},
+            f.message.attempts};
         break;
     case DeliveryOutcome::Kind::Suppressed:
         m_pending.failures << Store::FailureReport{
-            id, Store::Failure{outcome.error.isEmpty() ? QStringLiteral("suppressed") : outcome.error, true, {}, 0, true}};
+            id, Store::Failure{outcome.error.isEmpty() ? QStringLiteral("suppressed") : outcome.error, true, {}, 0, true}, f.message.attempts};
         break;
     }
     if (outcome.pauseChannel)

@@ -29,6 +29,11 @@ struct RuntimeOptions
     int workerThreads = 4;
     qint64 leaseMs = 30'000;
     qint64 pollMs = 1'000;         // back-stop poll for changes made by other processes
+    // When the store refuses writes (a full disk, say): tried again after 100 ms, doubling to at most
+    // this; a run that is to exit when idle or drained gives up with the error after giveUpAfterMs of
+    // nothing but failures (a run that never exits keeps trying).
+    qint64 maxRetryDelayMs = 5'000;
+    qint64 giveUpAfterMs = 60'000;
     // Outcomes wait at most this long to share a transaction. 0: commit as soon as the runtime thread is
     // free; everything that arrived while the previous transaction ran shares the next one.
     qint64 groupCommitMs = 0;
@@ -84,6 +89,8 @@ private:
     };
 
     static constexpr int kWorkerFill = 16; // deliveries a worker takes before the next one is woken
+    // A delivery that left for its peer is recorded with the next commit, at the latest this much later.
+    static constexpr qint64 kReachedCommitMs = 250;
 
     void scheduleTick(qint64 delayMs);
     void tick();
@@ -130,6 +137,7 @@ private:
     std::mutex m_outcomesMutex;
     std::vector<std::pair<qint64, DeliveryOutcome>> m_outcomes; // guarded by m_outcomesMutex
     bool m_outcomesPosted = false;                              // guarded by m_outcomesMutex
+    std::vector<qint64> m_reached;                              // guarded by m_outcomesMutex: deliveries that left for their peer
 
     QTimer m_tickTimer;  // group commit and the precise wake-up at the next run_at or rate-limit start
     QTimer m_pollTimer;  // back-stop
@@ -138,6 +146,9 @@ private:
     qint64 m_tickAt = 0;
     bool m_paused = false;
     bool m_stopping = false;
+    qint64 m_stopDeadline = 0;        // m_stopping: after this, a store that still refuses the hand-back is left to the lease
+    int m_commitFailures = 0;         // in a row
+    qint64 m_firstCommitFailureAt = 0;
     bool m_finished = false;
     bool m_renewDue = false;
     ExitWhen m_exitWhen = ExitWhen::Never;

@@ -23,7 +23,9 @@ public:
 
     virtual QString driverName() const = 0;
     // Sets names and connect options on a connection that is not open yet.
-    virtual Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const = 0;
+    // changeNothing (read-only only): opening and reading must not change any file beside the store
+    // either (SQLite: no -shm or -wal created, deleted or written), for inspecting a copy as it is.
+    virtual Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly, bool changeNothing) const = 0;
     // Statements run right after opening (pragmas, session settings), for a writer with this durability.
     // autoCheckpoint false: the connection never checkpoints by itself (someone calls checkpoint()).
     virtual QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const = 0;
@@ -55,6 +57,9 @@ public:
     virtual QString jsonArrayRows(int columns) const = 0;
     // Appended to the claim SELECT (PostgreSQL: FOR UPDATE SKIP LOCKED).
     virtual QString claimLockClause() const = 0;
+    // Appended to the SELECT that re-reads rows inside a write transaction before a compare-and-set, so
+    // that no other writer changes them until the commit (FOR UPDATE where rows can be locked).
+    virtual QString rowLockClause() const = 0;
     // Run between the chunks of a bulk delete, outside any transaction (SQLite: a passive WAL
     // checkpoint, so the pages the chunk wrote are copied by the cleanup's thread and not by whichever
     // writer commits next: the runtime's). Empty: nothing to do.

@@ -2,10 +2,11 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QUrl>
 
 namespace herald {
 
-Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const
+Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly, bool changeNothing) const
 {
     const QString path = url.sqlitePath();
     const QFileInfo info(path);
@@ -19,10 +20,39 @@ Status SqliteDialect::configure(QSqlDatabase &db, const StoreUrl &url, bool read
     }
     if (info.exists() && info.isDir())
         return Error::badInput(QStringLiteral("store '%1' is a folder; give the path of a database file, e.g. %1/herald.db").arg(path));
-    db.setDatabaseName(path);
+    if (info.exists() && !info.isReadable())
+        return Error::badInput(QStringLiteral("store '%1' cannot be read by this user; check the path and its permissions").arg(path));
+    // A file nobody here may write (read-only media, a read-only copy): SQLite could not keep its WAL
+    // index beside it, and a writer could not commit.
+    const QFileInfo folder(info.absolutePath());
+    const bool cannotWrite = info.exists() && (!info.isWritable() || !folder.isWritable());
+    if (cannotWrite && !readOnly)
+        return Error::badInput(QStringLiteral("store '%1' is read-only here (the file or its folder cannot be written, e.g. read-only media); "
+                                              "read it with a read command (list, show, stats) or `herald --read-only`, or copy it "
+                                              "somewhere writable to change it")
+                                   .arg(path));
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
-    if (readOnly)
-        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    const QFileInfo wal(path + QStringLiteral("-wal"));
+    const QFileInfo shm(path + QStringLiteral("-shm"));
+    const bool noCommitsInWal = !wal.exists() || wal.size() == 0;
+    const QString uri = QStringLiteral("file:") + QString::fromLatin1(QUrl::fromLocalFile(info.absoluteFilePath()).toEncoded(
+                                                      QUrl::RemoveScheme | QUrl::RemoveAuthority));
+    if (readOnly && noCommitsInWal && (cannotWrite || (changeNothing && !shm.exists()))) {
+        // No WAL holds commits beyond the file, and nothing may be written beside it: opened immutable,
+        // SQLite takes no lock and creates no -shm or -wal. (An engine that starts writing meanwhile writes
+        // to its WAL, which this connection does not see until it is opened again.)
+        db.setDatabaseName(uri + QStringLiteral("?immutable=1"));
+        options += QStringLiteral(";QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY");
+    } else if (readOnly && changeNothing && shm.exists()) {
+        // The WAL is read through its index without writing to it (SQLite rebuilds the index in memory
+        // when it cannot take a read mark): the -shm stays byte for byte as it was.
+        db.setDatabaseName(uri + QStringLiteral("?mode=ro&readonly_shm=1"));
+        options += QStringLiteral(";QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY");
+    } else {
+        db.setDatabaseName(path);
+        if (readOnly)
+            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    }
     db.setConnectOptions(options);
     return {};
 }
@@ -45,7 +75,7 @@ QStringList SqliteDialect::sessionSetup(bool readOnly, Durability durability, bo
 
 int SqliteDialect::latestSchemaVersion() const
 {
-    return 5;
+    return 6;
 }
 
 QStringList SqliteDialect::migration(int version) const
@@ -316,6 +346,10 @@ QStringList SqliteDialect::migration(int version) const
                 error TEXT))"),
             QStringLiteral("CREATE INDEX cleanup_runs_trigger ON cleanup_runs (trigger, id)"),
         };
+    case 6:
+        // When a delivery left for its peer (the HTTP request written, the SMTP transfer begun): a lease
+        // that expires on an attempt that never left is not a stall and not an attempt.
+        return {QStringLiteral("ALTER TABLE attempts ADD COLUMN reached_at INTEGER")};
     default: return {};
     }
 }

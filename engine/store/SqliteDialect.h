@@ -8,7 +8,7 @@ class SqliteDialect final : public Dialect
 {
 public:
     QString driverName() const override { return QStringLiteral("QSQLITE"); }
-    Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly) const override;
+    Status configure(QSqlDatabase &db, const StoreUrl &url, bool readOnly, bool changeNothing) const override;
     QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const override;
     QString checkpoint() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
@@ -22,6 +22,7 @@ public:
     QVariant idListValue(const QList<qint64> &ids) const override;
     QString jsonArrayRows(int columns) const override;
     QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock
+    QString rowLockClause() const override { return {}; }   // the same
     QString betweenBulkChunks() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
 };
 

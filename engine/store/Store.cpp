@@ -4,10 +4,12 @@
 #include "StoreSql.h"
 #include "email/EmailEvent.h"
 #include "model/MessageJson.h"
+#include "model/TextInput.h"
 #include "model/TimeText.h"
 
 #include <QAtomicInteger>
 #include <QDir>
+#include <QStorageInfo>
 #include <QFile>
 #include <QFileInfo>
 #include <QScopeGuard>
@@ -229,13 +231,26 @@ Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions opti
     if (!store->m_db.isValid())
         return Error::runtime(QStringLiteral("the Qt SQL driver %1 is not installed; install it (Debian: libqt6sql6-sqlite)")
                                   .arg(store->m_dialect->driverName()));
-    if (auto s = store->m_dialect->configure(store->m_db, url, options.readOnly); !s)
-        return s.error();
+    // A store that cannot be opened or set up on a disk with (almost) no room left: that is the reason
+    // given, not the driver's guess ("unable to open", "permissions").
+    const auto explain = [&url, &options](Error e) {
+        if (url.kind() != StoreUrl::Kind::Sqlite || options.readOnly)
+            return e;
+        const QStorageInfo disk(QFileInfo(url.sqlitePath()).absolutePath());
+        if (disk.isValid() && disk.bytesAvailable() < 256 * 1024)
+            return Error::runtime(QStringLiteral("store '%1' cannot be opened: the disk holding %2 is full (%3 bytes free); free space on it "
+                                                 "or move the store")
+                                      .arg(url.display(), disk.rootPath())
+                                      .arg(disk.bytesAvailable()));
+        return e;
+    };
+    if (auto s = store->m_dialect->configure(store->m_db, url, options.readOnly, options.readOnly && options.changeNothing); !s)
+        return explain(s.error());
     if (!store->m_db.open())
-        return Error::badInput(QStringLiteral("cannot open store '%1': %2; check the path and its permissions")
-                                   .arg(url.display(), store->m_db.lastError().text()));
+        return explain(Error::badInput(QStringLiteral("cannot open store '%1': %2; check the path and its permissions")
+                                           .arg(url.display(), store->m_db.lastError().text())));
     if (auto s = store->initialise(); !s)
-        return s.error();
+        return explain(s.error());
     return store;
 }
 
@@ -279,8 +294,8 @@ Status Store::initialise()
                                    .arg(m_dialect->latestSchemaVersion()));
     if (m_schemaVersion < m_dialect->latestSchemaVersion()) {
         if (m_readOnly)
-            return Error::badInput(QStringLiteral("store '%1' has schema version %2 and this Herald needs %3; open it once "
-                                                  "without --read-only (on a copy) to upgrade it")
+            return Error::badInput(QStringLiteral("store '%1' has schema version %2 and this Herald needs %3; upgrade it with "
+                                                  "`heraldctl --db %1 init` (or open it once without --read-only; on a copy to keep the original)")
                                        .arg(m_url.display())
                                        .arg(m_schemaVersion)
                                        .arg(m_dialect->latestSchemaVersion()));
@@ -526,6 +541,18 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
             return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(m.priority));
         if (m.type.isEmpty())
             return Error::badInput(QStringLiteral("a message has no type; name the kind of message, e.g. speaker_alert"));
+        for (const auto &[field, text] : {std::pair<QString, const QString *>{QStringLiteral("type"), &m.type},
+                                          {QStringLiteral("recipient"), &m.recipient},
+                                          {QStringLiteral("channel"), &m.channel},
+                                          {QStringLiteral("dedupe key"), &m.dedupeKey}})
+            if (auto s = checkPlainText(field, *text); !s)
+                return s.error();
+        for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
+            if (auto s = checkPlainText(QStringLiteral("label key"), it.key()); !s)
+                return s.error();
+            if (auto s = checkPlainText(QStringLiteral("label %1").arg(it.key()), it.value()); !s)
+                return s.error();
+        }
     }
     QSet<QString> channelNames;
     for (const NewMessage &m : messages)
@@ -1227,6 +1254,17 @@ Result<bool> Store::complete(qint64 id, const QString &owner, const QString &pro
     return r->outcomes.value(id).has_value();
 }
 
+Status Store::markReached(const QList<qint64> &ids, const QString &owner)
+{
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.promote = false;
+    batch.reached = ids;
+    if (auto r = commitBatch(batch); !r)
+        return r.error();
+    return {};
+}
+
 Result<std::optional<MessageState>> Store::fail(qint64 id, const QString &owner, const Failure &failure)
 {
     WriteBatch batch;
@@ -1243,9 +1281,9 @@ Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, con
 {
     Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
                                          "lease_owner = NULL, lease_until = NULL, last_error = NULL "
-                                         "WHERE id = ? AND state = ? AND lease_owner = ?"));
+                                         "WHERE id = ? AND state = ? AND lease_owner = ? AND (? = 0 OR attempts = ?)"));
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id,
-                                          int(MessageState::Active), owner})
+                                          int(MessageState::Active), owner, c.attempt, c.attempt})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("completing message %1").arg(c.id)); !s)
         return s.error();
@@ -1268,20 +1306,31 @@ Result<std::optional<MessageState>> Store::completeInTx(const Completion &c, con
     return std::optional<MessageState>(MessageState::Completed);
 }
 
-Result<QSet<qint64>> Store::completePlainInTx(const QList<qint64> &ids, const QString &owner, qint64 t)
+Result<QSet<qint64>> Store::completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t)
 {
-    // Only messages still active under our lease are completed; the others were cancelled or reclaimed.
+    // Only messages still active under our lease, in the attempt that was delivered, are completed; the
+    // others were cancelled, reclaimed or claimed again meanwhile.
     QSet<qint64> ours;
     {
-        Statement q = prepare(QStringLiteral("SELECT id FROM messages WHERE state = ? AND lease_owner = ? AND ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+        QList<qint64> ids;
+        QHash<qint64, int> attemptOf;
+        for (const Completion &c : completions) {
+            ids << c.id;
+            attemptOf.insert(c.id, c.attempt);
+        }
+        Statement q = prepare(QStringLiteral("SELECT id, attempts FROM messages WHERE state = ? AND lease_owner = ? AND ") +
+                              m_dialect->idListCondition(QStringLiteral("id")) + m_dialect->rowLockClause());
         q.addBindValue(int(MessageState::Active));
         q.addBindValue(owner);
         q.addBindValue(m_dialect->idListValue(ids));
         if (auto s = exec(q, QStringLiteral("checking the leases of completed messages")); !s)
             return s.error();
-        while (q.next())
-            ours.insert(q.value(0).toLongLong());
+        while (q.next()) {
+            const qint64 id = q.value(0).toLongLong();
+            const int attempt = attemptOf.value(id);
+            if (attempt == 0 || attempt == q.value(1).toInt())
+                ours.insert(id);
+        }
     }
     if (ours.isEmpty())
         return ours;
@@ -1307,7 +1356,7 @@ Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report,
     const Failure &failure = report.failure;
     Statement read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
                                             "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
-                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?"));
+                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?") + m_dialect->rowLockClause());
     read.addBindValue(report.id);
     read.addBindValue(int(MessageState::Active));
     read.addBindValue(owner);
@@ -1316,6 +1365,8 @@ Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report,
     if (!read.next())
         return std::optional<MessageState>{};
     const int attemptsMade = read.value(0).toInt();
+    if (report.attempt != 0 && report.attempt != attemptsMade)
+        return std::optional<MessageState>{}; // a late answer to an earlier attempt
     const int maxAttempts = read.value(1).toInt();
     RetryPolicy retry;
     retry.kind = read.value(2).toString() == QLatin1String("fixed") ? RetryPolicy::Kind::Fixed : RetryPolicy::Kind::Exponential;
@@ -1362,12 +1413,21 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
         return s.error();
     const qint64 t = now();
     BatchResult result;
+    if (!batch.reached.isEmpty()) {
+        Statement q = prepare(QStringLiteral("UPDATE attempts SET reached_at = ? WHERE finished_at IS NULL AND reached_at IS NULL AND worker = ? AND ") +
+                              m_dialect->idListCondition(QStringLiteral("message_id")));
+        q.addBindValue(t);
+        q.addBindValue(batch.owner);
+        q.addBindValue(m_dialect->idListValue(batch.reached));
+        if (auto s = exec(q, QStringLiteral("recording deliveries that left")); !s)
+            return s.error();
+    }
     // Plain completions (no provider id, nothing for the outbox) are written set-wise: three statements
     // for the whole tick instead of two per message. The others carry values of their own.
-    QList<qint64> plain;
+    QList<Completion> plain;
     for (const Completion &c : batch.completions) {
         if (c.providerMessageId.isEmpty() && c.outboxRendered.isEmpty()) {
-            plain << c.id;
+            plain << c;
             continue;
         }
         auto r = completeInTx(c, batch.owner, t);
@@ -1379,8 +1439,8 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
         auto r = completePlainInTx(plain, batch.owner, t);
         if (!r)
             return r.error();
-        for (qint64 id : std::as_const(plain))
-            result.outcomes.insert(id, r->contains(id) ? std::optional<MessageState>(MessageState::Completed) : std::nullopt);
+        for (const Completion &c : std::as_const(plain))
+            result.outcomes.insert(c.id, r->contains(c.id) ? std::optional<MessageState>(MessageState::Completed) : std::nullopt);
     }
     for (const FailureReport &f : batch.failures) {
         auto r = failInTx(f, batch.owner, t);
@@ -1449,15 +1509,26 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
 
 Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
 {
-    Statement read = prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until IS NOT NULL")
-                                       : QStringLiteral("SELECT id, attempts, max_attempts, stalls FROM messages WHERE state = ? AND lease_until < ?"));
+    // Whether the open attempt had left for its peer (attempts.reached_at): only then is it a stall, and
+    // an attempt. One that never left — claimed, or queued in the channel, when the engine died — is
+    // handed back as if it had not been claimed: a crash loop fails no message that was never sent.
+    const QString reached = QStringLiteral(", EXISTS (SELECT 1 FROM attempts a WHERE a.message_id = messages.id AND a.finished_at IS NULL "
+                                           "AND a.reached_at IS NOT NULL)");
+    Statement read = prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
+                                             QStringLiteral(" FROM messages WHERE state = ? AND lease_until IS NOT NULL")
+                                       : QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
+                                             QStringLiteral(" FROM messages WHERE state = ? AND lease_until < ?"));
     read.addBindValue(int(MessageState::Active));
     if (!allActive)
         read.addBindValue(t);
     if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
         return s.error();
-    QList<qint64> back, failed;
+    QList<qint64> back, failed, neverLeft;
     while (read.next()) {
+        if (!read.value(4).toBool()) {
+            neverLeft << read.value(0).toLongLong();
+            continue;
+        }
         const int stalls = read.value(3).toInt() + 1;
         if (read.value(1).toInt() >= read.value(2).toInt() || stalls >= kMaxStalls)
             failed << read.value(0).toLongLong();
@@ -1465,6 +1536,23 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
             back << read.value(0).toLongLong();
     }
     read.finish();
+    if (!neverLeft.isEmpty()) {
+        const QVariant ids = m_dialect->idListValue(neverLeft);
+        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, lease_owner = NULL, "
+                                             "lease_until = NULL WHERE ") +
+                              m_dialect->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, ids})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("handing back deliveries that never left")); !s)
+            return s.error();
+        Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back', error = ? WHERE finished_at IS NULL AND ") +
+                              m_dialect->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(QStringLiteral("the engine stopped before this delivery left for its peer; not counted as an attempt"));
+        a.addBindValue(ids);
+        if (auto s = exec(a, QStringLiteral("recording deliveries that never left")); !s)
+            return s.error();
+    }
     const auto update = [&](const QList<qint64> &ids, MessageState state, const QString &error) -> Status {
         if (ids.isEmpty())
             return {};
@@ -1490,7 +1578,7 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
                         QStringLiteral("lease expired: the worker stopped during delivery, and no attempts or stalls remain"));
         !s)
         return s.error();
-    return qint64(back.size() + failed.size());
+    return qint64(back.size() + failed.size() + neverLeft.size());
 }
 
 Result<qint64> Store::reclaimExpiredLeases()
@@ -1777,7 +1865,7 @@ Status Store::checkAction(const MessageSelection &selection, const OperatorActio
             return Error::badInput(QStringLiteral("%1 is in the past; to run messages now use promote").arg(formatTimestamp(*action.runAt)));
         if (action.spreadUntil && (!action.runAt || *action.spreadUntil <= *action.runAt))
             return Error::badInput(QStringLiteral("the spread window is empty; its end must come after its start"));
-        if (action.shiftMs && (*action.shiftMs > 100LL * 365 * 86'400'000 || *action.shiftMs < -100LL * 365 * 86'400'000))
+        if (action.shiftMs && (*action.shiftMs > kMaxDurationMs || *action.shiftMs < -kMaxDurationMs))
             return Error::badInput(QStringLiteral("a shift of %1 is out of range; use at most 100 years either way").arg(formatDuration(*action.shiftMs)));
     }
     if (action.kind == ActionKind::SetPriority && (action.priority < kHighestPriority || action.priority > kLowestPriority))
@@ -1942,14 +2030,32 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
             result.cancelled = true;
             break;
         }
-        const QList<ApplyTarget> part = targets.mid(start, chunk);
-        QList<qint64> ids;
-        for (const ApplyTarget &target : part)
-            ids << target.id;
-        const QVariant idList = m_dialect->idListValue(ids);
+        const QList<ApplyTarget> read = targets.mid(start, chunk);
         WriteTransaction tx(*this);
         if (auto s = tx.begin(); !s)
             return s.error();
+        // Compare-and-set: inside the write transaction, only the messages still as the selection read them
+        // are changed. One an engine claimed, completed or retried meanwhile (or another operator changed)
+        // is left alone and reported, so an action never overwrites an outcome.
+        auto part = stillAsRead(action, read);
+        if (!part)
+            return part.error();
+        for (const ApplyTarget &target : read) {
+            if (std::none_of(part->cbegin(), part->cend(), [&](const ApplyTarget &p) { return p.id == target.id; })) {
+                ++result.changedMeanwhile;
+                if (result.changedMeanwhileIds.size() < 1000)
+                    result.changedMeanwhileIds << target.id;
+            }
+        }
+        QList<qint64> ids;
+        for (const ApplyTarget &target : std::as_const(*part))
+            ids << target.id;
+        if (ids.isEmpty()) {
+            if (auto s = tx.commit(); !s)
+                return s.error();
+            continue;
+        }
+        const QVariant idList = m_dialect->idListValue(ids);
         if (undoable) {
             Statement journal = prepare(QStringLiteral("INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, "
                                                        "finished_at, last_error, payload) SELECT ?, id, state, run_at, priority, attempts, "
@@ -1960,11 +2066,11 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
             if (auto s = exec(journal, QStringLiteral("journaling the action")); !s)
                 return s.error();
         }
-        if (auto s = applyChunk(action, ids, start, targets.size(), part, t, result); !s)
+        if (auto s = applyChunk(action, ids, start, targets.size(), *part, t, result); !s)
             return s.error();
         if (auto s = tx.commit(); !s)
             return s.error();
-        result.affected += part.size();
+        result.affected += part->size();
         result.affectedIds << ids;
         if (progress.report)
             progress.report(result.affected, targets.size());
@@ -1979,6 +2085,11 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
         details.insert(QStringLiteral("ids"), idsDone);
         if (result.cancelled)
             details.insert(QStringLiteral("cancelled_after"), result.affected);
+        if (result.changedMeanwhile) {
+            QJsonObject skippedNow = details.value(QStringLiteral("skipped")).toObject();
+            skippedNow.insert(QStringLiteral("changed_meanwhile"), result.changedMeanwhile);
+            details.insert(QStringLiteral("skipped"), skippedNow);
+        }
         if (!result.createdIds.isEmpty()) {
             QJsonArray created;
             for (qint64 id : std::as_const(result.createdIds))
@@ -1996,6 +2107,32 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
             return s.error();
     }
     return result;
+}
+
+Result<QList<Store::ApplyTarget>> Store::stillAsRead(const OperatorAction &action, const QList<ApplyTarget> &read)
+{
+    QList<qint64> ids;
+    for (const ApplyTarget &target : read)
+        ids << target.id;
+    Statement q = prepare(QStringLiteral("SELECT id, state, run_at FROM messages WHERE ") + m_dialect->idListCondition(QStringLiteral("id")) +
+                          m_dialect->rowLockClause());
+    q.addBindValue(m_dialect->idListValue(ids));
+    if (auto s = exec(q, QStringLiteral("checking that the selection is unchanged")); !s)
+        return s.error();
+    QHash<qint64, std::pair<MessageState, qint64>> now;
+    while (q.next())
+        now.insert(q.value(0).toLongLong(), {MessageState(q.value(1).toInt()), q.value(2).toLongLong()});
+    QList<ApplyTarget> still;
+    for (const ApplyTarget &target : read) {
+        const auto it = now.constFind(target.id);
+        if (it == now.cend() || it->first != target.state)
+            continue;
+        // A reschedule was previewed from the message's run time; moved meanwhile, it is not this one's to move.
+        if (action.kind == ActionKind::Reschedule && it->second != target.runAt)
+            continue;
+        still << target;
+    }
+    return still;
 }
 
 Status Store::applyChunk(const OperatorAction &action, const QList<qint64> &ids, qsizetype offset, qsizetype total, const QList<ApplyTarget> &part,
@@ -2289,6 +2426,15 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
     CleanupResult result;
 
     // The archive: a Herald store of its own (same schema), attached to this connection; or JSON Lines.
+    // An archive this run created and never wrote a chunk to (the disk full at once, say) is removed
+    // again, so no stub is left behind.
+    const bool archiveExisted = !options.archivePath.isEmpty() && QFileInfo::exists(options.archivePath);
+    const auto removeStub = qScopeGuard([&] {
+        if (options.archivePath.isEmpty() || archiveExisted || result.archived > 0)
+            return;
+        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
+            QFile::remove(options.archivePath + suffix);
+    });
     QFile jsonl;
     bool attached = false;
     if (!options.archivePath.isEmpty()) {
@@ -2314,6 +2460,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
         }
     }
     const auto detach = qScopeGuard([&] {
+        jsonl.close();
         if (attached) {
             m_statements.clear(); // statements may name the archive
             QSqlQuery q(m_db);

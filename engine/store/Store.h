@@ -40,6 +40,9 @@ public:
     struct OpenOptions
     {
         bool readOnly = false;
+        // With readOnly: reading changes no file at all, not even SQLite's -shm index (read commands, the
+        // console's --read-only), so a copy of a crashed store stays byte for byte as it was.
+        bool changeNothing = false;
         // Where time comes from (milliseconds since the epoch, UTC); tests set a fixed clock.
         std::function<qint64()> clock;
         // What a commit survives (see Durability.h); for the writing connection.
@@ -136,11 +139,16 @@ public:
         qint64 id = 0;
         QString providerMessageId;
         QByteArray outboxRendered; // non-empty: also store this rendering in the outbox
+        // The attempt this outcome belongs to (Message::attempts as claimed); 0: any. An outcome applies only
+        // while the message is still active under this owner's lease for this very attempt: one that was
+        // cancelled, reclaimed or claimed again meanwhile is not overwritten by a late answer.
+        int attempt = 0;
     };
     struct FailureReport
     {
         qint64 id = 0;
         Failure failure;
+        int attempt = 0; // as Completion::attempt
     };
     struct ClaimRequest
     {
@@ -158,6 +166,9 @@ public:
         QList<FailureReport> failures;
         QList<qint64> released;    // handed back at a graceful stop: waiting again, the attempt not counted
         QList<qint64> renewLeases; // in flight: lease extended to now + leaseMs
+        // In flight and left for the peer (ChannelContext::reached): the open attempt is marked, so that it
+        // counts as a stall if this engine dies. An attempt never marked is handed back uncounted.
+        QList<qint64> reached;
         QList<ClaimRequest> claims;
         bool promote = true;           // scheduled → waiting for due messages
         bool reclaimExpired = false;   // expired leases → waiting (stall) or failed
@@ -186,6 +197,8 @@ public:
     // False when the message is no longer active under this owner (cancelled, reclaimed): the
     // outcome is dropped, because someone else now owns the message.
     Result<bool> complete(qint64 id, const QString &owner, const QString &providerMessageId = {});
+    // The deliveries of these messages (claimed by owner) have left for their peers (WriteBatch::reached).
+    Status markReached(const QList<qint64> &ids, const QString &owner);
     // Retryable: back to scheduled at now + back-off (or Retry-After) while attempts remain, else
     // failed. Permanent: failed at once. Returns the new state, or std::nullopt when the lease was lost.
     Result<std::optional<MessageState>> fail(qint64 id, const QString &owner, const Failure &failure);
@@ -313,6 +326,9 @@ private:
         qint64 runAt;
     };
     Status checkAction(const MessageSelection &selection, const OperatorAction &action) const;
+    // Of targets read earlier, those still in the state (and for a reschedule at the run time) they were read in;
+    // called inside the write transaction.
+    Result<QList<ApplyTarget>> stillAsRead(const OperatorAction &action, const QList<ApplyTarget> &read);
     Status applyChunk(const OperatorAction &action, const QList<qint64> &ids, qsizetype offset, qsizetype total,
                       const QList<ApplyTarget> &part, qint64 t, ActionResult &result);
     Result<qint64> resolveSelectionQueue(const MessageSelection &selection);
@@ -338,7 +354,7 @@ private:
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
     // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
-    Result<QSet<qint64>> completePlainInTx(const QList<qint64> &ids, const QString &owner, qint64 t);
+    Result<QSet<qint64>> completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t);
     Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
     Result<qint64> reclaimInTx(qint64 t, bool allActive);
     // Returns the new entry's id.

@@ -16,6 +16,12 @@ namespace herald::storesql {
 
 inline Error sqlError(const QString &what, const QSqlError &e)
 {
+    // SQLITE_FULL (13), and its extended codes: said plainly, not as the driver's words.
+    const QString code = e.nativeErrorCode();
+    if (code == QLatin1String("13") || (code.toInt() & 0xff) == 13 || e.text().contains(QLatin1String("database or disk is full")))
+        return Error::runtime(QStringLiteral("store: %1 failed: the disk holding the store is full; free space on it (or move the store "
+                                             "elsewhere) — nothing of this change was written")
+                                  .arg(what));
     return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
 }
 

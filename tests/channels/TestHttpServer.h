@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrl>
 
 namespace herald {
@@ -31,19 +32,27 @@ public:
 
     struct Response
     {
-        enum class Kind { Answer, Hang, Close, Garbage };
+        enum class Kind { Answer, Hang, Close, Garbage, Echo };
         Kind kind = Kind::Answer;
         int status = 200;
         QList<QPair<QByteArray, QByteArray>> headers;
         QByteArray body;
+        int delayMs = 0; // Answer: written this long after the request was read
 
         static Response answer(int status, QByteArray body = {}, QList<QPair<QByteArray, QByteArray>> headers = {})
         {
             return {Kind::Answer, status, std::move(headers), std::move(body)};
         }
+        static Response answerAfter(int delayMs, int status, QByteArray body = {})
+        {
+            return {Kind::Answer, status, {}, std::move(body), delayMs};
+        }
         static Response hang() { return {Kind::Hang, 0, {}, {}}; }                // reads the request, never answers
         static Response closeWithoutAnswer() { return {Kind::Close, 0, {}, {}}; } // hangs up after reading
         static Response garbage() { return {Kind::Garbage, 0, {}, {}}; }          // bytes that are not HTTP, then hangs up
+        // Answers status with the request's headers in the body, "name: value; …" by name, as a careless
+        // gateway's error page does (credentials included).
+        static Response echoHeaders(int status) { return {Kind::Echo, status, {}, {}}; }
     };
 
     explicit TestHttpServer(QObject *parent = nullptr)
@@ -113,7 +122,14 @@ private:
             request.body = buffer.mid(headerEnd + 4, length);
             buffer.remove(0, headerEnd + 4 + length);
             m_requests.append(request);
-            respond(socket, m_script.isEmpty() ? m_fallback : m_script.takeFirst());
+            Response response = m_script.isEmpty() ? m_fallback : m_script.takeFirst();
+            if (response.kind == Response::Kind::Echo) {
+                response.kind = Response::Kind::Answer;
+                response.body = "Request rejected. You sent: ";
+                for (auto it = request.headers.cbegin(); it != request.headers.cend(); ++it)
+                    response.body += it.key() + ": " + it.value() + "; ";
+            }
+            respond(socket, response);
             Q_EMIT requestReceived();
             if (!m_buffers.contains(socket))
                 return;
@@ -133,13 +149,17 @@ private:
             hangUp(socket);
             return;
         case Response::Kind::Answer:
+        case Response::Kind::Echo:
             break;
         }
         QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + " " + reasonPhrase(response.status) + "\r\n";
         for (const auto &[name, value] : response.headers)
             out += name + ": " + value + "\r\n";
         out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n" + response.body;
-        socket->write(out);
+        if (response.delayMs > 0)
+            QTimer::singleShot(response.delayMs, socket, [socket, out] { socket->write(out); });
+        else
+            socket->write(out);
     }
 
     void hangUp(QTcpSocket *socket)

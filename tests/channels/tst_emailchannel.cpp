@@ -48,8 +48,10 @@ class tst_EmailChannel : public QObject
         config.secretRef = secretRef;
         config.options = opts;
         ChannelContext context;
-        context.isSuppressed = [this](const QString &address) {
+        context.isSuppressed = [this](const QString &address) -> Result<bool> {
             m_suppressedAsked << address;
+            if (address == u"unknown@example.org"_s)
+                return Error::runtime(u"store 'herald.db' could not be read: disk I/O error"_s);
             return address == u"gone@example.org"_s;
         };
         return createChannel(config, context);
@@ -196,6 +198,18 @@ private Q_SLOTS:
         QVERIFY2(o.error.contains(u"gone@example.org is on the suppression list"_s), qPrintable(o.error));
         QCOMPARE(m_suppressedAsked, QStringList{u"gone@example.org"_s});
         QVERIFY(!listener.waitForNewConnection(0)); // a connection attempt would already be in the backlog
+    }
+
+    void shouldNotSendWhenTheSuppressionListCannotBeRead()
+    {
+        // Fails closed: an address that cannot be checked is not sent to; the attempt is retried.
+        QTcpServer listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+        auto channel = email(u"smtp://127.0.0.1:%1"_s.arg(listener.serverPort()), options());
+        HERALD_DELIVER(*channel, reminder(u"unknown@example.org"_s), o);
+        QCOMPARE(o.kind, DeliveryOutcome::Kind::Retryable);
+        QVERIFY2(o.error.contains(u"suppression list could not be read"_s) && o.error.contains(u"disk I/O error"_s), qPrintable(o.error));
+        QVERIFY(!listener.waitForNewConnection(0));
     }
 
     void shouldFailPermanentlyWithoutConnectingForANonAddress()

@@ -85,6 +85,34 @@ private Q_SLOTS:
                                                              QString::fromUtf8(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('_'))));
     }
 
+    // Text that would be cut short or garbled is refused with exit 2 and the position, nothing stored.
+    void shouldRefuseTextThatWouldBeCutOrGarbled()
+    {
+        QCOMPARE(run({QStringLiteral("init")}).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q")}).exitCode, 0);
+        Run r = run({QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("q")},
+                    "{\"type\":\"t\",\"recipient\":\"+34600\\u0000123\"}\n");
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("recipient") && r.err.contains("NUL character at position 7") && r.err.contains("<stdin>:1"), r.err.constData());
+        QCOMPARE(total(QStringLiteral("q")), 0);
+
+        r = run({QStringLiteral("list"), QStringLiteral("--search"), QString(50'000, QLatin1Char('x'))});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--search is 50000 characters long; give at most 1000"), r.err.constData());
+
+        // Bytes that are not UTF-8 (Latin-1 "café"): refused, not read as U+FFFD.
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("HERALD_DB"));
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("exec \"$0\" --db \"$1\" list --search \"$(printf 'caf\\351')\""),
+                                            QStringLiteral(HERALDCTL_PATH), m_db});
+        QVERIFY(p.waitForFinished(60'000));
+        QCOMPARE(p.exitCode(), 2);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("argument 5 is not valid UTF-8 (byte 4 is 0xe9)"), err.constData());
+    }
+
     void shouldPrintUsageAndRefuseUnknownCommands()
     {
         Run r = run({QStringLiteral("--help")});

@@ -275,6 +275,80 @@ private Q_SLOTS:
         QVERIFY(socket.readAll().startsWith("HTTP/1.1 408"));
     }
 
+    // One client holding 64 idle connections locks nobody else out: past its share it is answered 503 with
+    // Retry-After (never reset), its idle connections are cut after the header timeout, and another
+    // sender's notification is answered at once.
+    void shouldAnswerOthersWhileOneClientHoldsIdleConnections()
+    {
+        SnsListener::Options o = options();
+        o.headerTimeoutMs = 1'500;
+        o.requestTimeoutMs = 10'000;
+        startListener(o);
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < 64; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QVERIFY(socket->bind(QHostAddress(u"127.0.0.2"_s), 0)); // the hostile client: another loopback address
+            socket->connectToHost(QHostAddress::LocalHost, m_listener->port());
+            QVERIFY(socket->waitForConnected(10'000));
+            idle.push_back(std::move(socket));
+        }
+        const auto answersStartingWith = [&](const QByteArray &prefix) {
+            int n = 0;
+            for (const auto &socket : idle)
+                n += socket->peek(64).startsWith(prefix) ? 1 : 0;
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(answersStartingWith("HTTP/1.1 503"), 64 - o.maxConnectionsPerClient, 10'000);
+        for (const auto &socket : idle)
+            if (socket->peek(64).startsWith("HTTP/1.1 503"))
+                QVERIFY(socket->peek(4096).contains("Retry-After: 1\r\n"));
+
+        const QByteArray envelope = compact(m_signer.notification(kTopic, u"0a1b2c3d-0000-4000-8000-00000000a1d1"_s, sesBounce(u"held@example.org"_s)));
+        const Reply r = post(envelope);
+        QCOMPARE(r.status, 200);
+
+        // The idle ones that were let in are cut when their headers do not come.
+        QTRY_COMPARE_WITH_TIMEOUT(answersStartingWith("HTTP/1.1 408"), o.maxConnectionsPerClient, 10'000);
+    }
+
+    // A burst of 200 requests at once: every one is answered — stored, or 503 with Retry-After for those
+    // past the limits — and none is reset or left without an answer.
+    void shouldAnswerEveryRequestOfABurst()
+    {
+        startListener(options());
+        const QByteArray body = compact(m_signer.notification(kTopic, u"0a1b2c3d-0000-4000-8000-00000000b0b0"_s, sesBounce(u"burst@example.org"_s)));
+        const QByteArray request = "POST /sns HTTP/1.1\r\nHost: 127.0.0.1\r\nx-amz-sns-message-type: Notification\r\nContent-Length: " +
+                                   QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        std::vector<std::unique_ptr<QTcpSocket>> burst;
+        QList<QByteArray> received(200);
+        int errors = 0;
+        for (int i = 0; i < 200; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            QTcpSocket *s = socket.get();
+            connect(s, &QTcpSocket::connected, s, [s, request] { s->write(request); });
+            connect(s, &QTcpSocket::readyRead, s, [s, &received, i] { received[i] += s->readAll(); });
+            connect(s, &QTcpSocket::errorOccurred, s, [&errors](QAbstractSocket::SocketError e) {
+                if (e != QAbstractSocket::RemoteHostClosedError)
+                    ++errors;
+            });
+            s->connectToHost(QHostAddress::LocalHost, m_listener->port());
+            burst.push_back(std::move(socket));
+        }
+        const auto answered = [&] {
+            int n = 0;
+            for (const QByteArray &r : std::as_const(received))
+                n += r.startsWith("HTTP/1.1 200") || (r.startsWith("HTTP/1.1 503") && r.contains("Retry-After:")) ? 1 : 0;
+            return n;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(answered(), 200, 30'000);
+        QCOMPARE(errors, 0);
+        int stored = 0;
+        for (const QByteArray &r : std::as_const(received))
+            stored += r.startsWith("HTTP/1.1 200") ? 1 : 0;
+        QVERIFY(stored >= 1);
+        QCOMPARE(storedEvents(), 1); // the same MessageId each time: stored once
+    }
+
     void shouldAcceptRawSesOnlyWithTheToken()
     {
         SnsListener::Options o = options();

@@ -9,6 +9,8 @@
 #include "store/EmailStore.h"
 
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +20,20 @@ using namespace Qt::StringLiterals;
 class tst_SuppressionEndToEnd : public QObject
 {
     Q_OBJECT
+
+    // The e-mail channel `name` to the SMTP test server (STARTTLS, AUTH as herald), and `queue` sending
+    // through it.
+    static bool addMailChannelAndQueue(Store &store, const SmtpTestServer &smtp, const QString &name, QueueConfig queue)
+    {
+        ChannelConfig channel;
+        channel.name = name;
+        channel.kind = ChannelConfig::Kind::Email;
+        channel.url = u"smtp://127.0.0.1:%1"_s.arg(smtp.port());
+        channel.secretRef = u"env:HERALD_TEST_E2E_SMTP"_s;
+        channel.options = QJsonObject{{u"from"_s, u"events@herald.example"_s}, {u"user"_s, u"herald"_s}, {u"ca_file"_s, smtp.certificate()}};
+        queue.defaultChannel = name;
+        return store.addChannel(channel).ok() && store.addQueue(queue).ok();
+    }
 
 private Q_SLOTS:
     void shouldCancelMailToSuppressedAddressesAndSendTheRest()
@@ -94,6 +110,74 @@ private Q_SLOTS:
         QCOMPARE(delivered, (QStringList{u"ana@example.org"_s, u"back@example.org"_s}));
     }
 
+    // Fails closed: while the suppression list cannot be read (here the store briefly claims a newer
+    // schema, so the worker's own read connection cannot open), a message to a suppressed address is not
+    // sent but retried; once the store reads again, the retry finds the suppression and cancels it.
+    void shouldNotSendWhileTheSuppressionListCannotBeRead()
+    {
+        SmtpTestServer smtp;
+        const QString error = smtp.start(QStringLiteral(HERALD_SMTP_TEST_SERVER), SmtpTestServer::Tls::StartTls, u"herald"_s, u"pw"_s);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        qputenv("HERALD_TEST_E2E_SMTP", "pw");
+        QTemporaryDir dir;
+        const StoreUrl url = StoreUrl::sqlite(dir.filePath(u"h.db"_s));
+        auto store = Store::open(url);
+        QVERIFY(store.ok());
+        QueueConfig queue;
+        queue.name = u"reminders"_s;
+        queue.maxAttempts = 5;
+        queue.retry.kind = RetryPolicy::Kind::Fixed;
+        queue.retry.baseMs = 300;
+        QVERIFY(addMailChannelAndQueue(**store, smtp, u"mail"_s, queue));
+        EmailStore email(**store);
+        QVERIFY(email.suppress({u"gone@example.org"_s, SuppressionReason::HardBounce, {}, {}, 0, {}}).ok());
+        NewMessage m;
+        m.queue = queue.name;
+        m.type = u"checkin_reminder"_s;
+        m.recipient = u"gone@example.org"_s;
+        m.payload = QByteArrayLiteral("{\"subject\":\"Check-in\",\"body\":\"Check-in opens at 8:00.\"}");
+        m.runAt = (*store)->now() + 1'000;
+        auto enqueued = (*store)->enqueue(m);
+        QVERIFY(enqueued.ok());
+
+        RuntimeOptions o;
+        o.workerThreads = 1;
+        o.pollMs = 100;
+        o.channelFactory = &createChannel;
+        Engine engine(url, o);
+        QSignalSpy finished(&engine, &Engine::finished);
+        QVERIFY(engine.start(Engine::ExitWhen::Drained).ok());
+        const auto setNewerSchema = [&](bool newer) {
+            bool ok = false;
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema"_s);
+                db.setDatabaseName(url.sqlitePath());
+                QSqlQuery q(db);
+                ok = db.open() && q.exec(newer ? u"INSERT INTO schema_version (version, applied_at) VALUES (99, 0)"_s
+                                               : u"DELETE FROM schema_version WHERE version = 99"_s);
+            }
+            QSqlDatabase::removeDatabase(u"schema"_s);
+            return ok;
+        };
+        QVERIFY(setNewerSchema(true));
+        const auto firstOutcome = [&] {
+            auto a = (*store)->attempts(enqueued->id);
+            return a && !a->isEmpty() && a->front().finishedAt ? a->front().outcome : QString();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(firstOutcome(), u"retry"_s, 30'000);
+        const auto retried = (*store)->message(enqueued->id);
+        QCOMPARE(retried->state, MessageState::Scheduled);
+        QVERIFY2(retried->lastError.contains(u"suppression list could not be read"_s), qPrintable(retried->lastError));
+        QVERIFY(setNewerSchema(false));
+
+        QVERIFY(finished.wait(60'000));
+        QCOMPARE(finished.front().front().toString(), QString());
+        const auto done = (*store)->message(enqueued->id);
+        QCOMPARE(done->state, MessageState::Cancelled);
+        QCOMPARE((*store)->attempts(done->id)->back().outcome, u"suppressed"_s);
+        QVERIFY(smtp.messages().isEmpty());
+    }
+
     // Amazon SES answers DATA with its own message id; its events carry that id. An event that arrives
     // before the engine has recorded the id is linked once the delivery is committed.
     void shouldLinkEventsThroughTheIdSesGaveInItsAnswer()
@@ -106,17 +190,9 @@ private Q_SLOTS:
         const StoreUrl url = StoreUrl::sqlite(dir.filePath(u"h.db"_s));
         auto store = Store::open(url);
         QVERIFY(store.ok());
-        ChannelConfig channel;
-        channel.name = u"ses"_s;
-        channel.kind = ChannelConfig::Kind::Email;
-        channel.url = u"smtp://127.0.0.1:%1"_s.arg(smtp.port());
-        channel.secretRef = u"env:HERALD_TEST_E2E_SMTP"_s;
-        channel.options = QJsonObject{{u"from"_s, u"events@herald.example"_s}, {u"user"_s, u"herald"_s}, {u"ca_file"_s, smtp.certificate()}};
-        QVERIFY((*store)->addChannel(channel).ok());
         QueueConfig queue;
         queue.name = u"reminders"_s;
-        queue.defaultChannel = u"ses"_s;
-        QVERIFY((*store)->addQueue(queue).ok());
+        QVERIFY(addMailChannelAndQueue(**store, smtp, u"ses"_s, queue));
         NewMessage m;
         m.queue = queue.name;
         m.type = u"checkin_reminder"_s;

@@ -293,6 +293,84 @@ private Q_SLOTS:
         VERIFY_COUNTERS(f);
     }
 
+    // Compare-and-set: messages an engine claims or completes after the action read its selection are
+    // left alone and reported as changed meanwhile; a completed one is never turned into cancelled.
+    void shouldLeaveMessagesChangedMeanwhileAlone()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        QList<NewMessage> many;
+        for (int i = 0; i < 6'000; ++i) {
+            NewMessage m;
+            m.queue = QStringLiteral("q");
+            m.type = QStringLiteral("t");
+            many << m; // due now: waiting
+        }
+        QVERIFY(f.store->enqueueBulk(many).ok());
+        // The engine, on a connection of its own, acts between the action's first and second chunk.
+        auto engine = Store::open(StoreUrl::sqlite(f.path()));
+        QVERIFY(engine.ok());
+        QList<qint64> claimed;
+        ActionProgress progress;
+        progress.report = [&](qint64 done, qint64) {
+            if (done != 5'000)
+                return;
+            auto c = (*engine)->claim(QStringLiteral("q"), 10, QStringLiteral("engine"), 60'000);
+            QVERIFY(c.ok());
+            for (const Message &m : *c)
+                claimed << m.id;
+            QVERIFY((*engine)->complete(claimed.front(), QStringLiteral("engine")).ok());
+        };
+        const auto r = f.store->apply(inQueue(), OperatorAction{ActionKind::Cancel}, progress);
+        QVERIFY(r.ok());
+        QCOMPARE(claimed.size(), 10);
+        QCOMPARE(r->changedMeanwhile, qint64(10));
+        QCOMPARE(r->affected, qint64(5'990));
+        QCOMPARE(f.state(claimed.front()), MessageState::Completed);
+        for (qsizetype i = 1; i < claimed.size(); ++i)
+            QCOMPARE(f.state(claimed[i]), MessageState::Active);
+        for (qint64 id : std::as_const(claimed))
+            QVERIFY(r->changedMeanwhileIds.contains(id));
+        // The engine's outcomes still apply to its attempts: nothing of its work was overwritten.
+        QVERIFY(*(*engine)->complete(claimed.back(), QStringLiteral("engine")));
+        QVERIFY(f.store->auditLog(1)->front().details.contains("changed_meanwhile"));
+        VERIFY_COUNTERS(f);
+    }
+
+    // A late answer belongs to the attempt it was for: once the message was reclaimed and claimed again,
+    // the first attempt's outcome changes nothing.
+    void shouldApplyAnOutcomeOnlyToItsOwnAttempt()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        const auto first = f.store->claim(QStringLiteral("q"), 1, QStringLiteral("engine"), 1'000);
+        QCOMPARE(first->front().attempts, 1);
+        QVERIFY(f.store->markReached({id}, QStringLiteral("engine")).ok());
+        f.now += 2'000;
+        QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
+        const auto second = f.store->claim(QStringLiteral("q"), 1, QStringLiteral("engine"), 60'000);
+        QCOMPARE(second->front().attempts, 2);
+        Store::WriteBatch late;
+        late.owner = QStringLiteral("engine");
+        late.promote = false;
+        late.failures = {Store::FailureReport{id, Store::Failure{QStringLiteral("HTTP 500"), true, {}, 500}, 1}};
+        auto r = f.store->commitBatch(late);
+        QVERIFY(r.ok());
+        QVERIFY(!r->outcomes.value(id).has_value());
+        QCOMPARE(f.state(id), MessageState::Active);
+        Store::WriteBatch current;
+        current.owner = QStringLiteral("engine");
+        current.promote = false;
+        current.completions = {Store::Completion{id, {}, {}, 2}};
+        r = f.store->commitBatch(current);
+        QVERIFY(r.ok());
+        QCOMPARE(f.state(id), MessageState::Completed);
+        VERIFY_COUNTERS(f);
+    }
+
     void shouldCountUpcomingMessagesPerQuarterHour()
     {
         StoreFixture f;

@@ -55,6 +55,10 @@ private Q_SLOTS:
         QTest::newRow("unknown unit") << "3w";
         QTest::newRow("negative") << "-5s";
         QTest::newRow("trailing junk") << "5sx";
+        QTest::newRow("over 100 years") << "36526d";
+        QTest::newRow("over 100 years in parts") << "36525d1ms";
+        QTest::newRow("overflows 64 bits") << "99999999999d";
+        QTest::newRow("more digits than 64 bits") << "99999999999999999999999ms";
     }
     void shouldRefuseBadDurationsWithTheInput()
     {
@@ -64,6 +68,68 @@ private Q_SLOTS:
         QCOMPARE(d.error().kind, Error::Kind::BadInput);
         QVERIFY2(d.errorString().contains(QLatin1Char('\'') + text + QLatin1Char('\'')), qPrintable(d.errorString()));
         QVERIFY(d.errorString().contains(QLatin1String("e.g.")));
+    }
+
+    void shouldTakeDurationsUpToOneHundredYears()
+    {
+        QCOMPARE(*parseDuration(QStringLiteral("36525d")), kMaxDurationMs);
+        QCOMPARE(*parseDuration(QStringLiteral("36524d23h59m59s999ms")), kMaxDurationMs - 1);
+        QVERIFY(parseDuration(QStringLiteral("36526d")).errorString().contains(QLatin1String("100 years")));
+    }
+
+    void shouldReadValidTimesExactly_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("utc");
+        QTest::newRow("Z") << "2026-12-31T23:00:00Z" << "2026-12-31T23:00:00.000Z";
+        QTest::newRow("offset") << "2026-12-31T23:30:00+01:00" << "2026-12-31T22:30:00.000Z";
+        QTest::newRow("offset no colon") << "2026-12-31T23:30:00-0530" << "2027-01-01T05:00:00.000Z";
+        QTest::newRow("offset hours only") << "2026-12-31T23:30:00+14" << "2026-12-31T09:30:00.000Z";
+        QTest::newRow("no seconds") << "2026-12-31T23:30Z" << "2026-12-31T23:30:00.000Z";
+        QTest::newRow("milliseconds") << "2026-12-31T23:30:00.25Z" << "2026-12-31T23:30:00.250Z";
+        QTest::newRow("microseconds cut") << "2026-12-31T23:30:00.123456Z" << "2026-12-31T23:30:00.123Z";
+        QTest::newRow("space for T") << "2026-12-31 23:30:00Z" << "2026-12-31T23:30:00.000Z";
+        QTest::newRow("no zone is UTC") << "2026-12-31T23:30:00" << "2026-12-31T23:30:00.000Z";
+        QTest::newRow("date alone") << "2026-12-31" << "2026-12-31T00:00:00.000Z";
+        QTest::newRow("leap day") << "2028-02-29T12:00:00Z" << "2028-02-29T12:00:00.000Z";
+    }
+    void shouldReadValidTimesExactly()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, utc);
+        const auto t = parseTimestamp(text, 0);
+        QVERIFY2(t.ok(), qPrintable(t.errorString()));
+        QCOMPARE(formatTimestamp(*t), utc);
+    }
+
+    void shouldRefuseInvalidTimesNamingTheField_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("names");
+        QTest::newRow("hour 25") << "2026-12-31T25:00:00Z" << "hour 25";
+        QTest::newRow("hour 24") << "2026-12-31T24:00:00Z" << "hour 24";
+        QTest::newRow("minute 60") << "2026-12-31T23:60:00Z" << "minute 60";
+        QTest::newRow("second 60") << "2026-12-31T23:59:60Z" << "second 60";
+        QTest::newRow("offset +99:00") << "2026-12-31T23:00:00+99:00" << "beyond";
+        QTest::newRow("offset minute 60") << "2026-12-31T23:00:00+01:60" << "minute 60";
+        QTest::newRow("offset +15") << "2026-12-31T23:00:00+15:00" << "beyond";
+        QTest::newRow("month 13") << "2026-13-01T00:00:00Z" << "month 13";
+        QTest::newRow("February 30") << "2026-02-30T00:00:00Z" << "day 30";
+        QTest::newRow("not a leap year") << "2027-02-29" << "day 29";
+        QTest::newRow("trailing junk") << "2026-12-31T23:00:00Zjunk" << "ISO 8601";
+        QTest::newRow("junk after date") << "2026-12-31junk" << "ISO 8601";
+        QTest::newRow("two-digit year") << "26-12-31" << "ISO 8601";
+        QTest::newRow("year 0001") << "0001-01-01" << "before 1900";
+    }
+    void shouldRefuseInvalidTimesNamingTheField()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, names);
+        const auto t = parseTimestamp(text, 0);
+        QVERIFY2(!t.ok(), qPrintable(text + QStringLiteral(" was read as ") + (t.ok() ? formatTimestamp(*t) : QString())));
+        QCOMPARE(t.error().kind, Error::Kind::BadInput);
+        QVERIFY2(t.errorString().contains(QLatin1Char('\'') + text + QLatin1Char('\'')), qPrintable(t.errorString()));
+        QVERIFY2(t.errorString().contains(names), qPrintable(t.errorString()));
     }
 
     void shouldFormatDurationsShortestExact()

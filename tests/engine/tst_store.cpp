@@ -337,6 +337,7 @@ private Q_SLOTS:
         const qint64 id = f.enqueue(QStringLiteral("q"));
         const qint64 live = f.enqueue(QStringLiteral("q"));
         QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashed"), 30'000)->size(), 1);
+        QVERIFY(f.store->markReached({id}, QStringLiteral("crashed")).ok()); // the request had gone out
         f.now += 20'000;
         QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("alive"), 30'000)->front().id, live);
         f.now += 15'000; // the first lease has expired, the second has not
@@ -356,11 +357,39 @@ private Q_SLOTS:
         const qint64 id = f.enqueue(QStringLiteral("q"));
         for (int i = 0; i < Store::kMaxStalls; ++i) {
             QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashing"), 1000)->size(), 1);
+            QVERIFY(f.store->markReached({id}, QStringLiteral("crashing")).ok());
             f.now += 2000;
             QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
         }
         QCOMPARE(f.state(id), MessageState::Failed);
         QVERIFY(f.store->message(id)->lastError.contains(QLatin1String("lease expired")));
+        VERIFY_COUNTERS(f);
+    }
+
+    // A crash loop fails no message that never left: a claim whose delivery had not reached its peer is
+    // handed back as if it had not been claimed, however often the engine dies.
+    void shouldNotCountAStallForADeliveryThatNeverLeft()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"), 10);
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        for (int i = 0; i < 3 * Store::kMaxStalls; ++i) {
+            QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashing"), 1000)->size(), 1);
+            f.now += 2000;
+            QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
+            QCOMPARE(f.state(id), MessageState::Waiting);
+        }
+        const auto m = f.store->message(id);
+        QCOMPARE(m->stalls, 0);
+        QCOMPARE(m->attempts, 0);
+        QCOMPARE(f.store->attempts(id)->front().outcome, QStringLiteral("handed back"));
+        // Another engine's mark does not count for this one's attempt.
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("mine"), 1000)->size(), 1);
+        QVERIFY(f.store->markReached({id}, QStringLiteral("someone-else")).ok());
+        f.now += 2000;
+        QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
+        QCOMPARE(f.store->message(id)->stalls, 0);
         VERIFY_COUNTERS(f);
     }
 

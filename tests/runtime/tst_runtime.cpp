@@ -273,6 +273,7 @@ private Q_SLOTS:
         const qint64 id = enqueue(*store, QStringLiteral("q"));
         // A worker that died mid-delivery an hour before its lease would have run out.
         QCOMPARE(store->claim(QStringLiteral("q"), 1, QStringLiteral("dead-host:1:1"), 3'600'000)->size(), 1);
+        QVERIFY(store->markReached({id}, QStringLiteral("dead-host:1:1")).ok());
         Engine engine(StoreUrl::sqlite(path), options());
         QSignalSpy finished(&engine, &Engine::finished);
         QVERIFY(engine.start(Engine::ExitWhen::Drained).ok());
