@@ -48,8 +48,8 @@ struct ChannelContext
     // May be empty: SecretResolver::resolve is used.
     std::function<Result<QString>(const QString &reference)> resolveSecret;
     // Called once per delivery, in the worker thread, when the message has left for the peer: the HTTP
-    // request written, the SMTP transfer begun, the outbox entry made. Only a delivery that got this far
-    // counts as a stall if its engine dies (DESIGN §5); one that never left is handed back uncounted.
+    // request written, the SMTP transfer begun (the outbox has no peer and never calls it). Only a delivery
+    // that got this far counts as a stall if its engine dies; one that never left is handed back uncounted.
     // May be empty.
     std::function<void(qint64 messageId)> reached;
 };

@@ -30,29 +30,29 @@ Result<std::unique_ptr<Channel>> createChannel(const ChannelConfig &config, cons
 
     // Every channel's outcomes pass through the redaction of its own secret (ChannelBase::finish), and
     // every channel says when a delivery has left for its peer.
-    const auto withRedaction = [&secret, &context](auto channel) -> Result<std::unique_ptr<Channel>> {
+    const auto configured = [&secret, &context](auto channel) -> Result<std::unique_ptr<Channel>> {
         channel->setSecretsToRedact(secret.isEmpty() ? QStringList{} : QStringList{secret});
         channel->setReachedCallback(context.reached);
         return std::unique_ptr<Channel>(std::move(channel));
     };
     switch (config.kind) {
     case ChannelConfig::Kind::Outbox:
-        return withRedaction(std::make_unique<OutboxChannel>(config));
+        return configured(std::make_unique<OutboxChannel>(config));
     case ChannelConfig::Kind::Webhook:
-        return withRedaction(std::make_unique<WebhookChannel>(config, context.network, secret));
+        return configured(std::make_unique<WebhookChannel>(config, context.network, secret));
     case ChannelConfig::Kind::Sms: {
         auto sms = SmsChannel::create(config, context.network, secret);
         if (!sms)
             return sms.error();
-        return withRedaction(std::move(*sms));
+        return configured(std::move(*sms));
     }
     case ChannelConfig::Kind::Push:
-        return withRedaction(std::make_unique<PushChannel>(config, context.network, secret));
+        return configured(std::make_unique<PushChannel>(config, context.network, secret));
     case ChannelConfig::Kind::Email: {
         auto email = EmailChannel::create(config, context.isSuppressed, secret);
         if (!email)
             return email.error();
-        return withRedaction(std::move(*email));
+        return configured(std::move(*email));
     }
     }
     return Error::runtime(QStringLiteral("channel '%1': unknown kind").arg(config.name));

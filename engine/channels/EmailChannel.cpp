@@ -138,9 +138,14 @@ void EmailChannel::deliver(const Delivery &delivery, Done done)
 
     auto cancel = std::make_shared<std::atomic_bool>(false);
     setCancel(ticket, [cancel] { cancel->store(true); });
-    markReached(ticket); // the SMTP transfer begins now, on the pool's thread
     smtpPool()->start([home = m_home, ticket, settings = m_settings, envelopeFrom = m_from.address, address, bytes = mime.toBytes(),
                        messageId = mime.messageId, rendered = QJsonDocument(record).toJson(QJsonDocument::Compact), cancel] {
+        {
+            // The SMTP transfer begins now (a queued send has not): from here a crash may have sent it.
+            QMutexLocker lock(&home->mutex);
+            if (EmailChannel *channel = home->channel)
+                QMetaObject::invokeMethod(channel, [channel, ticket] { channel->markReached(ticket); }, Qt::QueuedConnection);
+        }
         DeliveryOutcome outcome = SmtpClient::send(settings, envelopeFrom, address, bytes, *cancel);
         // Amazon SES replaces the Message-ID and names its own id in the answer to DATA; its events carry
         // that one. Other servers keep ours, and their bounces quote it.

@@ -199,7 +199,7 @@ private:
             }
             c.buffer.remove(0, end + 4);
             c.headersDone = true;
-            // The headers are in: the rest of the request has what remains of the whole request's time.
+            // The headers are in: the body has the request timeout less the headers' allowance, from now.
             if (m_options.requestTimeoutMs > m_options.headerTimeoutMs)
                 c.deadline->start(m_options.requestTimeoutMs - m_options.headerTimeoutMs);
             if (requestLine.size() != 3 || !requestLine.value(2).startsWith("HTTP/1.")) {

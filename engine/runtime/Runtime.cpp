@@ -1,8 +1,8 @@
 #include "Runtime.h"
 
 #include "channels/Redaction.h"
-#include "model/TimeText.h"
 #include "email/EmailLinker.h"
+#include "model/TimeText.h"
 
 #include <QThread>
 

@@ -9,10 +9,10 @@
 
 #include <QAtomicInteger>
 #include <QDir>
-#include <QStorageInfo>
 #include <QFile>
 #include <QFileInfo>
 #include <QScopeGuard>
+#include <QStorageInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -2040,16 +2040,19 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
         auto part = stillAsRead(action, read);
         if (!part)
             return part.error();
+        QList<qint64> ids;
+        QSet<qint64> unchanged;
+        for (const ApplyTarget &target : std::as_const(*part)) {
+            ids << target.id;
+            unchanged.insert(target.id);
+        }
         for (const ApplyTarget &target : read) {
-            if (std::none_of(part->cbegin(), part->cend(), [&](const ApplyTarget &p) { return p.id == target.id; })) {
+            if (!unchanged.contains(target.id)) {
                 ++result.changedMeanwhile;
                 if (result.changedMeanwhileIds.size() < 1000)
                     result.changedMeanwhileIds << target.id;
             }
         }
-        QList<qint64> ids;
-        for (const ApplyTarget &target : std::as_const(*part))
-            ids << target.id;
         if (ids.isEmpty()) {
             if (auto s = tx.commit(); !s)
                 return s.error();
@@ -2119,13 +2122,13 @@ Result<QList<Store::ApplyTarget>> Store::stillAsRead(const OperatorAction &actio
     q.addBindValue(m_dialect->idListValue(ids));
     if (auto s = exec(q, QStringLiteral("checking that the selection is unchanged")); !s)
         return s.error();
-    QHash<qint64, std::pair<MessageState, qint64>> now;
+    QHash<qint64, std::pair<MessageState, qint64>> current;
     while (q.next())
-        now.insert(q.value(0).toLongLong(), {MessageState(q.value(1).toInt()), q.value(2).toLongLong()});
+        current.insert(q.value(0).toLongLong(), {MessageState(q.value(1).toInt()), q.value(2).toLongLong()});
     QList<ApplyTarget> still;
     for (const ApplyTarget &target : read) {
-        const auto it = now.constFind(target.id);
-        if (it == now.cend() || it->first != target.state)
+        const auto it = current.constFind(target.id);
+        if (it == current.cend() || it->first != target.state)
             continue;
         // A reschedule was previewed from the message's run time; moved meanwhile, it is not this one's to move.
         if (action.kind == ActionKind::Reschedule && it->second != target.runAt)
@@ -2426,11 +2429,12 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
     CleanupResult result;
 
     // The archive: a Herald store of its own (same schema), attached to this connection; or JSON Lines.
-    // An archive this run created and never wrote a chunk to (the disk full at once, say) is removed
-    // again, so no stub is left behind.
+    // An archive this run created, when the run fails before a chunk was archived (the disk full at once,
+    // say), is removed again, so no stub is left behind.
     const bool archiveExisted = !options.archivePath.isEmpty() && QFileInfo::exists(options.archivePath);
+    bool finished = false;
     const auto removeStub = qScopeGuard([&] {
-        if (options.archivePath.isEmpty() || archiveExisted || result.archived > 0)
+        if (finished || options.archivePath.isEmpty() || archiveExisted || result.archived > 0)
             return;
         for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
             QFile::remove(options.archivePath + suffix);
@@ -2618,6 +2622,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
         return s.error();
     if (auto s = tx.commit(); !s)
         return s.error();
+    finished = true;
     return result;
 }
 

@@ -235,6 +235,15 @@ private Q_SLOTS:
             QCOMPARE(ctlOn(copy, args, &out), 0);
             QCOMPARE(snapshot(), before); // byte for byte, and no file created or removed
         }
+        // The console's installation check opens it read-only as an operator's window would: the same.
+        QProcess selfTest;
+        QProcessEnvironment offscreen = environment();
+        offscreen.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        selfTest.setProcessEnvironment(offscreen);
+        selfTest.start(QStringLiteral(HERALD_PATH), {QStringLiteral("--self-test"), QStringLiteral("--db"), copy});
+        QVERIFY(selfTest.waitForFinished(60'000));
+        QVERIFY2(selfTest.exitCode() == 0, selfTest.readAllStandardError().constData());
+        QCOMPARE(snapshot(), before);
         // What they read is the crashed state, leases and all: five messages still active.
         QByteArray stats;
         QCOMPARE(ctlOn(copy, {QStringLiteral("stats"), QStringLiteral("--json")}, &stats), 0);
