@@ -1,11 +1,13 @@
-// heraldctl on a store whose disk fills up: a small tmpfs of its own (needs root to mount; skipped
-// otherwise). The error says the disk is full, `work` backs off and still stops on SIGTERM within its
-// stop timeout, --until-idle gives up with exit 1 after --give-up-after, and no stub archive is left.
+// heraldctl on a store whose disk fills up, or is read-only: small tmpfs mounts of its own (needs root to
+// mount; skipped otherwise). The error says the disk is full, `work` backs off and still stops on SIGTERM
+// within its stop timeout, --until-idle gives up with exit 1 after --give-up-after, no stub archive is
+// left; on read-only media reads work and writes say the store is read-only.
 #include "HeraldctlRun.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QStorageInfo>
 #include <QTemporaryDir>
@@ -123,6 +125,31 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("archive") && r.err.contains("full") && r.err.contains("nothing was deleted"), r.err.constData());
         QVERIFY2(!QFile::exists(archive), "a stub archive was left behind");
         QVERIFY(!QFile::exists(archive + u"-wal"_s));
+    }
+
+    // A store on read-only media: read commands read it (and change nothing); a write says the store is
+    // read-only here, not that it is "not a Herald store".
+    void shouldReadAStoreOnReadOnlyMediaAndSaySoForWrites()
+    {
+        QTemporaryDir media;
+        QVERIFY(run(u"mount"_s, {u"-t"_s, u"tmpfs"_s, u"-o"_s, u"size=4m"_s, u"tmpfs"_s, media.path()}));
+        const auto unmount = qScopeGuard([&] { run(u"umount"_s, {u"-l"_s, media.path()}); });
+        const QString store = media.filePath(u"copy.db"_s);
+        const auto ctlOn = [&](const QStringList &args) { return herald::test::runHeraldctl(store, args); };
+        QCOMPARE(ctlOn({u"init"_s}).code, 0);
+        QCOMPARE(ctlOn({u"queue"_s, u"add"_s, u"q"_s}).code, 0);
+        QCOMPARE(ctlOn({u"enqueue"_s, u"--queue"_s, u"q"_s, u"--type"_s, u"t"_s, u"--to"_s, u"x"_s}).code, 0);
+        QVERIFY(!QFile::exists(store + u"-wal"_s)); // the last connection checkpointed and removed it
+        QVERIFY(run(u"mount"_s, {u"-o"_s, u"remount,ro"_s, media.path()}));
+
+        const auto stats = ctlOn({u"stats"_s, u"--json"_s});
+        QVERIFY2(stats.code == 0, stats.err.constData());
+        QVERIFY(stats.out.contains("\"total\": 1"));
+        QVERIFY2(ctlOn({u"list"_s}).code == 0, "list on read-only media");
+        const auto write = ctlOn({u"enqueue"_s, u"--queue"_s, u"q"_s, u"--type"_s, u"t"_s, u"--to"_s, u"y"_s});
+        QCOMPARE(write.code, 2);
+        QVERIFY2(write.err.contains("is read-only here") && !write.err.contains("not a Herald store"), write.err.constData());
+        QCOMPARE(QDir(media.path()).entryList(QDir::Files), QStringList{u"copy.db"_s});
     }
 };
 
