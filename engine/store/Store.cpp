@@ -1512,8 +1512,12 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
     // Whether the open attempt had left for its peer (attempts.reached_at): only then is it a stall, and
     // an attempt. One that never left — claimed, or queued in the channel, when the engine died — is
     // handed back as if it had not been claimed: a crash loop fails no message that was never sent.
+    // A message handed back uncounted kMaxUncountedHandBacks times counts as having left all the same: a
+    // poison message that kills its engine before its request is written must not loop for ever.
     const QString reached = QStringLiteral(", EXISTS (SELECT 1 FROM attempts a WHERE a.message_id = messages.id AND a.finished_at IS NULL "
-                                           "AND a.reached_at IS NOT NULL)");
+                                           "AND a.reached_at IS NOT NULL) OR (SELECT COUNT(*) FROM attempts a WHERE a.message_id = messages.id "
+                                           "AND a.outcome = 'handed back') >= %1")
+                                .arg(kMaxUncountedHandBacks);
     Statement read = prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
                                              QStringLiteral(" FROM messages WHERE state = ? AND lease_until IS NOT NULL")
                                        : QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +

@@ -209,6 +209,9 @@ public:
     // start-up, since any lease in the file belongs to an engine that died.
     Result<qint64> reclaimAllLeases();
     static constexpr int kMaxStalls = 3;
+    // Hand-backs (a graceful stop, or a delivery that never left when its engine died) after which a
+    // message's next expired lease counts as a stall anyway.
+    static constexpr int kMaxUncountedHandBacks = 25;
     static constexpr int kCleanupChunk = 1000; // rows per cleanup transaction: delivery waits at most for one
 
     // The earliest run_at of a scheduled message (of these queues; all when empty).

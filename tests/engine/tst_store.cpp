@@ -384,6 +384,33 @@ private Q_SLOTS:
         QCOMPARE(m->stalls, 0);
         QCOMPARE(m->attempts, 0);
         QCOMPARE(f.store->attempts(id)->front().outcome, QStringLiteral("handed back"));
+        VERIFY_COUNTERS(f);
+    }
+
+    // ... but a message that kills its engine every time before its request is written stops looping:
+    // after kMaxUncountedHandBacks hand-backs its expired leases count as stalls, and it fails.
+    void shouldStopAPoisonMessageThatNeverLeavesFromLoopingForEver()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"), 10);
+        const qint64 id = f.enqueue(QStringLiteral("q"));
+        for (int i = 0; i < Store::kMaxUncountedHandBacks + Store::kMaxStalls; ++i) {
+            QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashing"), 1000)->size(), 1);
+            f.now += 2000;
+            QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
+        }
+        QCOMPARE(f.state(id), MessageState::Failed);
+        QCOMPARE(f.store->message(id)->stalls, Store::kMaxStalls);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldNotCountAnotherEnginesMarkForThisEnginesAttempt()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"), 10);
+        const qint64 id = f.enqueue(QStringLiteral("q"));
         // Another engine's mark does not count for this one's attempt.
         QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("mine"), 1000)->size(), 1);
         QVERIFY(f.store->markReached({id}, QStringLiteral("someone-else")).ok());
