@@ -7,6 +7,8 @@ namespace herald {
 
 QString redactPeerText(const QString &text, const QStringList &secrets, qsizetype maxChars)
 {
+    if (text.isEmpty()) // every success: nothing to do on the delivery path
+        return text;
     QString out = text;
     for (const QString &secret : secrets) {
         // Very short values would blank out ordinary words; credentials are longer than this.
