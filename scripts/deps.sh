@@ -5,6 +5,7 @@ HERALD_PACKAGES=(
   qt6-qpa-plugins tzdata
   libcurl4-openssl-dev libkainjow-mustache-dev qtkeychain-qt6-dev
   python3-aiosmtpd openssl libssl-dev
+  postgresql libqt6sql6-psql libpq-dev
   clang libclang-rt-14-dev
   rpm lintian appstream desktop-file-utils systemd man-db
 )
