@@ -2,7 +2,7 @@
 
 #include "StoreSql.h"
 
-#include "Dialect.h"
+#include "Backend.h"
 
 #include <QHash>
 #include <QMap>
@@ -129,7 +129,7 @@ QString rollupUpsert(const QString &table, const QStringList &keys)
     for (qsizetype i = 0; i < keys.size() + kCounterColumns.size(); ++i)
         marks << QStringLiteral("?");
     for (const QString &c : kCounterColumns)
-        sets << QStringLiteral("%1 = %1 + excluded.%1").arg(c);
+        sets << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(c, table);
     return QStringLiteral("INSERT INTO %1 (%2, %3) VALUES (%4) ON CONFLICT (%2) DO UPDATE SET %5")
         .arg(table, keys.join(QStringLiteral(", ")), kCounterColumns.join(QStringLiteral(", ")), marks.join(QStringLiteral(", ")),
              sets.join(QStringLiteral(", ")));
@@ -416,7 +416,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
     for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
         Store::Statement q = m_store.prepare(QStringLiteral(
             "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = n + excluded.n"));
+            "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = email_bounce_reasons.n + excluded.n"));
         const auto &[day, type, subType, diagnostic] = it.key();
         for (const QVariant &v : QVariantList{day, notNull(type), notNull(subType), notNull(diagnostic), it.value()})
             q.addBindValue(v);
@@ -606,9 +606,11 @@ Result<qint64> EmailStore::linkUnlinkedFrom(qint64 firstEventId)
             ids << std::pair{q.value(0).toString(), q.value(1).toString()};
     }
     qint64 linked = 0;
-    // IS compares NULL with NULL, and lets SQLite use the index of mail ids.
+    // Null-safe: NULL equals NULL (and SQLite's IS still uses the index of mail ids).
     Store::Statement u = m_store.prepare(QStringLiteral(
-        "UPDATE email_events SET message_id = ? WHERE id >= ? AND message_id IS NULL AND mail_message_id IS ? AND header_message_id IS ?"));
+        "UPDATE email_events SET message_id = ? WHERE id >= ? AND message_id IS NULL AND ") +
+        m_store.m_backend->nullSafeEquals(QStringLiteral("mail_message_id")) + QStringLiteral(" AND ") +
+        m_store.m_backend->nullSafeEquals(QStringLiteral("header_message_id")));
     for (const auto &[mail, header] : std::as_const(ids)) {
         if (mail.isEmpty() && header.isEmpty())
             continue;
@@ -865,8 +867,10 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         "INSERT INTO email_events (sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, mail_message_id, "
         "bounce_type, bounce_subtype, diagnostic_code, source, raw) "
         "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (n / 3), "
-        "btype, bsub, diag, 'synthetic', json_object('eventType', type, 'n', n) FROM typed")
-                            .arg(type, subType, bounceType, bounceSubType, diagnostic, domain);
+        "btype, bsub, diag, 'synthetic', %7 FROM typed")
+                            .arg(type, subType, bounceType, bounceSubType, diagnostic, domain,
+                                 m_store.m_backend->jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"),
+                                                                QStringLiteral("n")}));
     constexpr qint64 kChunk = 200'000;
     const qint64 total = offset + count;
     qint64 inserted = 0;
@@ -902,15 +906,18 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
                                           lit(EmailEventType::Complaint), lit(EmailEventType::Reject), lit(EmailEventType::Open))
                                      .arg(lit(EmailEventType::Click), lit(EmailEventType::DeliveryDelay), lit(EmailEventType::RenderingFailure),
                                           lit(EmailEventType::Subscription));
-        QStringList sets;
-        for (const QString &c : kCounterColumns)
-            sets << QStringLiteral("%1 = %1 + excluded.%1").arg(c);
+        const auto sets = [](const QString &table) {
+            QStringList out;
+            for (const QString &c : kCounterColumns)
+                out << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(c, table);
+            return out.join(QStringLiteral(", "));
+        };
         const QString cols = kCounterColumns.join(QStringLiteral(", "));
         for (const qint64 p : {kHourMs, kDayMs}) {
             Store::Statement q = m_store.prepare(
                 QStringLiteral("INSERT INTO email_rollups (period_ms, bucket, %1) SELECT ?, occurred_at / ? * ?, %2 FROM email_events "
                                "WHERE id >= ? GROUP BY occurred_at / ? ON CONFLICT (period_ms, bucket) DO UPDATE SET %3")
-                    .arg(cols, counters, sets.join(QStringLiteral(", "))));
+                    .arg(cols, counters, sets(QStringLiteral("email_rollups"))));
             const QVariantList binds{p, p, p, firstId, p};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
@@ -921,7 +928,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
             Store::Statement q = m_store.prepare(
                 QStringLiteral("INSERT INTO email_domain_rollups (day, domain, %1) SELECT occurred_at / ? * ?, recipient_domain, %2 FROM email_events "
                                "WHERE id >= ? GROUP BY occurred_at / ?, recipient_domain ON CONFLICT (day, domain) DO UPDATE SET %3")
-                    .arg(cols, counters, sets.join(QStringLiteral(", "))));
+                    .arg(cols, counters, sets(QStringLiteral("email_domain_rollups"))));
             const QVariantList binds{kDayMs, kDayMs, firstId, kDayMs};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
@@ -945,7 +952,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
             q.finish();
             Store::Statement u = m_store.prepare(QStringLiteral(
                 "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = n + excluded.n"));
+                "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = email_bounce_reasons.n + excluded.n"));
             for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
                 const auto &[day, btype, bsub, key] = it.key();
                 const QVariantList values{day, notNull(btype), notNull(bsub), notNull(key), it.value()};

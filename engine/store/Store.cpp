@@ -1,6 +1,6 @@
 #include "Store.h"
 
-#include "Dialect.h"
+#include "Backend.h"
 #include "StoreSql.h"
 #include "email/EmailEvent.h"
 #include "model/MessageJson.h"
@@ -43,6 +43,11 @@ const QString kQueueColumns = QStringLiteral(
 
 using storesql::exec;
 using storesql::sqlError;
+
+// A queue's count in one state (queue_counts c): the folded value plus the deltas not folded yet
+// (a shared store's writers append deltas rather than queue on the counter row; DESIGN §3.2).
+const QString kCountValue = QStringLiteral(
+    "(c.n + COALESCE((SELECT SUM(d.n) FROM queue_count_deltas d WHERE d.queue_id = c.queue_id AND d.state = c.state), 0))");
 
 std::optional<qint64> optionalInt(const QVariant &v)
 {
@@ -201,8 +206,8 @@ QString newConnectionName()
 
 // ---------------------------------------------------------------------------------------------
 
-Store::Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionName, bool readOnly)
-    : m_url(std::move(url)), m_dialect(std::move(dialect)), m_connectionName(std::move(connectionName)), m_readOnly(readOnly),
+Store::Store(StoreUrl url, std::unique_ptr<Backend> dialect, QString connectionName, bool readOnly)
+    : m_url(std::move(url)), m_backend(std::move(dialect)), m_connectionName(std::move(connectionName)), m_readOnly(readOnly),
       m_writeGate(readOnly ? nullptr : storesql::writeGateFor(m_url))
 {
 }
@@ -217,7 +222,7 @@ Store::~Store()
 
 Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions options)
 {
-    auto dialect = Dialect::forUrl(url);
+    auto dialect = Backend::forUrl(url);
     if (!dialect)
         return dialect.error();
     const QString name = newConnectionName();
@@ -227,14 +232,14 @@ Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions opti
     store->m_cacheStatements = options.cacheStatements;
     store->m_autoCheckpoint = options.autoCheckpoint;
     store->m_reclaimLeases = options.reclaimLeases;
-    store->m_db = QSqlDatabase::addDatabase(store->m_dialect->driverName(), name);
+    store->m_db = QSqlDatabase::addDatabase(store->m_backend->driverName(), name);
     if (!store->m_db.isValid())
-        return Error::runtime(QStringLiteral("the Qt SQL driver %1 is not installed; install it (Debian: libqt6sql6-sqlite)")
-                                  .arg(store->m_dialect->driverName()));
+        return Error::runtime(QStringLiteral("store '%1' needs the Qt SQL driver %2, which is not installed; install it (Debian: %3)")
+                                  .arg(url.display(), store->m_backend->driverName(), store->m_backend->driverPackage()));
     // A store that cannot be opened or set up on a disk with (almost) no room left: that is the reason
     // given, not the driver's guess ("unable to open", "permissions").
-    const auto explain = [&url, &options](Error e) {
-        if (url.kind() != StoreUrl::Kind::Sqlite || options.readOnly)
+    const auto explain = [&url, &options, &store](Error e) {
+        if (!store->m_backend->capabilities().fileBased || options.readOnly)
             return e;
         const QStorageInfo disk(QFileInfo(url.sqlitePath()).absolutePath());
         if (disk.isValid() && disk.bytesAvailable() < 256 * 1024)
@@ -244,11 +249,12 @@ Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions opti
                                       .arg(disk.bytesAvailable()));
         return e;
     };
-    if (auto s = store->m_dialect->configure(store->m_db, url, options.readOnly, options.readOnly && options.changeNothing); !s)
+    if (auto s = store->m_backend->configure(store->m_db, url, options.readOnly, options.readOnly && options.changeNothing); !s)
         return explain(s.error());
     if (!store->m_db.open())
-        return explain(Error::badInput(QStringLiteral("cannot open store '%1': %2; check the path and its permissions")
-                                           .arg(url.display(), store->m_db.lastError().text())));
+        return explain(store->m_backend->openError(url, store->m_db.lastError()));
+    if (auto s = store->m_backend->checkServer(store->m_db, url); !s)
+        return s.error();
     if (auto s = store->initialise(); !s)
         return explain(s.error());
     return store;
@@ -259,7 +265,7 @@ Status Store::initialise()
     // Reading the table list is the first thing that fails on a file that is not a database.
     QSqlQuery tables(m_db);
     tables.setForwardOnly(true);
-    if (!tables.exec(m_dialect->listTables()))
+    if (!tables.exec(m_backend->listTables()))
         return Error::badInput(QStringLiteral("store '%1' is not a Herald store (%2); point --db at a Herald store, or at a new file to create one")
                                    .arg(m_url.display(), tables.lastError().text()));
     QStringList names;
@@ -267,7 +273,7 @@ Status Store::initialise()
         names << tables.value(0).toString();
     tables.finish();
 
-    for (const QString &setup : m_dialect->sessionSetup(m_readOnly, m_durability, m_autoCheckpoint)) {
+    for (const QString &setup : m_backend->sessionSetup(m_readOnly, m_durability, m_autoCheckpoint)) {
         QSqlQuery q(m_db);
         if (!q.exec(setup))
             return sqlError(setup, q.lastError());
@@ -287,18 +293,18 @@ Status Store::initialise()
             return sqlError(QStringLiteral("reading the schema version"), v.lastError());
         m_schemaVersion = v.value(0).toInt();
     }
-    if (m_schemaVersion > m_dialect->latestSchemaVersion())
+    if (m_schemaVersion > Backend::kSchemaVersion)
         return Error::badInput(QStringLiteral("store '%1' has schema version %2, newer than this Herald knows (%3); upgrade Herald")
                                    .arg(m_url.display())
                                    .arg(m_schemaVersion)
-                                   .arg(m_dialect->latestSchemaVersion()));
-    if (m_schemaVersion < m_dialect->latestSchemaVersion()) {
+                                   .arg(Backend::kSchemaVersion));
+    if (m_schemaVersion < Backend::kSchemaVersion) {
         if (m_readOnly)
             return Error::badInput(QStringLiteral("store '%1' has schema version %2 and this Herald needs %3; upgrade it with "
                                                   "`heraldctl --db %1 init` (or open it once without --read-only; on a copy to keep the original)")
                                        .arg(m_url.display())
                                        .arg(m_schemaVersion)
-                                       .arg(m_dialect->latestSchemaVersion()));
+                                       .arg(Backend::kSchemaVersion));
         if (auto s = migrate(); !s)
             return s;
     }
@@ -318,7 +324,7 @@ Status Store::migrate()
     int current = 0;
     {
         QSqlQuery t(m_db);
-        if (t.exec(m_dialect->listTables())) {
+        if (t.exec(m_backend->listTables())) {
             bool has = false;
             while (t.next())
                 has = has || t.value(0).toString() == QLatin1String("schema_version");
@@ -329,8 +335,11 @@ Status Store::migrate()
             }
         }
     }
-    for (int version = current + 1; version <= m_dialect->latestSchemaVersion(); ++version) {
-        for (const QString &statement : m_dialect->migration(version)) {
+    for (int version = current + 1; version <= Backend::kSchemaVersion; ++version) {
+        const QStringList statements = m_backend->migration(version);
+        if (statements.isEmpty())
+            return Error::runtime(QStringLiteral("store: the %1 migration to schema %2 is missing from this build").arg(m_backend->name()).arg(version));
+        for (const QString &statement : statements) {
             QSqlQuery q(m_db);
             if (!q.exec(statement))
                 return sqlError(QStringLiteral("migration to schema %1").arg(version), q.lastError());
@@ -343,7 +352,7 @@ Status Store::migrate()
     }
     if (auto s = tx.commit(); !s)
         return s;
-    m_schemaVersion = m_dialect->latestSchemaVersion();
+    m_schemaVersion = Backend::kSchemaVersion;
     return {};
 }
 
@@ -563,9 +572,10 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
 
     const QString columns = QStringLiteral("queue_id, type, channel, recipient, payload, labels, priority, state, run_at, "
                                            "created_at, updated_at, max_attempts, dedupe_key");
-    const QString insertSql = m_dialect->insertSkippingConflicts(QStringLiteral("messages"), columns,
+    const QString insertSql = m_backend->insertSkippingConflicts(QStringLiteral("messages"), columns,
                                                                  QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
-                                                                 QStringLiteral("queue_id, dedupe_key"), QStringLiteral("dedupe_key IS NOT NULL"));
+                                                                 QStringLiteral("queue_id, dedupe_key"), QStringLiteral("dedupe_key IS NOT NULL")) +
+                            m_backend->returningId();
     BulkOutcome outcome;
     outcome.items.reserve(messages.size());
     for (qsizetype start = 0; start < messages.size(); start += chunkSize) {
@@ -589,7 +599,7 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
                 if (!first)
                     return first.error();
                 for (qsizetype k = i; k < runEnd; ++k)
-                    chunkItems << EnqueueOutcome{*first + (k - i), false};
+                    chunkItems << EnqueueOutcome{first->at(k - i), false};
                 chunkInserted += runEnd - i;
                 i = runEnd;
                 continue;
@@ -614,7 +624,9 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
             insert.bindValue(12, nullableText(m.dedupeKey));
             if (auto s = exec(insert, QStringLiteral("enqueueing a message")); !s)
                 return s.error();
-            if (insert.numRowsAffected() == 0) {
+            const qint64 id = insertedId(insert);
+            insert.finish();
+            if (id == 0) {
                 Statement existing = prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?"));
                 existing.bindValue(0, d.id);
                 existing.bindValue(1, m.dedupeKey);
@@ -624,7 +636,6 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
                 chunkItems << EnqueueOutcome{existingId, true};
                 continue;
             }
-            const qint64 id = insert.lastInsertId().toLongLong();
             Statement label = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)"));
             for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
                 label.bindValue(0, id);
@@ -675,7 +686,7 @@ void appendJsonString(QByteArray &out, const QString &text)
 
 } // namespace
 
-Result<qint64> Store::insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
+Result<QList<qint64>> Store::insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
                                 const QHash<QString, QueueDefaults> &queues)
 {
     // One array per message: queue_id, type, channel, recipient, payload, labels, priority, state, run_at,
@@ -725,18 +736,30 @@ Result<qint64> Store::insertRun(const QList<NewMessage> &messages, qsizetype fro
     rows += ']';
     Statement insert = prepare(QStringLiteral("INSERT INTO messages (created_at, updated_at, queue_id, type, channel, recipient, payload, "
                                               "labels, priority, state, run_at, max_attempts) SELECT ?, ?, ") +
-                               m_dialect->jsonArrayRows(10));
+                               m_backend->jsonArrayRows(QStringLiteral("itttttiiii")) + m_backend->returningId());
     insert.addBindValue(t);
     insert.addBindValue(t);
     insert.addBindValue(QString::fromUtf8(rows));
     if (auto s = exec(insert, QStringLiteral("enqueueing messages")); !s)
         return s.error();
     const qint64 n = to - from;
-    if (insert.numRowsAffected() != n)
-        return Error::runtime(QStringLiteral("store: enqueueing %1 messages inserted %2; nothing was stored").arg(n).arg(insert.numRowsAffected()));
-    const qint64 first = insert.lastInsertId().toLongLong() - n + 1;
+    // The ids in input order: the rows are inserted in array order, so their ids grow with it (another
+    // writer's rows may fall between them on a shared store; a single-writer store leaves no gaps).
+    QList<qint64> ids;
+    ids.reserve(n);
+    if (!m_backend->returningId().isEmpty()) {
+        while (insert.next())
+            ids << insert.value(0).toLongLong();
+        std::sort(ids.begin(), ids.end());
+    } else if (insert.numRowsAffected() == n) {
+        for (qint64 id = insert.lastInsertId().toLongLong() - n + 1; ids.size() < n; ++id)
+            ids << id;
+    }
+    insert.finish();
+    if (ids.size() != n)
+        return Error::runtime(QStringLiteral("store: enqueueing %1 messages inserted %2; nothing was stored").arg(n).arg(ids.size()));
     if (!anyLabels)
-        return first;
+        return ids;
     QByteArray labels;
     labels += '[';
     for (qsizetype i = from; i < to; ++i) {
@@ -745,7 +768,7 @@ Result<qint64> Store::insertRun(const QList<NewMessage> &messages, qsizetype fro
             if (labels.size() > 1)
                 labels += ',';
             labels += '[';
-            labels += QByteArray::number(first + (i - from));
+            labels += QByteArray::number(ids.at(i - from));
             labels += ',';
             appendJsonString(labels, it.key());
             labels += ',';
@@ -754,11 +777,11 @@ Result<qint64> Store::insertRun(const QList<NewMessage> &messages, qsizetype fro
         }
     }
     labels += ']';
-    Statement label = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ") + m_dialect->jsonArrayRows(3));
+    Statement label = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ") + m_backend->jsonArrayRows(QStringLiteral("itt")));
     label.addBindValue(QString::fromUtf8(labels));
     if (auto s = exec(label, QStringLiteral("storing labels")); !s)
         return s.error();
-    return first;
+    return ids;
 }
 
 // ---- reads -----------------------------------------------------------------------------------
@@ -792,8 +815,8 @@ QString Store::selectionWhere(const MessageSelection &sel, QVariantList &binds, 
 {
     QStringList where;
     if (sel.isById()) {
-        where << m_dialect->idListCondition(QStringLiteral("m.id"));
-        binds << m_dialect->idListValue(sel.ids);
+        where << m_backend->idListCondition(QStringLiteral("m.id"));
+        binds << m_backend->idListValue(sel.ids);
     }
     if (queueIdValue > 0) {
         where << QStringLiteral("m.queue_id = ?");
@@ -1019,7 +1042,7 @@ Result<QList<qint64>> Store::upcomingHistogram(qint64 fromMs, qint64 bucketMs, i
 
 Status Store::checkStillThere() const
 {
-    if (m_url.kind() == StoreUrl::Kind::Sqlite && !QFileInfo::exists(m_url.sqlitePath()))
+    if (m_backend->capabilities().fileBased && !QFileInfo::exists(m_url.sqlitePath()))
         return Error::notFound(QStringLiteral("the store file %1 is gone (moved, renamed or deleted); put it back, or open another store")
                                    .arg(m_url.sqlitePath()));
     return {};
@@ -1027,22 +1050,22 @@ Status Store::checkStillThere() const
 
 Status Store::backupTo(const QString &path)
 {
-    if (m_url.kind() != StoreUrl::Kind::Sqlite)
-        return Error::refused(QStringLiteral("a copy can be written of a SQLite store only; use the server's own backup tools"));
+    if (m_backend->backupInto().isEmpty())
+        return Error::refused(QStringLiteral("a copy can be written of a SQLite store only; use the server's own backup tools (pg_dump)"));
     const QFileInfo target(path);
     if (target.exists())
         return Error::badInput(QStringLiteral("%1 exists; choose a new file name for the copy").arg(path));
     if (!target.absoluteDir().exists())
         return Error::badInput(QStringLiteral("the folder of %1 does not exist; create it or choose another").arg(path));
-    Statement q = prepare(QStringLiteral("VACUUM INTO ?"));
+    Statement q = prepare(m_backend->backupInto());
     q.addBindValue(target.absoluteFilePath());
     return exec(q, QStringLiteral("writing a copy to ") + path);
 }
 
 Result<QList<QueueCounts>> Store::stats()
 {
-    Statement q = prepare(QStringLiteral("SELECT q.name, q.paused, c.state, c.n FROM queues q JOIN queue_counts c ON c.queue_id = q.id "
-                                         "ORDER BY q.name, c.state"));
+    Statement q = prepare(QStringLiteral("SELECT q.name, q.paused, c.state, ") + kCountValue +
+                          QStringLiteral(" FROM queues q JOIN queue_counts c ON c.queue_id = q.id ORDER BY q.name, c.state"));
     if (auto s = exec(q, QStringLiteral("reading queue counts")); !s)
         return s.error();
     QList<QueueCounts> out;
@@ -1097,10 +1120,19 @@ Result<QList<AuditEntry>> Store::auditLog(int limit)
     return out;
 }
 
+Status Store::foldCounters()
+{
+    const QString sql = m_backend->foldCounters();
+    if (sql.isEmpty() || m_readOnly)
+        return {};
+    Statement q = prepare(sql);
+    return exec(q, QStringLiteral("folding counters"));
+}
+
 Result<QStringList> Store::counterMismatches()
 {
     Statement q = prepare(QStringLiteral(
-        "SELECT q.name, c.state, c.n, (SELECT COUNT(*) FROM messages m WHERE m.queue_id = c.queue_id AND m.state = c.state) "
+        "SELECT q.name, c.state, ") + kCountValue + QStringLiteral(", (SELECT COUNT(*) FROM messages m WHERE m.queue_id = c.queue_id AND m.state = c.state) "
         "FROM queue_counts c JOIN queues q ON q.id = c.queue_id ORDER BY q.name, c.state"));
     if (auto s = exec(q, QStringLiteral("checking counters")); !s)
         return s.error();
@@ -1115,10 +1147,18 @@ Result<QStringList> Store::counterMismatches()
     return out;
 }
 
+qint64 Store::insertedId(Statement &insert) const
+{
+    if (!m_backend->returningId().isEmpty())
+        return insert.next() ? insert.value(0).toLongLong() : 0;
+    return insert.numRowsAffected() > 0 ? insert.lastInsertId().toLongLong() : 0;
+}
+
 Result<qint64> Store::writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details,
                                  const QString &actor)
 {
-    Statement q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)"));
+    Statement q = prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected, details) VALUES (?, ?, ?, ?, ?, ?)") +
+                          m_backend->returningId());
     QString who = actor;
     if (who.isEmpty())
         who = qEnvironmentVariable("USER", qEnvironmentVariable("LOGNAME", qEnvironmentVariable("USERNAME", QStringLiteral("unknown"))));
@@ -1130,7 +1170,7 @@ Result<qint64> Store::writeAudit(const QString &action, const QString &selection
     q.addBindValue(QString::fromUtf8(details.isEmpty() ? QByteArrayLiteral("{}") : details));
     if (auto s = exec(q, QStringLiteral("writing the audit log")); !s)
         return s.error();
-    return q.lastInsertId().toLongLong();
+    return insertedId(q);
 }
 
 // ---- lifecycle -------------------------------------------------------------------------------
@@ -1149,7 +1189,7 @@ Result<qint64> Store::promoteDueInTx(qint64 t)
 
 Status Store::checkpoint()
 {
-    const QString sql = m_dialect->checkpoint();
+    const QString sql = m_backend->checkpoint();
     if (sql.isEmpty() || m_readOnly)
         return {};
     QSqlQuery q(m_db);
@@ -1185,7 +1225,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
                                      "AND state = ?");
         for (qsizetype i = 0; i < request.skipChannels.size(); ++i)
             sql += QStringLiteral(" AND channel <> ?");
-        sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_dialect->claimLockClause();
+        sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_backend->claimLockClause();
         Statement pick = prepare(sql);
         pick.addBindValue(request.queue);
         pick.addBindValue(int(MessageState::Waiting));
@@ -1199,11 +1239,11 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
     }
     if (ids.isEmpty())
         return QList<Message>{};
-    const QVariant idList = m_dialect->idListValue(ids);
+    const QVariant idList = m_backend->idListValue(ids);
     {
         Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
                                              "lease_owner = ?, lease_until = ? WHERE ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+                              m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Active), t, t, owner, t + leaseMs, idList})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("claiming messages")); !s)
@@ -1212,7 +1252,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
     {
         Statement q = prepare(QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) "
                                              "SELECT id, attempts, ?, ? FROM messages WHERE ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+                              m_backend->idListCondition(QStringLiteral("id")));
         q.addBindValue(t);
         q.addBindValue(owner);
         q.addBindValue(idList);
@@ -1221,7 +1261,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
     }
     QList<Message> claimed;
     Statement q = prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
-                          m_dialect->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
+                          m_backend->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
     q.addBindValue(idList);
     if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
         return s.error();
@@ -1319,10 +1359,10 @@ Result<QSet<qint64>> Store::completePlainInTx(const QList<Completion> &completio
             attemptOf.insert(c.id, c.attempt);
         }
         Statement q = prepare(QStringLiteral("SELECT id, attempts FROM messages WHERE state = ? AND lease_owner = ? AND ") +
-                              m_dialect->idListCondition(QStringLiteral("id")) + m_dialect->rowLockClause());
+                              m_backend->idListCondition(QStringLiteral("id")) + m_backend->rowLockClause());
         q.addBindValue(int(MessageState::Active));
         q.addBindValue(owner);
-        q.addBindValue(m_dialect->idListValue(ids));
+        q.addBindValue(m_backend->idListValue(ids));
         if (auto s = exec(q, QStringLiteral("checking the leases of completed messages")); !s)
             return s.error();
         while (q.next()) {
@@ -1334,16 +1374,16 @@ Result<QSet<qint64>> Store::completePlainInTx(const QList<Completion> &completio
     }
     if (ours.isEmpty())
         return ours;
-    const QVariant idList = m_dialect->idListValue(QList<qint64>(ours.cbegin(), ours.cend()));
+    const QVariant idList = m_backend->idListValue(QList<qint64>(ours.cbegin(), ours.cend()));
     Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, "
                                          "lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE ") +
-                          m_dialect->idListCondition(QStringLiteral("id")));
+                          m_backend->idListCondition(QStringLiteral("id")));
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, idList})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("completing messages")); !s)
         return s.error();
     Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ") +
-                          m_dialect->idListCondition(QStringLiteral("message_id")));
+                          m_backend->idListCondition(QStringLiteral("message_id")));
     a.addBindValue(t);
     a.addBindValue(idList);
     if (auto s = exec(a, QStringLiteral("recording the attempts")); !s)
@@ -1356,7 +1396,7 @@ Result<std::optional<MessageState>> Store::failInTx(const FailureReport &report,
     const Failure &failure = report.failure;
     Statement read = prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
                                             "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
-                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?") + m_dialect->rowLockClause());
+                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?") + m_backend->rowLockClause());
     read.addBindValue(report.id);
     read.addBindValue(int(MessageState::Active));
     read.addBindValue(owner);
@@ -1415,10 +1455,10 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
     BatchResult result;
     if (!batch.reached.isEmpty()) {
         Statement q = prepare(QStringLiteral("UPDATE attempts SET reached_at = ? WHERE finished_at IS NULL AND reached_at IS NULL AND worker = ? AND ") +
-                              m_dialect->idListCondition(QStringLiteral("message_id")));
+                              m_backend->idListCondition(QStringLiteral("message_id")));
         q.addBindValue(t);
         q.addBindValue(batch.owner);
-        q.addBindValue(m_dialect->idListValue(batch.reached));
+        q.addBindValue(m_backend->idListValue(batch.reached));
         if (auto s = exec(q, QStringLiteral("recording deliveries that left")); !s)
             return s.error();
     }
@@ -1450,25 +1490,25 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
     }
     if (!batch.released.isEmpty()) {
         // Handed back at a graceful stop: the attempt did not happen as far as the message is concerned.
-        const QVariant ids = m_dialect->idListValue(batch.released);
+        const QVariant ids = m_backend->idListValue(batch.released);
         Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, "
                                              "lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ? AND ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+                              m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, int(MessageState::Active), batch.owner, ids})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("handing messages back")); !s)
             return s.error();
         Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back' WHERE finished_at IS NULL AND ") +
-                              m_dialect->idListCondition(QStringLiteral("message_id")));
+                              m_backend->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
         a.addBindValue(ids);
         if (auto s = exec(a, QStringLiteral("recording handed-back attempts")); !s)
             return s.error();
     }
     if (!batch.renewLeases.isEmpty()) {
-        const QVariant ids = m_dialect->idListValue(batch.renewLeases);
+        const QVariant ids = m_backend->idListValue(batch.renewLeases);
         Statement q = prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE state = ? AND lease_owner = ? AND ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+                              m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{t + batch.leaseMs, int(MessageState::Active), batch.owner, ids})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("renewing leases")); !s)
@@ -1476,7 +1516,7 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
         if (q.numRowsAffected() != batch.renewLeases.size()) {
             // Some are no longer ours: cancelled by an operator, or reclaimed after a stall.
             Statement lost = prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> ? OR lease_owner IS NULL OR lease_owner <> ?) AND ") +
-                                     m_dialect->idListCondition(QStringLiteral("id")));
+                                     m_backend->idListCondition(QStringLiteral("id")));
             lost.addBindValue(int(MessageState::Active));
             lost.addBindValue(batch.owner);
             lost.addBindValue(ids);
@@ -1541,16 +1581,16 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
     }
     read.finish();
     if (!neverLeft.isEmpty()) {
-        const QVariant ids = m_dialect->idListValue(neverLeft);
+        const QVariant ids = m_backend->idListValue(neverLeft);
         Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, lease_owner = NULL, "
                                              "lease_until = NULL WHERE ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+                              m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, ids})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("handing back deliveries that never left")); !s)
             return s.error();
         Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back', error = ? WHERE finished_at IS NULL AND ") +
-                              m_dialect->idListCondition(QStringLiteral("message_id")));
+                              m_backend->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
         a.addBindValue(QStringLiteral("the engine stopped before this delivery left for its peer; not counted as an attempt"));
         a.addBindValue(ids);
@@ -1563,17 +1603,17 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
         Statement q = prepare(
             QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
                            "finished_at = ?, last_error = ? WHERE ") +
-            m_dialect->idListCondition(QStringLiteral("id")));
+            m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(state), t, state == MessageState::Failed ? QVariant(t) : nullable({}), error,
-                                              m_dialect->idListValue(ids)})
+                                              m_backend->idListValue(ids)})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
             return s;
         Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +
-                              m_dialect->idListCondition(QStringLiteral("message_id")));
+                              m_backend->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
         a.addBindValue(error);
-        a.addBindValue(m_dialect->idListValue(ids));
+        a.addBindValue(m_backend->idListValue(ids));
         return exec(a, QStringLiteral("recording stalled attempts"));
     };
     if (auto s = update(back, MessageState::Waiting, QStringLiteral("lease expired: the worker stopped during delivery; retrying")); !s)
@@ -2062,12 +2102,12 @@ Result<ActionResult> Store::apply(const MessageSelection &selection, const Opera
                 return s.error();
             continue;
         }
-        const QVariant idList = m_dialect->idListValue(ids);
+        const QVariant idList = m_backend->idListValue(ids);
         if (undoable) {
             Statement journal = prepare(QStringLiteral("INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, "
                                                        "finished_at, last_error, payload) SELECT ?, id, state, run_at, priority, attempts, "
                                                        "stalls, finished_at, last_error, payload FROM messages WHERE ") +
-                                        m_dialect->idListCondition(QStringLiteral("id")));
+                                        m_backend->idListCondition(QStringLiteral("id")));
             journal.addBindValue(result.auditId);
             journal.addBindValue(idList);
             if (auto s = exec(journal, QStringLiteral("journaling the action")); !s)
@@ -2121,9 +2161,9 @@ Result<QList<Store::ApplyTarget>> Store::stillAsRead(const OperatorAction &actio
     QList<qint64> ids;
     for (const ApplyTarget &target : read)
         ids << target.id;
-    Statement q = prepare(QStringLiteral("SELECT id, state, run_at FROM messages WHERE ") + m_dialect->idListCondition(QStringLiteral("id")) +
-                          m_dialect->rowLockClause());
-    q.addBindValue(m_dialect->idListValue(ids));
+    Statement q = prepare(QStringLiteral("SELECT id, state, run_at FROM messages WHERE ") + m_backend->idListCondition(QStringLiteral("id")) +
+                          m_backend->rowLockClause());
+    q.addBindValue(m_backend->idListValue(ids));
     if (auto s = exec(q, QStringLiteral("checking that the selection is unchanged")); !s)
         return s.error();
     QHash<qint64, std::pair<MessageState, qint64>> current;
@@ -2198,8 +2238,9 @@ Status Store::applyChunk(const OperatorAction &action, const QList<qint64> &ids,
         // New messages with the same content, due at their original time or now, with no history.
         Statement copy = prepare(QStringLiteral(
             "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
-            "max_attempts) SELECT queue_id, type, channel, recipient, payload, labels, priority, CASE WHEN run_at > ? THEN ? ELSE ? END, "
-            "MAX(run_at, ?), ?, ?, max_attempts FROM messages WHERE id = ?"));
+            "max_attempts) SELECT queue_id, type, channel, recipient, payload, labels, priority, "
+            "CASE WHEN run_at > CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, "
+            "%1, ?, ?, max_attempts FROM messages WHERE id = ?%2").arg(m_backend->greatest(QStringLiteral("run_at"), QStringLiteral("CAST(? AS BIGINT)")), m_backend->returningId()));
         Statement labels = prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ?, key, value FROM message_labels "
                                                   "WHERE message_id = ?"));
         for (qint64 id : ids) {
@@ -2207,7 +2248,8 @@ Status Store::applyChunk(const OperatorAction &action, const QList<qint64> &ids,
                 copy.addBindValue(v);
             if (auto s = exec(copy, QStringLiteral("duplicating message %1").arg(id)); !s)
                 return s;
-            const qint64 created = copy.lastInsertId().toLongLong();
+            const qint64 created = insertedId(copy);
+            copy.finish();
             labels.addBindValue(created);
             labels.addBindValue(id);
             if (auto s = exec(labels, QStringLiteral("copying labels")); !s)
@@ -2217,25 +2259,25 @@ Status Store::applyChunk(const OperatorAction &action, const QList<qint64> &ids,
         return {};
     }
     case ActionKind::Delete: {
-        Statement del = prepare(QStringLiteral("DELETE FROM messages WHERE ") + m_dialect->idListCondition(QStringLiteral("id")));
-        del.addBindValue(m_dialect->idListValue(ids));
+        Statement del = prepare(QStringLiteral("DELETE FROM messages WHERE ") + m_backend->idListCondition(QStringLiteral("id")));
+        del.addBindValue(m_backend->idListValue(ids));
         return exec(del, QStringLiteral("deleting messages"));
     }
     }
     Statement q = prepare(QStringLiteral("UPDATE messages SET ") + set + QStringLiteral(", updated_at = ? WHERE ") +
-                          m_dialect->idListCondition(QStringLiteral("id")));
+                          m_backend->idListCondition(QStringLiteral("id")));
     for (const QVariant &b : setBinds)
         q.addBindValue(b);
     q.addBindValue(t);
-    q.addBindValue(m_dialect->idListValue(ids));
+    q.addBindValue(m_backend->idListValue(ids));
     if (auto s = exec(q, QStringLiteral("%1 of %2 messages").arg(actionName(action.kind)).arg(ids.size())); !s)
         return s;
     if (action.kind == ActionKind::Cancel) {
         // An active message loses its lease: the attempt in flight ends here.
         Statement a = prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'cancelled' WHERE finished_at IS NULL AND ") +
-                              m_dialect->idListCondition(QStringLiteral("message_id")));
+                              m_backend->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
-        a.addBindValue(m_dialect->idListValue(ids));
+        a.addBindValue(m_backend->idListValue(ids));
         return exec(a, QStringLiteral("ending cancelled attempts"));
     }
     return {};
@@ -2281,10 +2323,10 @@ Result<ActionResult> Store::undoLastAction(const QString &actor)
             "UPDATE messages SET (state, run_at, priority, attempts, stalls, finished_at, last_error, payload) = "
             "(SELECT j.state, j.run_at, j.priority, j.attempts, j.stalls, j.finished_at, j.last_error, j.payload FROM action_journal j "
             "WHERE j.audit_id = ? AND j.message_id = messages.id), updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE ") +
-                              m_dialect->idListCondition(QStringLiteral("id")));
+                              m_backend->idListCondition(QStringLiteral("id")));
         q.addBindValue(auditId);
         q.addBindValue(t);
-        q.addBindValue(m_dialect->idListValue(ids));
+        q.addBindValue(m_backend->idListValue(ids));
         if (auto s = exec(q, QStringLiteral("undoing %1").arg(action)); !s)
             return s.error();
     }
@@ -2451,6 +2493,10 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
             if (!jsonl.open(QIODevice::WriteOnly | QIODevice::Append))
                 return Error::badInput(QStringLiteral("archive '%1' cannot be written: %2; nothing was deleted").arg(options.archivePath, jsonl.errorString()));
         } else {
+            if (!m_backend->capabilities().fileBased)
+                return Error::badInput(QStringLiteral("archive '%1': a store-file archive is written beside SQLite stores only; archive as JSON "
+                                                      "Lines (a .jsonl file) from this store; nothing was deleted")
+                                           .arg(options.archivePath));
             if (QFileInfo(options.archivePath).absoluteFilePath() == QFileInfo(m_url.sqlitePath()).absoluteFilePath())
                 return Error::badInput(QStringLiteral("the archive cannot be the store itself"));
             {
@@ -2480,7 +2526,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
     const auto cancelled = [&] { return progress.cancel && progress.cancel->load(); };
     const auto betweenChunks = [this] {
         // Best effort: a checkpoint that cannot run now runs at the next chunk or at SQLite's own threshold.
-        if (const QString sql = m_dialect->betweenBulkChunks(); !sql.isEmpty()) {
+        if (const QString sql = m_backend->betweenBulkChunks(); !sql.isEmpty()) {
             QSqlQuery q(m_db);
             q.exec(sql);
             q.finish();
@@ -2506,7 +2552,7 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
             }
             if (ids.isEmpty())
                 break;
-            const QVariant idList = m_dialect->idListValue(ids);
+            const QVariant idList = m_backend->idListValue(ids);
             if (jsonl.isOpen()) {
                 // Written and flushed before the delete: what is archived is exactly what is deleted.
                 MessagePageRequest page;
@@ -2528,18 +2574,18 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
                 for (const QString &sql : QStringList{
                          QStringLiteral("INSERT OR IGNORE INTO archive.queues SELECT * FROM main.queues WHERE id = ?"),
                       QStringLiteral("INSERT OR REPLACE INTO archive.messages SELECT * FROM main.messages WHERE ") +
-                          m_dialect->idListCondition(QStringLiteral("id")),
+                          m_backend->idListCondition(QStringLiteral("id")),
                       QStringLiteral("INSERT OR REPLACE INTO archive.message_labels SELECT * FROM main.message_labels WHERE ") +
-                          m_dialect->idListCondition(QStringLiteral("message_id")),
+                          m_backend->idListCondition(QStringLiteral("message_id")),
                       QStringLiteral("INSERT OR REPLACE INTO archive.attempts SELECT * FROM main.attempts WHERE ") +
-                          m_dialect->idListCondition(QStringLiteral("message_id"))}) {
+                          m_backend->idListCondition(QStringLiteral("message_id"))}) {
                     Statement q = prepare(sql);
                     q.addBindValue(sql.contains(QLatin1String("queues")) ? QVariant(target.queueId) : idList);
                     if (auto s = exec(q, QStringLiteral("archiving messages")); !s)
                         return Error::runtime(s.errorString() + QStringLiteral("; the cleanup stopped and this chunk was not deleted"));
                 }
             }
-            Statement del = prepare(QStringLiteral("DELETE FROM messages WHERE ") + m_dialect->idListCondition(QStringLiteral("id")));
+            Statement del = prepare(QStringLiteral("DELETE FROM messages WHERE ") + m_backend->idListCondition(QStringLiteral("id")));
             del.addBindValue(idList);
             if (auto s = exec(del, QStringLiteral("removing messages")); !s)
                 return s.error();
@@ -2595,21 +2641,18 @@ Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const Cle
         if (auto s = sweep(QStringLiteral("audit_log"), QStringLiteral("at"), t - *policy.auditOlderThanMs, result.removed.audit); !s)
             return s.error();
     if (options.vacuum && !result.cancelled) {
-        const auto pages = [this]() -> qint64 {
+        const auto size = [this]() -> qint64 {
             QSqlQuery q(m_db);
-            const qint64 n = q.exec(QStringLiteral("PRAGMA page_count")) && q.next() ? q.value(0).toLongLong() : 0;
+            const qint64 n = q.exec(m_backend->storeSize()) && q.next() ? q.value(0).toLongLong() : 0;
             q.finish();
             return n;
         };
-        QSqlQuery size(m_db);
-        const qint64 pageSize = size.exec(QStringLiteral("PRAGMA page_size")) && size.next() ? size.value(0).toLongLong() : 4096;
-        size.finish();
-        const qint64 before = pages();
+        const qint64 before = size();
         m_statements.clear(); // VACUUM wants no statement open
         QSqlQuery vacuum(m_db);
-        if (!vacuum.exec(QStringLiteral("VACUUM")))
-            return sqlError(QStringLiteral("VACUUM"), vacuum.lastError());
-        result.bytesReclaimed = (before - pages()) * pageSize;
+        if (!vacuum.exec(m_backend->reclaimSpace()))
+            return sqlError(QStringLiteral("reclaiming space"), vacuum.lastError());
+        result.bytesReclaimed = std::max<qint64>(0, before - size());
     }
     QJsonObject details{{QStringLiteral("messages"), result.removed.messageTotal()},
                         {QStringLiteral("outbox"), result.removed.outbox},

@@ -27,7 +27,7 @@
 
 namespace herald {
 
-class Dialect;
+class Backend;
 
 // The message store: every SQL statement of Herald lives here and in the dialects.
 //
@@ -124,6 +124,9 @@ public:
     Result<QList<AuditEntry>> auditLog(int limit = 100);
     // Counter rows that differ from COUNT(*): empty when the counters are right. For tests and doctor.
     Result<QStringList> counterMismatches();
+    // Folds the counter deltas of a shared store into its counters (any engine may, at any time); a
+    // no-op where writers update the counters themselves.
+    Status foldCounters();
 
     // ---- lifecycle: the runtime's side (DESIGN §4)
     struct Failure
@@ -281,7 +284,7 @@ private:
     // The e-mail events side of the store (issue 5) shares this connection and its transactions.
     friend class EmailStore;
 
-    Store(StoreUrl url, std::unique_ptr<Dialect> dialect, QString connectionName, bool readOnly);
+    Store(StoreUrl url, std::unique_ptr<Backend> dialect, QString connectionName, bool readOnly);
 
     Status initialise();
     Status migrate();
@@ -318,6 +321,8 @@ private:
         QSqlQuery *m_q;
     };
     Statement prepare(const QString &sql) const;
+    // The id of the row an INSERT ending in Backend::returningId() just wrote; 0 when it wrote none.
+    qint64 insertedId(Statement &insert) const;
     Result<qint64> queueId(const QString &name);
     Result<QueueConfig> queueById(qint64 id);
     QString selectionWhere(const MessageSelection &selection, QVariantList &binds, qint64 queueIdValue) const;
@@ -349,9 +354,9 @@ private:
         QString channel;
         int maxAttempts = 0;
     };
-    // Inserts messages[from, to), none with a dedupe key, with one statement; returns the first id
-    // (the others follow it).
-    Result<qint64> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
+    // Inserts messages[from, to), none with a dedupe key, with one statement; returns their ids in
+    // input order.
+    Result<QList<qint64>> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
                              const QHash<QString, QueueDefaults> &queues);
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
@@ -364,7 +369,7 @@ private:
     Result<qint64> writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor);
 
     StoreUrl m_url;
-    std::unique_ptr<Dialect> m_dialect;
+    std::unique_ptr<Backend> m_backend;
     QString m_connectionName;
     QSqlDatabase m_db;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // prepared, by SQL text

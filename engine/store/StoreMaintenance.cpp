@@ -94,12 +94,12 @@ Result<qint64> Store::beginCleanupRun(const QString &trigger)
     WriteTransaction tx(*this);
     if (auto s = tx.begin(); !s)
         return s.error();
-    Statement q = prepare(QStringLiteral("INSERT INTO cleanup_runs (trigger, started_at) VALUES (?, ?)"));
+    Statement q = prepare(QStringLiteral("INSERT INTO cleanup_runs (trigger, started_at) VALUES (?, ?)") + m_backend->returningId());
     q.addBindValue(trigger);
     q.addBindValue(now());
     if (auto s = exec(q, QStringLiteral("recording the start of a cleanup run")); !s)
         return s.error();
-    const qint64 id = q.lastInsertId().toLongLong();
+    const qint64 id = insertedId(q);
     q.finish();
     if (auto s = tx.commit(); !s)
         return s.error();

@@ -1,7 +1,7 @@
 #pragma once
 
 // Internal to engine/store: what Store and EmailStore share over one connection.
-#include "Dialect.h"
+#include "Backend.h"
 #include "Store.h"
 
 #include <QFileInfo>
@@ -82,7 +82,7 @@ public:
         if (m_store.m_writeGate && !m_gated)
             m_gated = m_store.m_writeGate->try_lock_for(std::chrono::milliseconds(5000));
         QSqlQuery q(m_store.m_db);
-        if (!q.exec(m_store.m_dialect->beginWrite())) {
+        if (!q.exec(m_store.m_backend->beginWrite())) {
             releaseGate();
             return storesql::sqlError(QStringLiteral("starting a write transaction"), q.lastError());
         }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PgServer.h"
 #include "store/Store.h"
 
 #include <QTemporaryDir>
@@ -7,21 +8,55 @@
 
 #include <memory>
 
-// A real SQLite file in a temporary folder, with a clock the test moves by hand.
+// A real store with a clock the test moves by hand: a SQLite file in a temporary folder, or, when the
+// environment says HERALD_TEST_STORE=postgres (the *_postgres ctest entries), a fresh database on the
+// PostgreSQL server the test process starts (PgServer).
 struct StoreFixture
 {
     QTemporaryDir dir;
     qint64 now = 1'800'000'000'000; // 2027-01-15T08:00:00Z
     std::unique_ptr<herald::Store> store;
+    QString database; // PostgreSQL: this fixture's database
+
+    static bool onPostgres() { return qEnvironmentVariable("HERALD_TEST_STORE") == QLatin1String("postgres"); }
 
     QString path() const { return dir.filePath(QStringLiteral("herald.db")); }
+
+    // The store's URL; on PostgreSQL the first call creates the fixture's database.
+    herald::StoreUrl url()
+    {
+        if (!onPostgres())
+            return herald::StoreUrl::sqlite(path());
+        QString error;
+        herald::test::PgServer *server = herald::test::PgServer::shared(&error);
+        if (!server)
+            qFatal("PostgreSQL for the tests: %s", qPrintable(error));
+        if (database.isEmpty()) {
+            database = server->freshDatabase(&error);
+            if (database.isEmpty())
+                qFatal("PostgreSQL for the tests: %s", qPrintable(error));
+        }
+        auto u = herald::StoreUrl::parse(server->url(database));
+        if (!u)
+            qFatal("%s", qPrintable(u.errorString()));
+        return *u;
+    }
+
+    // The URL as text, for heraldctl's --db.
+    QString urlText()
+    {
+        if (!onPostgres())
+            return path();
+        url();
+        return herald::test::PgServer::shared()->url(database);
+    }
 
     bool open()
     {
         store.reset();
         herald::Store::OpenOptions options;
         options.clock = [this] { return now; };
-        auto s = herald::Store::open(herald::StoreUrl::sqlite(path()), options);
+        auto s = herald::Store::open(url(), options);
         if (!s) {
             qWarning("%s", qPrintable(s.errorString()));
             return false;
