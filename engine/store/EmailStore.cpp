@@ -861,8 +861,8 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         "CASE WHEN d < 3000 THEN 'gmail.com' WHEN d < 4500 THEN 'outlook.com' WHEN d < 5200 THEN 'yahoo.com' WHEN d < 5600 THEN 'icloud.com' "
         "ELSE 'd' || (n * 104729 % 2000) || '.example' END");
     const QString sql = QStringLiteral(
-        "WITH RECURSIVE seq(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
-        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, ? + (n - ?) * ? / ? AS at FROM seq), "
+        "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
+        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, CAST(? AS BIGINT) + (n - ?) * ? / ? AS at FROM seq), "
         "typed AS (SELECT n, at, %1 AS type, %2 AS sub, %3 AS btype, %4 AS bsub, %5 AS diag, %6 AS domain FROM base) "
         "INSERT INTO email_events (sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, mail_message_id, "
         "bounce_type, bounce_subtype, diagnostic_code, source, raw) "
@@ -897,10 +897,10 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         }
         // Their rollups, the way record() counts (countersOf), by aggregate over the new rows.
         const QString counters = QStringLiteral(
-            "COALESCE(SUM(event_type = %1), 0), COALESCE(SUM(event_type = %2), 0), COALESCE(SUM(event_type = %3 AND sub_type IN (%4, %5)), 0), COALESCE(SUM(event_type = %3 AND sub_type = %6), 0), "
-            "COALESCE(SUM(event_type = %3 AND sub_type = %5), 0), COALESCE(SUM(event_type = %3 AND (sub_type IS NULL OR sub_type NOT IN (%4, %5, %6))), 0), "
-            "COALESCE(SUM(event_type = %7), 0), COALESCE(SUM(event_type = %8), 0), COALESCE(SUM(event_type = %9), 0), COALESCE(SUM(event_type = %10), 0), COALESCE(SUM(event_type = %11), 0), "
-            "COALESCE(SUM(event_type = %12), 0), COALESCE(SUM(event_type = %13), 0), COALESCE(SUM(event_type NOT IN (%1, %2, %3, %7, %8, %9, %10, %11, %12, %13)), 0)")
+            "COALESCE(SUM(CASE WHEN event_type = %1 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %2 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %3 AND sub_type IN (%4, %5) THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %3 AND sub_type = %6 THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN event_type = %3 AND sub_type = %5 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %3 AND (sub_type IS NULL OR sub_type NOT IN (%4, %5, %6)) THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN event_type = %7 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %8 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %9 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %10 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %11 THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN event_type = %12 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type = %13 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN event_type NOT IN (%1, %2, %3, %7, %8, %9, %10, %11, %12, %13) THEN 1 ELSE 0 END), 0)")
                                      .arg(lit(EmailEventType::Send), lit(EmailEventType::Delivery), lit(EmailEventType::Bounce),
                                           lit(BounceClass::Hard), lit(BounceClass::SuppressionList), lit(BounceClass::Soft),
                                           lit(EmailEventType::Complaint), lit(EmailEventType::Reject), lit(EmailEventType::Open))
@@ -915,10 +915,12 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         const QString cols = kCounterColumns.join(QStringLiteral(", "));
         for (const qint64 p : {kHourMs, kDayMs}) {
             Store::Statement q = m_store.prepare(
-                QStringLiteral("INSERT INTO email_rollups (period_ms, bucket, %1) SELECT ?, occurred_at / ? * ?, %2 FROM email_events "
-                               "WHERE id >= ? GROUP BY occurred_at / ? ON CONFLICT (period_ms, bucket) DO UPDATE SET %3")
-                    .arg(cols, counters, sets(QStringLiteral("email_rollups"))));
-            const QVariantList binds{p, p, p, firstId, p};
+                // The period is one of two constants, written into the statement so that every dialect sees
+                // the grouped expression and the selected one as the same.
+                QStringLiteral("INSERT INTO email_rollups (period_ms, bucket, %1) SELECT %4, occurred_at / %4 * %4, %2 FROM email_events "
+                               "WHERE id >= ? GROUP BY occurred_at / %4 * %4 ON CONFLICT (period_ms, bucket) DO UPDATE SET %3")
+                    .arg(cols, counters, sets(QStringLiteral("email_rollups")), QString::number(p)));
+            const QVariantList binds{firstId};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
             if (auto s = exec(q, QStringLiteral("adding the rollups of synthetic e-mail events")); !s)
@@ -926,10 +928,10 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         }
         {
             Store::Statement q = m_store.prepare(
-                QStringLiteral("INSERT INTO email_domain_rollups (day, domain, %1) SELECT occurred_at / ? * ?, recipient_domain, %2 FROM email_events "
-                               "WHERE id >= ? GROUP BY occurred_at / ?, recipient_domain ON CONFLICT (day, domain) DO UPDATE SET %3")
-                    .arg(cols, counters, sets(QStringLiteral("email_domain_rollups"))));
-            const QVariantList binds{kDayMs, kDayMs, firstId, kDayMs};
+                QStringLiteral("INSERT INTO email_domain_rollups (day, domain, %1) SELECT occurred_at / %4 * %4, recipient_domain, %2 FROM email_events "
+                               "WHERE id >= ? GROUP BY occurred_at / %4 * %4, recipient_domain ON CONFLICT (day, domain) DO UPDATE SET %3")
+                    .arg(cols, counters, sets(QStringLiteral("email_domain_rollups")), QString::number(kDayMs)));
+            const QVariantList binds{firstId};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
             if (auto s = exec(q, QStringLiteral("adding the domain rollups of synthetic e-mail events")); !s)
@@ -939,9 +941,9 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
             // Grouped by the diagnostic as stored, then by its reason key, as record() keys them.
             QMap<std::tuple<qint64, QString, QString, QString>, qint64> reasons;
             Store::Statement q = m_store.prepare(QStringLiteral(
-                "SELECT occurred_at / ? * ?, COALESCE(bounce_type, ''), COALESCE(bounce_subtype, ''), COALESCE(diagnostic_code, ''), COUNT(*) "
-                "FROM email_events WHERE id >= ? AND event_type = ? GROUP BY 1, 2, 3, 4"));
-            const QVariantList binds{kDayMs, kDayMs, firstId, EmailEventType::Bounce};
+                "SELECT occurred_at / %1 * %1, COALESCE(bounce_type, ''), COALESCE(bounce_subtype, ''), COALESCE(diagnostic_code, ''), COUNT(*) "
+                "FROM email_events WHERE id >= ? AND event_type = ? GROUP BY 1, 2, 3, 4").arg(kDayMs));
+            const QVariantList binds{firstId, EmailEventType::Bounce};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
             if (auto s = exec(q, QStringLiteral("grouping the bounces of synthetic e-mail events")); !s)

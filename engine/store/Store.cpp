@@ -975,7 +975,7 @@ Result<qint64> Store::insertSyntheticMessages(const QString &queueName, qint64 c
         return qid.error();
     constexpr qint64 kChunk = 100'000;
     Statement insert = prepare(QStringLiteral(
-        "WITH RECURSIVE seq(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
+        "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
         "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
         "max_attempts) SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
         "FROM seq"));
@@ -1491,7 +1491,7 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
     if (!batch.released.isEmpty()) {
         // Handed back at a graceful stop: the attempt did not happen as far as the message is concerned.
         const QVariant ids = m_backend->idListValue(batch.released);
-        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, "
+        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, "
                                              "lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ? AND ") +
                               m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, int(MessageState::Active), batch.owner, ids})
@@ -1582,7 +1582,7 @@ Result<qint64> Store::reclaimInTx(qint64 t, bool allActive)
     read.finish();
     if (!neverLeft.isEmpty()) {
         const QVariant ids = m_backend->idListValue(neverLeft);
-        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = MAX(attempts - 1, 0), updated_at = ?, lease_owner = NULL, "
+        Statement q = prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, lease_owner = NULL, "
                                              "lease_until = NULL WHERE ") +
                               m_backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, ids})
@@ -2227,7 +2227,7 @@ Status Store::applyChunk(const OperatorAction &action, const QList<qint64> &ids,
         setBinds = {action.priority};
         break;
     case ActionKind::Restore:
-        set = QStringLiteral("state = CASE WHEN run_at > ? THEN ? ELSE ? END, finished_at = NULL");
+        set = QStringLiteral("state = CASE WHEN run_at > CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, finished_at = NULL");
         setBinds = {t, int(MessageState::Scheduled), int(MessageState::Waiting)};
         break;
     case ActionKind::EditPayload:

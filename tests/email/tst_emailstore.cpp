@@ -497,7 +497,9 @@ private Q_SLOTS:
         QVERIFY(bulk.open());
         EmailStore fromBulk(*bulk.store);
         const qint64 from = bulk.now - 3 * kDay;
-        QCOMPARE(*fromBulk.insertSyntheticEvents(6000, from, bulk.now), 6000);
+        const auto inserted = fromBulk.insertSyntheticEvents(6000, from, bulk.now);
+        QVERIFY2(inserted.ok(), qPrintable(inserted.errorString()));
+        QCOMPARE(*inserted, 6000);
         QCOMPARE(*fromBulk.insertSyntheticEvents(4000, from, bulk.now), 4000); // numbered on: no duplicates
         QCOMPARE(*fromBulk.countEvents(), 10000);
 
@@ -674,7 +676,7 @@ private Q_SLOTS:
         f.store.reset();
         Store::OpenOptions o;
         o.readOnly = true;
-        auto ro = Store::open(StoreUrl::sqlite(f.path()), o);
+        auto ro = Store::open(f.url(), o);
         QVERIFY(ro.ok());
         EmailStore email(**ro);
         auto r = email.record({row(EmailEventType::Send, u"a@example.org"_s, 1, u"x"_s)});

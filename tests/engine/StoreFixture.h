@@ -3,6 +3,9 @@
 #include "PgServer.h"
 #include "store/Store.h"
 
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -49,6 +52,38 @@ struct StoreFixture
             return path();
         url();
         return herald::test::PgServer::shared()->url(database);
+    }
+
+    // Runs a statement on the store's database through a connection of its own, beside the store (as
+    // another program would).
+    bool rawExec(const QString &sql)
+    {
+        const herald::StoreUrl u = url();
+        const QString name = QStringLiteral("raw-%1").arg(quintptr(this));
+        bool ok = false;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(onPostgres() ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), name);
+            if (onPostgres()) {
+                db.setHostName(u.host());
+                db.setPort(u.port());
+                db.setUserName(u.user());
+                db.setPassword(u.password());
+                db.setDatabaseName(u.database());
+            } else {
+                db.setDatabaseName(path());
+            }
+            if (db.open()) {
+                QSqlQuery q(db);
+                ok = q.exec(sql);
+                if (!ok)
+                    qWarning("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+            } else {
+                qWarning("%s", qPrintable(db.lastError().text()));
+            }
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        return ok;
     }
 
     bool open()

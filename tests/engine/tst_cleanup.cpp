@@ -76,6 +76,8 @@ private Q_SLOTS:
 
     void shouldArchiveExactlyWhatItDeletesIntoAStoreThatOpensReadOnly()
     {
+        if (StoreFixture::onPostgres())
+            QSKIP("a store-file archive is written beside SQLite stores only (PostgreSQL archives as JSON Lines)");
         StoreFixture f;
         QVERIFY(f.open());
         f.addQueue(QStringLiteral("q"));

@@ -45,18 +45,9 @@ private Q_SLOTS:
 
     void shouldRefuseSomeoneElsesDatabase()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("crm.db"));
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crm"));
-            db.setDatabaseName(path);
-            QVERIFY(db.open());
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("crm"));
-        const auto s = Store::open(StoreUrl::sqlite(path));
+        StoreFixture f;
+        QVERIFY(f.rawExec(QStringLiteral("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")));
+        const auto s = Store::open(f.url());
         QVERIFY(!s.ok());
         QVERIFY2(s.errorString().contains(QLatin1String("not a Herald store")) && s.errorString().contains(QLatin1String("customers")),
                  qPrintable(s.errorString()));
@@ -67,16 +58,8 @@ private Q_SLOTS:
         StoreFixture f;
         QVERIFY(f.open());
         f.store.reset();
-        {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("newer"));
-            db.setDatabaseName(f.path());
-            QVERIFY(db.open());
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)")));
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("newer"));
-        const auto s = Store::open(StoreUrl::sqlite(f.path()));
+        QVERIFY(f.rawExec(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)")));
+        const auto s = Store::open(f.url());
         QVERIFY(!s.ok());
         QVERIFY2(s.errorString().contains(QLatin1String("schema version 99")) && s.errorString().contains(QLatin1String("upgrade Herald")),
                  qPrintable(s.errorString()));
@@ -100,7 +83,7 @@ private Q_SLOTS:
         f.store.reset();
         Store::OpenOptions o;
         o.readOnly = true;
-        auto ro = Store::open(StoreUrl::sqlite(f.path()), o);
+        auto ro = Store::open(f.url(), o);
         QVERIFY2(ro.ok(), qPrintable(ro.errorString()));
         QVERIFY((*ro)->queue(QStringLiteral("q")).ok());
         NewMessage m;
@@ -375,9 +358,13 @@ private Q_SLOTS:
         f.addQueue(QStringLiteral("q"), 10);
         const qint64 id = f.enqueue(QStringLiteral("q"));
         for (int i = 0; i < 3 * Store::kMaxStalls; ++i) {
-            QCOMPARE(f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashing"), 1000)->size(), 1);
+            const auto claimed = f.store->claim(QStringLiteral("q"), 1, QStringLiteral("crashing"), 1000);
+            QVERIFY2(claimed.ok(), qPrintable(claimed.errorString()));
+            QCOMPARE(claimed->size(), 1);
             f.now += 2000;
-            QCOMPARE(*f.store->reclaimExpiredLeases(), qint64(1));
+            const auto reclaimed = f.store->reclaimExpiredLeases();
+            QVERIFY2(reclaimed.ok(), qPrintable(reclaimed.errorString()));
+            QCOMPARE(*reclaimed, qint64(1));
             QCOMPARE(f.state(id), MessageState::Waiting);
         }
         const auto m = f.store->message(id);
