@@ -1,5 +1,7 @@
 #include "Engine.h"
 
+#include "store/Backend.h"
+
 #include <QCoreApplication>
 #include <QRandomGenerator>
 #include <QSysInfo>
@@ -32,7 +34,10 @@ Result<Engine::Mode> Engine::start(ExitWhen exitWhen)
 {
     if (m_mode != Mode::Stopped)
         return m_mode;
-    if (m_url.kind() == StoreUrl::Kind::Sqlite) {
+    const auto backend = Backend::forUrl(m_url);
+    if (!backend)
+        return backend.error();
+    if ((*backend)->capabilities().singleWriterLock) {
         // One engine per SQLite file runs workers; the lock dies with its process (kill -9 included).
         m_lock = std::make_unique<QLockFile>(m_url.sqlitePath() + QStringLiteral(".lock"));
         m_lock->setStaleLockTime(0);

@@ -4,6 +4,8 @@
 #include "email/EmailLinker.h"
 #include "model/TimeText.h"
 
+#include <QCoreApplication>
+#include <QSysInfo>
 #include <QThread>
 
 #include <algorithm>
@@ -21,6 +23,7 @@ Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
     connect(&m_tickTimer, &QTimer::timeout, this, &Runtime::tick);
     connect(&m_pollTimer, &QTimer::timeout, this, &Runtime::poll);
     connect(&m_leaseTimer, &QTimer::timeout, this, [this] {
+        heartbeat();
         m_renewDue = true;
         scheduleTick(m_options.groupCommitMs);
     });
@@ -65,7 +68,8 @@ Status Runtime::start()
     if (!store)
         return store.error();
     m_store = std::move(store).value();
-    if (m_options.checkpointMs > 0) {
+    const BackendCapabilities caps = m_store->capabilities();
+    if (m_options.checkpointMs > 0 && caps.needsCheckpointer) {
         m_checkpointer = std::make_unique<Checkpointer>(m_url, m_options.durability, m_options.checkpointMs);
         m_checkpointer->start();
     }
@@ -129,8 +133,9 @@ Status Runtime::start()
         w.thread->start();
         m_workers.push_back(w);
     }
-    // At once, before anything else runs on this thread: every lease in the file is a dead engine's.
-    if (m_options.reclaimAllAtStart) {
+    // At once, before anything else runs on this thread: every lease in the file is a dead engine's. On
+    // a shared store other engines are alive: only expired leases are taken back, by whoever sees them.
+    if (m_options.reclaimAllAtStart && caps.singleWriterLock) {
         if (auto r = m_store->reclaimAllLeases(); !r)
             return r.error();
     } else {
@@ -139,6 +144,14 @@ Status Runtime::start()
     // The holder of the store's lock also links e-mail events that arrived before their message's id.
     m_emailLinker = std::make_unique<EmailLinker>(*m_store);
     m_emailLinker->start();
+    if (caps.sharedStore()) {
+        m_engineInfo.id = m_owner;
+        m_engineInfo.host = QSysInfo::machineHostName();
+        m_engineInfo.pid = QCoreApplication::applicationPid();
+        m_engineInfo.version = QStringLiteral(HERALD_VERSION);
+        m_engineInfo.startedAt = m_store->now();
+        heartbeat();
+    }
     m_pollTimer.start(int(m_options.pollMs));
     m_leaseTimer.start(int(std::max<qint64>(1000, m_options.leaseMs / 3)));
     scheduleTick(0);
@@ -224,6 +237,19 @@ void Runtime::poll()
     // aborted within a poll rather than a lease renewal.
     m_renewDue = m_renewDue || !m_inFlight.isEmpty();
     scheduleTick(0);
+}
+
+void Runtime::heartbeat()
+{
+    // Shared stores only: say this engine is alive (and how busy), and fold the counter deltas that
+    // every engine's writes leave (any engine may; each fold takes the rows it deletes).
+    if (!m_store || m_engineInfo.id.isEmpty())
+        return;
+    m_engineInfo.inFlight = int(m_inFlight.size());
+    if (auto s = m_store->heartbeat(m_engineInfo); !s)
+        qWarning("herald: %s", qPrintable(s.errorString()));
+    if (auto s = m_store->foldCounters(); !s)
+        qWarning("herald: %s", qPrintable(s.errorString()));
 }
 
 void Runtime::scheduleTick(qint64 delayMs)
@@ -605,6 +631,8 @@ void Runtime::finish(const QString &error)
     m_workers.clear();
     m_checkpointer.reset();
     m_emailLinker.reset();
+    if (m_store && !m_engineInfo.id.isEmpty())
+        (void)m_store->unregisterEngine(m_engineInfo.id); // best effort: a silent engine ages out anyway
     m_store.reset();
     Q_EMIT finished(error);
 }

@@ -93,6 +93,7 @@ private:
     static constexpr qint64 kReachedCommitMs = 250;
 
     void scheduleTick(qint64 delayMs);
+    void heartbeat();
     void tick();
     void poll();
     Status reloadConfiguration();
@@ -111,6 +112,7 @@ private:
     StoreUrl m_url;
     RuntimeOptions m_options;
     QString m_owner;
+    Store::EngineInfo m_engineInfo; // shared stores: this engine's row in `engines`
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Checkpointer> m_checkpointer;
     std::unique_ptr<EmailLinker> m_emailLinker; // on m_store: links e-mail events to the messages completed

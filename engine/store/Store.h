@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Backend.h"
 #include "Durability.h"
 #include "StoreUrl.h"
 #include "model/ChannelConfig.h"
@@ -65,6 +66,8 @@ public:
     Store &operator=(const Store &) = delete;
 
     const StoreUrl &url() const { return m_url; }
+    // What the store's backend can do (one engine or many, a checkpointer, LISTEN/NOTIFY …).
+    BackendCapabilities capabilities() const;
     bool isReadOnly() const { return m_readOnly; }
     Durability durability() const { return m_durability; }
     int schemaVersion() const { return m_schemaVersion; }
@@ -229,6 +232,25 @@ public:
         bool drained() const { return waiting == 0 && active == 0 && scheduled == 0; }
     };
     Result<Backlog> backlog(const QStringList &queues = {});
+
+    // ---- engines on a shared store (DESIGN §3.2)
+    struct EngineInfo
+    {
+        QString id; // the lease owner
+        QString host;
+        qint64 pid = 0;
+        QString version;
+        qint64 startedAt = 0;
+        qint64 heartbeatAt = 0;
+        int inFlight = 0;
+    };
+    // Registers the engine or renews its heartbeat (and how many deliveries it has in flight); forgets
+    // engines silent for more than an hour.
+    Status heartbeat(const EngineInfo &engine);
+    Status unregisterEngine(const QString &id);
+    // Engines whose heartbeat is younger than withinMs, oldest first.
+    Result<QList<EngineInfo>> liveEngines(qint64 withinMs = kEngineSilenceMs);
+    static constexpr qint64 kEngineSilenceMs = 30'000;
 
     // ---- channels, outbox, suppressions
     Status addChannel(const ChannelConfig &config);

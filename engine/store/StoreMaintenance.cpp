@@ -198,4 +198,59 @@ Result<qint64> Store::finishSyntheticMessages(const QString &queueName, MessageS
     return done;
 }
 
+// ---- engines on a shared store --------------------------------------------------------------
+
+BackendCapabilities Store::capabilities() const
+{
+    return m_backend->capabilities();
+}
+
+Status Store::heartbeat(const EngineInfo &engine)
+{
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    const qint64 t = now();
+    Statement q = prepare(QStringLiteral("INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                         "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight"));
+    for (const QVariant &v : QVariantList{engine.id, engine.host, engine.pid, engine.version, engine.startedAt > 0 ? engine.startedAt : t, t, engine.inFlight})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("renewing the engine's heartbeat")); !s)
+        return s;
+    q.finish();
+    Statement gone = prepare(QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?"));
+    gone.addBindValue(t - 3'600'000);
+    if (auto s = exec(gone, QStringLiteral("forgetting silent engines")); !s)
+        return s;
+    gone.finish();
+    return tx.commit();
+}
+
+Status Store::unregisterEngine(const QString &id)
+{
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s;
+    Statement q = prepare(QStringLiteral("DELETE FROM engines WHERE id = ?"));
+    q.addBindValue(id);
+    if (auto s = exec(q, QStringLiteral("unregistering the engine")); !s)
+        return s;
+    q.finish();
+    return tx.commit();
+}
+
+Result<QList<Store::EngineInfo>> Store::liveEngines(qint64 withinMs)
+{
+    Statement q = prepare(QStringLiteral("SELECT id, host, pid, version, started_at, heartbeat_at, in_flight FROM engines WHERE heartbeat_at >= ? "
+                                         "ORDER BY started_at, id"));
+    q.addBindValue(now() - withinMs);
+    if (auto s = exec(q, QStringLiteral("reading the engines")); !s)
+        return s.error();
+    QList<EngineInfo> out;
+    while (q.next())
+        out << EngineInfo{q.value(0).toString(),    q.value(1).toString(),    q.value(2).toLongLong(), q.value(3).toString(),
+                          q.value(4).toLongLong(), q.value(5).toLongLong(), q.value(6).toInt()};
+    return out;
+}
+
 } // namespace herald
