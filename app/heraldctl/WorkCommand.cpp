@@ -27,6 +27,10 @@ int Cli::cmdWork()
         {QStringLiteral("stop-timeout"), QStringLiteral("On SIGINT/SIGTERM, how long deliveries in flight may finish before they are handed back "
                                                         "(default 10s)."),
          QStringLiteral("DURATION")},
+        {QStringLiteral("lease"), QStringLiteral("How long a claimed message stays this engine's without a renewal (default 30s; renewed every "
+                                                 "third of it while the delivery runs). After a crash, other engines on a shared store take "
+                                                 "its messages back this long after its last renewal."),
+         QStringLiteral("DURATION")},
         {QStringLiteral("give-up-after"), QStringLiteral("With --until-idle or --until-drained: exit 1 once the store has refused every write "
                                                          "this long (a full disk, say; default 1m). Without them, work keeps trying, backing off."),
          QStringLiteral("DURATION")},
@@ -50,6 +54,12 @@ int Cli::cmdWork()
         if (!d)
             return fail(QStringLiteral("--durability '%1' is unknown; use normal or full").arg(value(QStringLiteral("durability"))));
         o.durability = *d;
+    }
+    if (isSet(QStringLiteral("lease"))) {
+        auto d = durationOption(QStringLiteral("lease"));
+        if (!d || *d < 3000 || *d > 3'600'000)
+            return fail(d ? Error::badInput(QStringLiteral("--lease must be from 3s to 1h, e.g. 30s")) : d.error());
+        o.leaseMs = *d;
     }
     qint64 stopTimeout = 10'000;
     if (isSet(QStringLiteral("stop-timeout"))) {

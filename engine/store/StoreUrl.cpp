@@ -41,8 +41,10 @@ Result<StoreUrl> StoreUrl::parse(const QString &text)
         return Error::badInput(QStringLiteral("store '%1' has the unknown scheme '%2'; use a file path, sqlite:, postgres:// or mysql://")
                                    .arg(text, scheme));
     const QUrl url(t, QUrl::StrictMode);
+    // Errors show the URL without its password.
+    const QString shown = url.isValid() ? url.toDisplayString(QUrl::RemovePassword) : scheme + QStringLiteral("://…");
     if (!url.isValid() || url.host().isEmpty())
-        return Error::badInput(QStringLiteral("store '%1' is not a valid URL; write e.g. %2://user@localhost/herald").arg(text, scheme));
+        return Error::badInput(QStringLiteral("store '%1' is not a valid URL; write e.g. %2://user@localhost/herald").arg(shown, scheme));
     StoreUrl u;
     u.m_kind = kind;
     u.m_host = url.host();
@@ -52,7 +54,7 @@ Result<StoreUrl> StoreUrl::parse(const QString &text)
     u.m_database = url.path().mid(1);
     if (u.m_database.isEmpty())
         return Error::badInput(QStringLiteral("store '%1' names no database; add it after the host, e.g. %2://%3/herald")
-                                   .arg(text, scheme, url.host()));
+                                   .arg(shown, scheme, url.host()));
     return u;
 }
 

@@ -49,7 +49,7 @@ Error PostgresBackend::openError(const StoreUrl &url, const QSqlError &error) co
     if (text.contains(QLatin1String("Connection refused")) || text.contains(QLatin1String("could not connect")) ||
         text.contains(QLatin1String("timeout expired")) || text.contains(QLatin1String("could not translate host name")) ||
         text.contains(QLatin1String("the database system is")))
-        return Error::runtime(QStringLiteral("cannot open store '%1': no PostgreSQL server answers at %2 (%3); check that it runs and that "
+        return Error::badInput(QStringLiteral("cannot open store '%1': no PostgreSQL server answers at %2 (%3); check that it runs and that "
                                              "host and port are right")
                                   .arg(url.display(), where, text.simplified()));
     return Error::badInput(QStringLiteral("cannot open store '%1': %2").arg(url.display(), text.simplified()));

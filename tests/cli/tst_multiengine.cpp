@@ -1,0 +1,173 @@
+// Many engines on one PostgreSQL store (DESIGN §3.2), as real `heraldctl work` processes delivering
+// webhooks to a real loopback HTTP peer, on a PostgreSQL server the test starts itself.
+#include "HeraldctlRun.h"
+#include "PgServer.h"
+#include "TestHttpServer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <vector>
+
+using namespace herald;
+
+class tst_MultiEngine : public QObject
+{
+    Q_OBJECT
+
+    test::PgServer *m_pg = nullptr;
+
+    int ctl(const QString &db, const QStringList &args, const QByteArray &input = {}, QByteArray *out = nullptr, QByteArray *err = nullptr)
+    {
+        const test::CtlRun r = test::runHeraldctl(db, args, test::ctlEnvironment(), input);
+        if (r.code != 0 && !err)
+            qWarning("%s", r.err.constData());
+        if (out)
+            *out = r.out;
+        if (err)
+            *err = r.err;
+        return r.code;
+    }
+
+    std::unique_ptr<QProcess> startWorker(const QString &db, const QStringList &extra = {})
+    {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(test::ctlEnvironment());
+        p->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        p->setStandardOutputFile(QProcess::nullDevice());
+        p->start(QStringLiteral(HERALDCTL_PATH), QStringList{QStringLiteral("--db"), db, QStringLiteral("work")} + extra);
+        return p;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QString error;
+        m_pg = test::PgServer::shared(&error);
+        QVERIFY2(m_pg, qPrintable(error));
+    }
+
+    // Four engines on one store; one is killed with SIGKILL mid-run. Every message is delivered, the
+    // duplicates are at most what the killed engine had in flight, and each message keeps its
+    // idempotency key on every delivery.
+    void shouldDeliverEverythingWithFourEnginesWhenOneIsKilled()
+    {
+        const QString db = m_pg->url(m_pg->freshDatabase());
+        TestHttpServer server;
+        QVERIFY(server.listen());
+        server.setFallback(TestHttpServer::Response::answer(200, QByteArrayLiteral("{}")));
+        constexpr int kMessages = 4000;
+        constexpr int kConcurrency = 10;
+        QCOMPARE(ctl(db, {QStringLiteral("init")}), 0);
+        QCOMPARE(ctl(db, {QStringLiteral("channel"), QStringLiteral("add"), QStringLiteral("hooks"), QStringLiteral("--kind"), QStringLiteral("webhook"),
+                          QStringLiteral("--url"), server.url().toString()}),
+                 0);
+        QCOMPARE(ctl(db, {QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("hooks-q"), QStringLiteral("--concurrency"),
+                          QString::number(kConcurrency), QStringLiteral("--channel"), QStringLiteral("hooks")}),
+                 0);
+        QByteArray lines;
+        for (int i = 0; i < kMessages; ++i)
+            lines += "{\"type\":\"incentive_event\",\"recipient\":\"user-" + QByteArray::number(i) + "\",\"payload\":{\"n\":" +
+                     QByteArray::number(i) + "}}\n";
+        QCOMPARE(ctl(db, {QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("hooks-q")},
+                     lines),
+                 0);
+
+        std::vector<std::unique_ptr<QProcess>> workers;
+        for (int i = 0; i < 4; ++i) {
+            workers.push_back(startWorker(db, {QStringLiteral("--lease"), QStringLiteral("3s")}));
+            QVERIFY(workers.back()->waitForStarted());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(server.requests().size() >= kMessages / 4, 120'000);
+        workers.front()->kill(); // SIGKILL: its leases expire and the others take its messages back
+        QVERIFY(workers.front()->waitForFinished(30'000));
+        QVERIFY2(server.requests().size() < kMessages, "the engines finished before one could be killed; the test proves nothing");
+
+        QHash<int, int> deliveries;
+        const auto delivered = [&] {
+            deliveries.clear();
+            for (const TestHttpServer::Request &r : server.requests())
+                deliveries[QJsonDocument::fromJson(r.body).object().value(QStringLiteral("payload")).toObject().value(QStringLiteral("n")).toInt(-1)] += 1;
+            return deliveries.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(delivered(), kMessages, 240'000);
+        for (size_t i = 1; i < workers.size(); ++i)
+            QCOMPARE(workers[i]->state(), QProcess::Running); // no engine gave up
+
+        QHash<int, QByteArray> keyOf;
+        for (const TestHttpServer::Request &r : server.requests()) {
+            const int n = QJsonDocument::fromJson(r.body).object().value(QStringLiteral("payload")).toObject().value(QStringLiteral("n")).toInt(-1);
+            QVERIFY(n >= 0);
+            const QByteArray key = r.header("Idempotency-Key");
+            QVERIFY(!key.isEmpty());
+            if (keyOf.contains(n))
+                QCOMPARE(key, keyOf.value(n));
+            keyOf.insert(n, key);
+        }
+        const qsizetype duplicates = server.requests().size() - kMessages;
+        QVERIFY2(duplicates <= kConcurrency, qPrintable(QStringLiteral("%1 duplicates").arg(duplicates)));
+
+        // The live engines are registered with a heartbeat; the store counts every message completed.
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((ctl(db, {QStringLiteral("stats"), QStringLiteral("--json")}, {}, &out) == 0 &&
+                                  QJsonDocument::fromJson(out).array().at(0).toObject().value(QStringLiteral("completed")).toInt() == kMessages),
+                                 30'000);
+        QString engines;
+        QVERIFY(m_pg->psql(db.section(QLatin1Char('/'), -1), QStringLiteral("SELECT COUNT(*) FROM engines WHERE heartbeat_at > 0"), &engines));
+        QVERIFY2(engines.trimmed().toInt() >= 3, qPrintable(engines));
+
+        for (size_t i = 1; i < workers.size(); ++i) {
+            workers[i]->terminate(); // SIGTERM: a graceful stop
+            QSignalSpy done(workers[i].get(), &QProcess::finished);
+            QVERIFY(workers[i]->state() == QProcess::NotRunning || done.wait(60'000));
+            QCOMPARE(workers[i]->exitStatus(), QProcess::NormalExit);
+        }
+    }
+
+    void shouldRefuseBadStoresWithExitTwoAndNoPassword()
+    {
+        QByteArray err;
+        // No database named.
+        QCOMPARE(ctl(QStringLiteral("postgres://herald:s3cret-pw@127.0.0.1:%1").arg(m_pg->port()), {QStringLiteral("stats")}, {}, nullptr, &err), 2);
+        QVERIFY2(err.contains("names no database") && !err.contains("s3cret-pw"), err.constData());
+        // A wrong password.
+        QCOMPARE(ctl(QStringLiteral("postgres://herald:s3cret-pw@127.0.0.1:%1/postgres").arg(m_pg->port()), {QStringLiteral("stats")}, {}, nullptr, &err), 2);
+        QVERIFY2(err.contains("wrong or missing password") && !err.contains("s3cret-pw"), err.constData());
+        // A server that is down (a port nobody listens on).
+        QCOMPARE(ctl(QStringLiteral("postgres://herald:s3cret-pw@127.0.0.1:1/herald"), {QStringLiteral("stats")}, {}, nullptr, &err), 2);
+        QVERIFY2(err.contains("no PostgreSQL server answers") && !err.contains("s3cret-pw"), err.constData());
+        // A database that belongs to something else.
+        const QString other = m_pg->freshDatabase();
+        QVERIFY(m_pg->psql(other, QStringLiteral("CREATE TABLE customers (id integer)")));
+        QCOMPARE(ctl(m_pg->url(other), {QStringLiteral("init")}, {}, nullptr, &err), 2);
+        QVERIFY2(err.contains("not a Herald store") && err.contains("customers") && !err.contains(m_pg->password().toUtf8()), err.constData());
+        // A schema newer than this Herald.
+        const QString newer = m_pg->freshDatabase();
+        QCOMPARE(ctl(m_pg->url(newer), {QStringLiteral("init")}), 0);
+        QVERIFY(m_pg->psql(newer, QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)")));
+        QCOMPARE(ctl(m_pg->url(newer), {QStringLiteral("stats")}, {}, nullptr, &err), 2);
+        QVERIFY2(err.contains("schema version 99") && !err.contains(m_pg->password().toUtf8()), err.constData());
+    }
+
+    // The password may come from PGPASSWORD instead of the URL, and is never printed.
+    void shouldTakeThePasswordFromPgpassword()
+    {
+        const QString database = m_pg->freshDatabase();
+        const QString url = QStringLiteral("postgres://%1@127.0.0.1:%2/%3").arg(m_pg->user()).arg(m_pg->port()).arg(database);
+        QProcessEnvironment env = test::ctlEnvironment();
+        env.insert(QStringLiteral("PGPASSWORD"), m_pg->password());
+        const test::CtlRun init = test::runHeraldctl(url, {QStringLiteral("init")}, env);
+        QCOMPARE(init.code, 0);
+        const test::CtlRun stats = test::runHeraldctl(url, {QStringLiteral("stats")}, env);
+        QCOMPARE(stats.code, 0);
+        QVERIFY(!stats.out.contains(m_pg->password().toUtf8()) && !stats.err.contains(m_pg->password().toUtf8()));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_MultiEngine)
+#include "tst_multiengine.moc"
