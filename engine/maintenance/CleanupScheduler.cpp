@@ -4,6 +4,8 @@
 #include "model/TimeText.h"
 #include "store/Store.h"
 
+#include <QCoreApplication>
+#include <QSysInfo>
 #include <QTimer>
 
 #include <algorithm>
@@ -51,7 +53,16 @@ public:
         }
         const std::optional<qint64> lastStart = last->isEmpty() ? std::nullopt : std::optional<qint64>(last->first().startedAt);
         std::optional<qint64> next = CleanupSchedule::nextRun(*settings, lastStart, m_startedAt, m_options.zone);
+        // On a shared store every engine has a scheduler: the one holding the "cleanup" lease runs it;
+        // the others then see its run recorded and wait for the next occurrence.
+        bool leads = true;
         if (next && *next <= now) {
+            auto lead = m_store->tryLead(QStringLiteral("cleanup"), m_holder, kLeadMs);
+            if (!lead)
+                qWarning("herald: the cleanup lease: %s", qPrintable(lead.errorString()));
+            leads = lead && *lead;
+        }
+        if (next && *next <= now && leads) {
             run(*settings);
             if (m_cancel->load())
                 return;
@@ -79,8 +90,14 @@ private:
         m_timer.start(int(std::clamp<qint64>(ms, 0, std::min<qint64>(m_options.recheckMs, INT_MAX))));
     }
 
+    static constexpr qint64 kLeadMs = 3'600'000; // longer than a run takes to be recorded as started
+
     StoreUrl m_url;
     CleanupSchedulerOptions m_options;
+    const QString m_holder = QStringLiteral("%1:%2:%3")
+                                 .arg(QSysInfo::machineHostName())
+                                 .arg(QCoreApplication::applicationPid())
+                                 .arg(quintptr(this), 0, 16);
     const std::atomic_bool *m_cancel;
     QTimer m_timer;
     std::unique_ptr<Store> m_store;

@@ -144,6 +144,14 @@ Status Runtime::start()
     // The holder of the store's lock also links e-mail events that arrived before their message's id.
     m_emailLinker = std::make_unique<EmailLinker>(*m_store);
     m_emailLinker->start();
+    if (caps.listenNotify) {
+        // New work from any process (heraldctl enqueue, herald_enqueue(), another console) is claimed at
+        // once rather than at the next poll.
+        m_listener = std::make_unique<WakeupListener>(m_url);
+        connect(m_listener.get(), &WakeupListener::wakeup, this, [this] { scheduleTick(0); });
+        if (auto s = m_listener->open(); !s)
+            qWarning("herald: wake-ups: %s; polling", qPrintable(s.errorString()));
+    }
     if (caps.sharedStore()) {
         m_engineInfo.id = m_owner;
         m_engineInfo.host = QSysInfo::machineHostName();
@@ -230,6 +238,8 @@ void Runtime::stop(qint64 timeoutMs)
 
 void Runtime::poll()
 {
+    if (m_listener)
+        m_listener->check();
     if (auto s = reloadConfiguration(); !s)
         qWarning("herald: %s", qPrintable(s.errorString()));
     m_pending.reclaimExpired = true;
@@ -631,6 +641,7 @@ void Runtime::finish(const QString &error)
     m_workers.clear();
     m_checkpointer.reset();
     m_emailLinker.reset();
+    m_listener.reset();
     if (m_store && !m_engineInfo.id.isEmpty())
         (void)m_store->unregisterEngine(m_engineInfo.id); // best effort: a silent engine ages out anyway
     m_store.reset();

@@ -6,6 +6,7 @@
 #include "Worker.h"
 #include "maintenance/CleanupScheduler.h"
 #include "store/Store.h"
+#include "store/WakeupListener.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -113,6 +114,7 @@ private:
     RuntimeOptions m_options;
     QString m_owner;
     Store::EngineInfo m_engineInfo; // shared stores: this engine's row in `engines`
+    std::unique_ptr<WakeupListener> m_listener; // stores that push wake-ups (LISTEN/NOTIFY)
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Checkpointer> m_checkpointer;
     std::unique_ptr<EmailLinker> m_emailLinker; // on m_store: links e-mail events to the messages completed

@@ -92,6 +92,12 @@ public:
     // Gives the space of deleted rows back (run outside a transaction).
     virtual QString reclaimSpace() const { return QStringLiteral("VACUUM"); }
 
+    // ---- wake-ups (capability listenNotify)
+    // The channel engines listen on, and a statement with one bound value (a queue name) that wakes
+    // them when its transaction commits; empty where engines poll.
+    static constexpr const char *kWakeupChannel = "herald_wakeup";
+    virtual QString notifyWakeup() const { return {}; }
+
     // ---- SQL fragments
     // INSERT that skips a row whose unique key (conflictColumns, a partial unique index with the
     // condition `where`) exists already — dedupe keys. Any other constraint violation stays an error.

@@ -587,8 +587,8 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
         QList<EnqueueOutcome> chunkItems;
         qint64 chunkInserted = 0;
         // Messages without a dedupe key cannot conflict: each run of them is inserted by one statement
-        // from one bound JSON array, and their ids are consecutive (one writer, ids only grow). Binding
-        // thirteen values per row through QSqlQuery cost more than SQLite's own work.
+        // from one bound JSON array. Binding thirteen values per row through QSqlQuery cost more than
+        // SQLite's own work.
         qsizetype i = start;
         while (i < end) {
             if (messages[i].dedupeKey.isEmpty()) {
@@ -646,6 +646,13 @@ Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages,
             }
             chunkItems << EnqueueOutcome{id, false};
             ++chunkInserted;
+        }
+        if (chunkInserted > 0) {
+            QSet<QString> touched;
+            for (qsizetype k = start; k < end; ++k)
+                touched.insert(messages[k].queue);
+            if (auto s = notifyEngines(touched); !s)
+                return s.error();
         }
         if (auto s = tx.commit(); !s)
             return s.error();
@@ -1147,6 +1154,22 @@ Result<QStringList> Store::counterMismatches()
     return out;
 }
 
+Status Store::notifyEngines(const QSet<QString> &queues)
+{
+    // Sent at commit, once per queue and transaction (the server folds repeats): engines listening on
+    // a shared store claim at once instead of at their next poll.
+    const QString sql = m_backend->notifyWakeup();
+    if (sql.isEmpty())
+        return {};
+    for (const QString &queueName : queues) {
+        Statement q = prepare(sql);
+        q.addBindValue(queueName);
+        if (auto s = exec(q, QStringLiteral("waking the engines")); !s)
+            return s;
+    }
+    return {};
+}
+
 qint64 Store::insertedId(Statement &insert) const
 {
     if (!m_backend->returningId().isEmpty())
@@ -1213,11 +1236,64 @@ Result<qint64> Store::promoteDue()
     return n;
 }
 
+Result<int> Store::globalClaimLimit(const QString &queueName, qint64 t)
+{
+    qint64 queueId = 0;
+    int concurrency = 0;
+    int rateMax = 0;
+    qint64 rateWindowMs = 0;
+    {
+        Statement q = prepare(QStringLiteral("SELECT id, concurrency, rate_max, rate_window_ms FROM queues WHERE name = ? AND paused = 0") +
+                              m_backend->rowLockClause());
+        q.addBindValue(queueName);
+        if (auto s = exec(q, QStringLiteral("locking queue %1 for a claim").arg(queueName)); !s)
+            return s.error();
+        if (!q.next())
+            return 0; // paused or gone
+        queueId = q.value(0).toLongLong();
+        concurrency = q.value(1).toInt();
+        rateMax = q.value(2).toInt();
+        rateWindowMs = q.value(3).toLongLong();
+    }
+    qint64 room = std::numeric_limits<int>::max();
+    if (concurrency > 0) {
+        Statement q = prepare(QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND state = ?"));
+        q.addBindValue(queueId);
+        q.addBindValue(int(MessageState::Active));
+        if (auto s = exec(q, QStringLiteral("counting active messages of %1").arg(queueName)); !s)
+            return s.error();
+        room = std::min<qint64>(room, concurrency - (q.next() ? q.value(0).toLongLong() : 0));
+    }
+    if (rateMax > 0 && rateWindowMs > 0) {
+        // Starts in the window: messages whose latest claim falls in it (a message claimed twice within
+        // one window counts once).
+        Statement q = prepare(QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND started_at > ?"));
+        q.addBindValue(queueId);
+        q.addBindValue(t - rateWindowMs);
+        if (auto s = exec(q, QStringLiteral("counting recent starts of %1").arg(queueName)); !s)
+            return s.error();
+        room = std::min<qint64>(room, rateMax - (q.next() ? q.value(0).toLongLong() : 0));
+    }
+    return int(std::max<qint64>(0, room));
+}
+
 Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
 {
     QList<qint64> ids;
     if (request.max <= 0)
         return QList<Message>{};
+    int max = request.max;
+    if (m_backend->capabilities().sharedStore()) {
+        // Many engines (DESIGN §3.2): a queue's concurrency and rate limit hold across all of them. The
+        // queue's row is locked until the commit, so claims on one queue take turns (one short
+        // transaction each), and what is active or started is counted inside the same transaction.
+        auto limit = globalClaimLimit(request.queue, t);
+        if (!limit)
+            return limit.error();
+        max = std::min(max, *limit);
+        if (max <= 0)
+            return QList<Message>{};
+    }
     {
         // The queue's id and paused flag are read inside the pick, not by a statement of their own: a
         // claim is one indexed read plus the writes. A queue paused (or missing) yields nothing.
@@ -1231,7 +1307,7 @@ Result<QList<Message>> Store::claimInTx(const ClaimRequest &request, const QStri
         pick.addBindValue(int(MessageState::Waiting));
         for (const QString &c : request.skipChannels)
             pick.addBindValue(c);
-        pick.addBindValue(request.max);
+        pick.addBindValue(max);
         if (auto s = exec(pick, QStringLiteral("choosing messages to claim")); !s)
             return s.error();
         while (pick.next())
@@ -1536,7 +1612,11 @@ Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
         if (auto r = promoteDueInTx(t); !r)
             return r.error();
     }
-    for (const ClaimRequest &c : batch.claims) {
+    // In queue order: claims on a shared store lock their queue's row, and engines that lock in the same
+    // order never deadlock on each other.
+    QList<ClaimRequest> claims = batch.claims;
+    std::sort(claims.begin(), claims.end(), [](const ClaimRequest &a, const ClaimRequest &b) { return a.queue < b.queue; });
+    for (const ClaimRequest &c : std::as_const(claims)) {
         auto r = claimInTx(c, batch.owner, batch.leaseMs, t);
         if (!r)
             return r.error();

@@ -251,6 +251,10 @@ public:
     // Engines whose heartbeat is younger than withinMs, oldest first.
     Result<QList<EngineInfo>> liveEngines(qint64 withinMs = kEngineSilenceMs);
     static constexpr qint64 kEngineSilenceMs = 30'000;
+    // Takes or renews the lease `name` (e.g. "cleanup") for holder until now + leaseMs, unless another
+    // holder's lease is still running: true when holder leads now. The term grows at each change of
+    // holder. On a single-writer store the one engine always leads.
+    Result<bool> tryLead(const QString &name, const QString &holder, qint64 leaseMs);
 
     // ---- channels, outbox, suppressions
     Status addChannel(const ChannelConfig &config);
@@ -343,6 +347,8 @@ private:
         QSqlQuery *m_q;
     };
     Statement prepare(const QString &sql) const;
+    // Inside a write transaction: tells listening engines that these queues have new work.
+    Status notifyEngines(const QSet<QString> &queues);
     // The id of the row an INSERT ending in Backend::returningId() just wrote; 0 when it wrote none.
     qint64 insertedId(Statement &insert) const;
     Result<qint64> queueId(const QString &name);
@@ -381,6 +387,9 @@ private:
     Result<QList<qint64>> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
                              const QHash<QString, QueueDefaults> &queues);
     Result<qint64> promoteDueInTx(qint64 t);
+    // On a shared store: how many messages of the queue may still be claimed now across all engines
+    // (its concurrency and rate limit), with the queue's row locked until the commit.
+    Result<int> globalClaimLimit(const QString &queue, qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
     // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.

@@ -253,4 +253,32 @@ Result<QList<Store::EngineInfo>> Store::liveEngines(qint64 withinMs)
     return out;
 }
 
+Result<bool> Store::tryLead(const QString &name, const QString &holder, qint64 leaseMs)
+{
+    if (!m_backend->capabilities().sharedStore())
+        return true;
+    WriteTransaction tx(*this);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = now();
+    Statement take = prepare(QStringLiteral(
+        "INSERT INTO leader (name, holder, term, until_at) VALUES (?, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET "
+        "term = leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END, holder = excluded.holder, "
+        "until_at = excluded.until_at WHERE leader.holder = excluded.holder OR leader.until_at < ?"));
+    for (const QVariant &v : QVariantList{name, holder, t + leaseMs, t})
+        take.addBindValue(v);
+    if (auto s = exec(take, QStringLiteral("taking the %1 lease").arg(name)); !s)
+        return s.error();
+    take.finish();
+    Statement read = prepare(QStringLiteral("SELECT holder FROM leader WHERE name = ?"));
+    read.addBindValue(name);
+    if (auto s = exec(read, QStringLiteral("reading the %1 lease").arg(name)); !s)
+        return s.error();
+    const bool leads = read.next() && read.value(0).toString() == holder;
+    read.finish();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return leads;
+}
+
 } // namespace herald

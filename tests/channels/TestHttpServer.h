@@ -3,6 +3,7 @@
 // A small real HTTP/1.1 server on 127.0.0.1 for channel tests: records every request and answers from a
 // script, one step per request, so a test can make the peer answer, hang, hang up or talk nonsense.
 #include <QByteArray>
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QMap>
@@ -12,6 +13,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
+
+#include <algorithm>
 
 namespace herald {
 
@@ -26,6 +29,7 @@ public:
         QByteArray path;
         QMap<QByteArray, QByteArray> headers; // names in lower case
         QByteArray body;
+        qint64 receivedAtMs = 0; // when the whole request had arrived (ms since the epoch)
 
         QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
     };
@@ -74,6 +78,8 @@ public:
 
     const QList<Request> &requests() const { return m_requests; }
     int connectionsAccepted() const { return m_accepted; }
+    // The most requests answered after a delay (answerAfter) that were waiting for their answer at once.
+    int maxUnanswered() const { return m_maxUnanswered; }
     int connectionsClosedByPeer() const { return m_closedByPeer; }
 
 Q_SIGNALS:
@@ -120,6 +126,7 @@ private:
             if (buffer.size() < headerEnd + 4 + length)
                 return;
             request.body = buffer.mid(headerEnd + 4, length);
+            request.receivedAtMs = QDateTime::currentMSecsSinceEpoch();
             buffer.remove(0, headerEnd + 4 + length);
             m_requests.append(request);
             Response response = m_script.isEmpty() ? m_fallback : m_script.takeFirst();
@@ -156,9 +163,15 @@ private:
         for (const auto &[name, value] : response.headers)
             out += name + ": " + value + "\r\n";
         out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n" + response.body;
-        if (response.delayMs > 0)
-            QTimer::singleShot(response.delayMs, socket, [socket, out] { socket->write(out); });
-        else
+        if (response.delayMs > 0) {
+            // Requests read and not answered yet: what the peer has in flight at once.
+            m_unanswered += 1;
+            m_maxUnanswered = std::max(m_maxUnanswered, m_unanswered);
+            QTimer::singleShot(response.delayMs, socket, [this, socket, out] {
+                m_unanswered -= 1;
+                socket->write(out);
+            });
+        } else
             socket->write(out);
     }
 
@@ -194,6 +207,8 @@ private:
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QHash<QTcpSocket *, bool> m_hungUpByUs;
     int m_accepted = 0;
+    int m_unanswered = 0;
+    int m_maxUnanswered = 0;
     int m_closedByPeer = 0;
 };
 

@@ -309,7 +309,7 @@ private Q_SLOTS:
         }
         QVERIFY(f.store->enqueueBulk(many).ok());
         // The engine, on a connection of its own, acts between the action's first and second chunk.
-        auto engine = Store::open(StoreUrl::sqlite(f.path()));
+        auto engine = Store::open(f.url());
         QVERIFY(engine.ok());
         QList<qint64> claimed;
         ActionProgress progress;

@@ -24,12 +24,17 @@ QList<qint64> finished(StoreFixture &f, int n, MessageState state, qint64 finish
         s.ids = ids;
         (void)f.store->apply(s, OperatorAction{ActionKind::Cancel});
     } else {
-        (void)f.store->claim(QStringLiteral("q"), n, QStringLiteral("w"), 60'000);
-        for (qint64 id : ids) {
-            if (state == MessageState::Completed)
-                (void)f.store->complete(id, QStringLiteral("w"));
-            else
-                (void)f.store->fail(id, QStringLiteral("w"), Store::Failure{QStringLiteral("gone"), true});
+        // In turns: on a shared store a claim takes no more than the queue's concurrency.
+        for (;;) {
+            auto claimed = f.store->claim(QStringLiteral("q"), n, QStringLiteral("w"), 60'000);
+            if (!claimed || claimed->isEmpty())
+                break;
+            for (const Message &m : std::as_const(*claimed)) {
+                if (state == MessageState::Completed)
+                    (void)f.store->complete(m.id, QStringLiteral("w"));
+                else
+                    (void)f.store->fail(m.id, QStringLiteral("w"), Store::Failure{QStringLiteral("gone"), true});
+            }
         }
     }
     f.now = keep;

@@ -94,6 +94,34 @@ private Q_SLOTS:
         QVERIFY(r.errorString().contains(QLatin1String("read-only")));
     }
 
+    // One leader among the engines of a shared store (DESIGN §3.2): a lease with a holder, taken over
+    // once it expires. A single-writer store has one engine, which always leads.
+    void shouldHandTheLeaseToAnotherEngineOnlyOnceItExpires()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        const auto lead = [&f](const QString &holder) {
+            auto r = f.store->tryLead(QStringLiteral("cleanup"), holder, 10'000);
+            if (!r)
+                qWarning("%s", qPrintable(r.errorString()));
+            return r && *r;
+        };
+        if (!f.store->capabilities().sharedStore()) {
+            QVERIFY(lead(QStringLiteral("a")));
+            QVERIFY(lead(QStringLiteral("b")));
+            return;
+        }
+        QVERIFY(lead(QStringLiteral("a")));
+        QVERIFY(!lead(QStringLiteral("b")));
+        f.now += 5'000;
+        QVERIFY(lead(QStringLiteral("a"))); // renewed until now + 10 s
+        f.now += 9'000;
+        QVERIFY(!lead(QStringLiteral("b")));
+        f.now += 2'000; // a's lease has run out
+        QVERIFY(lead(QStringLiteral("b")));
+        QVERIFY(!lead(QStringLiteral("a")));
+    }
+
     void shouldParseStoreUrls()
     {
         QCOMPARE(StoreUrl::parse(QStringLiteral("/tmp/a.db"))->sqlitePath(), QStringLiteral("/tmp/a.db"));

@@ -1,6 +1,7 @@
 // The runtime end to end on a real SQLite file, with a scripted channel: claims, retries with
 // back-off, rate limits, priority order, cancel of an active delivery, graceful stop, crash recovery,
 // the one-engine lock and the exit conditions.
+#include "PgServer.h"
 #include "ScriptedChannel.h"
 #include "StoreFixture.h"
 
@@ -60,6 +61,37 @@ class tst_Runtime : public QObject
 
 private Q_SLOTS:
     void init() { m_script = std::make_shared<Script>(); }
+
+    // On PostgreSQL the engine listens for wake-ups: a message enqueued by another program (here psql
+    // calling herald_enqueue) is delivered although the engine neither polls nor renews for an hour.
+    void shouldClaimAtOnceWhenAnotherProgramEnqueuesOnPostgres()
+    {
+        QString error;
+        test::PgServer *pg = test::PgServer::shared(&error);
+        QVERIFY2(pg, qPrintable(error));
+        const QString database = pg->freshDatabase();
+        const auto url = StoreUrl::parse(pg->url(database));
+        QVERIFY(url.ok());
+        auto opened = Store::open(*url);
+        QVERIFY2(opened.ok(), qPrintable(opened.errorString()));
+        auto store = std::move(opened).value();
+        QVERIFY(store->addQueue(queue(QStringLiteral("q"))).ok());
+        RuntimeOptions o = options();
+        o.pollMs = 3'600'000;
+        o.leaseMs = 3'600'000;
+        Engine engine(*url, o);
+        QSignalSpy delivered(&engine, &Engine::delivered);
+        QCOMPARE(*engine.start(Engine::ExitWhen::Never), Engine::Mode::Running);
+        QTRY_VERIFY(!store->liveEngines()->isEmpty()); // started, and registered with a heartbeat
+        QString out;
+        QVERIFY2(pg->psql(database, QStringLiteral("SELECT herald_enqueue('q', 'reminder', '+14155550100')"), &out, &error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);
+        QTRY_COMPARE(store->message(out.trimmed().toLongLong())->state, MessageState::Completed);
+        QSignalSpy finished(&engine, &Engine::finished);
+        engine.stop(1000);
+        QVERIFY(finished.wait(10'000));
+        QVERIFY(store->liveEngines()->isEmpty()); // unregistered at stop
+    }
 
     void shouldDeliverEveryDueMessageAndExitWhenIdle()
     {

@@ -23,6 +23,7 @@ public:
     QString beginWrite() const override { return QStringLiteral("BEGIN"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
     QString listTables() const override;
+    QString notifyWakeup() const override { return QStringLiteral("SELECT pg_notify('herald_wakeup', CAST(? AS text))"); }
     QString foldCounters() const override { return QStringLiteral("SELECT herald_fold_counts()"); }
     QString storeSize() const override { return QStringLiteral("SELECT pg_database_size(current_database())"); }
     DbErrorKind classify(const QSqlError &error) const override;

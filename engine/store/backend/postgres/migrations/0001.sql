@@ -139,11 +139,15 @@ END $$;
 CREATE TRIGGER messages_count_delete AFTER DELETE ON messages REFERENCING OLD TABLE AS herald_old
     FOR EACH STATEMENT EXECUTE FUNCTION herald_count_deleted();
 
--- Moves the deltas into queue_counts; safe to run from any number of engines at once (each takes the
--- rows it deleted). Returns how many delta rows it folded.
+-- Moves the deltas into queue_counts; any engine may call it at any time: one fold runs at a time (the
+-- others return 0 at once rather than wait or deadlock on the counter rows). Returns how many delta
+-- rows it folded.
 CREATE FUNCTION herald_fold_counts() RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE folded bigint;
 BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtext('herald_fold_counts')) THEN
+        RETURN 0;
+    END IF;
     WITH moved AS (DELETE FROM queue_count_deltas RETURNING queue_id, state, n),
          summed AS (SELECT queue_id, state, SUM(n) AS n, COUNT(*) AS rows FROM moved GROUP BY queue_id, state),
          applied AS (UPDATE queue_counts c SET n = c.n + s.n FROM summed s WHERE c.queue_id = s.queue_id AND c.state = s.state)
