@@ -256,8 +256,12 @@ void Runtime::heartbeat()
     if (!m_store || m_engineInfo.id.isEmpty())
         return;
     m_engineInfo.inFlight = int(m_inFlight.size());
-    if (auto s = m_store->heartbeat(m_engineInfo); !s)
+    if (auto s = m_store->heartbeat(m_engineInfo); !s) {
         qWarning("herald: %s", qPrintable(s.errorString()));
+        if (auto r = m_store->reconnectIfLost(); !r)
+            qWarning("herald: reconnecting: %s", qPrintable(r.errorString()));
+        return;
+    }
     if (auto s = m_store->foldCounters(); !s)
         qWarning("herald: %s", qPrintable(s.errorString()));
 }
@@ -349,6 +353,9 @@ void Runtime::tick()
             return;
         }
         qWarning("herald: %s; trying again in %s", qPrintable(result.errorString()), qPrintable(formatDuration(retryIn)));
+        // A server that went away (restarted, our backend killed): a new connection for the next try.
+        if (auto s = m_store->reconnectIfLost(); !s)
+            qWarning("herald: reconnecting: %s", qPrintable(s.errorString()));
         batch.claims.clear();
         m_pending.completions = batch.completions + m_pending.completions;
         m_pending.failures = batch.failures + m_pending.failures;

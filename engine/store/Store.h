@@ -116,6 +116,10 @@ public:
     };
     Result<QList<PageAnchor>> pageAnchors(const MessagePageRequest &request, int every);
     Result<QList<QueueCounts>> stats();
+    // A store on a server: when the connection no longer answers (the server restarted, the backend
+    // was killed, the network dropped), opens a new one with the same settings. Nothing to do when it
+    // answers, or for a file. Fails, changing nothing, while the server cannot be reached.
+    Status reconnectIfLost();
     // Whether the store is still where it was opened: a SQLite file that was moved or deleted keeps
     // answering from the old inode, which would show an operator a store that is no longer there.
     Status checkStillThere() const;

@@ -281,4 +281,25 @@ Result<bool> Store::tryLead(const QString &name, const QString &holder, qint64 l
     return leads;
 }
 
+Status Store::reconnectIfLost()
+{
+    if (m_backend->capabilities().fileBased)
+        return {};
+    {
+        QSqlQuery ping(m_db);
+        if (ping.exec(QStringLiteral("SELECT 1")))
+            return {};
+    }
+    m_statements.clear(); // prepared on the old connection
+    m_db.close();
+    if (!m_db.open())
+        return m_backend->openError(m_url, m_db.lastError());
+    for (const QString &setup : m_backend->sessionSetup(m_readOnly, m_durability, m_autoCheckpoint)) {
+        QSqlQuery q(m_db);
+        if (!q.exec(setup))
+            return storesql::sqlError(setup, q.lastError());
+    }
+    return {};
+}
+
 } // namespace herald

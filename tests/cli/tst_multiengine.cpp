@@ -185,6 +185,63 @@ private Q_SLOTS:
         QVERIFY2(at.last() - at.first() >= 4500, qPrintable(QStringLiteral("%1 ms for %2 starts").arg(at.last() - at.first()).arg(kMessages)));
     }
 
+    // Faults are ordinary: the server restarted mid-run, then every backend of the store killed
+    // (pg_terminate_backend). The engines reconnect and carry on; nothing is lost and neither exits.
+    void shouldCarryOnThroughAServerRestartAndKilledBackends()
+    {
+        const QString database = m_pg->freshDatabase();
+        const QString db = m_pg->url(database);
+        TestHttpServer server;
+        QVERIFY(server.listen());
+        server.setFallback(TestHttpServer::Response::answerAfter(20, 200, QByteArrayLiteral("{}")));
+        constexpr int kMessages = 400;
+        QCOMPARE(ctl(db, {QStringLiteral("init")}), 0);
+        QCOMPARE(ctl(db, {QStringLiteral("channel"), QStringLiteral("add"), QStringLiteral("hooks"), QStringLiteral("--kind"), QStringLiteral("webhook"),
+                          QStringLiteral("--url"), server.url().toString()}),
+                 0);
+        QCOMPARE(ctl(db, {QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q"), QStringLiteral("--concurrency"), QStringLiteral("4"),
+                          QStringLiteral("--channel"), QStringLiteral("hooks")}),
+                 0);
+        QByteArray lines;
+        for (int i = 0; i < kMessages; ++i)
+            lines += "{\"type\":\"push\",\"recipient\":\"u" + QByteArray::number(i) + "\",\"payload\":{\"n\":" + QByteArray::number(i) + "}}\n";
+        QCOMPARE(ctl(db, {QStringLiteral("enqueue"), QStringLiteral("--file"), QStringLiteral("-"), QStringLiteral("--queue"), QStringLiteral("q")}, lines), 0);
+        std::vector<std::unique_ptr<QProcess>> workers;
+        for (int i = 0; i < 2; ++i) {
+            workers.push_back(startWorker(db));
+            QVERIFY(workers.back()->waitForStarted());
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(server.requests().size() >= kMessages / 4, 120'000);
+        QString error;
+        QVERIFY2(m_pg->restart(&error), qPrintable(error));
+        const qsizetype atRestart = server.requests().size();
+        QVERIFY2(atRestart < kMessages, "delivered everything before the restart; the test proves nothing");
+        QTRY_VERIFY_WITH_TIMEOUT(server.requests().size() >= atRestart + kMessages / 4, 120'000);
+        const qsizetype atKill = server.requests().size();
+        QVERIFY2(atKill < kMessages, "delivered everything before the backends were killed; the test proves nothing");
+        QVERIFY(m_pg->terminateBackends(database, &error) >= 2);
+        QHash<int, int> deliveries;
+        const auto delivered = [&] {
+            deliveries.clear();
+            for (const TestHttpServer::Request &r : server.requests())
+                deliveries[QJsonDocument::fromJson(r.body).object().value(QStringLiteral("payload")).toObject().value(QStringLiteral("n")).toInt(-1)] += 1;
+            return deliveries.size();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(delivered(), kMessages, 180'000);
+        for (auto &w : workers)
+            QCOMPARE(w->state(), QProcess::Running);
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((ctl(db, {QStringLiteral("stats"), QStringLiteral("--json")}, {}, &out) == 0 &&
+                                  QJsonDocument::fromJson(out).array().at(0).toObject().value(QStringLiteral("completed")).toInt() == kMessages),
+                                 120'000);
+        for (auto &w : workers) {
+            w->terminate();
+            QSignalSpy done(w.get(), &QProcess::finished);
+            QVERIFY(w->state() == QProcess::NotRunning || done.wait(60'000));
+            QCOMPARE(w->exitStatus(), QProcess::NormalExit);
+        }
+    }
+
     void shouldRefuseBadStoresWithExitTwoAndNoPassword()
     {
         QByteArray err;
