@@ -88,6 +88,7 @@ private:
     int cmdList();
     int cmdShow();
     int cmdStats();
+    int cmdEngines();
     int cmdUpcoming();
     int cmdAudit();
     int cmdAction(ActionKind kind);
