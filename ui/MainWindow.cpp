@@ -6,6 +6,7 @@
 #include "CleanupDialog.h"
 #include "CleanupStatusLabel.h"
 #include "DeliveryStatusWidget.h"
+#include "EnginesStatusLabel.h"
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
 #include "EmailImportJob.h"
@@ -170,6 +171,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_totalsLabel, 1);
     statusBar()->addPermanentWidget(m_deliveryStatus);
     statusBar()->addPermanentWidget(m_cleanupStatus = new CleanupStatusLabel(this));
+    statusBar()->addPermanentWidget(m_enginesStatus = new EnginesStatusLabel(this));
     statusBar()->addPermanentWidget(m_storeLabel);
 
     m_detailsDock->setObjectName(QStringLiteral("detailsDock"));
@@ -514,6 +516,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
         m_dashboard->refresh();
     m_queueModel->setStoreThread(m_storeThread.get());
     m_cleanupStatus->setStoreThread(m_storeThread.get());
+    m_enginesStatus->setStoreThread(m_storeThread.get());
     if (m_section == Section::Outbox)
         m_outboxModel->refresh();
     m_liveTimer.stop();
@@ -589,12 +592,15 @@ void MainWindow::queuesRefreshFailed(const QString &error)
     }
     // The console keeps what it showed, says why it is stale, and the refresh timer keeps trying.
     m_storeUnreachable = true;
+    const bool onServer = m_storeThread && m_storeThread->url().kind() != StoreUrl::Kind::Sqlite;
     const bool locked = error.contains(QLatin1String("locked"), Qt::CaseInsensitive) || error.contains(QLatin1String("busy"), Qt::CaseInsensitive);
-    m_banner->showProblem((locked ? tr("<b>The store is locked by another process.</b> %1<br>Herald keeps what it showed and tries again "
-                                       "every %2 s.")
-                                  : tr("<b>The store cannot be read.</b> %1<br>Herald keeps what it showed and tries again every %2 s."))
-                              .arg(error.toHtmlEscaped())
-                              .arg(kRefreshIntervalMs / 1000));
+    QString headline = tr("<b>The store cannot be read.</b> %1<br>Herald keeps what it showed and tries again every %2 s.");
+    if (onServer)
+        headline = tr("<b>Reconnecting to the store…</b> %1<br>Herald keeps what it showed and reconnects every %2 s; delivery "
+                      "carries on by itself once the server is back.");
+    else if (locked)
+        headline = tr("<b>The store is locked by another process.</b> %1<br>Herald keeps what it showed and tries again every %2 s.");
+    m_banner->showProblem(headline.arg(error.toHtmlEscaped()).arg(kRefreshIntervalMs / 1000));
 
 }
 
@@ -706,6 +712,8 @@ QString MainWindow::statusText() const
     QStringList parts{m_totalsLabel->text()};
     if (const QString delivery = m_deliveryStatus->text(); !delivery.isEmpty())
         parts << delivery;
+    if (m_enginesStatus->isVisibleTo(this) && !m_enginesStatus->text().isEmpty())
+        parts << m_enginesStatus->text();
     parts << m_storeLabel->text();
     return parts.join(QStringLiteral(" | "));
 }

@@ -40,6 +40,7 @@ class SnsEndpointControl;
 class StoreBanner;
 class StoreMenu;
 class CleanupStatusLabel;
+class EnginesStatusLabel;
 class StoreThread;
 class WelcomeView;
 
@@ -194,6 +195,7 @@ private:
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     CleanupStatusLabel *m_cleanupStatus = nullptr;
+    EnginesStatusLabel *m_enginesStatus = nullptr;
     QLabel *m_storeLabel;
     QDockWidget *m_detailsDock;
     MessageDetailsView *m_detailsView;

@@ -1,5 +1,7 @@
 #include "StoreThread.h"
 
+#include <utility>
+
 namespace herald {
 
 StoreThread::StoreThread(StoreUrl url, Store::OpenOptions options, QObject *parent)
@@ -23,16 +25,24 @@ StoreThread::~StoreThread()
 
 Store *StoreThread::storeInThread()
 {
-    if (!m_triedOpen) {
+    const bool onServer = m_url.kind() != StoreUrl::Kind::Sqlite;
+    if (!m_triedOpen || (onServer && !m_store)) {
+        const bool first = !m_triedOpen;
         m_triedOpen = true;
         auto opened = Store::open(m_url, m_options);
         if (opened) {
             m_store = std::move(opened).value();
-            Q_EMIT this->opened(QString());
+            if (first)
+                Q_EMIT this->opened(QString());
         } else {
             m_openError = opened.error();
-            Q_EMIT this->opened(m_openError.message);
+            if (first)
+                Q_EMIT this->opened(m_openError.message);
         }
+    } else if (m_store && std::exchange(m_lastFailed, false)) {
+        // A failed answer may mean a lost connection; a failed reconnect leaves the next work failing with
+        // the server's words, and the work after it tries again.
+        (void)m_store->reconnectIfLost();
     }
     return m_store.get();
 }

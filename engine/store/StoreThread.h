@@ -25,6 +25,11 @@ Q_SIGNALS:
 // The connection is opened in the store thread on first use and closed there. post() runs work on
 // that thread and hands its result to a function run in the thread of a context object. Destroy the
 // StoreThread before the contexts it serves (the destructor finishes pending work and joins).
+//
+// A store on a server (PostgreSQL) is a connection that can go away: after work that failed, the next
+// work first checks the connection and opens a new one if it was lost; a store that could not be opened
+// is tried again by each later work (the console's refresh timer keeps posting). A SQLite file is opened
+// once.
 class StoreThread : public QObject
 {
     Q_OBJECT
@@ -54,6 +59,8 @@ public:
             [this, relay, result, work = std::move(work)]() mutable {
                 Store *store = storeInThread();
                 result->emplace(store ? work(*store) : R(m_openError));
+                if constexpr (std::is_constructible_v<bool, const R &>)
+                    m_lastFailed = store && !static_cast<bool>(**result);
                 Q_EMIT relay->ready();
                 delete relay;
             },
@@ -74,6 +81,7 @@ private:
     std::unique_ptr<Store> m_store;     // used only in m_thread
     Error m_openError;                  // written once in m_thread before any result that reads it
     bool m_triedOpen = false;           // m_thread only
+    bool m_lastFailed = false;          // m_thread only: the last work on the open store failed
 };
 
 } // namespace herald
