@@ -7,9 +7,12 @@
 #include "model/TimeText.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QThread>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace herald {
@@ -115,9 +118,13 @@ int Cli::usage()
 
 void Cli::addGlobalOptions(QCommandLineParser &parser) const
 {
-    parser.addOption(QCommandLineOption(QStringLiteral("db"), QStringLiteral("The store: a file path or sqlite:/path (default: $HERALD_DB, else %1).")
+    parser.addOption(QCommandLineOption(QStringLiteral("db"), QStringLiteral("The store: a file path, sqlite:/path or postgres://user@host:port/database (default: $HERALD_DB, else %1).")
                                                                   .arg(StoreUrl::defaultSqlitePath()),
                                         QStringLiteral("URL")));
+    parser.addOption(QCommandLineOption(QStringLiteral("wait-for-store"),
+                                        QStringLiteral("While a database server does not answer (down, starting, no free connection), keep "
+                                                       "trying for up to DURATION, e.g. 5m, before giving up (default: give up at once)."),
+                                        QStringLiteral("DURATION")));
     parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("Machine-readable JSON output.")));
     parser.addOption(QCommandLineOption({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help.")));
 }
@@ -184,7 +191,30 @@ Store *Cli::openStoreWith(CreateStore create, bool forReading)
         o.changeNothing = true;
         o.reclaimLeases = false;
     }
+    qint64 waitMs = 0;
+    if (m_parser.isSet(QStringLiteral("wait-for-store"))) {
+        auto d = parseDuration(m_parser.value(QStringLiteral("wait-for-store")));
+        if (!d || *d < 0) {
+            fail(d ? Error::badInput(QStringLiteral("--wait-for-store must not be negative, e.g. 5m")) : d.error());
+            return nullptr;
+        }
+        waitMs = *d;
+    }
+    QElapsedTimer waited;
+    waited.start();
+    qint64 pauseMs = 1000;
     auto store = Store::open(*url, o);
+    while (!store && store.error().transient && waited.elapsed() < waitMs) {
+        // A server that is not up yet (a worker started at boot before its database): said once per try,
+        // with growing pauses up to 30 s, until it answers or the wait is over.
+        pauseMs = std::min(pauseMs, waitMs - waited.elapsed());
+        m_err << "heraldctl " << m_commandName << ": " << store.error().message << "; trying again in " << formatDuration(std::max<qint64>(pauseMs, 1))
+              << '\n';
+        m_err.flush();
+        QThread::msleep(static_cast<unsigned long>(std::max<qint64>(pauseMs, 1)));
+        pauseMs = std::min<qint64>(pauseMs * 2, 30'000);
+        store = Store::open(*url, o);
+    }
     if (!store) {
         fail(store.error());
         return nullptr;

@@ -10,10 +10,24 @@ EmailLinker::EmailLinker(Store &store, qint64 intervalMs, qint64 windowMs, QObje
     : QObject(parent), m_store(store), m_timer(this), m_windowMs(windowMs)
 {
     m_timer.setInterval(int(std::clamp<qint64>(intervalMs, 1, 24 * 3'600'000LL)));
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (auto r = linkNow(); !r)
-            qWarning("herald: linking e-mail events: %s", qPrintable(r.errorString()));
-    });
+    connect(&m_timer, &QTimer::timeout, this, &EmailLinker::timedPass);
+}
+
+void EmailLinker::timedPass()
+{
+    if (!m_holder.isEmpty()) {
+        // Held for three intervals: a leader that dies is replaced within that, one that lives renews it
+        // at every pass.
+        auto leads = m_store.tryLead(QStringLiteral("email-linking"), m_holder, 3 * qint64(m_timer.interval()));
+        if (!leads) {
+            qWarning("herald: the e-mail linking lease: %s", qPrintable(leads.errorString()));
+            return;
+        }
+        if (!*leads)
+            return;
+    }
+    if (auto r = linkNow(); !r)
+        qWarning("herald: linking e-mail events: %s", qPrintable(r.errorString()));
 }
 
 void EmailLinker::start()

@@ -21,6 +21,9 @@ class Store;
 // have not linked within a day belong to mail Herald did not send; `EmailStore::linkUnlinked()` still
 // links everything on request.
 //
+// On a shared store the timed pass is the leader's work: one engine at a time, by a lease row (see
+// setLeaseHolder), so four engines do not sweep the same window four times.
+//
 // Threading: borrows a Store, so create, use and destroy it in the store's thread, and never let it
 // outlive the store. The timer runs in that thread.
 class EmailLinker : public QObject
@@ -34,6 +37,10 @@ public:
     explicit EmailLinker(Store &store, qint64 intervalMs = kDefaultIntervalMs, qint64 windowMs = kDefaultWindowMs,
                          QObject *parent = nullptr);
 
+    // On a shared store (many engines): the timed pass runs only on the engine that holds the
+    // "email-linking" lease in the store, holder naming this engine; the others skip it (their own
+    // completions are still linked by messagesCompleted). Empty (the default): every pass runs.
+    void setLeaseHolder(const QString &holder) { m_holder = holder; }
     // The first timed pass comes one interval after start().
     void start();
     void stop();
@@ -49,9 +56,12 @@ Q_SIGNALS:
     void linkPassed(qint64 linked, const QString &error);
 
 private:
+    void timedPass();
+
     Store &m_store;
     QTimer m_timer;
     qint64 m_windowMs;
+    QString m_holder;
 };
 
 } // namespace herald

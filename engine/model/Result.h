@@ -16,6 +16,9 @@ struct Error
 
     Kind kind = Kind::Runtime;
     QString message;
+    // The same call may succeed later without anyone changing anything: a database server that does not
+    // answer yet, or has no free connection. A caller meant to run unattended may wait and try again.
+    bool transient = false;
 
     static Error badInput(QString m) { return {Kind::BadInput, std::move(m)}; }
     static Error notFound(QString m) { return {Kind::NotFound, std::move(m)}; }
@@ -23,6 +26,11 @@ struct Error
     static Error runtime(QString m) { return {Kind::Runtime, std::move(m)}; }
 
     bool isUserError() const { return kind != Kind::Runtime; }
+    Error asTransient() &&
+    {
+        transient = true;
+        return std::move(*this);
+    }
 };
 
 // A value or an Error; the engine returns these instead of throwing or printing.

@@ -141,8 +141,11 @@ Status Runtime::start()
     } else {
         m_pending.reclaimExpired = true;
     }
-    // The holder of the store's lock also links e-mail events that arrived before their message's id.
+    // The holder of the store's lock also links e-mail events that arrived before their message's id; on
+    // a shared store, the engine holding the e-mail linking lease.
     m_emailLinker = std::make_unique<EmailLinker>(*m_store);
+    if (caps.sharedStore())
+        m_emailLinker->setLeaseHolder(m_owner);
     m_emailLinker->start();
     if (caps.listenNotify) {
         // New work from any process (heraldctl enqueue, herald_enqueue(), another console) is claimed at

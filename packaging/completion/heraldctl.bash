@@ -14,7 +14,7 @@ _heraldctl()
     # The command is the first word that is neither an option nor the value of --db (as heraldctl reads it).
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
-        if [[ $word == --db ]]; then
+        if [[ $word == --db || $word == --wait-for-store ]]; then
             ((i++))
             continue
         fi
@@ -51,7 +51,7 @@ _heraldctl()
 
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--db --json --help --version" -- "$cur"))
+            COMPREPLY=($(compgen -W "--db --wait-for-store --json --help --version" -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$_heraldctl_commands" -- "$cur"))
         fi

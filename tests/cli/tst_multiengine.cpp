@@ -275,6 +275,54 @@ private Q_SLOTS:
         QVERIFY2(err.contains("schema version 99") && !err.contains(m_pg->password().toUtf8()), err.constData());
     }
 
+    // A worker booted before its database: with --wait-for-store it says what it waits for and starts
+    // delivering once the server answers; without, or once the wait is over, it exits 2.
+    void shouldWaitForAServerThatIsNotUpYet()
+    {
+        const QString database = m_pg->freshDatabase();
+        const QString db = m_pg->url(database);
+        TestHttpServer server;
+        QVERIFY(server.listen());
+        server.setFallback(TestHttpServer::Response::answerAfter(0, 200, QByteArrayLiteral("{}")));
+        QCOMPARE(ctl(db, {QStringLiteral("init")}), 0);
+        QCOMPARE(ctl(db, {QStringLiteral("channel"), QStringLiteral("add"), QStringLiteral("hooks"), QStringLiteral("--kind"), QStringLiteral("webhook"),
+                          QStringLiteral("--url"), server.url().toString()}),
+                 0);
+        QCOMPARE(ctl(db, {QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("q"), QStringLiteral("--channel"), QStringLiteral("hooks")}), 0);
+        QCOMPARE(ctl(db, {QStringLiteral("enqueue"), QStringLiteral("--queue"), QStringLiteral("q"), QStringLiteral("--type"), QStringLiteral("push"),
+                          QStringLiteral("--to"), QStringLiteral("u1"), QStringLiteral("--payload"), QStringLiteral("{}")}),
+                 0);
+
+        QString error;
+        QVERIFY2(m_pg->stop(&error), qPrintable(error));
+        QByteArray err;
+        // Without waiting: exit 2 at once. With a short wait: tries, says so, then exit 2, password unsaid.
+        QCOMPARE(ctl(db, {QStringLiteral("work"), QStringLiteral("--until-idle")}, {}, nullptr, &err), 2);
+        QVERIFY2(err.contains("no PostgreSQL server answers"), err.constData());
+        QCOMPARE(ctl(db, {QStringLiteral("work"), QStringLiteral("--until-idle"), QStringLiteral("--wait-for-store"), QStringLiteral("1500ms")}, {},
+                     nullptr, &err),
+                 2);
+        QVERIFY2(err.contains("trying again in") && !err.contains(m_pg->password().toUtf8()), err.constData());
+
+        auto worker = std::make_unique<QProcess>();
+        worker->setProcessEnvironment(test::ctlEnvironment());
+        worker->setStandardOutputFile(QProcess::nullDevice());
+        worker->start(QStringLiteral(HERALDCTL_PATH), {QStringLiteral("--db"), db, QStringLiteral("work"), QStringLiteral("--wait-for-store"),
+                                                       QStringLiteral("2m")});
+        QVERIFY(worker->waitForStarted());
+        QByteArray said;
+        QTRY_VERIFY_WITH_TIMEOUT((said += worker->readAllStandardError()).contains("trying again in"), 30'000);
+        QCOMPARE(worker->state(), QProcess::Running);
+        QVERIFY2(m_pg->start(&error), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(server.requests().size(), 1, 90'000);
+        said += worker->readAllStandardError();
+        QVERIFY2(said.contains("delivering from") && !said.contains(m_pg->password().toUtf8()), said.constData());
+        worker->terminate();
+        QSignalSpy done(worker.get(), &QProcess::finished);
+        QVERIFY(worker->state() == QProcess::NotRunning || done.wait(60'000));
+        QCOMPARE(worker->exitCode(), 0);
+    }
+
     // The password may come from PGPASSWORD instead of the URL, and is never printed.
     void shouldTakeThePasswordFromPgpassword()
     {

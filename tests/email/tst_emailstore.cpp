@@ -471,6 +471,32 @@ private Q_SLOTS:
         QCOMPARE(email.events({})->front().messageId, std::optional<qint64>(id));
     }
 
+    // Many engines on one store: the timed pass is the lease holder's alone, and another engine takes it
+    // over once the holder stops renewing it.
+    void shouldSweepOnOneEngineAtATimeWhenTheyHoldLeases()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        if (!f.onPostgres())
+            QSKIP("one engine per SQLite store (a lock file): every pass runs, no lease is taken");
+        EmailLinker first(*f.store, 40);
+        EmailLinker second(*f.store, 40);
+        first.setLeaseHolder(u"engine-a"_s);
+        second.setLeaseHolder(u"engine-b"_s);
+        QSignalSpy firstPasses(&first, &EmailLinker::linkPassed);
+        QSignalSpy secondPasses(&second, &EmailLinker::linkPassed);
+        first.start();
+        second.start();
+        QTRY_VERIFY_WITH_TIMEOUT(firstPasses.size() + secondPasses.size() >= 6, 20'000);
+        // The clock stands still: whoever took the lease first keeps it.
+        QVERIFY2(firstPasses.isEmpty() || secondPasses.isEmpty(), qPrintable(u"%1 and %2 passes"_s.arg(firstPasses.size()).arg(secondPasses.size())));
+        EmailLinker &leader = firstPasses.isEmpty() ? second : first;
+        QSignalSpy &otherPasses = firstPasses.isEmpty() ? firstPasses : secondPasses;
+        leader.stop();
+        f.now += 1'000; // past the 120 ms lease
+        QTRY_VERIFY_WITH_TIMEOUT(!otherPasses.isEmpty(), 20'000);
+    }
+
     void shouldLinkTheEventsOfCompletedMessagesByTheirIds()
     {
         StoreFixture f;

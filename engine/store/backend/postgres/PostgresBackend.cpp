@@ -45,13 +45,13 @@ Error PostgresBackend::openError(const StoreUrl &url, const QSqlError &error) co
     if (text.contains(QLatin1String("too many clients")) || text.contains(QLatin1String("remaining connection slots")))
         return Error::runtime(QStringLiteral("cannot open store '%1': the server at %2 has no free connections (max_connections reached); "
                                              "try again later, or raise max_connections")
-                                  .arg(url.display(), where));
+                                  .arg(url.display(), where)).asTransient();
     if (text.contains(QLatin1String("Connection refused")) || text.contains(QLatin1String("could not connect")) ||
         text.contains(QLatin1String("timeout expired")) || text.contains(QLatin1String("could not translate host name")) ||
         text.contains(QLatin1String("the database system is")))
         return Error::badInput(QStringLiteral("cannot open store '%1': no PostgreSQL server answers at %2 (%3); check that it runs and that "
                                              "host and port are right")
-                                  .arg(url.display(), where, text.simplified()));
+                                  .arg(url.display(), where, text.simplified())).asTransient();
     return Error::badInput(QStringLiteral("cannot open store '%1': %2").arg(url.display(), text.simplified()));
 }
 
