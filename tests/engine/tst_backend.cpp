@@ -316,7 +316,7 @@ private Q_SLOTS:
             {std::numeric_limits<qint64>::max(), QStringLiteral("plain"), 2.5},
             {std::numeric_limits<qint64>::min(), QStringLiteral("it's \"quoted\" \\ back\\slashed"), -0.125},
             {qint64(0), QStringLiteral("Zoë, 東京, 🎉, tab\there, new\nline"), 1e-3},
-            {nullOf(QMetaType::LongLong), QString(""), nullOf(QMetaType::Double)},
+            {nullOf(QMetaType::LongLong), QStringLiteral(""), nullOf(QMetaType::Double)},
             {qint64(-1), nullOf(QMetaType::QString), 123456789.0},
         };
         QByteArray json = "[";
@@ -340,7 +340,7 @@ private Q_SLOTS:
         QCOMPARE(run(m_db, QStringLiteral("INSERT INTO r (i, t, x) SELECT ") + m_backend->jsonArrayRows(QStringLiteral("itr")),
                      {QString::fromUtf8(json)}),
                  QString());
-        for (const QString &sql : {QStringLiteral("SELECT ") + m_backend->jsonArrayRows(QStringLiteral("itr")),
+        for (const QString &sql : QStringList{QStringLiteral("SELECT ") + m_backend->jsonArrayRows(QStringLiteral("itr")),
                                    QStringLiteral("SELECT i, t, x FROM r ORDER BY id")}) {
             QSqlQuery q(m_db);
             q.setForwardOnly(true);
@@ -419,7 +419,7 @@ private Q_SLOTS:
         QTest::newRow("1 vs 1") << "vi" << QVariant(qint64(1)) << QVariant(qint64(1)) << true;
         QTest::newRow("1 vs 2") << "vi" << QVariant(qint64(1)) << QVariant(qint64(2)) << false;
         QTest::newRow("text NULL vs NULL") << "vt" << nullOf(QMetaType::QString) << nullOf(QMetaType::QString) << true;
-        QTest::newRow("text NULL vs empty") << "vt" << nullOf(QMetaType::QString) << QVariant(QString("")) << false;
+        QTest::newRow("text NULL vs empty") << "vt" << nullOf(QMetaType::QString) << QVariant(QStringLiteral("")) << false;
         QTest::newRow("text equal") << "vt" << QVariant(QStringLiteral("<a@b>")) << QVariant(QStringLiteral("<a@b>")) << true;
         QTest::newRow("text differs in case") << "vt" << QVariant(QStringLiteral("<a@b>")) << QVariant(QStringLiteral("<A@b>")) << false;
     }
