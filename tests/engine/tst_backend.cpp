@@ -79,9 +79,12 @@ private:
     }
 
     // Runs a statement; the text and the driver's error on failure, empty on success.
+    // Without values the statement is not prepared: PostgreSQL prepares no DDL nor BEGIN.
     static QString run(QSqlDatabase &db, const QString &sql, const QVariantList &values = {})
     {
         QSqlQuery q(db);
+        if (values.isEmpty())
+            return q.exec(sql) ? QString() : sql + QStringLiteral(": ") + q.lastError().text();
         if (!q.prepare(sql))
             return sql + QStringLiteral(": ") + q.lastError().text();
         for (const QVariant &v : values)
@@ -97,7 +100,15 @@ private:
         QSqlQuery q(db);
         q.setForwardOnly(true);
         QVariantList out;
-        if (!q.prepare(sql) || (std::for_each(values.begin(), values.end(), [&q](const QVariant &v) { q.addBindValue(v); }), !q.exec())) {
+        bool ok = false;
+        if (values.isEmpty()) {
+            ok = q.exec(sql); // not prepared, as in run()
+        } else if (q.prepare(sql)) {
+            for (const QVariant &v : values)
+                q.addBindValue(v);
+            ok = q.exec();
+        }
+        if (!ok) {
             if (error)
                 *error = sql + QStringLiteral(": ") + q.lastError().text();
             return out;
