@@ -4,7 +4,14 @@
 
 #include "Backend.h"
 #include "StoreContext.h"
-#include "StoreCore.h"
+#include "repo/ActionRepository.h"
+#include "repo/ChannelRepository.h"
+#include "repo/CleanupRepository.h"
+#include "repo/EngineRepository.h"
+#include "repo/EnqueueRepository.h"
+#include "repo/Lifecycle.h"
+#include "repo/MessageReads.h"
+#include "repo/QueueRepository.h"
 #include "StoreSql.h"
 #include "model/TimeText.h"
 
@@ -279,262 +286,262 @@ Status Store::reconnectIfLost()
 
 Status Store::addQueue(const QueueConfig &c)
 {
-    return StoreCore(*m_context).addQueue(c);
+    return QueueRepository(*m_context).addQueue(c);
 }
 
 Status Store::updateQueue(const QueueConfig &c)
 {
-    return StoreCore(*m_context).updateQueue(c);
+    return QueueRepository(*m_context).updateQueue(c);
 }
 
 Status Store::setPaused(const QString &name, bool paused)
 {
-    return StoreCore(*m_context).setPaused(name, paused);
+    return QueueRepository(*m_context).setPaused(name, paused);
 }
 
 Result<QueueConfig> Store::queue(const QString &name)
 {
-    return StoreCore(*m_context).queue(name);
+    return QueueRepository(*m_context).queue(name);
 }
 
 Result<QList<QueueConfig>> Store::queues()
 {
-    return StoreCore(*m_context).queues();
+    return QueueRepository(*m_context).queues();
 }
 
 Result<Store::EnqueueOutcome> Store::enqueue(const NewMessage &message)
 {
-    return StoreCore(*m_context).enqueue(message);
+    return EnqueueRepository(*m_context).enqueue(message);
 }
 
 Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages, int chunkSize)
 {
-    return StoreCore(*m_context).enqueueBulk(messages, chunkSize);
+    return EnqueueRepository(*m_context).enqueueBulk(messages, chunkSize);
 }
 
 Result<qint64> Store::insertSyntheticMessages(const QString &queueName, qint64 count, qint64 firstRunAt, qint64 spacingMs)
 {
-    return StoreCore(*m_context).insertSyntheticMessages(queueName, count, firstRunAt, spacingMs);
+    return EnqueueRepository(*m_context).insertSyntheticMessages(queueName, count, firstRunAt, spacingMs);
 }
 
 Result<Message> Store::message(qint64 id)
 {
-    return StoreCore(*m_context).message(id);
+    return MessageReads(*m_context).message(id);
 }
 
 Result<QList<Attempt>> Store::attempts(qint64 messageId)
 {
-    return StoreCore(*m_context).attempts(messageId);
+    return MessageReads(*m_context).attempts(messageId);
 }
 
 Result<QList<Message>> Store::listMessages(const MessagePageRequest &request)
 {
-    return StoreCore(*m_context).listMessages(request);
+    return MessageReads(*m_context).listMessages(request);
 }
 
 Result<QList<Store::PageAnchor>> Store::pageAnchors(const MessagePageRequest &request, int every)
 {
-    return StoreCore(*m_context).pageAnchors(request, every);
+    return MessageReads(*m_context).pageAnchors(request, every);
 }
 
 Result<qint64> Store::countMessages(const MessageSelection &selection)
 {
-    return StoreCore(*m_context).countMessages(selection);
+    return MessageReads(*m_context).countMessages(selection);
 }
 
 Result<QList<qint64>> Store::upcomingHistogram(qint64 fromMs, qint64 bucketMs, int buckets, const QString &queueName)
 {
-    return StoreCore(*m_context).upcomingHistogram(fromMs, bucketMs, buckets, queueName);
+    return MessageReads(*m_context).upcomingHistogram(fromMs, bucketMs, buckets, queueName);
 }
 
 Result<QList<QueueCounts>> Store::stats()
 {
-    return StoreCore(*m_context).stats();
+    return MessageReads(*m_context).stats();
 }
 
 Result<QList<Message>> Store::upcoming(qint64 withinMs, const QString &queueName, int limit)
 {
-    return StoreCore(*m_context).upcoming(withinMs, queueName, limit);
+    return MessageReads(*m_context).upcoming(withinMs, queueName, limit);
 }
 
 Result<QList<AuditEntry>> Store::auditLog(int limit)
 {
-    return StoreCore(*m_context).auditLog(limit);
+    return MessageReads(*m_context).auditLog(limit);
 }
 
 Result<QStringList> Store::counterMismatches()
 {
-    return StoreCore(*m_context).counterMismatches();
+    return MessageReads(*m_context).counterMismatches();
 }
 
 Result<qint64> Store::promoteDue()
 {
-    return StoreCore(*m_context).promoteDue();
+    return Lifecycle(*m_context).promoteDue();
 }
 
 Result<QList<Message>> Store::claim(const QString &queueName, int max, const QString &owner, qint64 leaseMs)
 {
-    return StoreCore(*m_context).claim(queueName, max, owner, leaseMs);
+    return Lifecycle(*m_context).claim(queueName, max, owner, leaseMs);
 }
 
 Result<bool> Store::complete(qint64 id, const QString &owner, const QString &providerMessageId)
 {
-    return StoreCore(*m_context).complete(id, owner, providerMessageId);
+    return Lifecycle(*m_context).complete(id, owner, providerMessageId);
 }
 
 Status Store::markReached(const QList<qint64> &ids, const QString &owner)
 {
-    return StoreCore(*m_context).markReached(ids, owner);
+    return Lifecycle(*m_context).markReached(ids, owner);
 }
 
 Result<std::optional<MessageState>> Store::fail(qint64 id, const QString &owner, const Failure &failure)
 {
-    return StoreCore(*m_context).fail(id, owner, failure);
+    return Lifecycle(*m_context).fail(id, owner, failure);
 }
 
 Result<Store::BatchResult> Store::commitBatch(const WriteBatch &batch)
 {
-    return StoreCore(*m_context).commitBatch(batch);
+    return Lifecycle(*m_context).commitBatch(batch);
 }
 
 Result<qint64> Store::reclaimExpiredLeases()
 {
-    return StoreCore(*m_context).reclaimExpiredLeases();
+    return Lifecycle(*m_context).reclaimExpiredLeases();
 }
 
 Result<qint64> Store::reclaimAllLeases()
 {
-    return StoreCore(*m_context).reclaimAllLeases();
+    return Lifecycle(*m_context).reclaimAllLeases();
 }
 
 Result<std::optional<qint64>> Store::nextRunAt(const QStringList &queues)
 {
-    return StoreCore(*m_context).nextRunAt(queues);
+    return Lifecycle(*m_context).nextRunAt(queues);
 }
 
 Result<Store::Backlog> Store::backlog(const QStringList &queues)
 {
-    return StoreCore(*m_context).backlog(queues);
+    return Lifecycle(*m_context).backlog(queues);
 }
 
 Status Store::heartbeat(const EngineInfo &engine)
 {
-    return StoreCore(*m_context).heartbeat(engine);
+    return EngineRepository(*m_context).heartbeat(engine);
 }
 
 Status Store::unregisterEngine(const QString &id)
 {
-    return StoreCore(*m_context).unregisterEngine(id);
+    return EngineRepository(*m_context).unregisterEngine(id);
 }
 
 Result<QList<Store::EngineInfo>> Store::liveEngines(qint64 withinMs)
 {
-    return StoreCore(*m_context).liveEngines(withinMs);
+    return EngineRepository(*m_context).liveEngines(withinMs);
 }
 
 Result<bool> Store::tryLead(const QString &name, const QString &holder, qint64 leaseMs)
 {
-    return StoreCore(*m_context).tryLead(name, holder, leaseMs);
+    return EngineRepository(*m_context).tryLead(name, holder, leaseMs);
 }
 
 Status Store::addChannel(const ChannelConfig &c)
 {
-    return StoreCore(*m_context).addChannel(c);
+    return ChannelRepository(*m_context).addChannel(c);
 }
 
 Status Store::updateChannel(const ChannelConfig &c)
 {
-    return StoreCore(*m_context).updateChannel(c);
+    return ChannelRepository(*m_context).updateChannel(c);
 }
 
 Status Store::removeChannel(const QString &name)
 {
-    return StoreCore(*m_context).removeChannel(name);
+    return ChannelRepository(*m_context).removeChannel(name);
 }
 
 Result<ChannelConfig> Store::channel(const QString &name)
 {
-    return StoreCore(*m_context).channel(name);
+    return ChannelRepository(*m_context).channel(name);
 }
 
 Result<QList<ChannelConfig>> Store::channels()
 {
-    return StoreCore(*m_context).channels();
+    return ChannelRepository(*m_context).channels();
 }
 
 Result<QList<OutboxEntry>> Store::outbox(qint64 afterId, int limit)
 {
-    return StoreCore(*m_context).outbox(afterId, limit);
+    return ChannelRepository(*m_context).outbox(afterId, limit);
 }
 
 Result<bool> Store::isSuppressed(const QString &address)
 {
-    return StoreCore(*m_context).isSuppressed(address);
+    return ChannelRepository(*m_context).isSuppressed(address);
 }
 
 Status Store::addSuppression(const QString &address, const QString &reason)
 {
-    return StoreCore(*m_context).addSuppression(address, reason);
+    return ChannelRepository(*m_context).addSuppression(address, reason);
 }
 
 Result<ActionPreview> Store::previewAction(const MessageSelection &selection, const OperatorAction &action, int sampleSize)
 {
-    return StoreCore(*m_context).previewAction(selection, action, sampleSize);
+    return ActionRepository(*m_context).previewAction(selection, action, sampleSize);
 }
 
 Result<ActionResult> Store::apply(const MessageSelection &selection, const OperatorAction &action, const ActionProgress &progress)
 {
-    return StoreCore(*m_context).apply(selection, action, progress);
+    return ActionRepository(*m_context).apply(selection, action, progress);
 }
 
 Result<ActionResult> Store::undoLastAction(const QString &actor)
 {
-    return StoreCore(*m_context).undoLastAction(actor);
+    return ActionRepository(*m_context).undoLastAction(actor);
 }
 
 Result<QList<AuditEntry>> Store::auditForMessage(qint64 messageId)
 {
-    return StoreCore(*m_context).auditForMessage(messageId);
+    return ActionRepository(*m_context).auditForMessage(messageId);
 }
 
 Result<CleanupCounts> Store::previewCleanup(const RetentionPolicy &policy)
 {
-    return StoreCore(*m_context).previewCleanup(policy);
+    return CleanupRepository(*m_context).previewCleanup(policy);
 }
 
 Result<CleanupResult> Store::runCleanup(const RetentionPolicy &policy, const CleanupOptions &options, const ActionProgress &progress)
 {
-    return StoreCore(*m_context).runCleanup(policy, options, progress);
+    return CleanupRepository(*m_context).runCleanup(policy, options, progress);
 }
 
 Result<CleanupScheduleSettings> Store::cleanupSchedule()
 {
-    return StoreCore(*m_context).cleanupSchedule();
+    return CleanupRepository(*m_context).cleanupSchedule();
 }
 
 Status Store::setCleanupSchedule(const CleanupScheduleSettings &settings)
 {
-    return StoreCore(*m_context).setCleanupSchedule(settings);
+    return CleanupRepository(*m_context).setCleanupSchedule(settings);
 }
 
 Result<qint64> Store::beginCleanupRun(const QString &trigger)
 {
-    return StoreCore(*m_context).beginCleanupRun(trigger);
+    return CleanupRepository(*m_context).beginCleanupRun(trigger);
 }
 
 Status Store::finishCleanupRun(qint64 runId, const CleanupResult &result, const QString &error)
 {
-    return StoreCore(*m_context).finishCleanupRun(runId, result, error);
+    return CleanupRepository(*m_context).finishCleanupRun(runId, result, error);
 }
 
 Result<QList<CleanupRun>> Store::cleanupRuns(int limit, const QString &trigger)
 {
-    return StoreCore(*m_context).cleanupRuns(limit, trigger);
+    return CleanupRepository(*m_context).cleanupRuns(limit, trigger);
 }
 
 Result<qint64> Store::finishSyntheticMessages(const QString &queueName, MessageState state, qint64 finishedAt, qint64 count)
 {
-    return StoreCore(*m_context).finishSyntheticMessages(queueName, state, finishedAt, count);
+    return CleanupRepository(*m_context).finishSyntheticMessages(queueName, state, finishedAt, count);
 }
 
 } // namespace herald
