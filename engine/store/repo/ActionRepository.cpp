@@ -36,6 +36,23 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kCompleteAudit = QStringLiteral("UPDATE audit_log SET affected = ?, details = ?, undoable = ? WHERE id = ?");
+const QString kReschedule = QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ? WHERE id = ?");
+const QString kCopyLabels = QStringLiteral(
+    "INSERT INTO message_labels (message_id, key, value) SELECT ?, key, value FROM message_labels "
+    "WHERE message_id = ?");
+const QString kLastUndoable = QStringLiteral("SELECT id, action FROM audit_log WHERE undoable = 1 AND undone_by IS NULL ORDER BY id DESC LIMIT 1");
+const QString kUndoTargets = QStringLiteral(
+    "SELECT j.message_id FROM action_journal j JOIN messages m ON m.id = j.message_id "
+    "JOIN audit_log a ON a.id = j.audit_id WHERE j.audit_id = ? AND m.updated_at <= a.at "
+    "AND NOT EXISTS (SELECT 1 FROM action_journal later WHERE later.message_id = j.message_id "
+    "AND later.audit_id > j.audit_id) ORDER BY j.message_id");
+const QString kMarkUndone = QStringLiteral("UPDATE audit_log SET undone_by = ? WHERE id = ?");
+const QString kAuditForMessage = QStringLiteral(
+    "SELECT a.id, a.at, a.actor, a.action, a.selection, a.affected, a.details FROM audit_log a "
+    "JOIN action_journal j ON j.audit_id = a.id WHERE j.message_id = ? ORDER BY a.id");
+
 constexpr int kIdChunk = 5000; // ids per UPDATE … WHERE id IN (…) in bulk actions
 
 QString refusal(ActionKind kind, qint64 id, MessageState state)
@@ -318,7 +335,7 @@ Result<ActionResult> ActionRepository::apply(const MessageSelection &selection, 
                 created.append(id);
             details.insert(QStringLiteral("created"), created);
         }
-        Statement q = m_ctx.prepare(QStringLiteral("UPDATE audit_log SET affected = ?, details = ?, undoable = ? WHERE id = ?"));
+        Statement q = m_ctx.prepare(kCompleteAudit);
         q.addBindValue(result.affected);
         q.addBindValue(QString::fromUtf8(QJsonDocument(details).toJson(QJsonDocument::Compact)));
         q.addBindValue(undoable && result.affected > 0 ? 1 : 0);
@@ -371,7 +388,7 @@ Status ActionRepository::applyChunk(const OperatorAction &action, const QList<qi
         if (action.spreadUntil) {
             // Evenly over the window, in the order the messages were due.
             const qint64 window = *action.spreadUntil - *action.runAt;
-            Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ? WHERE id = ?"));
+            Statement q = m_ctx.prepare(kReschedule);
             for (qsizetype i = 0; i < part.size(); ++i) {
                 const qint64 at = *action.runAt + qint64(double(window) * double(offset + i) / double(std::max<qsizetype>(1, total)));
                 for (const QVariant &v : QVariantList{int(MessageState::Scheduled), at, t, part[i].id})
@@ -416,8 +433,7 @@ Status ActionRepository::applyChunk(const OperatorAction &action, const QList<qi
             "max_attempts) SELECT queue_id, type, channel, recipient, payload, labels, priority, "
             "CASE WHEN run_at > CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, "
             "%1, ?, ?, max_attempts FROM messages WHERE id = ?%2").arg(m_ctx.backend->greatest(QStringLiteral("run_at"), QStringLiteral("CAST(? AS BIGINT)")), m_ctx.backend->returningId()));
-        Statement labels = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ?, key, value FROM message_labels "
-                                                  "WHERE message_id = ?"));
+        Statement labels = m_ctx.prepare(kCopyLabels);
         for (qint64 id : ids) {
             for (const QVariant &v : QVariantList{t, int(MessageState::Scheduled), int(MessageState::Waiting), t, t, t, id})
                 copy.addBindValue(v);
@@ -468,7 +484,7 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
     qint64 auditId = 0;
     QString action;
     {
-        Statement last = m_ctx.prepare(QStringLiteral("SELECT id, action FROM audit_log WHERE undoable = 1 AND undone_by IS NULL ORDER BY id DESC LIMIT 1"));
+        Statement last = m_ctx.prepare(kLastUndoable);
         if (auto s = exec(last, QStringLiteral("finding the last action")); !s)
             return s.error();
         if (!last.next())
@@ -481,10 +497,7 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
     ActionResult result;
     result.kind = ActionKind::Restore;
     {
-        Statement rows = m_ctx.prepare(QStringLiteral("SELECT j.message_id FROM action_journal j JOIN messages m ON m.id = j.message_id "
-                                                "JOIN audit_log a ON a.id = j.audit_id WHERE j.audit_id = ? AND m.updated_at <= a.at "
-                                                "AND NOT EXISTS (SELECT 1 FROM action_journal later WHERE later.message_id = j.message_id "
-                                                "AND later.audit_id > j.audit_id) ORDER BY j.message_id"));
+        Statement rows = m_ctx.prepare(kUndoTargets);
         rows.addBindValue(auditId);
         if (auto s = exec(rows, QStringLiteral("reading the journal")); !s)
             return s.error();
@@ -515,7 +528,7 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
     if (!audit)
         return audit.error();
     result.auditId = *audit;
-    Statement mark = m_ctx.prepare(QStringLiteral("UPDATE audit_log SET undone_by = ? WHERE id = ?"));
+    Statement mark = m_ctx.prepare(kMarkUndone);
     mark.addBindValue(result.auditId);
     mark.addBindValue(auditId);
     if (auto s = exec(mark, QStringLiteral("marking the action undone")); !s)
@@ -527,8 +540,7 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
 
 Result<QList<AuditEntry>> ActionRepository::auditForMessage(qint64 messageId)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT a.id, a.at, a.actor, a.action, a.selection, a.affected, a.details FROM audit_log a "
-                                         "JOIN action_journal j ON j.audit_id = a.id WHERE j.message_id = ? ORDER BY a.id"));
+    Statement q = m_ctx.prepare(kAuditForMessage);
     q.addBindValue(messageId);
     if (auto s = exec(q, QStringLiteral("reading the message's audit history")); !s)
         return s.error();

@@ -34,6 +34,27 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kChannelExists = QStringLiteral("SELECT 1 FROM channels WHERE name = ?");
+const QString kInsertChannel = QStringLiteral(
+    "INSERT INTO channels (name, kind, url, timeout_ms, secret_ref, options, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+const QString kUpdateChannel = QStringLiteral(
+    "UPDATE channels SET kind = ?, url = ?, timeout_ms = ?, secret_ref = ?, options = ?, updated_at = ? "
+    "WHERE name = ?");
+const QString kQueuesUsingChannel = QStringLiteral("SELECT name FROM queues WHERE default_channel = ? ORDER BY name");
+const QString kDeleteChannel = QStringLiteral("DELETE FROM channels WHERE name = ?");
+const QString kOutboxPage = QStringLiteral(
+    "SELECT o.id, o.message_id, q.name, o.channel, o.recipient, o.rendered, o.created_at "
+    "FROM outbox o JOIN queues q ON q.id = o.queue_id WHERE (? = 0 OR o.id < ?) "
+    "ORDER BY o.id DESC LIMIT ?");
+const QString kIsSuppressed = QStringLiteral("SELECT 1 FROM suppressions WHERE address = ? AND (expires_at IS NULL OR expires_at > ?)");
+const QString kInsertSuppression = QStringLiteral(
+    "INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) "
+    "VALUES (?, ?, NULL, ?, NULL, ?) "
+    "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = NULL, "
+    "note = excluded.note, expires_at = NULL, created_at = excluded.created_at");
+
 QVariantList channelSettings(const ChannelConfig &c)
 {
     return {ChannelConfig::kindName(c.kind), c.url, c.timeoutMs, c.secretRef,
@@ -71,15 +92,14 @@ Status ChannelRepository::addChannel(const ChannelConfig &c)
     if (auto s = tx.begin(); !s)
         return s;
     {
-        Statement exists = m_ctx.prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
+        Statement exists = m_ctx.prepare(kChannelExists);
         exists.addBindValue(c.name);
         if (auto s = exec(exists, QStringLiteral("looking up channel")); !s)
             return s;
         if (exists.next())
             return Error::badInput(QStringLiteral("channel '%1' already exists; change it with `heraldctl channel set %1`").arg(c.name));
     }
-    Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO channels (name, kind, url, timeout_ms, secret_ref, options, created_at, updated_at) "
-                                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    Statement q = m_ctx.prepare(kInsertChannel);
     q.addBindValue(c.name);
     for (const QVariant &v : channelSettings(c))
         q.addBindValue(v);
@@ -102,8 +122,7 @@ Status ChannelRepository::updateChannel(const ChannelConfig &c)
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = m_ctx.prepare(QStringLiteral("UPDATE channels SET kind = ?, url = ?, timeout_ms = ?, secret_ref = ?, options = ?, updated_at = ? "
-                                         "WHERE name = ?"));
+    Statement q = m_ctx.prepare(kUpdateChannel);
     for (const QVariant &v : channelSettings(c))
         q.addBindValue(v);
     q.addBindValue(m_ctx.now());
@@ -125,7 +144,7 @@ Status ChannelRepository::removeChannel(const QString &name)
     if (auto s = tx.begin(); !s)
         return s;
     {
-        Statement used = m_ctx.prepare(QStringLiteral("SELECT name FROM queues WHERE default_channel = ? ORDER BY name"));
+        Statement used = m_ctx.prepare(kQueuesUsingChannel);
         used.addBindValue(name);
         if (auto s = exec(used, QStringLiteral("checking channel use")); !s)
             return s;
@@ -137,7 +156,7 @@ Status ChannelRepository::removeChannel(const QString &name)
                                                  "`heraldctl queue set %3 --channel outbox`")
                                       .arg(name, queues.join(QStringLiteral(", ")), queues.front()));
     }
-    Statement q = m_ctx.prepare(QStringLiteral("DELETE FROM channels WHERE name = ?"));
+    Statement q = m_ctx.prepare(kDeleteChannel);
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("removing channel '%1'").arg(name)); !s)
         return s;
@@ -178,7 +197,7 @@ Status ChannelRepository::requireChannel(const QString &name)
 {
     if (name.isEmpty() || isChannelKindName(name))
         return {};
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT 1 FROM channels WHERE name = ?"));
+    Statement q = m_ctx.prepare(kChannelExists);
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("looking up channel")); !s)
         return s;
@@ -190,9 +209,7 @@ Status ChannelRepository::requireChannel(const QString &name)
 
 Result<QList<OutboxEntry>> ChannelRepository::outbox(qint64 afterId, int limit)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT o.id, o.message_id, q.name, o.channel, o.recipient, o.rendered, o.created_at "
-                                         "FROM outbox o JOIN queues q ON q.id = o.queue_id WHERE (? = 0 OR o.id < ?) "
-                                         "ORDER BY o.id DESC LIMIT ?"));
+    Statement q = m_ctx.prepare(kOutboxPage);
     q.addBindValue(afterId);
     q.addBindValue(afterId);
     q.addBindValue(limit);
@@ -208,7 +225,7 @@ Result<QList<OutboxEntry>> ChannelRepository::outbox(qint64 afterId, int limit)
 Result<bool> ChannelRepository::isSuppressed(const QString &address)
 {
     // An expired entry (a soft-bounce suppression past its expiry) no longer holds the address back.
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT 1 FROM suppressions WHERE address = ? AND (expires_at IS NULL OR expires_at > ?)"));
+    Statement q = m_ctx.prepare(kIsSuppressed);
     q.addBindValue(address.trimmed().toLower());
     q.addBindValue(m_ctx.now());
     if (auto s = exec(q, QStringLiteral("checking the suppression list")); !s)
@@ -230,10 +247,7 @@ Status ChannelRepository::addSuppression(const QString &address, const QString &
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) "
-                                         "VALUES (?, ?, NULL, ?, NULL, ?) "
-                                         "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = NULL, "
-                                         "note = excluded.note, expires_at = NULL, created_at = excluded.created_at"));
+    Statement q = m_ctx.prepare(kInsertSuppression);
     q.addBindValue(key);
     q.addBindValue(known ? reason : SuppressionReason::Manual);
     q.addBindValue(nullableText(known ? QString() : reason));

@@ -37,6 +37,21 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kCountExpired = QStringLiteral(
+    "SELECT COUNT(*), MIN(finished_at), MAX(finished_at), "
+    "COALESCE(SUM(LENGTH(payload) + LENGTH(labels) + LENGTH(recipient) + 200), 0) "
+    "FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ?");
+const QString kExpiredIds = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ? ORDER BY id LIMIT ?");
+const QString kReadSchedule = QStringLiteral("SELECT key, value FROM settings WHERE key LIKE 'cleanup.%'");
+const QString kWriteSetting = QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+const QString kFinishRun = QStringLiteral(
+    "UPDATE cleanup_runs SET finished_at = ?, messages = ?, outbox = ?, audit = ?, email_events = ?, "
+    "archived = ?, bytes_reclaimed = ?, cancelled = ?, error = ? WHERE id = ?");
+const QString kFinishSynthetic = QStringLiteral(
+    "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, attempts = 1 WHERE id IN "
+    "(SELECT id FROM messages WHERE queue_id = ? AND state = ? AND type = 'synthetic' ORDER BY id LIMIT ?)");
+
 const QString kDailyAt = QStringLiteral("cleanup.daily_at");
 const QString kOutbox = QStringLiteral("cleanup.outbox_older_than_ms");
 const QString kAudit = QStringLiteral("cleanup.audit_older_than_ms");
@@ -98,9 +113,7 @@ Result<CleanupCounts> CleanupRepository::previewCleanup(const RetentionPolicy &p
         return targets.error();
     CleanupCounts c;
     for (const CleanupTarget &target : *targets) {
-        Statement q = m_ctx.prepare(QStringLiteral("SELECT COUNT(*), MIN(finished_at), MAX(finished_at), "
-                                             "COALESCE(SUM(LENGTH(payload) + LENGTH(labels) + LENGTH(recipient) + 200), 0) "
-                                             "FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ?"));
+        Statement q = m_ctx.prepare(kCountExpired);
         q.addBindValue(target.queueId);
         q.addBindValue(int(target.state));
         q.addBindValue(target.cutoff);
@@ -225,7 +238,7 @@ Result<CleanupResult> CleanupRepository::runCleanup(const RetentionPolicy &polic
             }
             QList<qint64> ids;
             {
-                Statement pick = m_ctx.prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ? ORDER BY id LIMIT ?"));
+                Statement pick = m_ctx.prepare(kExpiredIds);
                 pick.addBindValue(target.queueId);
                 pick.addBindValue(int(target.state));
                 pick.addBindValue(target.cutoff);
@@ -360,7 +373,7 @@ Result<CleanupResult> CleanupRepository::runCleanup(const RetentionPolicy &polic
 
 Result<CleanupScheduleSettings> CleanupRepository::cleanupSchedule()
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT key, value FROM settings WHERE key LIKE 'cleanup.%'"));
+    Statement q = m_ctx.prepare(kReadSchedule);
     if (auto s = exec(q, QStringLiteral("reading the cleanup schedule")); !s)
         return s.error();
     CleanupScheduleSettings out;
@@ -407,7 +420,7 @@ Status CleanupRepository::setCleanupSchedule(const CleanupScheduleSettings &sett
         {kEmailEvents, age(settings.emailEventsOlderThanMs)},
         {kChangedAt, QString::number(m_ctx.now())}};
     for (const auto &[key, value] : rows) {
-        Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+        Statement q = m_ctx.prepare(kWriteSetting);
         q.addBindValue(key);
         q.addBindValue(value);
         if (auto s = exec(q, QStringLiteral("storing the cleanup schedule")); !s)
@@ -438,8 +451,7 @@ Status CleanupRepository::finishCleanupRun(qint64 runId, const CleanupResult &re
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = m_ctx.prepare(QStringLiteral("UPDATE cleanup_runs SET finished_at = ?, messages = ?, outbox = ?, audit = ?, email_events = ?, "
-                                         "archived = ?, bytes_reclaimed = ?, cancelled = ?, error = ? WHERE id = ?"));
+    Statement q = m_ctx.prepare(kFinishRun);
     const QVariantList binds{m_ctx.now(),
                              result.removed.messageTotal(),
                              result.removed.outbox,
@@ -506,9 +518,7 @@ Result<qint64> CleanupRepository::finishSyntheticMessages(const QString &queueNa
         WriteTransaction tx(m_ctx);
         if (auto s = tx.begin(); !s)
             return s.error();
-        Statement q = m_ctx.prepare(QStringLiteral(
-            "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, attempts = 1 WHERE id IN "
-            "(SELECT id FROM messages WHERE queue_id = ? AND state = ? AND type = 'synthetic' ORDER BY id LIMIT ?)"));
+        Statement q = m_ctx.prepare(kFinishSynthetic);
         const QVariantList binds{int(state), finishedAt, finishedAt, *qid, int(MessageState::Scheduled), std::min(kChunk, count - done)};
         for (const QVariant &b : binds)
             q.addBindValue(b);

@@ -34,6 +34,21 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kUpsertEngine = QStringLiteral(
+    "INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight");
+const QString kForgetSilentEngines = QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?");
+const QString kDeleteEngine = QStringLiteral("DELETE FROM engines WHERE id = ?");
+const QString kLiveEngines = QStringLiteral(
+    "SELECT id, host, pid, version, started_at, heartbeat_at, in_flight FROM engines WHERE heartbeat_at >= ? "
+    "ORDER BY started_at, id");
+const QString kTakeLease = QStringLiteral(
+    "INSERT INTO leader (name, holder, term, until_at) VALUES (?, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET "
+    "term = leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END, holder = excluded.holder, "
+    "until_at = excluded.until_at WHERE leader.holder = excluded.holder OR leader.until_at < ?");
+const QString kLeaseHolder = QStringLiteral("SELECT holder FROM leader WHERE name = ?");
+
 } // namespace
 
 Status EngineRepository::heartbeat(const EngineInfo &engine)
@@ -42,14 +57,13 @@ Status EngineRepository::heartbeat(const EngineInfo &engine)
     if (auto s = tx.begin(); !s)
         return s;
     const qint64 t = m_ctx.now();
-    Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                                         "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight"));
+    Statement q = m_ctx.prepare(kUpsertEngine);
     for (const QVariant &v : QVariantList{engine.id, engine.host, engine.pid, engine.version, engine.startedAt > 0 ? engine.startedAt : t, t, engine.inFlight})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("renewing the engine's heartbeat")); !s)
         return s;
     q.finish();
-    Statement gone = m_ctx.prepare(QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?"));
+    Statement gone = m_ctx.prepare(kForgetSilentEngines);
     gone.addBindValue(t - 3'600'000);
     if (auto s = exec(gone, QStringLiteral("forgetting silent engines")); !s)
         return s;
@@ -62,7 +76,7 @@ Status EngineRepository::unregisterEngine(const QString &id)
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = m_ctx.prepare(QStringLiteral("DELETE FROM engines WHERE id = ?"));
+    Statement q = m_ctx.prepare(kDeleteEngine);
     q.addBindValue(id);
     if (auto s = exec(q, QStringLiteral("unregistering the engine")); !s)
         return s;
@@ -72,8 +86,7 @@ Status EngineRepository::unregisterEngine(const QString &id)
 
 Result<QList<Store::EngineInfo>> EngineRepository::liveEngines(qint64 withinMs)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT id, host, pid, version, started_at, heartbeat_at, in_flight FROM engines WHERE heartbeat_at >= ? "
-                                         "ORDER BY started_at, id"));
+    Statement q = m_ctx.prepare(kLiveEngines);
     q.addBindValue(m_ctx.now() - withinMs);
     if (auto s = exec(q, QStringLiteral("reading the engines")); !s)
         return s.error();
@@ -92,16 +105,13 @@ Result<bool> EngineRepository::tryLead(const QString &name, const QString &holde
     if (auto s = tx.begin(); !s)
         return s.error();
     const qint64 t = m_ctx.now();
-    Statement take = m_ctx.prepare(QStringLiteral(
-        "INSERT INTO leader (name, holder, term, until_at) VALUES (?, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET "
-        "term = leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END, holder = excluded.holder, "
-        "until_at = excluded.until_at WHERE leader.holder = excluded.holder OR leader.until_at < ?"));
+    Statement take = m_ctx.prepare(kTakeLease);
     for (const QVariant &v : QVariantList{name, holder, t + leaseMs, t})
         take.addBindValue(v);
     if (auto s = exec(take, QStringLiteral("taking the %1 lease").arg(name)); !s)
         return s.error();
     take.finish();
-    Statement read = m_ctx.prepare(QStringLiteral("SELECT holder FROM leader WHERE name = ?"));
+    Statement read = m_ctx.prepare(kLeaseHolder);
     read.addBindValue(name);
     if (auto s = exec(read, QStringLiteral("reading the %1 lease").arg(name)); !s)
         return s.error();

@@ -37,6 +37,15 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kIdByDedupeKey = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?");
+const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)");
+const QString kInsertSynthetic = QStringLiteral(
+    "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
+    "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
+    "max_attempts) SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
+    "FROM seq");
+
 // Appends text as a JSON string (quotes and escapes included).
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
@@ -175,7 +184,7 @@ Result<Store::BulkOutcome> EnqueueRepository::enqueueBulk(const QList<NewMessage
             const qint64 id = m_ctx.insertedId(insert);
             insert.finish();
             if (id == 0) {
-                Statement existing = m_ctx.prepare(QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?"));
+                Statement existing = m_ctx.prepare(kIdByDedupeKey);
                 existing.bindValue(0, d.id);
                 existing.bindValue(1, m.dedupeKey);
                 if (auto s = exec(existing, QStringLiteral("looking up a dedupe key")); !s)
@@ -184,7 +193,7 @@ Result<Store::BulkOutcome> EnqueueRepository::enqueueBulk(const QList<NewMessage
                 chunkItems << EnqueueOutcome{existingId, true};
                 continue;
             }
-            Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)"));
+            Statement label = m_ctx.prepare(kInsertLabel);
             for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
                 label.bindValue(0, id);
                 label.bindValue(1, it.key());
@@ -322,11 +331,7 @@ Result<qint64> EnqueueRepository::insertSyntheticMessages(const QString &queueNa
     if (!qid)
         return qid.error();
     constexpr qint64 kChunk = 100'000;
-    Statement insert = m_ctx.prepare(QStringLiteral(
-        "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
-        "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
-        "max_attempts) SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
-        "FROM seq"));
+    Statement insert = m_ctx.prepare(kInsertSynthetic);
     qint64 inserted = 0;
     for (qint64 start = 0; start < count; start += kChunk) {
         WriteTransaction tx(m_ctx);

@@ -36,11 +36,27 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kPromoteDue = QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?");
+const QString kCountInState = QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND state = ?");
+const QString kCountStartedSince = QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND started_at > ?");
+const QString kCompleteMessage = QStringLiteral(
+    "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
+    "lease_owner = NULL, lease_until = NULL, last_error = NULL "
+    "WHERE id = ? AND state = ? AND lease_owner = ? AND (? = 0 OR attempts = ?)");
+const QString kCloseAttemptSuccess = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL");
+const QString kCopyToOutbox = QStringLiteral(
+    "INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
+    "SELECT id, queue_id, channel, recipient, ?, ? FROM messages WHERE id = ?");
+const QString kCloseFailedAttempt = QStringLiteral(
+    "UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
+    "WHERE message_id = ? AND finished_at IS NULL");
+
 } // namespace
 
 Result<qint64> Lifecycle::promoteDueInTx(qint64 t)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?"));
+    Statement q = m_ctx.prepare(kPromoteDue);
     q.addBindValue(int(MessageState::Waiting));
     q.addBindValue(t);
     q.addBindValue(int(MessageState::Scheduled));
@@ -86,7 +102,7 @@ Result<int> Lifecycle::globalClaimLimit(const QString &queueName, qint64 t)
     }
     qint64 room = std::numeric_limits<int>::max();
     if (concurrency > 0) {
-        Statement q = m_ctx.prepare(QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND state = ?"));
+        Statement q = m_ctx.prepare(kCountInState);
         q.addBindValue(queueId);
         q.addBindValue(int(MessageState::Active));
         if (auto s = exec(q, QStringLiteral("counting active messages of %1").arg(queueName)); !s)
@@ -96,7 +112,7 @@ Result<int> Lifecycle::globalClaimLimit(const QString &queueName, qint64 t)
     if (rateMax > 0 && rateWindowMs > 0) {
         // Starts in the window: messages whose latest claim falls in it (a message claimed twice within
         // one window counts once).
-        Statement q = m_ctx.prepare(QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND started_at > ?"));
+        Statement q = m_ctx.prepare(kCountStartedSince);
         q.addBindValue(queueId);
         q.addBindValue(t - rateWindowMs);
         if (auto s = exec(q, QStringLiteral("counting recent starts of %1").arg(queueName)); !s)
@@ -224,9 +240,7 @@ Result<std::optional<MessageState>> Lifecycle::fail(qint64 id, const QString &ow
 
 Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
-                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL "
-                                         "WHERE id = ? AND state = ? AND lease_owner = ? AND (? = 0 OR attempts = ?)"));
+    Statement q = m_ctx.prepare(kCompleteMessage);
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id,
                                           int(MessageState::Active), owner, c.attempt, c.attempt})
         q.addBindValue(v);
@@ -234,14 +248,13 @@ Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c,
         return s.error();
     if (q.numRowsAffected() != 1)
         return std::optional<MessageState>{};
-    Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL"));
+    Statement a = m_ctx.prepare(kCloseAttemptSuccess);
     a.addBindValue(t);
     a.addBindValue(c.id);
     if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
         return s.error();
     if (!c.outboxRendered.isEmpty()) {
-        Statement o = m_ctx.prepare(QStringLiteral("INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
-                                             "SELECT id, queue_id, channel, recipient, ?, ? FROM messages WHERE id = ?"));
+        Statement o = m_ctx.prepare(kCopyToOutbox);
         o.addBindValue(QString::fromUtf8(c.outboxRendered));
         o.addBindValue(t);
         o.addBindValue(c.id);
@@ -340,8 +353,7 @@ Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &rep
     const QString outcome = failure.suppressed ? QStringLiteral("suppressed")
                             : next == MessageState::Failed ? QStringLiteral("failed")
                                                            : QStringLiteral("retry");
-    Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
-                                         "WHERE message_id = ? AND finished_at IS NULL"));
+    Statement a = m_ctx.prepare(kCloseFailedAttempt);
     for (const QVariant &v : QVariantList{t, outcome, failure.error, failure.responseCode, report.id})
         a.addBindValue(v);
     if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)

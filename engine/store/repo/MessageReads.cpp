@@ -36,6 +36,12 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kAttempts = QStringLiteral(
+    "SELECT number, started_at, finished_at, outcome, error, response_code, worker "
+    "FROM attempts WHERE message_id = ? ORDER BY number, id");
+const QString kAuditLog = QStringLiteral("SELECT id, at, actor, action, selection, affected, details FROM audit_log ORDER BY id DESC LIMIT ?");
+
 QString sortColumn(MessageSort sort)
 {
     switch (sort) {
@@ -90,8 +96,7 @@ Result<Message> MessageReads::message(qint64 id)
 
 Result<QList<Attempt>> MessageReads::attempts(qint64 messageId)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT number, started_at, finished_at, outcome, error, response_code, worker "
-                                         "FROM attempts WHERE message_id = ? ORDER BY number, id"));
+    Statement q = m_ctx.prepare(kAttempts);
     q.addBindValue(messageId);
     if (auto s = exec(q, QStringLiteral("reading attempts")); !s)
         return s.error();
@@ -316,7 +321,7 @@ Result<QList<Message>> MessageReads::upcoming(qint64 withinMs, const QString &qu
 
 Result<QList<AuditEntry>> MessageReads::auditLog(int limit)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT id, at, actor, action, selection, affected, details FROM audit_log ORDER BY id DESC LIMIT ?"));
+    Statement q = m_ctx.prepare(kAuditLog);
     q.addBindValue(limit);
     if (auto s = exec(q, QStringLiteral("reading the audit log")); !s)
         return s.error();

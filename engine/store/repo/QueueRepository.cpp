@@ -35,6 +35,18 @@ using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
 
+// ---- SQL
+const QString kQueueExists = QStringLiteral("SELECT 1 FROM queues WHERE name = ?");
+const QString kInsertQueue = QStringLiteral(
+    "INSERT INTO queues (name, concurrency, rate_max, rate_window_ms, max_attempts, backoff_kind, backoff_base_ms, "
+    "backoff_cap_ms, backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+const QString kUpdateQueue = QStringLiteral(
+    "UPDATE queues SET concurrency = ?, rate_max = ?, rate_window_ms = ?, max_attempts = ?, backoff_kind = ?, "
+    "backoff_base_ms = ?, backoff_cap_ms = ?, backoff_jitter = ?, paused = ?, retain_completed_ms = ?, "
+    "retain_failed_ms = ?, retain_cancelled_ms = ?, default_channel = ?, updated_at = ? WHERE name = ?");
+const QString kQueueIdByName = QStringLiteral("SELECT id FROM queues WHERE name = ?");
+
 // The settings columns of a queue, in the order of the INSERT and UPDATE statements that write them.
 QVariantList queueSettings(const QueueConfig &c)
 {
@@ -58,17 +70,14 @@ Status QueueRepository::addQueue(const QueueConfig &c)
     if (auto s = tx.begin(); !s)
         return s;
     {
-        Statement exists = m_ctx.prepare(QStringLiteral("SELECT 1 FROM queues WHERE name = ?"));
+        Statement exists = m_ctx.prepare(kQueueExists);
         exists.addBindValue(c.name);
         if (auto s = exec(exists, QStringLiteral("looking up queue")); !s)
             return s;
         if (exists.next())
             return Error::badInput(QStringLiteral("queue '%1' already exists; change it with `heraldctl queue set %1`").arg(c.name));
     }
-    Statement q = m_ctx.prepare(QStringLiteral(
-        "INSERT INTO queues (name, concurrency, rate_max, rate_window_ms, max_attempts, backoff_kind, backoff_base_ms, "
-        "backoff_cap_ms, backoff_jitter, paused, retain_completed_ms, retain_failed_ms, retain_cancelled_ms, default_channel, "
-        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    Statement q = m_ctx.prepare(kInsertQueue);
     const qint64 t = m_ctx.now();
     q.addBindValue(c.name);
     for (const QVariant &v : queueSettings(c))
@@ -93,10 +102,7 @@ Status QueueRepository::updateQueue(const QueueConfig &c)
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = m_ctx.prepare(QStringLiteral(
-        "UPDATE queues SET concurrency = ?, rate_max = ?, rate_window_ms = ?, max_attempts = ?, backoff_kind = ?, "
-        "backoff_base_ms = ?, backoff_cap_ms = ?, backoff_jitter = ?, paused = ?, retain_completed_ms = ?, "
-        "retain_failed_ms = ?, retain_cancelled_ms = ?, default_channel = ?, updated_at = ? WHERE name = ?"));
+    Statement q = m_ctx.prepare(kUpdateQueue);
     for (const QVariant &v : queueSettings(c))
         q.addBindValue(v);
     q.addBindValue(m_ctx.now());
@@ -155,7 +161,7 @@ Result<QList<QueueConfig>> QueueRepository::queues()
 
 Result<qint64> QueueRepository::queueId(const QString &name)
 {
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT id FROM queues WHERE name = ?"));
+    Statement q = m_ctx.prepare(kQueueIdByName);
     q.addBindValue(name);
     if (auto s = exec(q, QStringLiteral("looking up queue")); !s)
         return s.error();
