@@ -9,7 +9,7 @@ using storesql::sqlError;
 
 StoreContext::StoreContext(StoreUrl url_, std::unique_ptr<Backend> backend_, QString connectionName_, bool readOnly_)
     : url(std::move(url_)), backend(std::move(backend_)), connectionName(std::move(connectionName_)), readOnly(readOnly_),
-      writeGate(readOnly_ ? nullptr : storesql::writeGateFor(url))
+      writeGate(readOnly_ || !backend->capabilities().fileBased ? nullptr : storesql::writeGateFor(url))
 {
 }
 

@@ -39,10 +39,9 @@ Status exec(Q &q, const QString &what)
 // commits short transactions back to back (a cleanup) could keep another connection of the same
 // process (the runtime's) out for a long time; in-process writers queue here instead and get the
 // lock as soon as it is free. Writers in other processes still meet SQLite's busy handler.
+// For a file-based store's URL (BackendCapabilities::fileBased).
 inline std::shared_ptr<std::timed_mutex> writeGateFor(const StoreUrl &url)
 {
-    if (url.kind() != StoreUrl::Kind::Sqlite)
-        return nullptr;
     static std::mutex registryMutex;
     static QHash<QString, std::weak_ptr<std::timed_mutex>> registry; // guarded by registryMutex
     const QString key = QFileInfo(url.sqlitePath()).absoluteFilePath();
