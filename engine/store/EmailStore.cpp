@@ -1,5 +1,6 @@
 #include "EmailStore.h"
 
+#include "StoreContext.h"
 #include "StoreSql.h"
 
 #include "Backend.h"
@@ -262,7 +263,7 @@ Result<std::optional<qint64>> EmailStore::linkedMessage(const EmailEventRecord &
         return std::optional<qint64>{};
     while (candidates.size() < 4)
         candidates << candidates.back();
-    Store::Statement q = m_store.prepare(
+    StoreContext::Statement q = m_store.context().prepare(
         QStringLiteral("SELECT id FROM messages WHERE provider_message_id IN (?, ?, ?, ?) ORDER BY id LIMIT 1"));
     for (qsizetype i = 0; i < 4; ++i)
         q.addBindValue(candidates[i]);
@@ -277,7 +278,7 @@ Result<bool> EmailStore::upsertAutomaticSuppression(const Suppression &e)
 {
     // Never weakens an entry: a suppression for ever (manual, hard bounce, complaint) stays as it is,
     // and a soft-bounce one is only ever extended.
-    Store::Statement q = m_store.prepare(QStringLiteral(
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
         "INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = excluded.source_event, note = excluded.note, "
         "expires_at = excluded.expires_at, created_at = excluded.created_at "
@@ -295,7 +296,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
     auto policy = suppressionPolicy();
     if (!policy)
         return policy.error();
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s.error();
     const qint64 t = m_store.now();
@@ -329,7 +330,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
             linkCache.insert(cacheKey, messageId);
         }
         {
-            Store::Statement insert = m_store.prepare(insertSql);
+            StoreContext::Statement insert = m_store.context().prepare(insertSql);
             for (const QVariant &v : QVariantList{row.snsMessageId, row.eventType, nullableText(row.subType), notNull(row.recipient),
                                                   notNull(domainOf(row.recipient)), row.occurredAt, t, nullableText(row.mailMessageId),
                                                   nullableText(row.headerMessageId), nullableInt(messageId), nullableText(row.topicArn),
@@ -366,7 +367,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
         } else if (row.eventType == EmailEventType::Complaint) {
             suppress = Suppression{row.recipient, SuppressionReason::Complaint, row.snsMessageId, row.complaintFeedbackType, t, std::nullopt};
         } else if (row.eventType == EmailEventType::Bounce && row.subType == BounceClass::Soft && policy->softBounceThreshold > 0) {
-            Store::Statement n = m_store.prepare(QStringLiteral(
+            StoreContext::Statement n = m_store.context().prepare(QStringLiteral(
                 "SELECT COUNT(*) FROM email_events WHERE recipient = ? AND event_type = ? AND sub_type = ? AND occurred_at > ? AND occurred_at <= ?"));
             for (const QVariant &v : QVariantList{row.recipient, EmailEventType::Bounce, BounceClass::Soft,
                                                   row.occurredAt - policy->softBounceWindowMs, row.occurredAt})
@@ -393,12 +394,12 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
         }
     }
 
-    const auto bindCounters = [](Store::Statement &q, const Counters &c) {
+    const auto bindCounters = [](StoreContext::Statement &q, const Counters &c) {
         for (qint64 v : c)
             q.addBindValue(v);
     };
     for (auto it = rollups.cbegin(); it != rollups.cend(); ++it) {
-        Store::Statement q = m_store.prepare(rollupUpsert(QStringLiteral("email_rollups"), {QStringLiteral("period_ms"), QStringLiteral("bucket")}));
+        StoreContext::Statement q = m_store.context().prepare(rollupUpsert(QStringLiteral("email_rollups"), {QStringLiteral("period_ms"), QStringLiteral("bucket")}));
         q.addBindValue(it.key().first);
         q.addBindValue(it.key().second);
         bindCounters(q, it.value());
@@ -406,7 +407,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
             return s.error();
     }
     for (auto it = domainRollups.cbegin(); it != domainRollups.cend(); ++it) {
-        Store::Statement q = m_store.prepare(rollupUpsert(QStringLiteral("email_domain_rollups"), {QStringLiteral("day"), QStringLiteral("domain")}));
+        StoreContext::Statement q = m_store.context().prepare(rollupUpsert(QStringLiteral("email_domain_rollups"), {QStringLiteral("day"), QStringLiteral("domain")}));
         q.addBindValue(it.key().first);
         q.addBindValue(notNull(it.key().second));
         bindCounters(q, it.value());
@@ -414,7 +415,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
             return s.error();
     }
     for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
-        Store::Statement q = m_store.prepare(QStringLiteral(
+        StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
             "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = email_bounce_reasons.n + excluded.n"));
         const auto &[day, type, subType, diagnostic] = it.key();
@@ -430,10 +431,10 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
 
 Result<bool> EmailStore::recordNotice(const SnsNotice &n)
 {
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s.error();
-    Store::Statement q = m_store.prepare(QStringLiteral(
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
         "INSERT INTO sns_notices (sns_message_id, type, topic_arn, message, subscribe_url, received_at, confirmed_at, confirm_error) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sns_message_id) DO NOTHING"));
     for (const QVariant &v : QVariantList{n.snsMessageId, n.type, n.topicArn, nullableText(n.message), nullableText(n.subscribeUrl),
@@ -450,10 +451,10 @@ Result<bool> EmailStore::recordNotice(const SnsNotice &n)
 
 Status EmailStore::setNoticeConfirmed(const QString &snsMessageId, const QString &error)
 {
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s;
-    Store::Statement q = m_store.prepare(QStringLiteral("UPDATE sns_notices SET confirmed_at = ?, confirm_error = ? WHERE sns_message_id = ?"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("UPDATE sns_notices SET confirmed_at = ?, confirm_error = ? WHERE sns_message_id = ?"));
     q.addBindValue(error.isEmpty() ? QVariant(m_store.now()) : QVariant(QMetaType(QMetaType::LongLong)));
     q.addBindValue(nullableText(error));
     q.addBindValue(snsMessageId);
@@ -465,7 +466,7 @@ Status EmailStore::setNoticeConfirmed(const QString &snsMessageId, const QString
 
 Result<QList<EmailStore::SnsNotice>> EmailStore::notices(int limit)
 {
-    Store::Statement q = m_store.prepare(QStringLiteral(
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
         "SELECT sns_message_id, type, topic_arn, message, subscribe_url, received_at, confirmed_at, confirm_error FROM sns_notices "
         "ORDER BY id DESC LIMIT ?"));
     q.addBindValue(limit);
@@ -508,7 +509,7 @@ Result<QList<EmailEvent>> EmailStore::events(const EventFilter &f)
         where << QStringLiteral("id < ?");
         binds << f.beforeId;
     }
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM email_events") +
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM email_events") +
                                          (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
                                          QStringLiteral(" ORDER BY id DESC LIMIT ?"));
     for (const QVariant &b : binds)
@@ -524,7 +525,7 @@ Result<QList<EmailEvent>> EmailStore::events(const EventFilter &f)
 
 Result<EmailEvent> EmailStore::event(qint64 id)
 {
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM email_events WHERE id = ?"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT ") + kEventColumns + QStringLiteral(" FROM email_events WHERE id = ?"));
     q.addBindValue(id);
     if (auto s = exec(q, QStringLiteral("reading an e-mail event")); !s)
         return s.error();
@@ -554,7 +555,7 @@ Result<std::optional<qint64>> EmailStore::firstEventReceivedSince(qint64 t)
     // grow with arrival (AUTOINCREMENT, one writer at a time), so received_at grows with them.
     qint64 lo = 0, hi = 0;
     {
-        Store::Statement q = m_store.prepare(QStringLiteral("SELECT MIN(id), MAX(id) FROM email_events"));
+        StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT MIN(id), MAX(id) FROM email_events"));
         if (auto s = exec(q, QStringLiteral("reading the range of e-mail event ids")); !s)
             return s.error();
         if (!q.next() || q.value(0).isNull())
@@ -562,7 +563,7 @@ Result<std::optional<qint64>> EmailStore::firstEventReceivedSince(qint64 t)
         lo = q.value(0).toLongLong();
         hi = q.value(1).toLongLong();
     }
-    Store::Statement step = m_store.prepare(QStringLiteral("SELECT id, received_at FROM email_events WHERE id >= ? ORDER BY id LIMIT 1"));
+    StoreContext::Statement step = m_store.context().prepare(QStringLiteral("SELECT id, received_at FROM email_events WHERE id >= ? ORDER BY id LIMIT 1"));
     const auto at = [&](qint64 id) -> Result<std::pair<qint64, qint64>> {
         step.bindValue(0, id);
         if (auto s = exec(step, QStringLiteral("finding recent e-mail events")); !s)
@@ -592,12 +593,12 @@ Result<std::optional<qint64>> EmailStore::firstEventReceivedSince(qint64 t)
 
 Result<qint64> EmailStore::linkUnlinkedFrom(qint64 firstEventId)
 {
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s.error();
     QList<std::pair<QString, QString>> ids;
     {
-        Store::Statement q = m_store.prepare(QStringLiteral(
+        StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
             "SELECT DISTINCT mail_message_id, header_message_id FROM email_events WHERE id >= ? AND message_id IS NULL"));
         q.addBindValue(firstEventId);
         if (auto s = exec(q, QStringLiteral("finding unlinked e-mail events")); !s)
@@ -607,10 +608,10 @@ Result<qint64> EmailStore::linkUnlinkedFrom(qint64 firstEventId)
     }
     qint64 linked = 0;
     // Null-safe: NULL equals NULL (and SQLite's IS still uses the index of mail ids).
-    Store::Statement u = m_store.prepare(QStringLiteral(
+    StoreContext::Statement u = m_store.context().prepare(QStringLiteral(
         "UPDATE email_events SET message_id = ? WHERE id >= ? AND message_id IS NULL AND ") +
-        m_store.m_backend->nullSafeEquals(QStringLiteral("mail_message_id")) + QStringLiteral(" AND ") +
-        m_store.m_backend->nullSafeEquals(QStringLiteral("header_message_id")));
+        m_store.context().backend->nullSafeEquals(QStringLiteral("mail_message_id")) + QStringLiteral(" AND ") +
+        m_store.context().backend->nullSafeEquals(QStringLiteral("header_message_id")));
     for (const auto &[mail, header] : std::as_const(ids)) {
         if (mail.isEmpty() && header.isEmpty())
             continue;
@@ -638,10 +639,10 @@ Result<qint64> EmailStore::linkMessages(const QList<ProviderLink> &messages)
 {
     if (messages.isEmpty())
         return qint64(0);
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s.error();
-    Store::Statement u = m_store.prepare(
+    StoreContext::Statement u = m_store.context().prepare(
         QStringLiteral("UPDATE email_events SET message_id = ? WHERE mail_message_id IN (?, ?) AND message_id IS NULL"));
     qint64 linked = 0;
     for (const ProviderLink &m : messages) {
@@ -664,7 +665,7 @@ Result<qint64> EmailStore::linkMessages(const QList<ProviderLink> &messages)
 
 Result<EmailCounts> EmailStore::totals(qint64 from, qint64 to)
 {
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT ") + counterSums() +
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT ") + counterSums() +
                                          QStringLiteral(" FROM email_rollups WHERE period_ms = ? AND bucket >= ? AND bucket < ?"));
     q.addBindValue(kHourMs);
     q.addBindValue(floorTo(from, kHourMs));
@@ -686,7 +687,7 @@ Result<QList<EmailBucket>> EmailStore::series(Granularity granularity, qint64 fr
         return Error::badInput(QStringLiteral("a chart of %1 %2s is too long; choose a shorter range or days instead of hours")
                                    .arg((to - first) / period)
                                    .arg(granularity == Granularity::Hour ? QStringLiteral("hour") : QStringLiteral("day")));
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT bucket, ") + kCounterColumns.join(QStringLiteral(", ")) +
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT bucket, ") + kCounterColumns.join(QStringLiteral(", ")) +
                                          QStringLiteral(" FROM email_rollups WHERE period_ms = ? AND bucket >= ? AND bucket < ? ORDER BY bucket"));
     q.addBindValue(period);
     q.addBindValue(first);
@@ -709,7 +710,7 @@ Result<QList<EmailBucket>> EmailStore::series(Granularity granularity, qint64 fr
 
 Result<QList<BounceReason>> EmailStore::bounceReasons(qint64 from, qint64 to, int limit)
 {
-    Store::Statement q = m_store.prepare(QStringLiteral(
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
         "SELECT bounce_type, bounce_subtype, diagnostic, SUM(n) AS total FROM email_bounce_reasons WHERE day >= ? AND day < ? "
         "GROUP BY bounce_type, bounce_subtype, diagnostic ORDER BY total DESC, bounce_type, diagnostic LIMIT ?"));
     q.addBindValue(floorTo(from, kDayMs));
@@ -728,7 +729,7 @@ Result<QList<DomainCounts>> EmailStore::domains(qint64 from, qint64 to, int limi
     // Ranked on two columns first, then summed in full for the top ones only: the rows are (day, domain),
     // days × domains of them (180,000 for 2,000 domains over 90 days), and summing all fourteen counters
     // of every domain costs more than the sort.
-    Store::Statement q = m_store.prepare(
+    StoreContext::Statement q = m_store.context().prepare(
         QStringLiteral("SELECT domain, ") + counterSums() +
         QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? AND domain IN (SELECT domain FROM email_domain_rollups "
                        "WHERE day >= ? AND day < ? GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain "
@@ -746,7 +747,7 @@ Result<QList<DomainCounts>> EmailStore::domains(qint64 from, qint64 to, int limi
 Result<std::optional<std::pair<qint64, qint64>>> EmailStore::eventTimeRange()
 {
     // The day rollups are small and keyed by time: their ends bound the events to the day.
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT MIN(bucket), MAX(bucket) FROM email_rollups WHERE period_ms = ?"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT MIN(bucket), MAX(bucket) FROM email_rollups WHERE period_ms = ?"));
     q.addBindValue(kHourMs);
     if (auto s = exec(q, QStringLiteral("reading the e-mail event range")); !s)
         return s.error();
@@ -816,7 +817,7 @@ Result<EmailDashboardData> EmailStore::dashboard(const EmailDashboardRequest &re
 
 Result<qint64> EmailStore::countEvents()
 {
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT COUNT(*) FROM email_events"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT COUNT(*) FROM email_events"));
     if (auto s = exec(q, QStringLiteral("counting e-mail events")); !s)
         return s.error();
     return q.next() ? q.value(0).toLongLong() : 0;
@@ -824,13 +825,13 @@ Result<qint64> EmailStore::countEvents()
 
 Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint64 to)
 {
-    if (auto s = m_store.requireWritable(); !s)
+    if (auto s = m_store.context().requireWritable(); !s)
         return s.error();
     if (count < 0 || to <= from)
         return Error::badInput(QStringLiteral("cannot insert %1 synthetic e-mail events over [%2, %3)").arg(count).arg(from).arg(to));
     qint64 offset = 0;
     {
-        Store::Statement q = m_store.prepare(QStringLiteral("SELECT COUNT(*) FROM email_events WHERE source = 'synthetic'"));
+        StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT COUNT(*) FROM email_events WHERE source = 'synthetic'"));
         if (auto s = exec(q, QStringLiteral("counting synthetic e-mail events")); !s)
             return s.error();
         offset = q.next() ? q.value(0).toLongLong() : 0;
@@ -869,26 +870,26 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (n / 3), "
         "btype, bsub, diag, 'synthetic', %7 FROM typed")
                             .arg(type, subType, bounceType, bounceSubType, diagnostic, domain,
-                                 m_store.m_backend->jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"),
+                                 m_store.context().backend->jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"),
                                                                 QStringLiteral("n")}));
     constexpr qint64 kChunk = 200'000;
     const qint64 total = offset + count;
     qint64 inserted = 0;
     for (qint64 start = offset; start < total; start += kChunk) {
         const qint64 end = std::min(total, start + kChunk);
-        Store::WriteTransaction tx(m_store);
+        StoreContext::WriteTransaction tx(m_store.context());
         if (auto s = tx.begin(); !s)
             return s.error();
         qint64 firstId = 0;
         {
-            Store::Statement q = m_store.prepare(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM email_events"));
+            StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT COALESCE(MAX(id), 0) FROM email_events"));
             if (auto s = exec(q, QStringLiteral("reading the last e-mail event id")); !s)
                 return s.error();
             firstId = q.next() ? q.value(0).toLongLong() + 1 : 1;
         }
         {
             // Spread over [from, to) as if the whole of offset + count were one even stream.
-            Store::Statement q = m_store.prepare(sql);
+            StoreContext::Statement q = m_store.context().prepare(sql);
             const QVariantList binds{start, end, from, 0, to - from, std::max<qint64>(1, total), m_store.now()};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
@@ -914,7 +915,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         };
         const QString cols = kCounterColumns.join(QStringLiteral(", "));
         for (const qint64 p : {kHourMs, kDayMs}) {
-            Store::Statement q = m_store.prepare(
+            StoreContext::Statement q = m_store.context().prepare(
                 // The period is one of two constants, written into the statement so that every dialect sees
                 // the grouped expression and the selected one as the same.
                 QStringLiteral("INSERT INTO email_rollups (period_ms, bucket, %1) SELECT %4, occurred_at / %4 * %4, %2 FROM email_events "
@@ -927,7 +928,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
                 return s.error();
         }
         {
-            Store::Statement q = m_store.prepare(
+            StoreContext::Statement q = m_store.context().prepare(
                 QStringLiteral("INSERT INTO email_domain_rollups (day, domain, %1) SELECT occurred_at / %4 * %4, recipient_domain, %2 FROM email_events "
                                "WHERE id >= ? GROUP BY occurred_at / %4 * %4, recipient_domain ON CONFLICT (day, domain) DO UPDATE SET %3")
                     .arg(cols, counters, sets(QStringLiteral("email_domain_rollups")), QString::number(kDayMs)));
@@ -940,7 +941,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         {
             // Grouped by the diagnostic as stored, then by its reason key, as record() keys them.
             QMap<std::tuple<qint64, QString, QString, QString>, qint64> reasons;
-            Store::Statement q = m_store.prepare(QStringLiteral(
+            StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
                 "SELECT occurred_at / %1 * %1, COALESCE(bounce_type, ''), COALESCE(bounce_subtype, ''), COALESCE(diagnostic_code, ''), COUNT(*) "
                 "FROM email_events WHERE id >= ? AND event_type = ? GROUP BY 1, 2, 3, 4").arg(kDayMs));
             const QVariantList binds{firstId, EmailEventType::Bounce};
@@ -952,7 +953,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
                 reasons[{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), bounceReasonKey(q.value(3).toString())}] +=
                     q.value(4).toLongLong();
             q.finish();
-            Store::Statement u = m_store.prepare(QStringLiteral(
+            StoreContext::Statement u = m_store.context().prepare(QStringLiteral(
                 "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = email_bounce_reasons.n + excluded.n"));
             for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
@@ -989,7 +990,7 @@ Result<QList<Suppression>> EmailStore::suppressions(const SuppressionFilter &f)
         where << QStringLiteral("address = ?");
         binds << normaliseAddress(f.address);
     }
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT ") + kSuppressionColumns + QStringLiteral(" FROM suppressions") +
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT ") + kSuppressionColumns + QStringLiteral(" FROM suppressions") +
                                          (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
                                          QStringLiteral(" ORDER BY address"));
     for (const QVariant &b : binds)
@@ -1014,10 +1015,10 @@ Status EmailStore::suppress(const Suppression &entry)
         return Error::badInput(QStringLiteral("suppression reason '%1' is unknown; use hard_bounce, soft_bounce, complaint or manual").arg(e.reason));
     if (!e.createdAt)
         e.createdAt = m_store.now();
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s;
-    Store::Statement q = m_store.prepare(QStringLiteral(
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
         "INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = excluded.source_event, note = excluded.note, "
         "expires_at = excluded.expires_at, created_at = excluded.created_at"));
@@ -1039,7 +1040,7 @@ Result<qint64> EmailStore::importSuppressions(const QList<Suppression> &entries)
             return Error::badInput(QStringLiteral("suppression reason '%1' of %2 is unknown; use hard_bounce, soft_bounce, complaint or manual")
                                        .arg(e.reason, e.address));
     }
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s.error();
     qint64 changed = 0;
@@ -1062,10 +1063,10 @@ Result<qint64> EmailStore::importSuppressions(const QList<Suppression> &entries)
 Status EmailStore::unsuppress(const QString &address)
 {
     const QString a = normaliseAddress(address);
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s;
-    Store::Statement q = m_store.prepare(QStringLiteral("DELETE FROM suppressions WHERE address = ?"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("DELETE FROM suppressions WHERE address = ?"));
     q.addBindValue(a);
     if (auto s = exec(q, QStringLiteral("removing the suppression of %1").arg(a)); !s)
         return s;
@@ -1077,7 +1078,7 @@ Status EmailStore::unsuppress(const QString &address)
 
 Result<SuppressionPolicy> EmailStore::suppressionPolicy()
 {
-    Store::Statement q = m_store.prepare(QStringLiteral("SELECT key, value FROM email_settings WHERE key LIKE 'suppression.%'"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT key, value FROM email_settings WHERE key LIKE 'suppression.%'"));
     if (auto s = exec(q, QStringLiteral("reading the suppression policy")); !s)
         return s.error();
     SuppressionPolicy p;
@@ -1109,13 +1110,13 @@ Status EmailStore::setSuppressionPolicy(const SuppressionPolicy &p)
         return Error::badInput(QStringLiteral("the soft-bounce window must be longer than zero, e.g. 7d"));
     if (p.softBounceExpiryMs && *p.softBounceExpiryMs <= 0)
         return Error::badInput(QStringLiteral("the soft-bounce expiry must be longer than zero, or none"));
-    Store::WriteTransaction tx(m_store);
+    StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s;
     for (const auto &[key, value] : {std::pair{kPolicyThreshold, QString::number(p.softBounceThreshold)},
                                      std::pair{kPolicyWindow, QString::number(p.softBounceWindowMs)},
                                      std::pair{kPolicyExpiry, p.softBounceExpiryMs ? QString::number(*p.softBounceExpiryMs) : QStringLiteral("none")}}) {
-        Store::Statement q = m_store.prepare(QStringLiteral(
+        StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
             "INSERT INTO email_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
         q.addBindValue(key);
         q.addBindValue(value);

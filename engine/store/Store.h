@@ -29,8 +29,12 @@
 namespace herald {
 
 class Backend;
+class StoreContext;
 
-// The message store: every SQL statement of Herald lives here and in the dialects.
+// The message store: a small facade over the repositories of engine/store (DESIGN §3.1), one per
+// concern (queues, enqueue, reads, lifecycle, channels, operator actions, cleanup, engines), each
+// holding its SQL as named constants; the dialects differ only in their Backend. Every SQL statement
+// of Herald lives in engine/store.
 //
 // Threading: a Store owns one database connection, opened in the thread that calls open();
 // use it only from that thread (Qt's rule for QSqlDatabase). Each thread opens its own Store.
@@ -65,15 +69,15 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    const StoreUrl &url() const { return m_url; }
+    const StoreUrl &url() const;
     // What the store's backend can do (one engine or many, a checkpointer, LISTEN/NOTIFY …).
     BackendCapabilities capabilities() const;
-    bool isReadOnly() const { return m_readOnly; }
-    Durability durability() const { return m_durability; }
-    int schemaVersion() const { return m_schemaVersion; }
+    bool isReadOnly() const;
+    Durability durability() const;
+    int schemaVersion() const;
     qint64 now() const;
     void setClock(std::function<qint64()> clock);
-    std::function<qint64()> clock() const { return m_clock; }
+    std::function<qint64()> clock() const;
 
     // ---- queues
     Status addQueue(const QueueConfig &config);
@@ -310,112 +314,16 @@ public:
     // Scheduled messages per bucket of bucketMs from fromMs (the console's "upcoming" histogram).
     Result<QList<qint64>> upcomingHistogram(qint64 fromMs, qint64 bucketMs, int buckets, const QString &queue = {});
 
-private:
-    // The e-mail events side of the store (issue 5) shares this connection and its transactions.
-    friend class EmailStore;
+    // The connection the store's repositories share (StoreContext.h, internal to engine/store).
+    StoreContext &context() const { return *m_context; }
 
-    Store(StoreUrl url, std::unique_ptr<Backend> dialect, QString connectionName, bool readOnly);
+private:
+    explicit Store(std::unique_ptr<StoreContext> context);
 
     Status initialise();
     Status migrate();
-    Status requireWritable() const;
 
-    class WriteTransaction;
-    // A cached prepared statement for the length of one use; finish() on destruction.
-    class Statement
-    {
-    public:
-        explicit Statement(QSqlQuery &q) : m_q(&q) {}
-        Statement(Statement &&other) noexcept : m_q(std::exchange(other.m_q, nullptr)) {}
-        Statement(const Statement &) = delete;
-        Statement &operator=(const Statement &) = delete;
-        Statement &operator=(Statement &&) = delete;
-        ~Statement()
-        {
-            if (m_q)
-                m_q->finish();
-        }
-        operator QSqlQuery &() { return *m_q; }
-        operator const QSqlQuery &() const { return *m_q; }
-        void addBindValue(const QVariant &v) { m_q->addBindValue(v); }
-        void bindValue(int pos, const QVariant &v) { m_q->bindValue(pos, v); }
-        bool exec() { return m_q->exec(); }
-        bool next() { return m_q->next(); }
-        QVariant value(int i) const { return m_q->value(i); }
-        int numRowsAffected() const { return m_q->numRowsAffected(); }
-        QSqlError lastError() const { return m_q->lastError(); }
-        QVariant lastInsertId() const { return m_q->lastInsertId(); }
-        void finish() { m_q->finish(); }
-
-    private:
-        QSqlQuery *m_q;
-    };
-    Statement prepare(const QString &sql) const;
-    // Inside a write transaction: tells listening engines that these queues have new work.
-    Status notifyEngines(const QSet<QString> &queues);
-    // The id of the row an INSERT ending in Backend::returningId() just wrote; 0 when it wrote none.
-    qint64 insertedId(Statement &insert) const;
-    Result<qint64> queueId(const QString &name);
-    Result<QueueConfig> queueById(qint64 id);
-    QString selectionWhere(const MessageSelection &selection, QVariantList &binds, qint64 queueIdValue) const;
-    Status requireChannel(const QString &name);
-    struct ApplyTarget
-    {
-        qint64 id;
-        MessageState state;
-        qint64 runAt;
-    };
-    Status checkAction(const MessageSelection &selection, const OperatorAction &action) const;
-    // Of targets read earlier, those still in the state (and for a reschedule at the run time) they were read in;
-    // called inside the write transaction.
-    Result<QList<ApplyTarget>> stillAsRead(const OperatorAction &action, const QList<ApplyTarget> &read);
-    Status applyChunk(const OperatorAction &action, const QList<qint64> &ids, qsizetype offset, qsizetype total,
-                      const QList<ApplyTarget> &part, qint64 t, ActionResult &result);
-    Result<qint64> resolveSelectionQueue(const MessageSelection &selection);
-    struct CleanupTarget
-    {
-        qint64 queueId;
-        QString queue;
-        MessageState state;
-        qint64 cutoff; // finished_at < cutoff
-    };
-    Result<QList<CleanupTarget>> cleanupTargets(const RetentionPolicy &policy);
-    struct QueueDefaults
-    {
-        qint64 id = 0;
-        QString channel;
-        int maxAttempts = 0;
-    };
-    // Inserts messages[from, to), none with a dedupe key, with one statement; returns their ids in
-    // input order.
-    Result<QList<qint64>> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
-                             const QHash<QString, QueueDefaults> &queues);
-    Result<qint64> promoteDueInTx(qint64 t);
-    // On a shared store: how many messages of the queue may still be claimed now across all engines
-    // (its concurrency and rate limit), with the queue's row locked until the commit.
-    Result<int> globalClaimLimit(const QString &queue, qint64 t);
-    Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
-    Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
-    // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
-    Result<QSet<qint64>> completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t);
-    Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
-    Result<qint64> reclaimInTx(qint64 t, bool allActive);
-    // Returns the new entry's id.
-    Result<qint64> writeAudit(const QString &action, const QString &selection, qint64 affected, const QByteArray &details, const QString &actor);
-
-    StoreUrl m_url;
-    std::unique_ptr<Backend> m_backend;
-    QString m_connectionName;
-    QSqlDatabase m_db;
-    mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // prepared, by SQL text
-    bool m_readOnly = false;
-    Durability m_durability = Durability::Normal;
-    bool m_cacheStatements = true;
-    bool m_autoCheckpoint = true;
-    bool m_reclaimLeases = true;
-    int m_schemaVersion = 0;
-    std::function<qint64()> m_clock;
-    std::shared_ptr<std::timed_mutex> m_writeGate; // shared by this process's writers of the same file (StoreSql.h)
+    std::unique_ptr<StoreContext> m_context;
 };
 
 } // namespace herald

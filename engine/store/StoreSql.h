@@ -1,8 +1,8 @@
 #pragma once
 
-// Internal to engine/store: what Store and EmailStore share over one connection.
-#include "Backend.h"
-#include "Store.h"
+// Internal to engine/store: error wording and the write gate, shared by the store's repositories.
+#include "StoreUrl.h"
+#include "model/Result.h"
 
 #include <QFileInfo>
 #include <QHash>
@@ -25,7 +25,7 @@ inline Error sqlError(const QString &what, const QSqlError &e)
     return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
 }
 
-// Works on a QSqlQuery and on a Store::Statement.
+// Works on a QSqlQuery and on a StoreContext::Statement.
 template<typename Q>
 Status exec(Q &q, const QString &what)
 {
@@ -39,10 +39,9 @@ Status exec(Q &q, const QString &what)
 // commits short transactions back to back (a cleanup) could keep another connection of the same
 // process (the runtime's) out for a long time; in-process writers queue here instead and get the
 // lock as soon as it is free. Writers in other processes still meet SQLite's busy handler.
+// For a file-based store's URL (BackendCapabilities::fileBased).
 inline std::shared_ptr<std::timed_mutex> writeGateFor(const StoreUrl &url)
 {
-    if (url.kind() != StoreUrl::Kind::Sqlite)
-        return nullptr;
     static std::mutex registryMutex;
     static QHash<QString, std::weak_ptr<std::timed_mutex>> registry; // guarded by registryMutex
     const QString key = QFileInfo(url.sqlitePath()).absoluteFilePath();
@@ -56,61 +55,3 @@ inline std::shared_ptr<std::timed_mutex> writeGateFor(const StoreUrl &url)
 }
 
 } // namespace herald::storesql
-
-namespace herald {
-
-// A write transaction that takes the write lock at once (the dialect's beginWrite) and rolls back
-// unless committed.
-class Store::WriteTransaction
-{
-public:
-    explicit WriteTransaction(Store &store) : m_store(store) {}
-    ~WriteTransaction()
-    {
-        if (m_open) {
-            QSqlQuery q(m_store.m_db);
-            q.exec(QStringLiteral("ROLLBACK"));
-        }
-        releaseGate();
-    }
-    Status begin()
-    {
-        if (auto s = m_store.requireWritable(); !s)
-            return s;
-        // Bounded like SQLite's busy timeout: a writer of this process that holds a transaction open on
-        // another connection in the same thread must meet SQLite's "database is locked", not a deadlock.
-        if (m_store.m_writeGate && !m_gated)
-            m_gated = m_store.m_writeGate->try_lock_for(std::chrono::milliseconds(5000));
-        QSqlQuery q(m_store.m_db);
-        if (!q.exec(m_store.m_backend->beginWrite())) {
-            releaseGate();
-            return storesql::sqlError(QStringLiteral("starting a write transaction"), q.lastError());
-        }
-        m_open = true;
-        return {};
-    }
-    Status commit()
-    {
-        QSqlQuery q(m_store.m_db);
-        if (!q.exec(QStringLiteral("COMMIT")))
-            return storesql::sqlError(QStringLiteral("commit"), q.lastError());
-        m_open = false;
-        releaseGate();
-        return {};
-    }
-
-private:
-    void releaseGate()
-    {
-        if (m_gated) {
-            m_store.m_writeGate->unlock();
-            m_gated = false;
-        }
-    }
-
-    Store &m_store;
-    bool m_open = false;
-    bool m_gated = false;
-};
-
-} // namespace herald

@@ -1,0 +1,125 @@
+// Engines on a shared store (DESIGN §3.2): registration and heartbeats, and the leases that elect a leader.
+#include "store/repo/EngineRepository.h"
+
+#include "store/Backend.h"
+#include "store/StoreSql.h"
+#include "store/repo/StoreRows.h"
+#include "email/EmailEvent.h"
+#include "model/MessageJson.h"
+#include "model/TextInput.h"
+#include "model/TimeText.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QStorageInfo>
+
+#include <algorithm>
+#include <limits>
+
+namespace herald {
+
+namespace {
+
+using storesql::exec;
+using storesql::sqlError;
+using namespace storerows;
+
+// ---- SQL
+const QString kUpsertEngine = QStringLiteral(
+    "INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight");
+const QString kForgetSilentEngines = QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?");
+const QString kDeleteEngine = QStringLiteral("DELETE FROM engines WHERE id = ?");
+const QString kLiveEngines = QStringLiteral(
+    "SELECT id, host, pid, version, started_at, heartbeat_at, in_flight FROM engines WHERE heartbeat_at >= ? "
+    "ORDER BY started_at, id");
+const QString kTakeLease = QStringLiteral(
+    "INSERT INTO leader (name, holder, term, until_at) VALUES (?, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET "
+    "term = leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END, holder = excluded.holder, "
+    "until_at = excluded.until_at WHERE leader.holder = excluded.holder OR leader.until_at < ?");
+const QString kLeaseHolder = QStringLiteral("SELECT holder FROM leader WHERE name = ?");
+
+} // namespace
+
+Status EngineRepository::heartbeat(const EngineInfo &engine)
+{
+    WriteTransaction tx(m_ctx);
+    if (auto s = tx.begin(); !s)
+        return s;
+    const qint64 t = m_ctx.now();
+    Statement q = m_ctx.prepare(kUpsertEngine);
+    for (const QVariant &v : QVariantList{engine.id, engine.host, engine.pid, engine.version, engine.startedAt > 0 ? engine.startedAt : t, t, engine.inFlight})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("renewing the engine's heartbeat")); !s)
+        return s;
+    q.finish();
+    Statement gone = m_ctx.prepare(kForgetSilentEngines);
+    gone.addBindValue(t - 3'600'000);
+    if (auto s = exec(gone, QStringLiteral("forgetting silent engines")); !s)
+        return s;
+    gone.finish();
+    return tx.commit();
+}
+
+Status EngineRepository::unregisterEngine(const QString &id)
+{
+    WriteTransaction tx(m_ctx);
+    if (auto s = tx.begin(); !s)
+        return s;
+    Statement q = m_ctx.prepare(kDeleteEngine);
+    q.addBindValue(id);
+    if (auto s = exec(q, QStringLiteral("unregistering the engine")); !s)
+        return s;
+    q.finish();
+    return tx.commit();
+}
+
+Result<QList<Store::EngineInfo>> EngineRepository::liveEngines(qint64 withinMs)
+{
+    Statement q = m_ctx.prepare(kLiveEngines);
+    q.addBindValue(m_ctx.now() - withinMs);
+    if (auto s = exec(q, QStringLiteral("reading the engines")); !s)
+        return s.error();
+    QList<EngineInfo> out;
+    while (q.next())
+        out << EngineInfo{q.value(0).toString(),    q.value(1).toString(),    q.value(2).toLongLong(), q.value(3).toString(),
+                          q.value(4).toLongLong(), q.value(5).toLongLong(), q.value(6).toInt()};
+    return out;
+}
+
+Result<bool> EngineRepository::tryLead(const QString &name, const QString &holder, qint64 leaseMs)
+{
+    if (!m_ctx.backend->capabilities().sharedStore())
+        return true;
+    WriteTransaction tx(m_ctx);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = m_ctx.now();
+    Statement take = m_ctx.prepare(kTakeLease);
+    for (const QVariant &v : QVariantList{name, holder, t + leaseMs, t})
+        take.addBindValue(v);
+    if (auto s = exec(take, QStringLiteral("taking the %1 lease").arg(name)); !s)
+        return s.error();
+    take.finish();
+    Statement read = m_ctx.prepare(kLeaseHolder);
+    read.addBindValue(name);
+    if (auto s = exec(read, QStringLiteral("reading the %1 lease").arg(name)); !s)
+        return s.error();
+    const bool leads = read.next() && read.value(0).toString() == holder;
+    read.finish();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return leads;
+}
+
+} // namespace herald

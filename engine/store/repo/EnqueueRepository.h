@@ -1,0 +1,32 @@
+#pragma once
+
+// Enqueueing: every queue and channel checked before the first write, then one transaction per chunk;
+// runs without a dedupe key go in as one statement from one bound JSON array (DESIGN §1: none lost).
+// Internal to engine/store: created over a Store's StoreContext, used in its thread, holding nothing else.
+#include "store/repo/Repository.h"
+
+namespace herald {
+
+class EnqueueRepository : public Repository
+{
+public:
+    explicit EnqueueRepository(StoreContext &context) : Repository(context) {}
+
+    Result<EnqueueOutcome> enqueue(const NewMessage &message);
+    Result<BulkOutcome> enqueueBulk(const QList<NewMessage> &messages, int chunkSize);
+    Result<qint64> insertSyntheticMessages(const QString &queueName, qint64 count, qint64 firstRunAt, qint64 spacingMs);
+
+private:
+    struct QueueDefaults
+    {
+        qint64 id = 0;
+        QString channel;
+        int maxAttempts = 0;
+    };
+    // Inserts messages[from, to), none with a dedupe key, with one statement; returns their ids in
+    // input order.
+    Result<QList<qint64>> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
+                                    const QHash<QString, QueueDefaults> &queues);
+};
+
+} // namespace herald

@@ -1,0 +1,613 @@
+// The runtime's side of the message lifecycle (DESIGN §4): promotion, claims under leases, outcomes
+// fenced by owner and attempt, hand-backs and reclaims, all of one tick in one transaction (group commit).
+#include "store/repo/Lifecycle.h"
+
+#include "store/repo/MessageReads.h"
+#include "store/Backend.h"
+#include "store/StoreSql.h"
+#include "store/repo/StoreRows.h"
+#include "email/EmailEvent.h"
+#include "model/MessageJson.h"
+#include "model/TextInput.h"
+#include "model/TimeText.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QScopeGuard>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QStorageInfo>
+
+#include <algorithm>
+#include <limits>
+
+namespace herald {
+
+namespace {
+
+using storesql::exec;
+using storesql::sqlError;
+using namespace storerows;
+
+// ---- SQL
+const QString kPromoteDue = QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?");
+const QString kCountInState = QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND state = ?");
+const QString kCountStartedSince = QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND started_at > ?");
+const QString kCompleteMessage = QStringLiteral(
+    "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
+    "lease_owner = NULL, lease_until = NULL, last_error = NULL "
+    "WHERE id = ? AND state = ? AND lease_owner = ? AND (? = 0 OR attempts = ?)");
+const QString kCloseAttemptSuccess = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL");
+const QString kCopyToOutbox = QStringLiteral(
+    "INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
+    "SELECT id, queue_id, channel, recipient, ?, ? FROM messages WHERE id = ?");
+const QString kCloseFailedAttempt = QStringLiteral(
+    "UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
+    "WHERE message_id = ? AND finished_at IS NULL");
+
+} // namespace
+
+Result<qint64> Lifecycle::promoteDueInTx(qint64 t)
+{
+    Statement q = m_ctx.prepare(kPromoteDue);
+    q.addBindValue(int(MessageState::Waiting));
+    q.addBindValue(t);
+    q.addBindValue(int(MessageState::Scheduled));
+    q.addBindValue(t);
+    if (auto s = exec(q, QStringLiteral("promoting due messages")); !s)
+        return s.error();
+    return qint64(q.numRowsAffected());
+}
+
+Result<qint64> Lifecycle::promoteDue()
+{
+    if (auto s = m_ctx.requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(m_ctx);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    auto n = promoteDueInTx(m_ctx.now());
+    if (!n)
+        return n.error();
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return n;
+}
+
+Result<int> Lifecycle::globalClaimLimit(const QString &queueName, qint64 t)
+{
+    qint64 queueId = 0;
+    int concurrency = 0;
+    int rateMax = 0;
+    qint64 rateWindowMs = 0;
+    {
+        Statement q = m_ctx.prepare(QStringLiteral("SELECT id, concurrency, rate_max, rate_window_ms FROM queues WHERE name = ? AND paused = 0") +
+                              m_ctx.backend->rowLockClause());
+        q.addBindValue(queueName);
+        if (auto s = exec(q, QStringLiteral("locking queue %1 for a claim").arg(queueName)); !s)
+            return s.error();
+        if (!q.next())
+            return 0; // paused or gone
+        queueId = q.value(0).toLongLong();
+        concurrency = q.value(1).toInt();
+        rateMax = q.value(2).toInt();
+        rateWindowMs = q.value(3).toLongLong();
+    }
+    qint64 room = std::numeric_limits<int>::max();
+    if (concurrency > 0) {
+        Statement q = m_ctx.prepare(kCountInState);
+        q.addBindValue(queueId);
+        q.addBindValue(int(MessageState::Active));
+        if (auto s = exec(q, QStringLiteral("counting active messages of %1").arg(queueName)); !s)
+            return s.error();
+        room = std::min<qint64>(room, concurrency - (q.next() ? q.value(0).toLongLong() : 0));
+    }
+    if (rateMax > 0 && rateWindowMs > 0) {
+        // Starts in the window: messages whose latest claim falls in it (a message claimed twice within
+        // one window counts once).
+        Statement q = m_ctx.prepare(kCountStartedSince);
+        q.addBindValue(queueId);
+        q.addBindValue(t - rateWindowMs);
+        if (auto s = exec(q, QStringLiteral("counting recent starts of %1").arg(queueName)); !s)
+            return s.error();
+        room = std::min<qint64>(room, rateMax - (q.next() ? q.value(0).toLongLong() : 0));
+    }
+    return int(std::max<qint64>(0, room));
+}
+
+Result<QList<Message>> Lifecycle::claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
+{
+    QList<qint64> ids;
+    if (request.max <= 0)
+        return QList<Message>{};
+    int max = request.max;
+    if (m_ctx.backend->capabilities().sharedStore()) {
+        // Many engines (DESIGN §3.2): a queue's concurrency and rate limit hold across all of them. The
+        // queue's row is locked until the commit, so claims on one queue take turns (one short
+        // transaction each), and what is active or started is counted inside the same transaction.
+        auto limit = globalClaimLimit(request.queue, t);
+        if (!limit)
+            return limit.error();
+        max = std::min(max, *limit);
+        if (max <= 0)
+            return QList<Message>{};
+    }
+    {
+        // The queue's id and paused flag are read inside the pick, not by a statement of their own: a
+        // claim is one indexed read plus the writes. A queue paused (or missing) yields nothing.
+        QString sql = QStringLiteral("SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? AND paused = 0) "
+                                     "AND state = ?");
+        for (qsizetype i = 0; i < request.skipChannels.size(); ++i)
+            sql += QStringLiteral(" AND channel <> ?");
+        sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_ctx.backend->claimLockClause();
+        Statement pick = m_ctx.prepare(sql);
+        pick.addBindValue(request.queue);
+        pick.addBindValue(int(MessageState::Waiting));
+        for (const QString &c : request.skipChannels)
+            pick.addBindValue(c);
+        pick.addBindValue(max);
+        if (auto s = exec(pick, QStringLiteral("choosing messages to claim")); !s)
+            return s.error();
+        while (pick.next())
+            ids << pick.value(0).toLongLong();
+    }
+    if (ids.isEmpty())
+        return QList<Message>{};
+    const QVariant idList = m_ctx.backend->idListValue(ids);
+    {
+        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
+                                             "lease_owner = ?, lease_until = ? WHERE ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(MessageState::Active), t, t, owner, t + leaseMs, idList})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("claiming messages")); !s)
+            return s.error();
+    }
+    {
+        Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) "
+                                             "SELECT id, attempts, ?, ? FROM messages WHERE ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        q.addBindValue(t);
+        q.addBindValue(owner);
+        q.addBindValue(idList);
+        if (auto s = exec(q, QStringLiteral("recording attempts")); !s)
+            return s.error();
+    }
+    QList<Message> claimed;
+    Statement q = m_ctx.prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
+                          m_ctx.backend->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
+    q.addBindValue(idList);
+    if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
+        return s.error();
+    while (q.next())
+        claimed << readMessage(q);
+    return claimed;
+}
+
+Result<QList<Message>> Lifecycle::claim(const QString &queueName, int max, const QString &owner, qint64 leaseMs)
+{
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.leaseMs = leaseMs;
+    batch.claims = {ClaimRequest{queueName, max, {}}};
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->claimed;
+}
+
+Result<bool> Lifecycle::complete(qint64 id, const QString &owner, const QString &providerMessageId)
+{
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.promote = false;
+    batch.completions = {Completion{id, providerMessageId, {}}};
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->outcomes.value(id).has_value();
+}
+
+Status Lifecycle::markReached(const QList<qint64> &ids, const QString &owner)
+{
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.promote = false;
+    batch.reached = ids;
+    if (auto r = commitBatch(batch); !r)
+        return r.error();
+    return {};
+}
+
+Result<std::optional<MessageState>> Lifecycle::fail(qint64 id, const QString &owner, const Failure &failure)
+{
+    WriteBatch batch;
+    batch.owner = owner;
+    batch.promote = false;
+    batch.failures = {FailureReport{id, failure}};
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->outcomes.value(id);
+}
+
+Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t)
+{
+    Statement q = m_ctx.prepare(kCompleteMessage);
+    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id,
+                                          int(MessageState::Active), owner, c.attempt, c.attempt})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("completing message %1").arg(c.id)); !s)
+        return s.error();
+    if (q.numRowsAffected() != 1)
+        return std::optional<MessageState>{};
+    Statement a = m_ctx.prepare(kCloseAttemptSuccess);
+    a.addBindValue(t);
+    a.addBindValue(c.id);
+    if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
+        return s.error();
+    if (!c.outboxRendered.isEmpty()) {
+        Statement o = m_ctx.prepare(kCopyToOutbox);
+        o.addBindValue(QString::fromUtf8(c.outboxRendered));
+        o.addBindValue(t);
+        o.addBindValue(c.id);
+        if (auto s = exec(o, QStringLiteral("storing message %1 in the outbox").arg(c.id)); !s)
+            return s.error();
+    }
+    return std::optional<MessageState>(MessageState::Completed);
+}
+
+Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t)
+{
+    // Only messages still active under our lease, in the attempt that was delivered, are completed; the
+    // others were cancelled, reclaimed or claimed again meanwhile.
+    QSet<qint64> ours;
+    {
+        QList<qint64> ids;
+        QHash<qint64, int> attemptOf;
+        for (const Completion &c : completions) {
+            ids << c.id;
+            attemptOf.insert(c.id, c.attempt);
+        }
+        Statement q = m_ctx.prepare(QStringLiteral("SELECT id, attempts FROM messages WHERE state = ? AND lease_owner = ? AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("id")) + m_ctx.backend->rowLockClause());
+        q.addBindValue(int(MessageState::Active));
+        q.addBindValue(owner);
+        q.addBindValue(m_ctx.backend->idListValue(ids));
+        if (auto s = exec(q, QStringLiteral("checking the leases of completed messages")); !s)
+            return s.error();
+        while (q.next()) {
+            const qint64 id = q.value(0).toLongLong();
+            const int attempt = attemptOf.value(id);
+            if (attempt == 0 || attempt == q.value(1).toInt())
+                ours.insert(id);
+        }
+    }
+    if (ours.isEmpty())
+        return ours;
+    const QVariant idList = m_ctx.backend->idListValue(QList<qint64>(ours.cbegin(), ours.cend()));
+    Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, "
+                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE ") +
+                          m_ctx.backend->idListCondition(QStringLiteral("id")));
+    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, idList})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("completing messages")); !s)
+        return s.error();
+    Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ") +
+                          m_ctx.backend->idListCondition(QStringLiteral("message_id")));
+    a.addBindValue(t);
+    a.addBindValue(idList);
+    if (auto s = exec(a, QStringLiteral("recording the attempts")); !s)
+        return s.error();
+    return ours;
+}
+
+Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &report, const QString &owner, qint64 t)
+{
+    const Failure &failure = report.failure;
+    Statement read = m_ctx.prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
+                                            "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
+                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?") + m_ctx.backend->rowLockClause());
+    read.addBindValue(report.id);
+    read.addBindValue(int(MessageState::Active));
+    read.addBindValue(owner);
+    if (auto s = exec(read, QStringLiteral("reading message %1").arg(report.id)); !s)
+        return s.error();
+    if (!read.next())
+        return std::optional<MessageState>{};
+    const int attemptsMade = read.value(0).toInt();
+    if (report.attempt != 0 && report.attempt != attemptsMade)
+        return std::optional<MessageState>{}; // a late answer to an earlier attempt
+    const int maxAttempts = read.value(1).toInt();
+    RetryPolicy retry;
+    retry.kind = read.value(2).toString() == QLatin1String("fixed") ? RetryPolicy::Kind::Fixed : RetryPolicy::Kind::Exponential;
+    retry.baseMs = read.value(3).toLongLong();
+    retry.capMs = read.value(4).toLongLong();
+    retry.jitter = read.value(5).toDouble();
+    read.finish();
+
+    MessageState next = MessageState::Failed;
+    qint64 runAt = 0;
+    if (failure.suppressed) {
+        next = MessageState::Cancelled;
+    } else if (!failure.permanent && attemptsMade < maxAttempts) {
+        next = MessageState::Scheduled;
+        runAt = t + (failure.retryAfterMs ? *failure.retryAfterMs : retry.delayAfterAttempt(attemptsMade, QRandomGenerator::global()->generateDouble()));
+    }
+    Statement q = m_ctx.prepare(next == MessageState::Scheduled
+                              ? QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, "
+                                               "lease_owner = NULL, lease_until = NULL WHERE id = ?")
+                              : QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, "
+                                               "lease_owner = NULL, lease_until = NULL WHERE id = ?"));
+    for (const QVariant &v : QVariantList{int(next), next == MessageState::Scheduled ? runAt : t, t, failure.error, report.id})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("recording the failure of message %1").arg(report.id)); !s)
+        return s.error();
+    const QString outcome = failure.suppressed ? QStringLiteral("suppressed")
+                            : next == MessageState::Failed ? QStringLiteral("failed")
+                                                           : QStringLiteral("retry");
+    Statement a = m_ctx.prepare(kCloseFailedAttempt);
+    for (const QVariant &v : QVariantList{t, outcome, failure.error, failure.responseCode, report.id})
+        a.addBindValue(v);
+    if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
+        return s.error();
+    return std::optional<MessageState>(next);
+}
+
+Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
+{
+    if (auto s = m_ctx.requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(m_ctx);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = m_ctx.now();
+    BatchResult result;
+    if (!batch.reached.isEmpty()) {
+        Statement q = m_ctx.prepare(QStringLiteral("UPDATE attempts SET reached_at = ? WHERE finished_at IS NULL AND reached_at IS NULL AND worker = ? AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("message_id")));
+        q.addBindValue(t);
+        q.addBindValue(batch.owner);
+        q.addBindValue(m_ctx.backend->idListValue(batch.reached));
+        if (auto s = exec(q, QStringLiteral("recording deliveries that left")); !s)
+            return s.error();
+    }
+    // Plain completions (no provider id, nothing for the outbox) are written set-wise: three statements
+    // for the whole tick instead of two per message. The others carry values of their own.
+    QList<Completion> plain;
+    for (const Completion &c : batch.completions) {
+        if (c.providerMessageId.isEmpty() && c.outboxRendered.isEmpty()) {
+            plain << c;
+            continue;
+        }
+        auto r = completeInTx(c, batch.owner, t);
+        if (!r)
+            return r.error();
+        result.outcomes.insert(c.id, *r);
+    }
+    if (!plain.isEmpty()) {
+        auto r = completePlainInTx(plain, batch.owner, t);
+        if (!r)
+            return r.error();
+        for (const Completion &c : std::as_const(plain))
+            result.outcomes.insert(c.id, r->contains(c.id) ? std::optional<MessageState>(MessageState::Completed) : std::nullopt);
+    }
+    for (const FailureReport &f : batch.failures) {
+        auto r = failInTx(f, batch.owner, t);
+        if (!r)
+            return r.error();
+        result.outcomes.insert(f.id, *r);
+    }
+    if (!batch.released.isEmpty()) {
+        // Handed back at a graceful stop: the attempt did not happen as far as the message is concerned.
+        const QVariant ids = m_ctx.backend->idListValue(batch.released);
+        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_ctx.backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, "
+                                             "lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ? AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, int(MessageState::Active), batch.owner, ids})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("handing messages back")); !s)
+            return s.error();
+        Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back' WHERE finished_at IS NULL AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(ids);
+        if (auto s = exec(a, QStringLiteral("recording handed-back attempts")); !s)
+            return s.error();
+    }
+    if (!batch.renewLeases.isEmpty()) {
+        const QVariant ids = m_ctx.backend->idListValue(batch.renewLeases);
+        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE state = ? AND lease_owner = ? AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{t + batch.leaseMs, int(MessageState::Active), batch.owner, ids})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("renewing leases")); !s)
+            return s.error();
+        if (q.numRowsAffected() != batch.renewLeases.size()) {
+            // Some are no longer ours: cancelled by an operator, or reclaimed after a stall.
+            Statement lost = m_ctx.prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> ? OR lease_owner IS NULL OR lease_owner <> ?) AND ") +
+                                     m_ctx.backend->idListCondition(QStringLiteral("id")));
+            lost.addBindValue(int(MessageState::Active));
+            lost.addBindValue(batch.owner);
+            lost.addBindValue(ids);
+            if (auto s = exec(lost, QStringLiteral("checking leases")); !s)
+                return s.error();
+            while (lost.next())
+                result.lostLeases << lost.value(0).toLongLong();
+        }
+    }
+    if (batch.reclaimExpired || batch.reclaimAllActive) {
+        auto r = reclaimInTx(t, batch.reclaimAllActive);
+        if (!r)
+            return r.error();
+        result.reclaimed = *r;
+    }
+    if (batch.promote || !batch.claims.isEmpty()) {
+        if (auto r = promoteDueInTx(t); !r)
+            return r.error();
+    }
+    // In queue order: claims on a shared store lock their queue's row, and engines that lock in the same
+    // order never deadlock on each other.
+    QList<ClaimRequest> claims = batch.claims;
+    std::sort(claims.begin(), claims.end(), [](const ClaimRequest &a, const ClaimRequest &b) { return a.queue < b.queue; });
+    for (const ClaimRequest &c : std::as_const(claims)) {
+        auto r = claimInTx(c, batch.owner, batch.leaseMs, t);
+        if (!r)
+            return r.error();
+        result.claimed << *r;
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return result;
+}
+
+Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive)
+{
+    // Whether the open attempt had left for its peer (attempts.reached_at): only then is it a stall, and
+    // an attempt. One that never left — claimed, or queued in the channel, when the engine died — is
+    // handed back as if it had not been claimed: a crash loop fails no message that was never sent.
+    // A message handed back uncounted kMaxUncountedHandBacks times counts as having left all the same: a
+    // poison message that kills its engine before its request is written must not loop for ever.
+    const QString reached = QStringLiteral(", EXISTS (SELECT 1 FROM attempts a WHERE a.message_id = messages.id AND a.finished_at IS NULL "
+                                           "AND a.reached_at IS NOT NULL) OR (SELECT COUNT(*) FROM attempts a WHERE a.message_id = messages.id "
+                                           "AND a.outcome = 'handed back') >= %1")
+                                .arg(kMaxUncountedHandBacks);
+    Statement read = m_ctx.prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
+                                             QStringLiteral(" FROM messages WHERE state = ? AND lease_until IS NOT NULL")
+                                       : QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
+                                             QStringLiteral(" FROM messages WHERE state = ? AND lease_until < ?"));
+    read.addBindValue(int(MessageState::Active));
+    if (!allActive)
+        read.addBindValue(t);
+    if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
+        return s.error();
+    QList<qint64> back, failed, neverLeft;
+    while (read.next()) {
+        if (!read.value(4).toBool()) {
+            neverLeft << read.value(0).toLongLong();
+            continue;
+        }
+        const int stalls = read.value(3).toInt() + 1;
+        if (read.value(1).toInt() >= read.value(2).toInt() || stalls >= kMaxStalls)
+            failed << read.value(0).toLongLong();
+        else
+            back << read.value(0).toLongLong();
+    }
+    read.finish();
+    if (!neverLeft.isEmpty()) {
+        const QVariant ids = m_ctx.backend->idListValue(neverLeft);
+        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_ctx.backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, lease_owner = NULL, "
+                                             "lease_until = NULL WHERE ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, ids})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("handing back deliveries that never left")); !s)
+            return s.error();
+        Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back', error = ? WHERE finished_at IS NULL AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(QStringLiteral("the engine stopped before this delivery left for its peer; not counted as an attempt"));
+        a.addBindValue(ids);
+        if (auto s = exec(a, QStringLiteral("recording deliveries that never left")); !s)
+            return s.error();
+    }
+    const auto update = [&](const QList<qint64> &ids, MessageState state, const QString &error) -> Status {
+        if (ids.isEmpty())
+            return {};
+        Statement q = m_ctx.prepare(
+            QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
+                           "finished_at = ?, last_error = ? WHERE ") +
+            m_ctx.backend->idListCondition(QStringLiteral("id")));
+        for (const QVariant &v : QVariantList{int(state), t, state == MessageState::Failed ? QVariant(t) : nullable({}), error,
+                                              m_ctx.backend->idListValue(ids)})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
+            return s;
+        Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +
+                              m_ctx.backend->idListCondition(QStringLiteral("message_id")));
+        a.addBindValue(t);
+        a.addBindValue(error);
+        a.addBindValue(m_ctx.backend->idListValue(ids));
+        return exec(a, QStringLiteral("recording stalled attempts"));
+    };
+    if (auto s = update(back, MessageState::Waiting, QStringLiteral("lease expired: the worker stopped during delivery; retrying")); !s)
+        return s.error();
+    if (auto s = update(failed, MessageState::Failed,
+                        QStringLiteral("lease expired: the worker stopped during delivery, and no attempts or stalls remain"));
+        !s)
+        return s.error();
+    return qint64(back.size() + failed.size() + neverLeft.size());
+}
+
+Result<qint64> Lifecycle::reclaimExpiredLeases()
+{
+    WriteBatch batch;
+    batch.promote = false;
+    batch.reclaimExpired = true;
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->reclaimed;
+}
+
+Result<qint64> Lifecycle::reclaimAllLeases()
+{
+    WriteBatch batch;
+    batch.promote = false;
+    batch.reclaimAllActive = true;
+    auto r = commitBatch(batch);
+    if (!r)
+        return r.error();
+    return r->reclaimed;
+}
+
+Result<std::optional<qint64>> Lifecycle::nextRunAt(const QStringList &queues)
+{
+    QString sql = QStringLiteral("SELECT MIN(m.run_at) FROM messages m WHERE m.state = ?");
+    QVariantList binds{int(MessageState::Scheduled)};
+    if (!queues.isEmpty()) {
+        QStringList marks;
+        for (const QString &q : queues) {
+            marks << QStringLiteral("?");
+            binds << q;
+        }
+        sql += QStringLiteral(" AND m.queue_id IN (SELECT id FROM queues WHERE name IN (") + marks.join(QStringLiteral(", ")) + QStringLiteral("))");
+    }
+    Statement q = m_ctx.prepare(sql);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (auto s = exec(q, QStringLiteral("finding the next run time")); !s)
+        return s.error();
+    if (!q.next() || q.value(0).isNull())
+        return std::optional<qint64>{};
+    return std::optional<qint64>(q.value(0).toLongLong());
+}
+
+Result<Store::Backlog> Lifecycle::backlog(const QStringList &queues)
+{
+    auto stats = MessageReads(m_ctx).stats();
+    if (!stats)
+        return stats.error();
+    Backlog b;
+    for (const QueueCounts &c : *stats) {
+        if (!queues.isEmpty() && !queues.contains(c.queue))
+            continue;
+        b.waiting += c.count(MessageState::Waiting);
+        b.active += c.count(MessageState::Active);
+        b.scheduled += c.count(MessageState::Scheduled);
+    }
+    auto next = nextRunAt(queues);
+    if (!next)
+        return next.error();
+    b.scheduledDue = next->has_value() && **next <= m_ctx.now();
+    return b;
+}
+
+} // namespace herald

@@ -1,0 +1,39 @@
+#pragma once
+
+// The runtime's side of the message lifecycle (DESIGN §4): promotion, claims under leases, outcomes
+// fenced by owner and attempt, hand-backs and reclaims, all of one tick in one transaction (group commit).
+// Internal to engine/store: created over a Store's StoreContext, used in its thread, holding nothing else.
+#include "store/repo/Repository.h"
+
+namespace herald {
+
+class Lifecycle : public Repository
+{
+public:
+    explicit Lifecycle(StoreContext &context) : Repository(context) {}
+
+    Result<qint64> promoteDue();
+    Result<QList<Message>> claim(const QString &queueName, int max, const QString &owner, qint64 leaseMs);
+    Result<bool> complete(qint64 id, const QString &owner, const QString &providerMessageId);
+    Status markReached(const QList<qint64> &ids, const QString &owner);
+    Result<std::optional<MessageState>> fail(qint64 id, const QString &owner, const Failure &failure);
+    Result<BatchResult> commitBatch(const WriteBatch &batch);
+    Result<qint64> reclaimExpiredLeases();
+    Result<qint64> reclaimAllLeases();
+    Result<std::optional<qint64>> nextRunAt(const QStringList &queues);
+    Result<Backlog> backlog(const QStringList &queues);
+
+private:
+    Result<qint64> promoteDueInTx(qint64 t);
+    // On a shared store: how many messages of the queue may still be claimed now across all engines
+    // (its concurrency and rate limit), with the queue's row locked until the commit.
+    Result<int> globalClaimLimit(const QString &queue, qint64 t);
+    Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
+    Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
+    // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
+    Result<QSet<qint64>> completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t);
+    Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
+    Result<qint64> reclaimInTx(qint64 t, bool allActive);
+};
+
+} // namespace herald
