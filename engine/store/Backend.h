@@ -73,6 +73,9 @@ public:
     // so a transaction never fails half-way on a lock upgrade.
     virtual QString beginWrite() const = 0;
     virtual QString beginRead() const = 0;
+    // Starts a read transaction whose statements all see the store as it was at its first read, however
+    // long it lasts and whatever others write meanwhile (a store copy reads every table from one moment).
+    virtual QString beginSnapshot() const { return beginRead(); }
 
     // The statements that bring schema version-1 to version, from `:/herald/store/<name>/NNNN.sql`.
     QStringList migration(int version) const;
@@ -91,6 +94,13 @@ public:
     virtual QString foldCounters() const { return {}; }
     // Gives the space of deleted rows back (run outside a transaction).
     virtual QString reclaimSpace() const { return QStringLiteral("VACUUM"); }
+    // One row, one value: the highest id the table's `id` column has handed out so far, also of rows
+    // deleted since (0: none yet). A store copy carries it over so that the target never gives a new row
+    // the id of a deleted one that the audit journal may still name.
+    virtual QString lastGeneratedId(const QString &table) const = 0;
+    // Statements, each with that highest id as its one bound value, run after rows were inserted into
+    // the table with ids of their own: the ids the table generates next come after it.
+    virtual QStringList continueGeneratedIds(const QString &table) const = 0;
 
     // ---- wake-ups (capability listenNotify)
     // The channel engines listen on, and a statement with one bound value (a queue name) that wakes

@@ -54,6 +54,7 @@ Result<std::unique_ptr<Store>> Store::open(const StoreUrl &url, OpenOptions opti
     c.cacheStatements = options.cacheStatements;
     c.autoCheckpoint = options.autoCheckpoint;
     c.reclaimLeases = options.reclaimLeases;
+    c.upgradeSchema = options.upgradeSchema;
     c.db = QSqlDatabase::addDatabase(c.backend->driverName(), name);
     if (!c.db.isValid())
         return Error::runtime(QStringLiteral("store '%1' needs the Qt SQL driver %2, which is not installed; install it (Debian: %3)")
@@ -121,6 +122,12 @@ Status Store::initialise()
                                    .arg(m_context->schemaVersion)
                                    .arg(Backend::kSchemaVersion));
     if (m_context->schemaVersion < Backend::kSchemaVersion) {
+        if (m_context->schemaVersion > 0 && !m_context->upgradeSchema)
+            return Error::badInput(QStringLiteral("store '%1' has schema version %2 and this Herald needs %3; upgrade it first with "
+                                                  "`heraldctl --db %1 init`")
+                                       .arg(m_context->url.display())
+                                       .arg(m_context->schemaVersion)
+                                       .arg(Backend::kSchemaVersion));
         if (m_context->readOnly)
             return Error::badInput(QStringLiteral("store '%1' has schema version %2 and this Herald needs %3; upgrade it with "
                                                   "`heraldctl --db %1 init` (or open it once without --read-only; on a copy to keep the original)")

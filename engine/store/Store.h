@@ -61,6 +61,10 @@ public:
         // Reclaim expired leases when opening a writable store (the default); off for a connection that
         // only checkpoints.
         bool reclaimLeases = true;
+        // Migrate a store at an older schema version forward (the default). Off: such a store is refused,
+        // naming the command that upgrades it, and opening an existing store writes nothing (with
+        // reclaimLeases off too); a new or empty one is still created.
+        bool upgradeSchema = true;
     };
 
     static Result<std::unique_ptr<Store>> open(const StoreUrl &url, OpenOptions options);

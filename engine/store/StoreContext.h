@@ -104,6 +104,7 @@ public:
     bool cacheStatements = true;
     bool autoCheckpoint = true;
     bool reclaimLeases = true;
+    bool upgradeSchema = true; // Store::OpenOptions::upgradeSchema
     int schemaVersion = 0;
     std::function<qint64()> clock;
     const std::shared_ptr<std::timed_mutex> writeGate; // shared by this process's writers of the same file (StoreSql.h)

@@ -25,6 +25,33 @@ inline Error sqlError(const QString &what, const QSqlError &e)
     return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
 }
 
+// Appends text as a JSON string (quotes and escapes included): how bulk statements bind many rows as
+// one value (Backend::jsonArrayRows).
+inline void appendJsonString(QByteArray &out, QByteArrayView utf8)
+{
+    out += '"';
+    for (char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\u00";
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+inline void appendJsonString(QByteArray &out, const QString &text)
+{
+    appendJsonString(out, QByteArrayView(text.toUtf8()));
+}
+
 // Works on a QSqlQuery and on a StoreContext::Statement.
 template<typename Q>
 Status exec(Q &q, const QString &what)

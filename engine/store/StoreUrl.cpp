@@ -100,4 +100,21 @@ QString StoreUrl::display() const
     return {};
 }
 
+bool StoreUrl::sameStore(const StoreUrl &other) const
+{
+    if (m_kind != other.m_kind)
+        return false;
+    if (m_kind == Kind::Sqlite) {
+        const auto canonical = [](const QString &path) {
+            const QFileInfo info(path);
+            return info.exists() ? info.canonicalFilePath() : info.absoluteFilePath();
+        };
+        return canonical(m_path) == canonical(other.m_path);
+    }
+    const int defaultPort = m_kind == Kind::Postgres ? 5432 : 3306;
+    const auto host = [](const QString &h) { return h.isEmpty() ? QStringLiteral("localhost") : h.toLower(); };
+    return host(m_host) == host(other.m_host) && (m_port > 0 ? m_port : defaultPort) == (other.m_port > 0 ? other.m_port : defaultPort) &&
+           m_database == other.m_database;
+}
+
 } // namespace herald

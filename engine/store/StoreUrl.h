@@ -33,6 +33,10 @@ public:
 
     // For messages, the status bar and logs: never the password.
     QString display() const;
+    // Whether both name the same store: the same file (through any path or link to it), or the same
+    // database on the same host and port, whoever connects. Names of one host that differ (localhost and
+    // 127.0.0.1) count as different hosts.
+    bool sameStore(const StoreUrl &other) const;
 
 private:
     Kind m_kind = Kind::Sqlite;

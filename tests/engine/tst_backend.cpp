@@ -213,6 +213,66 @@ private Q_SLOTS:
         QCOMPARE(run(m_db, QStringLiteral("COMMIT")), QString());
     }
 
+    void shouldReadOneSnapshotWhileOthersWrite()
+    {
+        QCOMPARE(run(m_db, QStringLiteral("CREATE TABLE t (id BIGINT PRIMARY KEY)")), QString());
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO t (id) VALUES (1)")), QString());
+        QString error;
+        QSqlDatabase writer = connect(QStringLiteral("writer"), &error);
+        QVERIFY2(writer.isOpen(), qPrintable(error));
+        QCOMPARE(run(m_db, m_backend->beginSnapshot()), QString());
+        QCOMPARE(column(m_db, QStringLiteral("SELECT COUNT(*) FROM t")), QVariantList{qint64(1)});
+        QCOMPARE(run(writer, QStringLiteral("INSERT INTO t (id) VALUES (2)")), QString()); // committed
+        QCOMPARE(column(m_db, QStringLiteral("SELECT COUNT(*) FROM t")), QVariantList{qint64(1)});
+        QCOMPARE(run(m_db, QStringLiteral("COMMIT")), QString());
+        QCOMPARE(column(m_db, QStringLiteral("SELECT COUNT(*) FROM t")), QVariantList{qint64(2)});
+    }
+
+    // What a store copy carries over: the highest id a table handed out, also to rows deleted since, and
+    // new ids after it once rows arrived with ids of their own.
+    void shouldContinueGeneratedIdsAfterTheHighestHandedOut()
+    {
+        QCOMPARE(migrateFromEmpty(m_db, *m_backend), QString());
+        const auto lastId = [this](const QString &table) {
+            QString e;
+            const QVariantList v = column(m_db, m_backend->lastGeneratedId(table), {}, &e);
+            return e.isEmpty() && v.size() == 1 ? v.first().toLongLong() : qint64(-1);
+        };
+        const QString audit = QStringLiteral("INSERT INTO audit_log (at, actor, action, selection, affected) VALUES (1, 'a', 'cancel', 'ids', 1)");
+        QCOMPARE(lastId(QStringLiteral("audit_log")), qint64(0));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(run(m_db, audit), QString());
+        QCOMPARE(run(m_db, QStringLiteral("DELETE FROM audit_log WHERE id = 3")), QString());
+        QCOMPARE(lastId(QStringLiteral("audit_log")), qint64(3)); // the deleted row's id is not handed out again
+
+        QCOMPARE(run(m_db, QStringLiteral("DELETE FROM audit_log")), QString());
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO audit_log (id, at, actor, action, selection, affected) VALUES (2, 1, 'a', 'cancel', 'ids', 1)")),
+                 QString());
+        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("audit_log")))
+            QCOMPARE(run(m_db, sql, {qint64(10)}), QString());
+        QCOMPARE(run(m_db, audit), QString());
+        QCOMPARE(column(m_db, QStringLiteral("SELECT MAX(id) FROM audit_log")), QVariantList{qint64(11)});
+        QCOMPARE(lastId(QStringLiteral("audit_log")), qint64(11));
+
+        // An empty table that handed out ids before.
+        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("sns_notices")))
+            QCOMPARE(run(m_db, sql, {qint64(4)}), QString());
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO sns_notices (sns_message_id, type, topic_arn, received_at) VALUES ('m', 't', 'arn', 1)")),
+                 QString());
+        QCOMPARE(column(m_db, QStringLiteral("SELECT id FROM sns_notices")), QVariantList{qint64(5)});
+
+        // A table that may reuse the ids of deleted rows at the top still numbers after the rows it holds.
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO queues (id, name, concurrency, max_attempts, backoff_kind, backoff_base_ms, "
+                                          "default_channel, created_at, updated_at) VALUES (5, 'q5', 1, 1, 'fixed', 1, 'outbox', 1, 1)")),
+                 QString());
+        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("queues")))
+            QCOMPARE(run(m_db, sql, {qint64(7)}), QString());
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO queues (name, concurrency, max_attempts, backoff_kind, backoff_base_ms, "
+                                          "default_channel, created_at, updated_at) VALUES ('q6', 1, 1, 'fixed', 1, 'outbox', 1, 1)")),
+                 QString());
+        QVERIFY(column(m_db, QStringLiteral("SELECT id FROM queues WHERE name = 'q6'")).value(0).toLongLong() > 5);
+    }
+
     void shouldListOnlyUserTables()
     {
         QCOMPARE(column(m_db, m_backend->listTables()), QVariantList());

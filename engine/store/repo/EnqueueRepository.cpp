@@ -33,6 +33,7 @@ namespace herald {
 
 namespace {
 
+using storesql::appendJsonString;
 using storesql::exec;
 using storesql::sqlError;
 using namespace storerows;
@@ -45,32 +46,6 @@ const QString kInsertSynthetic = QStringLiteral(
     "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
     "max_attempts) SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
     "FROM seq");
-
-// Appends text as a JSON string (quotes and escapes included).
-void appendJsonString(QByteArray &out, QByteArrayView utf8)
-{
-    out += '"';
-    for (char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (u < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    out += '"';
-}
-
-void appendJsonString(QByteArray &out, const QString &text)
-{
-    appendJsonString(out, QByteArrayView(text.toUtf8()));
-}
 
 } // namespace
 

@@ -84,6 +84,21 @@ QString PostgresBackend::listTables() const
                           "AND table_type = 'BASE TABLE' ORDER BY table_name");
 }
 
+QString PostgresBackend::lastGeneratedId(const QString &table) const
+{
+    // The identity's sequence (pg_sequences.last_value is NULL until it hands out a value), or MAX(id) for
+    // rows inserted with ids of their own.
+    return QStringLiteral("SELECT GREATEST(COALESCE((SELECT MAX(id) FROM %1), 0), COALESCE((SELECT s.last_value FROM pg_sequences s "
+                          "WHERE format('%I.%I', s.schemaname, s.sequencename) = pg_get_serial_sequence('%1', 'id')), 0))")
+        .arg(table);
+}
+
+QStringList PostgresBackend::continueGeneratedIds(const QString &table) const
+{
+    // An identity column's sequence knows nothing of ids given explicitly: the next nextval() would collide.
+    return {QStringLiteral("SELECT setval(pg_get_serial_sequence('%1', 'id'), CAST(? AS BIGINT))").arg(table)};
+}
+
 DbErrorKind PostgresBackend::classify(const QSqlError &error) const
 {
     // SQLSTATE codes (PostgreSQL appendix A).

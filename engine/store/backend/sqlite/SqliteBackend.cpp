@@ -116,6 +116,26 @@ QString SqliteBackend::listTables() const
     return QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
 }
 
+QString SqliteBackend::lastGeneratedId(const QString &table) const
+{
+    // AUTOINCREMENT tables remember their highest id in sqlite_sequence; the others reuse the ids of deleted
+    // rows at the top anyway (MAX(rowid) + 1).
+    return QStringLiteral("SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '%1'), 0), COALESCE((SELECT MAX(id) FROM %1), 0))")
+        .arg(table);
+}
+
+QStringList SqliteBackend::continueGeneratedIds(const QString &table) const
+{
+    // Inserting an id raises sqlite_sequence to it already; an id handed out to a row that no longer
+    // exists must be written there, into a row of its own when the table received none. Only for
+    // AUTOINCREMENT tables: the others take MAX(rowid) + 1 whatever sqlite_sequence says.
+    return {QStringLiteral("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = '%1'").arg(table),
+            QStringLiteral("INSERT INTO sqlite_sequence (name, seq) SELECT '%1', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "
+                           "name = '%1') AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '%1' AND sql LIKE "
+                           "'%AUTOINCREMENT%')")
+                .arg(table)};
+}
+
 QString SqliteBackend::insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
                                                const QString &conflictColumns, const QString &where) const
 {
