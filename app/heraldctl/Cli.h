@@ -89,6 +89,8 @@ private:
     int cmdShow();
     int cmdStats();
     int cmdEngines();
+    int cmdStore();
+    int cmdStoreCopy();
     int cmdUpcoming();
     int cmdAudit();
     int cmdAction(ActionKind kind);

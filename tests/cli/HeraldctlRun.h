@@ -24,12 +24,13 @@ inline QProcessEnvironment ctlEnvironment()
     return env;
 }
 
+// db empty: no --db (for commands that name their stores otherwise, such as store copy).
 inline CtlRun runHeraldctl(const QString &db, const QStringList &args, const QProcessEnvironment &env = ctlEnvironment(),
                            const QByteArray &input = {}, int timeoutMs = 120'000)
 {
     QProcess p;
     p.setProcessEnvironment(env);
-    p.start(QStringLiteral(HERALDCTL_PATH), QStringList{QStringLiteral("--db"), db} + args);
+    p.start(QStringLiteral(HERALDCTL_PATH), (db.isEmpty() ? QStringList() : QStringList{QStringLiteral("--db"), db}) + args);
     if (!p.waitForStarted())
         return {};
     p.write(input);
