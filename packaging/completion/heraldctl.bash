@@ -2,7 +2,7 @@
 # command are read from `heraldctl COMMAND --help`, so they never fall behind the program.
 
 _heraldctl_commands="init queue enqueue list show stats upcoming cancel reschedule retry promote priority
-restore edit duplicate delete undo export cleanup audit channel work engines serve email suppression demo help"
+restore edit duplicate delete undo export cleanup audit channel work engines store serve email suppression demo help"
 
 _heraldctl()
 {
@@ -64,6 +64,7 @@ _heraldctl()
         channel) subcommands="add list set test remove" ;;
         email) subcommands="import stats list" ;;
         suppression) subcommands="list add remove import export policy" ;;
+        store) subcommands="copy" ;;
     esac
     if [[ -n $subcommands && -z $subcommand ]]; then
         [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "$subcommands" -- "$cur")); return; }
@@ -75,8 +76,8 @@ _heraldctl()
         COMPREPLY=($(compgen -W "$options" -- "$cur"))
         return
     fi
-    # Files to import.
-    if [[ ($command == email || $command == suppression) && $subcommand == import ]]; then
+    # Files to import, and the stores of a copy (paths; URLs are typed).
+    if [[ ($command == email || $command == suppression) && $subcommand == import ]] || [[ $command == store && $subcommand == copy ]]; then
         declare -F _filedir >/dev/null && _filedir || COMPREPLY=($(compgen -f -- "$cur"))
     fi
 }
