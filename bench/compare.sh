@@ -63,6 +63,13 @@ echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
      "load average $(cut -d' ' -f1-3 /proc/loadavg); $(redis-server --version | cut -d' ' -f1-3); node $(node --version);" \
      "BullMQ $(node -p "require('./$peer/node_modules/bullmq/package.json').version")"
 echo "Raw results: $out"
+load1=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
+  echo "************************************************************************************" >&2
+  echo "* NOISY: load average $load1 at the start (above 0.5). Something else is running;" >&2
+  echo "* these figures are not a result. Wait for a quiet machine (uptime) and run again." >&2
+  echo "************************************************************************************" >&2
+fi
 for round in $(seq 1 "$rounds"); do
   for s in ${scenarios//,/ }; do
     extra=()

@@ -22,6 +22,9 @@ struct BackendCapabilities
     bool skipLocked = false;       // claims skip rows other engines hold (FOR UPDATE SKIP LOCKED)
     bool returning = false;        // INSERT … RETURNING
     bool needsCheckpointer = false; // a WAL someone must checkpoint (SQLite)
+    // One statement may change rows in WITH clauses and read what it changed (WITH … UPDATE … RETURNING):
+    // the claim and the completion of a batch each become one round trip to the server.
+    bool modifyingCte = false;
     bool sharedStore() const { return !singleWriterLock; } // many engines may deliver from it at once
 };
 
@@ -129,6 +132,8 @@ public:
     virtual QString nullSafeEquals(const QString &column) const = 0;
     // The larger of two expressions (SQLite's two-argument MAX, elsewhere GREATEST).
     virtual QString greatest(const QString &a, const QString &b) const = 0;
+    // The smaller of two expressions (SQLite's two-argument MIN, elsewhere LEAST).
+    virtual QString least(const QString &a, const QString &b) const = 0;
     // A JSON object built from alternating key and value expressions.
     virtual QString jsonObject(const QStringList &keysAndValues) const = 0;
     // Appended to the claim SELECT (PostgreSQL: FOR UPDATE SKIP LOCKED).

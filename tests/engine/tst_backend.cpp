@@ -544,6 +544,46 @@ private Q_SLOTS:
         QCOMPARE(column(m_db, QStringLiteral("SELECT a FROM g")).value(0).toLongLong(), std::max<qint64>(a - 1, 0));
     }
 
+    void shouldTakeTheSmallerValue_data() { shouldTakeTheGreaterValue_data(); }
+
+    void shouldTakeTheSmallerValue()
+    {
+        QFETCH(qint64, a);
+        QFETCH(qint64, b);
+        const qint64 expected = std::min(a, b);
+        QCOMPARE(run(m_db, QStringLiteral("CREATE TABLE l (a BIGINT NOT NULL)")), QString());
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO l (a) VALUES (?)"), {a}), QString());
+        QString error;
+        QCOMPARE(column(m_db, QStringLiteral("SELECT ") + m_backend->least(QStringLiteral("a"), QStringLiteral("CAST(? AS BIGINT)")) +
+                                  QStringLiteral(" FROM l"),
+                        {b}, &error)
+                     .value(0)
+                     .toLongLong(),
+                 expected);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+
+    void shouldChangeAndReadRowsInOneStatementWhereItSaysSo()
+    {
+        // The claim's and the completion's shape: WITH … UPDATE … RETURNING, feeding an INSERT and the final
+        // SELECT, one statement, the IN over a JSON array of pairs as the completion writes it.
+        if (!m_backend->capabilities().modifyingCte)
+            QSKIP("this backend runs the claim and the completion as several statements");
+        QCOMPARE(run(m_db, QStringLiteral("CREATE TABLE w (id BIGINT PRIMARY KEY, n INTEGER NOT NULL)")), QString());
+        QCOMPARE(run(m_db, QStringLiteral("CREATE TABLE w_log (id BIGINT, n INTEGER)")), QString());
+        QCOMPARE(run(m_db, QStringLiteral("INSERT INTO w (id, n) VALUES (1, 1), (2, 1), (3, 2)")), QString());
+        QString error;
+        const QVariantList changed = column(m_db,
+                                            QStringLiteral("WITH changed AS (UPDATE w SET n = n + 1 WHERE (id, n) IN (SELECT ") +
+                                                m_backend->jsonArrayRows(QStringLiteral("ii")) +
+                                                QStringLiteral(") RETURNING id, n), logged AS (INSERT INTO w_log (id, n) SELECT id, n FROM changed) "
+                                                               "SELECT id FROM changed ORDER BY id"),
+                                            {QStringLiteral("[[1,1],[2,5],[3,2]]")}, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(changed, (QVariantList{qint64(1), qint64(3)}));
+        QCOMPARE(column(m_db, QStringLiteral("SELECT n FROM w_log ORDER BY id")), (QVariantList{qint64(2), qint64(3)}));
+    }
+
     void shouldBuildJsonObjectsThatParseBack()
     {
         QCOMPARE(run(m_db, QStringLiteral("CREATE TABLE j (i BIGINT, t TEXT, r DOUBLE PRECISION)")), QString());

@@ -230,6 +230,104 @@ private Q_SLOTS:
         VERIFY_COUNTERS(f);
     }
 
+    void shouldHoldAQueuesConcurrencyAndRateAcrossEnginesInTheClaim()
+    {
+        // On a shared store the claim itself counts what every engine has active and started (DESIGN
+        // §3.2); a single-writer store leaves both to its one runtime.
+        StoreFixture f;
+        QVERIFY(f.open());
+        if (!f.store->capabilities().sharedStore())
+            QSKIP("one engine per store: the runtime keeps the limits");
+        QueueConfig c;
+        c.name = QStringLiteral("q");
+        c.concurrency = 3;
+        QVERIFY(f.store->addQueue(c).ok());
+        QList<qint64> ids;
+        for (int i = 0; i < 6; ++i)
+            ids << f.enqueue(QStringLiteral("q"));
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 2, QStringLiteral("a"), 30'000)->size(), 2);
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 10, QStringLiteral("b"), 30'000)->size(), 1);
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 10, QStringLiteral("a"), 30'000)->size(), 0);
+        QCOMPARE(*f.store->complete(ids[0], QStringLiteral("a")), true);
+        const auto next = f.store->claim(QStringLiteral("q"), 10, QStringLiteral("b"), 30'000);
+        QCOMPARE(next->size(), 1);
+        QCOMPARE(next->front().id, ids[3]);
+
+        QueueConfig r;
+        r.name = QStringLiteral("r");
+        r.rate = RateLimit{2, 60'000};
+        QVERIFY(f.store->addQueue(r).ok());
+        for (int i = 0; i < 5; ++i)
+            f.enqueue(QStringLiteral("r"));
+        QCOMPARE(f.store->claim(QStringLiteral("r"), 10, QStringLiteral("a"), 30'000)->size(), 2);
+        QCOMPARE(f.store->claim(QStringLiteral("r"), 10, QStringLiteral("b"), 30'000)->size(), 0);
+        f.now += 60'001;
+        QCOMPARE(f.store->claim(QStringLiteral("r"), 10, QStringLiteral("b"), 30'000)->size(), 2);
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldSkipPausedChannelsWhenClaiming()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        NewMessage m;
+        m.queue = QStringLiteral("q");
+        m.type = QStringLiteral("reminder");
+        m.recipient = QStringLiteral("+14155550100");
+        const qint64 viaOutbox = f.store->enqueue(m)->id;
+        m.channel = QStringLiteral("sms"); // a kind name: accepted without a configuration
+        const qint64 viaSms = f.store->enqueue(m)->id;
+        Store::WriteBatch batch;
+        batch.owner = QStringLiteral("w");
+        batch.leaseMs = 30'000;
+        batch.claims = {Store::ClaimRequest{QStringLiteral("q"), 10, {QStringLiteral("outbox")}}};
+        const auto r = f.store->commitBatch(batch);
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->claimed.size(), 1);
+        QCOMPARE(r->claimed.front().id, viaSms);
+        QCOMPARE(f.state(viaOutbox), MessageState::Waiting);
+        QCOMPARE(f.store->attempts(viaSms)->size(), 1);
+        QCOMPARE(f.store->attempts(viaSms)->front().worker, QStringLiteral("w"));
+        QVERIFY(f.store->attempts(viaOutbox)->isEmpty());
+        VERIFY_COUNTERS(f);
+    }
+
+    void shouldCompleteABatchOnlyForTheAttemptThatWasDelivered()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        QList<qint64> ids;
+        for (int i = 0; i < 4; ++i)
+            ids << f.enqueue(QStringLiteral("q"));
+        QCOMPARE(f.store->claim(QStringLiteral("q"), 4, QStringLiteral("w"), 30'000)->size(), 4);
+        f.now += 100;
+        Store::WriteBatch batch;
+        batch.owner = QStringLiteral("w");
+        batch.promote = false;
+        batch.completions = {Store::Completion{ids[0], {}, {}, 1}, Store::Completion{ids[1], {}, {}, 2}, // a late answer
+                             Store::Completion{ids[2], {}, {}, 0}, Store::Completion{ids[3], {}, {}, 1}};
+        const auto r = f.store->commitBatch(batch);
+        QVERIFY2(r.ok(), qPrintable(r.errorString()));
+        QCOMPARE(r->outcomes.value(ids[0]), std::optional<MessageState>(MessageState::Completed));
+        QCOMPARE(r->outcomes.value(ids[1]), std::optional<MessageState>());
+        QCOMPARE(r->outcomes.value(ids[2]), std::optional<MessageState>(MessageState::Completed));
+        QCOMPARE(r->outcomes.value(ids[3]), std::optional<MessageState>(MessageState::Completed));
+        QCOMPARE(f.state(ids[1]), MessageState::Active);
+        QVERIFY(!f.store->attempts(ids[1])->front().finishedAt.has_value());
+        for (const qint64 id : {ids[0], ids[2], ids[3]}) {
+            QCOMPARE(f.store->attempts(id)->front().outcome, QStringLiteral("success"));
+            QCOMPARE(*f.store->attempts(id)->front().finishedAt, f.now);
+        }
+        // Another owner's completion of the one still active changes nothing.
+        batch.owner = QStringLiteral("other");
+        batch.completions = {Store::Completion{ids[1], {}, {}, 1}};
+        QCOMPARE(f.store->commitBatch(batch)->outcomes.value(ids[1]), std::optional<MessageState>());
+        QCOMPARE(f.state(ids[1]), MessageState::Active);
+        VERIFY_COUNTERS(f);
+    }
+
     void shouldPromoteScheduledMessagesWhenDue()
     {
         StoreFixture f;

@@ -48,6 +48,7 @@ const QString kCloseAttemptSuccess = QStringLiteral("UPDATE attempts SET finishe
 const QString kCopyToOutbox = QStringLiteral(
     "INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
     "SELECT id, queue_id, channel, recipient, ?, ? FROM messages WHERE id = ?");
+const QString kLockQueueForClaim = QStringLiteral("SELECT id FROM queues WHERE name = ? AND paused = 0");
 const QString kCloseFailedAttempt = QStringLiteral(
     "UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
     "WHERE message_id = ? AND finished_at IS NULL");
@@ -122,11 +123,69 @@ Result<int> Lifecycle::globalClaimLimit(const QString &queueName, qint64 t)
     return int(std::max<qint64>(0, room));
 }
 
+Result<QList<Message>> Lifecycle::claimInOneStatement(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
+{
+    const Backend &b = *m_ctx.backend;
+    const bool limited = b.capabilities().sharedStore();
+    if (limited) {
+        // Many engines (DESIGN §3.2): the queue's row is locked until the commit, so claims on one queue
+        // take turns. The lock is a statement of its own: the claim below starts after it is granted, and
+        // so counts what the engine that held it before has committed (a statement that waited for the
+        // lock itself would count from the moment it started waiting).
+        Statement lock = m_ctx.prepare(kLockQueueForClaim + b.rowLockClause());
+        lock.addBindValue(request.queue);
+        if (auto s = exec(lock, QStringLiteral("locking queue %1 for a claim").arg(request.queue)); !s)
+            return s.error();
+        if (!lock.next())
+            return QList<Message>{}; // paused or gone
+    }
+    QVariantList binds;
+    QString sql = QStringLiteral("WITH picked AS (SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? AND paused = 0) "
+                                 "AND state = ?");
+    binds << request.queue << int(MessageState::Waiting);
+    for (const QString &c : request.skipChannels) {
+        sql += QStringLiteral(" AND channel <> ?");
+        binds << c;
+    }
+    sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ");
+    if (limited) {
+        // What the queue's concurrency and rate limit leave across all engines, counted in this statement.
+        const QString byConcurrency = QStringLiteral("CASE WHEN q.concurrency > 0 THEN q.concurrency - (SELECT COUNT(*) FROM messages a "
+                                                     "WHERE a.queue_id = q.id AND a.state = ?) ELSE ? END");
+        const QString byRate = QStringLiteral("CASE WHEN q.rate_max > 0 AND q.rate_window_ms > 0 THEN q.rate_max - (SELECT COUNT(*) "
+                                              "FROM messages s WHERE s.queue_id = q.id AND s.started_at > ? - q.rate_window_ms) ELSE ? END");
+        sql += QStringLiteral("(SELECT ") + b.greatest(QStringLiteral("0"), b.least(b.least(QStringLiteral("?"), byConcurrency), byRate)) +
+               QStringLiteral(" FROM queues q WHERE q.name = ?)");
+        binds << request.max << int(MessageState::Active) << request.max << t << request.max << request.queue;
+    } else {
+        sql += QStringLiteral("?");
+        binds << request.max;
+    }
+    sql += b.claimLockClause() +
+           QStringLiteral("), claimed AS (UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
+                          "lease_owner = ?, lease_until = ? WHERE id IN (SELECT id FROM picked) RETURNING *), "
+                          "recorded AS (INSERT INTO attempts (message_id, number, started_at, worker) SELECT id, attempts, ?, ? FROM claimed) "
+                          "SELECT ") +
+           kMessageColumns + QStringLiteral(" FROM claimed m JOIN queues q ON q.id = m.queue_id ORDER BY m.priority, m.run_at, m.id");
+    binds << int(MessageState::Active) << t << t << owner << t + leaseMs << t << owner;
+    Statement q = m_ctx.prepare(sql);
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("claiming messages of %1").arg(request.queue)); !s)
+        return s.error();
+    QList<Message> claimed;
+    while (q.next())
+        claimed << readMessage(q);
+    return claimed;
+}
+
 Result<QList<Message>> Lifecycle::claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
 {
     QList<qint64> ids;
     if (request.max <= 0)
         return QList<Message>{};
+    if (m_ctx.backend->capabilities().modifyingCte)
+        return claimInOneStatement(request, owner, leaseMs, t);
     int max = request.max;
     if (m_ctx.backend->capabilities().sharedStore()) {
         // Many engines (DESIGN §3.2): a queue's concurrency and rate limit hold across all of them. The
@@ -264,8 +323,54 @@ Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c,
     return std::optional<MessageState>(MessageState::Completed);
 }
 
+Result<QSet<qint64>> Lifecycle::completePlainInOneStatement(const QList<Completion> &completions, const QString &owner, qint64 t)
+{
+    // Only messages still active under our lease, in the attempt that was delivered, are completed, and
+    // their open attempts closed, in one statement per kind: with an attempt to match (the runtime's) or
+    // any attempt (0).
+    QList<qint64> anyAttempt, matched;
+    QByteArray pairs = "[";
+    for (const Completion &c : completions) {
+        if (c.attempt == 0) {
+            anyAttempt << c.id;
+            continue;
+        }
+        if (!matched.isEmpty())
+            pairs += ',';
+        pairs += '[' + QByteArray::number(c.id) + ',' + QByteArray::number(c.attempt) + ']';
+        matched << c.id;
+    }
+    pairs += ']';
+    const Backend &b = *m_ctx.backend;
+    QSet<qint64> ours;
+    for (const bool withAttempt : {true, false}) {
+        const QList<qint64> &ids = withAttempt ? matched : anyAttempt;
+        if (ids.isEmpty())
+            continue;
+        Statement q = m_ctx.prepare(
+            QStringLiteral("WITH done AS (UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, "
+                           "lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE state = ? AND lease_owner = ? AND ") +
+            b.idListCondition(QStringLiteral("id")) +
+            (withAttempt ? QStringLiteral(" AND (id, attempts) IN (SELECT ") + b.jsonArrayRows(QStringLiteral("ii")) + QStringLiteral(")") : QString()) +
+            QStringLiteral(" RETURNING id), closed AS (UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL "
+                           "AND message_id IN (SELECT id FROM done)) SELECT id FROM done"));
+        for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, int(MessageState::Active), owner, b.idListValue(ids)})
+            q.addBindValue(v);
+        if (withAttempt)
+            q.addBindValue(QString::fromLatin1(pairs));
+        q.addBindValue(t);
+        if (auto s = exec(q, QStringLiteral("completing messages")); !s)
+            return s.error();
+        while (q.next())
+            ours.insert(q.value(0).toLongLong());
+    }
+    return ours;
+}
+
 Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t)
 {
+    if (m_ctx.backend->capabilities().modifyingCte)
+        return completePlainInOneStatement(completions, owner, t);
     // Only messages still active under our lease, in the attempt that was delivered, are completed; the
     // others were cancelled, reclaimed or claimed again meanwhile.
     QSet<qint64> ours;

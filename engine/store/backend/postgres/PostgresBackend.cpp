@@ -11,6 +11,7 @@ BackendCapabilities PostgresBackend::capabilities() const
     c.listenNotify = true;
     c.skipLocked = true;
     c.returning = true;
+    c.modifyingCte = true;
     return c;
 }
 

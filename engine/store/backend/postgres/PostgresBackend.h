@@ -38,6 +38,7 @@ public:
     QString returningId() const override { return QStringLiteral(" RETURNING id"); }
     QString nullSafeEquals(const QString &column) const override { return column + QStringLiteral(" IS NOT DISTINCT FROM ?"); }
     QString greatest(const QString &a, const QString &b) const override { return QStringLiteral("GREATEST(%1, %2)").arg(a, b); }
+    QString least(const QString &a, const QString &b) const override { return QStringLiteral("LEAST(%1, %2)").arg(a, b); }
     QString jsonObject(const QStringList &keysAndValues) const override;
     QString claimLockClause() const override { return QStringLiteral(" FOR UPDATE SKIP LOCKED"); }
     QString rowLockClause() const override { return QStringLiteral(" FOR UPDATE"); }

@@ -32,6 +32,7 @@ public:
     QString returningId() const override { return QStringLiteral(" RETURNING id"); }
     QString nullSafeEquals(const QString &column) const override { return column + QStringLiteral(" IS ?"); }
     QString greatest(const QString &a, const QString &b) const override { return QStringLiteral("MAX(%1, %2)").arg(a, b); }
+    QString least(const QString &a, const QString &b) const override { return QStringLiteral("MIN(%1, %2)").arg(a, b); }
     QString jsonObject(const QStringList &keysAndValues) const override;
     QString claimLockClause() const override { return {}; } // BEGIN IMMEDIATE already holds the only write lock
     QString rowLockClause() const override { return {}; }   // the same
