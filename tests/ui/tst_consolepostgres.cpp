@@ -130,7 +130,7 @@ private Q_SLOTS:
 
         // The queue, its 1,200 rows paged as on SQLite, and the counts.
         QCOMPARE(window.queuesView()->currentQueue(), QStringLiteral("alpha"));
-        QTRY_COMPARE(window.messageModel()->rowCount(), 1200);
+        QTRY_COMPARE_WITH_TIMEOUT(window.messageModel()->rowCount(), 1200, 20'000);
         QVERIFY2(window.statusText().contains(QStringLiteral("1 queue · 1,200 messages")), qPrintable(window.statusText()));
         // Two engines: the other one and the console's own.
         QTRY_VERIFY2_WITH_TIMEOUT(window.statusText().contains(QStringLiteral("2 engines delivering")), qPrintable(window.statusText()),
@@ -163,7 +163,7 @@ private Q_SLOTS:
         QSignalSpy ready(&window, &MainWindow::contentReady);
         window.openStore(pg.url, false);
         QVERIFY(ready.wait(20'000));
-        QTRY_COMPARE(window.messageModel()->rowCount(), 40);
+        QTRY_COMPARE_WITH_TIMEOUT(window.messageModel()->rowCount(), 40, 20'000);
         QCOMPARE(window.banner()->kind(), StoreBanner::Kind::None);
 
         QString error;

@@ -38,8 +38,13 @@ using namespace storerows;
 
 // ---- SQL
 const QString kPromoteDue = QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?");
-const QString kCountInState = QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND state = ?");
-const QString kCountStartedSince = QStringLiteral("SELECT COUNT(*) FROM messages WHERE queue_id = ? AND started_at > ?");
+// The message columns of kMessageColumns as an UPDATE … RETURNING yields them: no join, the queue's
+// name bound as the one value after the statement's others.
+const QString kMessageColumnsReturning = QStringLiteral(
+    "id, ?, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, started_at, finished_at, "
+    "attempts, max_attempts, lease_owner, lease_until, stalls, dedupe_key, provider_message_id, last_error");
+const QString kRecordClaimedAttempts = QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) SELECT id, attempts, ?, ? "
+                                                      "FROM messages WHERE ");
 const QString kCompleteMessage = QStringLiteral(
     "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
     "lease_owner = NULL, lease_until = NULL, last_error = NULL "
@@ -52,6 +57,45 @@ const QString kLockQueueForClaim = QStringLiteral("SELECT id FROM queues WHERE n
 const QString kCloseFailedAttempt = QStringLiteral(
     "UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, response_code = ? "
     "WHERE message_id = ? AND finished_at IS NULL");
+
+// Completes the messages of the id list still active under the owner's lease; the caller appends the
+// id condition (and the attempt pairs where there are any).
+const QString kCompleteOurs = QStringLiteral(
+    "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, lease_owner = NULL, lease_until = NULL, "
+    "last_error = NULL WHERE state = ? AND lease_owner = ? AND ");
+
+// Completions by kind: those for an attempt the message must still be in ([id, attempt] pairs as a
+// JSON array), and those for any attempt (0).
+struct CompletionKinds
+{
+    QList<qint64> matched;
+    QList<qint64> anyAttempt;
+    QByteArray pairs;
+};
+
+CompletionKinds splitByAttempt(const QList<Store::Completion> &completions)
+{
+    CompletionKinds k;
+    k.pairs = "[";
+    for (const Store::Completion &c : completions) {
+        if (c.attempt == 0) {
+            k.anyAttempt << c.id;
+            continue;
+        }
+        if (!k.matched.isEmpty())
+            k.pairs += ',';
+        k.pairs += '[' + QByteArray::number(c.id) + ',' + QByteArray::number(c.attempt) + ']';
+        k.matched << c.id;
+    }
+    k.pairs += ']';
+    return k;
+}
+
+// "… and the message is in the attempt its pair names", for one bound JSON array of pairs.
+QString attemptPairCondition(const Backend &b)
+{
+    return QStringLiteral(" AND (id, attempts) IN (SELECT ") + b.jsonArrayRows(QStringLiteral("ii")) + QStringLiteral(")");
+}
 
 } // namespace
 
@@ -80,47 +124,6 @@ Result<qint64> Lifecycle::promoteDue()
     if (auto s = tx.commit(); !s)
         return s.error();
     return n;
-}
-
-Result<int> Lifecycle::globalClaimLimit(const QString &queueName, qint64 t)
-{
-    qint64 queueId = 0;
-    int concurrency = 0;
-    int rateMax = 0;
-    qint64 rateWindowMs = 0;
-    {
-        Statement q = m_ctx.prepare(QStringLiteral("SELECT id, concurrency, rate_max, rate_window_ms FROM queues WHERE name = ? AND paused = 0") +
-                              m_ctx.backend->rowLockClause());
-        q.addBindValue(queueName);
-        if (auto s = exec(q, QStringLiteral("locking queue %1 for a claim").arg(queueName)); !s)
-            return s.error();
-        if (!q.next())
-            return 0; // paused or gone
-        queueId = q.value(0).toLongLong();
-        concurrency = q.value(1).toInt();
-        rateMax = q.value(2).toInt();
-        rateWindowMs = q.value(3).toLongLong();
-    }
-    qint64 room = std::numeric_limits<int>::max();
-    if (concurrency > 0) {
-        Statement q = m_ctx.prepare(kCountInState);
-        q.addBindValue(queueId);
-        q.addBindValue(int(MessageState::Active));
-        if (auto s = exec(q, QStringLiteral("counting active messages of %1").arg(queueName)); !s)
-            return s.error();
-        room = std::min<qint64>(room, concurrency - (q.next() ? q.value(0).toLongLong() : 0));
-    }
-    if (rateMax > 0 && rateWindowMs > 0) {
-        // Starts in the window: messages whose latest claim falls in it (a message claimed twice within
-        // one window counts once).
-        Statement q = m_ctx.prepare(kCountStartedSince);
-        q.addBindValue(queueId);
-        q.addBindValue(t - rateWindowMs);
-        if (auto s = exec(q, QStringLiteral("counting recent starts of %1").arg(queueName)); !s)
-            return s.error();
-        room = std::min<qint64>(room, rateMax - (q.next() ? q.value(0).toLongLong() : 0));
-    }
-    return int(std::max<qint64>(0, room));
 }
 
 Result<QList<Message>> Lifecycle::claimInOneStatement(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
@@ -181,72 +184,50 @@ Result<QList<Message>> Lifecycle::claimInOneStatement(const ClaimRequest &reques
 
 Result<QList<Message>> Lifecycle::claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
 {
-    QList<qint64> ids;
     if (request.max <= 0)
         return QList<Message>{};
-    if (m_ctx.backend->capabilities().modifyingCte)
+    const Backend &b = *m_ctx.backend;
+    if (b.capabilities().modifyingCte)
         return claimInOneStatement(request, owner, leaseMs, t);
-    int max = request.max;
-    if (m_ctx.backend->capabilities().sharedStore()) {
-        // Many engines (DESIGN §3.2): a queue's concurrency and rate limit hold across all of them. The
-        // queue's row is locked until the commit, so claims on one queue take turns (one short
-        // transaction each), and what is active or started is counted inside the same transaction.
-        auto limit = globalClaimLimit(request.queue, t);
-        if (!limit)
-            return limit.error();
-        max = std::min(max, *limit);
-        if (max <= 0)
-            return QList<Message>{};
+    if (b.capabilities().sharedStore())
+        return Error::runtime(QStringLiteral("the %1 backend cannot claim on a shared store: its claim would not hold a queue's limits "
+                                              "across engines").arg(b.name()));
+    // One engine per store: its runtime keeps the queue's limits. The pick and the update are one
+    // UPDATE … RETURNING (the queue's id and paused flag read inside it: a paused or missing queue
+    // yields nothing), and the attempts one INSERT.
+    QVariantList binds{int(MessageState::Active), t, t, owner, t + leaseMs, request.queue, int(MessageState::Waiting)};
+    QString sql = QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, lease_owner = ?, "
+                                 "lease_until = ? WHERE id IN (SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? "
+                                 "AND paused = 0) AND state = ?");
+    for (const QString &c : request.skipChannels) {
+        sql += QStringLiteral(" AND channel <> ?");
+        binds << c;
     }
-    {
-        // The queue's id and paused flag are read inside the pick, not by a statement of their own: a
-        // claim is one indexed read plus the writes. A queue paused (or missing) yields nothing.
-        QString sql = QStringLiteral("SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? AND paused = 0) "
-                                     "AND state = ?");
-        for (qsizetype i = 0; i < request.skipChannels.size(); ++i)
-            sql += QStringLiteral(" AND channel <> ?");
-        sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + m_ctx.backend->claimLockClause();
-        Statement pick = m_ctx.prepare(sql);
-        pick.addBindValue(request.queue);
-        pick.addBindValue(int(MessageState::Waiting));
-        for (const QString &c : request.skipChannels)
-            pick.addBindValue(c);
-        pick.addBindValue(max);
-        if (auto s = exec(pick, QStringLiteral("choosing messages to claim")); !s)
-            return s.error();
-        while (pick.next())
-            ids << pick.value(0).toLongLong();
-    }
-    if (ids.isEmpty())
-        return QList<Message>{};
-    const QVariant idList = m_ctx.backend->idListValue(ids);
-    {
-        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
-                                             "lease_owner = ?, lease_until = ? WHERE ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")));
-        for (const QVariant &v : QVariantList{int(MessageState::Active), t, t, owner, t + leaseMs, idList})
-            q.addBindValue(v);
-        if (auto s = exec(q, QStringLiteral("claiming messages")); !s)
-            return s.error();
-    }
-    {
-        Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO attempts (message_id, number, started_at, worker) "
-                                             "SELECT id, attempts, ?, ? FROM messages WHERE ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")));
-        q.addBindValue(t);
-        q.addBindValue(owner);
-        q.addBindValue(idList);
-        if (auto s = exec(q, QStringLiteral("recording attempts")); !s)
-            return s.error();
-    }
-    QList<Message> claimed;
-    Statement q = m_ctx.prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
-                          m_ctx.backend->idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
-    q.addBindValue(idList);
-    if (auto s = exec(q, QStringLiteral("reading claimed messages")); !s)
+    sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?) RETURNING ") + kMessageColumnsReturning;
+    binds << request.max << request.queue;
+    Statement q = m_ctx.prepare(sql);
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("claiming messages of %1").arg(request.queue)); !s)
         return s.error();
-    while (q.next())
+    QList<Message> claimed;
+    QList<qint64> ids;
+    while (q.next()) {
         claimed << readMessage(q);
+        ids << claimed.constLast().id;
+    }
+    q.finish();
+    if (claimed.isEmpty())
+        return claimed;
+    std::sort(claimed.begin(), claimed.end(), [](const Message &x, const Message &y) {
+        return std::tie(x.priority, x.runAt, x.id) < std::tie(y.priority, y.runAt, y.id);
+    });
+    Statement a = m_ctx.prepare(kRecordClaimedAttempts + b.idListCondition(QStringLiteral("id")));
+    a.addBindValue(t);
+    a.addBindValue(owner);
+    a.addBindValue(b.idListValue(ids));
+    if (auto s = exec(a, QStringLiteral("recording attempts")); !s)
+        return s.error();
     return claimed;
 }
 
@@ -325,39 +306,22 @@ Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c,
 
 Result<QSet<qint64>> Lifecycle::completePlainInOneStatement(const QList<Completion> &completions, const QString &owner, qint64 t)
 {
-    // Only messages still active under our lease, in the attempt that was delivered, are completed, and
-    // their open attempts closed, in one statement per kind: with an attempt to match (the runtime's) or
-    // any attempt (0).
-    QList<qint64> anyAttempt, matched;
-    QByteArray pairs = "[";
-    for (const Completion &c : completions) {
-        if (c.attempt == 0) {
-            anyAttempt << c.id;
-            continue;
-        }
-        if (!matched.isEmpty())
-            pairs += ',';
-        pairs += '[' + QByteArray::number(c.id) + ',' + QByteArray::number(c.attempt) + ']';
-        matched << c.id;
-    }
-    pairs += ']';
+    // The completion and the closing of the attempts as one statement per kind.
     const Backend &b = *m_ctx.backend;
+    const CompletionKinds kinds = splitByAttempt(completions);
     QSet<qint64> ours;
     for (const bool withAttempt : {true, false}) {
-        const QList<qint64> &ids = withAttempt ? matched : anyAttempt;
+        const QList<qint64> &ids = withAttempt ? kinds.matched : kinds.anyAttempt;
         if (ids.isEmpty())
             continue;
-        Statement q = m_ctx.prepare(
-            QStringLiteral("WITH done AS (UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, "
-                           "lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE state = ? AND lease_owner = ? AND ") +
-            b.idListCondition(QStringLiteral("id")) +
-            (withAttempt ? QStringLiteral(" AND (id, attempts) IN (SELECT ") + b.jsonArrayRows(QStringLiteral("ii")) + QStringLiteral(")") : QString()) +
-            QStringLiteral(" RETURNING id), closed AS (UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL "
-                           "AND message_id IN (SELECT id FROM done)) SELECT id FROM done"));
+        Statement q = m_ctx.prepare(QStringLiteral("WITH done AS (") + kCompleteOurs + b.idListCondition(QStringLiteral("id")) +
+                                    (withAttempt ? attemptPairCondition(b) : QString()) +
+                                    QStringLiteral(" RETURNING id), closed AS (UPDATE attempts SET finished_at = ?, outcome = 'success' "
+                                                   "WHERE finished_at IS NULL AND message_id IN (SELECT id FROM done)) SELECT id FROM done"));
         for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, int(MessageState::Active), owner, b.idListValue(ids)})
             q.addBindValue(v);
         if (withAttempt)
-            q.addBindValue(QString::fromLatin1(pairs));
+            q.addBindValue(QString::fromLatin1(kinds.pairs));
         q.addBindValue(t);
         if (auto s = exec(q, QStringLiteral("completing messages")); !s)
             return s.error();
@@ -371,44 +335,32 @@ Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &compl
 {
     if (m_ctx.backend->capabilities().modifyingCte)
         return completePlainInOneStatement(completions, owner, t);
-    // Only messages still active under our lease, in the attempt that was delivered, are completed; the
-    // others were cancelled, reclaimed or claimed again meanwhile.
+    // Only messages still active under our lease, in the attempt that was delivered, are completed (one
+    // UPDATE … RETURNING per kind: with an attempt to match, or any); then their open attempts closed.
+    const Backend &b = *m_ctx.backend;
+    const CompletionKinds kinds = splitByAttempt(completions);
     QSet<qint64> ours;
-    {
-        QList<qint64> ids;
-        QHash<qint64, int> attemptOf;
-        for (const Completion &c : completions) {
-            ids << c.id;
-            attemptOf.insert(c.id, c.attempt);
-        }
-        Statement q = m_ctx.prepare(QStringLiteral("SELECT id, attempts FROM messages WHERE state = ? AND lease_owner = ? AND ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")) + m_ctx.backend->rowLockClause());
-        q.addBindValue(int(MessageState::Active));
-        q.addBindValue(owner);
-        q.addBindValue(m_ctx.backend->idListValue(ids));
-        if (auto s = exec(q, QStringLiteral("checking the leases of completed messages")); !s)
+    for (const bool withAttempt : {true, false}) {
+        const QList<qint64> &ids = withAttempt ? kinds.matched : kinds.anyAttempt;
+        if (ids.isEmpty())
+            continue;
+        Statement q = m_ctx.prepare(kCompleteOurs + b.idListCondition(QStringLiteral("id")) +
+                                    (withAttempt ? attemptPairCondition(b) : QString()) + QStringLiteral(" RETURNING id"));
+        for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, int(MessageState::Active), owner, b.idListValue(ids)})
+            q.addBindValue(v);
+        if (withAttempt)
+            q.addBindValue(QString::fromLatin1(kinds.pairs));
+        if (auto s = exec(q, QStringLiteral("completing messages")); !s)
             return s.error();
-        while (q.next()) {
-            const qint64 id = q.value(0).toLongLong();
-            const int attempt = attemptOf.value(id);
-            if (attempt == 0 || attempt == q.value(1).toInt())
-                ours.insert(id);
-        }
+        while (q.next())
+            ours.insert(q.value(0).toLongLong());
     }
     if (ours.isEmpty())
         return ours;
-    const QVariant idList = m_ctx.backend->idListValue(QList<qint64>(ours.cbegin(), ours.cend()));
-    Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, "
-                                         "lease_owner = NULL, lease_until = NULL, last_error = NULL WHERE ") +
-                          m_ctx.backend->idListCondition(QStringLiteral("id")));
-    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, idList})
-        q.addBindValue(v);
-    if (auto s = exec(q, QStringLiteral("completing messages")); !s)
-        return s.error();
     Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ") +
-                          m_ctx.backend->idListCondition(QStringLiteral("message_id")));
+                                b.idListCondition(QStringLiteral("message_id")));
     a.addBindValue(t);
-    a.addBindValue(idList);
+    a.addBindValue(b.idListValue(QList<qint64>(ours.cbegin(), ours.cend())));
     if (auto s = exec(a, QStringLiteral("recording the attempts")); !s)
         return s.error();
     return ours;

@@ -25,9 +25,6 @@ public:
 
 private:
     Result<qint64> promoteDueInTx(qint64 t);
-    // On a shared store: how many messages of the queue may still be claimed now across all engines
-    // (its concurrency and rate limit), with the queue's row locked until the commit.
-    Result<int> globalClaimLimit(const QString &queue, qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     // The same claim as one statement (capability modifyingCte), the queue's limits counted inside it.
     Result<QList<Message>> claimInOneStatement(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
