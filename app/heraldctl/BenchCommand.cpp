@@ -4,6 +4,7 @@
 
 #include "channels/Channel.h"
 #include "runtime/Engine.h"
+#include "store/Backend.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -83,6 +84,8 @@ struct BenchSettings
     Durability durability = Durability::Normal;
     int messages = 0; // 0: each scenario's default
     QList<int> concurrency{1, 10, 100};
+    QList<int> engines{1};       // process: engines on the store at once (more than one: a shared store)
+    bool noGlobalLimit = false;  // process: the queue unlimited, each engine running --concurrency of its own
     qint64 spreadMs = 10'000;
     int limit = 50;
     qint64 windowMs = 1'000;
@@ -110,9 +113,10 @@ public:
             if (auto s = enqueue(); !s)
                 return s;
         if (all || scenario == QLatin1String("process"))
-            for (int c : std::as_const(m_s.concurrency))
-                if (auto s = process(c); !s)
-                    return s;
+            for (int e : std::as_const(m_s.engines))
+                for (int c : std::as_const(m_s.concurrency))
+                    if (auto s = process(c, e); !s)
+                        return s;
         if (all || scenario == QLatin1String("delayed"))
             if (auto s = delayed(); !s)
                 return s;
@@ -163,42 +167,56 @@ private:
         m_out.flush();
     }
 
-    // Runs the runtime on one queue until n deliveries completed; returns the milliseconds from start
-    // to the n-th completion (committed).
-    Result<double> deliver(const QString &queue, int n, std::shared_ptr<StartLog> log)
+    // Runs the runtime on one queue until n deliveries completed, in `engines` engines on the store at
+    // once (each with a connection and a runtime of its own, as `heraldctl work` processes would; a
+    // shared store only), each running up to `perEngine` deliveries (0: the queue's concurrency);
+    // returns the milliseconds from start to the n-th completion (committed).
+    Result<double> deliver(const QString &queue, int n, std::shared_ptr<StartLog> log, int engines = 1, int perEngine = 0)
     {
         RuntimeOptions o = m_s.runtime;
         o.queues = {queue};
+        o.concurrencyOverride = perEngine;
         o.channelFactory = [log](const ChannelConfig &, const ChannelContext &) -> Result<std::unique_ptr<Channel>> {
             return std::unique_ptr<Channel>(std::make_unique<NoopChannel>(log));
         };
-        Engine engine(m_s.url, o);
+        std::vector<std::unique_ptr<Engine>> running;
+        for (int i = 0; i < engines; ++i)
+            running.push_back(std::make_unique<Engine>(m_s.url, o));
         QEventLoop loop;
         int completed = 0;
         int other = 0;
+        int finished = 0;
         double ms = 0;
         QString error;
         QElapsedTimer t;
-        QObject::connect(&engine, &Engine::delivered, &loop, [&](const DeliveryRecord &r) {
-            if (r.outcome != QLatin1String("completed")) {
-                ++other;
-                return;
-            }
-            if (++completed == n) {
-                ms = double(t.nsecsElapsed()) / 1e6;
-                engine.stop(0);
-            }
-        });
-        QObject::connect(&engine, &Engine::finished, &loop, [&](const QString &e) {
-            error = e;
-            loop.quit();
-        });
+        for (const auto &engine : running) {
+            QObject::connect(engine.get(), &Engine::delivered, &loop, [&](const DeliveryRecord &r) {
+                if (r.outcome != QLatin1String("completed")) {
+                    ++other;
+                    return;
+                }
+                if (++completed == n) {
+                    ms = double(t.nsecsElapsed()) / 1e6;
+                    for (const auto &e : running)
+                        e->stop(0);
+                }
+            });
+            QObject::connect(engine.get(), &Engine::finished, &loop, [&](const QString &e) {
+                if (!e.isEmpty() && error.isEmpty())
+                    error = e;
+                if (++finished == engines)
+                    loop.quit();
+            });
+        }
         t.start();
-        auto mode = engine.start();
-        if (!mode)
-            return mode.error();
-        if (*mode == Engine::Mode::Attached)
-            return Error::runtime(QStringLiteral("store %1 is being delivered by %2; benchmark on a store of its own").arg(m_s.url.display(), engine.lockHolder()));
+        for (const auto &engine : running) {
+            auto mode = engine->start();
+            if (!mode)
+                return mode.error();
+            if (*mode == Engine::Mode::Attached)
+                return Error::runtime(QStringLiteral("store %1 is being delivered by %2; benchmark on a store of its own")
+                                          .arg(m_s.url.display(), engine->lockHolder()));
+        }
         loop.exec();
         if (!error.isEmpty())
             return Error::runtime(error);
@@ -224,18 +242,27 @@ private:
         return {};
     }
 
-    Status process(int concurrency)
+    Status process(int concurrency, int engines)
     {
         const int n = m_s.messages > 0 ? m_s.messages : 20'000;
-        auto queue = addQueue(QStringLiteral("process"), concurrency);
+        // With several engines the queue's concurrency is the limit across all of them (DESIGN §3.2),
+        // each engine running up to it; --no-global-limit lifts the queue's limit instead, each engine
+        // then running `concurrency` of its own.
+        const bool global = !m_s.noGlobalLimit;
+        auto queue = addQueue(QStringLiteral("process"), global ? concurrency : 1000 /* the most a queue may have */);
         if (!queue)
             return queue.error();
         if (auto bulk = m_store->enqueueBulk(messages(*queue, n)); !bulk)
             return bulk.error();
-        auto ms = deliver(*queue, n, std::make_shared<StartLog>());
+        auto ms = deliver(*queue, n, std::make_shared<StartLog>(), engines, global ? 0 : concurrency);
         if (!ms)
             return ms.error();
-        print(QStringLiteral("process"), n, concurrency, {{QStringLiteral("per_s"), qRound64(double(n) / *ms * 1000.0)}});
+        QJsonObject fields{{QStringLiteral("per_s"), qRound64(double(n) / *ms * 1000.0)}};
+        if (m_s.engines != QList<int>{1}) {
+            fields.insert(QStringLiteral("engines"), engines);
+            fields.insert(QStringLiteral("global_limit"), global);
+        }
+        print(QStringLiteral("process"), n, concurrency, fields);
         return {};
     }
 
@@ -307,6 +334,12 @@ int Cli::cmdBench()
                                                     "delayed 2000, ratelimit 5 windows' worth)."),
          QStringLiteral("N")},
         {QStringLiteral("concurrency"), QStringLiteral("process: the concurrencies to run, comma-separated (default 1,10,100)."), QStringLiteral("N,...")},
+        {QStringLiteral("engines"), QStringLiteral("process: run each concurrency with this many engines on the store at once, "
+                                                   "comma-separated (default 1; more than 1 needs a shared store, postgres://). The "
+                                                   "queue's concurrency is their common limit."),
+         QStringLiteral("N,...")},
+        {QStringLiteral("no-global-limit"), QStringLiteral("process with --engines: lift the queue's limit; each engine runs --concurrency "
+                                                           "deliveries of its own.")},
         {QStringLiteral("durability"), QStringLiteral("normal (default): WAL, synchronous=NORMAL — a commit survives a crash of the process; "
                                                       "a power loss may lose the last commits. full: synchronous=FULL — every commit "
                                                       "is flushed to the disk."),
@@ -356,6 +389,18 @@ int Cli::cmdBench()
             s.concurrency << c;
         }
     }
+    if (isSet(QStringLiteral("engines"))) {
+        s.engines.clear();
+        for (const QString &part : value(QStringLiteral("engines")).split(QLatin1Char(','))) {
+            bool ok = false;
+            const int e = part.toInt(&ok);
+            if (!ok || e < 1 || e > 32)
+                return fail(QStringLiteral("--engines '%1': each value must be a whole number from 1 to 32, e.g. 1,2,4")
+                                .arg(value(QStringLiteral("engines"))));
+            s.engines << e;
+        }
+    }
+    s.noGlobalLimit = isSet(QStringLiteral("no-global-limit"));
     if (isSet(QStringLiteral("durability"))) {
         const auto d = parseDurability(value(QStringLiteral("durability")));
         if (!d)
@@ -423,6 +468,16 @@ int Cli::cmdBench()
                                            .arg(dir.errorString())));
         s.url = StoreUrl::sqlite(dir.filePath(QStringLiteral("bench.db")));
     }
+    if (std::any_of(s.engines.cbegin(), s.engines.cend(), [](int e) { return e > 1; })) {
+        auto backend = Backend::forUrl(s.url);
+        if (!backend)
+            return fail(backend.error());
+        if (!(*backend)->capabilities().sharedStore())
+            return fail(QStringLiteral("--engines above 1 needs a store many engines may share, e.g. --db postgres://user@host/db; "
+                                       "store %1 has one engine at a time").arg(s.url.display()));
+    }
+    if (s.noGlobalLimit && s.engines == QList<int>{1} && !isSet(QStringLiteral("engines")))
+        return fail(QStringLiteral("--no-global-limit goes with --engines N,..."));
     Bench bench(s, m_out);
     if (auto r = bench.run(positional.constFirst()); !r)
         return fail(r.error());

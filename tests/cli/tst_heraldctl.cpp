@@ -620,6 +620,13 @@ private Q_SLOTS:
         QTest::newRow("bad concurrency") << QStringList{QStringLiteral("bench"), QStringLiteral("process"), QStringLiteral("--concurrency"),
                                                        QStringLiteral("10,x")}
                                          << QByteArray("--concurrency '10,x'");
+        QTest::newRow("bad engines") << QStringList{QStringLiteral("bench"), QStringLiteral("process"), QStringLiteral("--engines"), QStringLiteral("0")}
+                                     << QByteArray("--engines '0'");
+        QTest::newRow("engines on a file") << QStringList{QStringLiteral("bench"), QStringLiteral("process"), QStringLiteral("--engines"),
+                                                          QStringLiteral("1,2")}
+                                           << QByteArray("--engines above 1 needs a store many engines may share");
+        QTest::newRow("no global limit alone") << QStringList{QStringLiteral("bench"), QStringLiteral("process"), QStringLiteral("--no-global-limit")}
+                                               << QByteArray("--no-global-limit goes with --engines");
     }
     void shouldRefuseBadBenchInputNamingTheFlag()
     {

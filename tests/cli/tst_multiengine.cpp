@@ -252,6 +252,38 @@ private Q_SLOTS:
         stopAll(workers);
     }
 
+    // The scaling benchmark (issue 15): several engines in one `heraldctl bench` on one store, each
+    // result naming its engines; every message completed (the bench fails otherwise).
+    void shouldBenchSeveralEnginesOnOneStore()
+    {
+        const QString db = m_pg->url(m_pg->freshDatabase());
+        QCOMPARE(ctl(db, {QStringLiteral("init")}), 0);
+        QByteArray out;
+        QCOMPARE(ctl(db, {QStringLiteral("bench"), QStringLiteral("process"), QStringLiteral("--engines"), QStringLiteral("1,3"),
+                          QStringLiteral("--concurrency"), QStringLiteral("4"), QStringLiteral("--messages"), QStringLiteral("60")},
+                     {}, &out),
+                 0);
+        QList<int> engines;
+        for (const QByteArray &line : out.split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QCOMPARE(o.value(QStringLiteral("scenario")).toString(), QStringLiteral("process"));
+            QCOMPARE(o.value(QStringLiteral("messages")).toInt(), 60);
+            QVERIFY(o.value(QStringLiteral("global_limit")).toBool());
+            QVERIFY(o.value(QStringLiteral("per_s")).toInt() > 0);
+            engines << o.value(QStringLiteral("engines")).toInt();
+        }
+        QCOMPARE(engines, (QList<int>{1, 3}));
+        // Each run's queue (one per engine count) drained: every message completed, once.
+        QByteArray stats;
+        QCOMPARE(ctl(db, {QStringLiteral("stats"), QStringLiteral("--json")}, {}, &stats), 0);
+        const QJsonArray queues = QJsonDocument::fromJson(stats).array();
+        QCOMPARE(queues.size(), 2);
+        for (const QJsonValue &q : queues)
+            QCOMPARE(q.toObject().value(QStringLiteral("completed")).toInt(), 60);
+    }
+
     void shouldRefuseBadStoresWithExitTwoAndNoPassword()
     {
         QByteArray err;
