@@ -162,7 +162,9 @@ QString PostgresBackend::jsonArrayRows(const QString &types) const
         default: values << element; break;
         }
     }
-    return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM json_array_elements(CAST(? AS json)) WITH ORDINALITY AS r(e, i) ORDER BY r.i");
+    // jsonb: the array is parsed once; on json every ->> would parse its element's text again, once
+    // per column (string values come back exactly as sent either way).
+    return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM jsonb_array_elements(CAST(? AS jsonb)) WITH ORDINALITY AS r(e, i) ORDER BY r.i");
 }
 
 QString PostgresBackend::jsonObject(const QStringList &keysAndValues) const
