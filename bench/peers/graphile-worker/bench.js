@@ -18,6 +18,8 @@
 // warnings and errors are printed, to stderr: a console line per job would be measured otherwise.
 'use strict';
 
+const { parseArgs, latenessFields, main } = require('../pg-common');
+
 process.env.NO_LOG_SUCCESS = '1';
 
 const { EventEmitter } = require('node:events');
@@ -25,40 +27,7 @@ const { run, makeWorkerUtils, Logger } = require('graphile-worker');
 
 const PEER = 'graphile-worker';
 const SCHEMA = 'graphile_worker';
-const SCENARIOS = ['enqueue', 'process', 'delayed'];
 const CHUNK = 500; // heraldctl enqueues in transactions of 500; add_jobs() of 500 specs is the same here
-
-function usage(message) {
-  if (message) process.stderr.write(`bench.js: ${message}\n`);
-  process.stderr.write('usage: node bench.js <enqueue|process|delayed|all> --db postgres://user@host:port/db [--messages N]\n' +
-                       '                     [--concurrency 1,10,100] [--spread-ms MS]\n');
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const o = { scenario: argv[0], db: '', messages: 0, concurrency: [1, 10, 100], spreadMs: 10000 };
-  if (!o.scenario || !(o.scenario === 'all' || SCENARIOS.includes(o.scenario))) usage(`unknown scenario '${o.scenario || ''}'`);
-  const positiveInt = (flag, v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) usage(`${flag} '${v}' is not a positive whole number`);
-    return n;
-  };
-  for (let i = 1; i < argv.length; ++i) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (value === undefined) usage(`${flag} needs a value`);
-    ++i;
-    switch (flag) {
-    case '--db': o.db = value; break;
-    case '--messages': o.messages = positiveInt(flag, value); break;
-    case '--concurrency': o.concurrency = value.split(',').map((v) => positiveInt(flag, v)); break;
-    case '--spread-ms': o.spreadMs = positiveInt(flag, value); break;
-    default: usage(`unknown option '${flag}'`);
-    }
-  }
-  if (!/^postgres(ql)?:\/\//.test(o.db)) usage('--db postgres://user@host:port/database is required');
-  return o;
-}
 
 // Warnings and errors only, to stderr.
 const logger = new Logger((scope) => (level, message) => {
@@ -173,16 +142,6 @@ async function processAt(o, n, concurrency) {
   return result('process', n, concurrency, { per_s: Math.round(n / ms * 1000) });
 }
 
-async function processAll(o) {
-  const out = [];
-  for (const c of o.concurrency) out.push(await processAt(o, o.messages || 20000, c));
-  return out;
-}
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.floor(p * (sorted.length - 1))] : 0;
-}
-
 // n jobs due over spreadMs, the first 500 ms from now, concurrency 10, the runner already running when
 // they are added (as heraldctl's engine is started before the first one is due): how late each one
 // starts, measured when the task is called, against the run_at it was given.
@@ -203,23 +162,9 @@ async function delayed(o) {
     if (worker) await worker.stop();
     await utils.release();
   }
-  lateness.sort((a, b) => a - b);
   return [result('delayed', n, concurrency, {
-    spread_ms: o.spreadMs,
-    lateness_ms_p50: percentile(lateness, 0.5),
-    lateness_ms_p99: percentile(lateness, 0.99),
-    lateness_ms_max: percentile(lateness, 1),
+    ...latenessFields(lateness, o.spreadMs),
   })];
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const run = { enqueue, process: processAll, delayed };
-  for (const s of o.scenario === 'all' ? SCENARIOS : [o.scenario])
-    for (const line of await run[s](o)) process.stdout.write(line + '\n');
-}
-
-main().then(() => process.exit(0), (e) => {
-  process.stderr.write(`bench.js (${PEER}): ${e.stack || e}\n`);
-  process.exit(1);
-});
+main(PEER, parseArgs(process.argv.slice(2)), { enqueue, processAt, delayed });

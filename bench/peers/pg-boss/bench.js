@@ -32,50 +32,15 @@
 // 'completed', archived later), as Herald keeps its rows.
 'use strict';
 
+const { parseArgs, latenessFields, main } = require('../pg-common');
+
 const PgBoss = require('pg-boss');
 // The pg that pg-boss itself uses, for the schema's DROP (no second copy of the driver).
 const pg = require(require.resolve('pg', { paths: [require.resolve('pg-boss')] }));
 
 const PEER = 'pg-boss';
 const SCHEMA = 'pgboss';
-const SCENARIOS = ['enqueue', 'process', 'delayed'];
 const CHUNK = 500; // heraldctl enqueues in transactions of 500; insert() of 500 jobs is one statement here
-
-function usage(message) {
-  if (message) process.stderr.write(`bench.js: ${message}\n`);
-  process.stderr.write('usage: node bench.js <enqueue|process|delayed|all> --db postgres://user@host:port/db [--messages N]\n' +
-                       '                     [--concurrency 1,10,100] [--spread-ms MS] [--no-notify]\n');
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const o = { scenario: argv[0], db: '', messages: 0, concurrency: [1, 10, 100], spreadMs: 10000, notify: true };
-  if (!o.scenario || !(o.scenario === 'all' || SCENARIOS.includes(o.scenario))) usage(`unknown scenario '${o.scenario || ''}'`);
-  const positiveInt = (flag, v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) usage(`${flag} '${v}' is not a positive whole number`);
-    return n;
-  };
-  for (let i = 1; i < argv.length; ++i) {
-    const flag = argv[i];
-    if (flag === '--no-notify') {
-      o.notify = false;
-      continue;
-    }
-    const value = argv[i + 1];
-    if (value === undefined) usage(`${flag} needs a value`);
-    ++i;
-    switch (flag) {
-    case '--db': o.db = value; break;
-    case '--messages': o.messages = positiveInt(flag, value); break;
-    case '--concurrency': o.concurrency = value.split(',').map((v) => positiveInt(flag, v)); break;
-    case '--spread-ms': o.spreadMs = positiveInt(flag, value); break;
-    default: usage(`unknown option '${flag}'`);
-    }
-  }
-  if (!/^postgres(ql)?:\/\//.test(o.db)) usage('--db postgres://user@host:port/database is required');
-  return o;
-}
 
 let durabilityText = '';
 
@@ -187,16 +152,6 @@ async function processAt(o, n, concurrency) {
   }
 }
 
-async function processAll(o) {
-  const out = [];
-  for (const c of o.concurrency) out.push(await processAt(o, o.messages || 20000, c));
-  return out;
-}
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.floor(p * (sorted.length - 1))] : 0;
-}
-
 // n jobs due over spreadMs, the first 500 ms from now, concurrency 10, the workers already running when
 // they are added: how late each one starts, measured when the handler is called, against the
 // startAfter it was given.
@@ -215,24 +170,10 @@ async function delayed(o) {
   } finally {
     await boss.stop({ graceful: true, wait: true, timeout: 10000 });
   }
-  lateness.sort((a, b) => a - b);
   return [result('delayed', n, concurrency, {
-    spread_ms: o.spreadMs,
-    lateness_ms_p50: percentile(lateness, 0.5),
-    lateness_ms_p99: percentile(lateness, 0.99),
-    lateness_ms_max: percentile(lateness, 1),
+    ...latenessFields(lateness, o.spreadMs),
     ...(o.notify ? {} : { variant: 'no-notify' }),
   })];
 }
 
-async function main() {
-  const o = parseArgs(process.argv.slice(2));
-  const run = { enqueue, process: processAll, delayed };
-  for (const s of o.scenario === 'all' ? SCENARIOS : [o.scenario])
-    for (const line of await run[s](o)) process.stdout.write(line + '\n');
-}
-
-main().then(() => process.exit(0), (e) => {
-  process.stderr.write(`bench.js (${PEER}): ${e.stack || e}\n`);
-  process.exit(1);
-});
+main(PEER, parseArgs(process.argv.slice(2), { notify: true }, { '--no-notify': (o) => { o.notify = false; } }), { enqueue, processAt, delayed });

@@ -546,8 +546,7 @@ Result<QList<AuditEntry>> ActionRepository::auditForMessage(qint64 messageId)
         return s.error();
     QList<AuditEntry> out;
     while (q.next())
-        out << AuditEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),    q.value(3).toString(),
-                          q.value(4).toString(),   q.value(5).toLongLong(), q.value(6).toByteArray()};
+        out << readAuditEntry(q);
     return out;
 }
 

@@ -64,6 +64,9 @@ const QString kCompleteOurs = QStringLiteral(
     "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, lease_owner = NULL, lease_until = NULL, "
     "last_error = NULL WHERE state = ? AND lease_owner = ? AND ");
 
+// Closes the open attempts of completed messages; the caller appends the message condition.
+const QString kCloseSucceededAttempts = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ");
+
 // Completions by kind: those for an attempt the message must still be in ([id, attempt] pairs as a
 // JSON array), and those for any attempt (0).
 struct CompletionKinds
@@ -304,61 +307,39 @@ Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c,
     return std::optional<MessageState>(MessageState::Completed);
 }
 
-Result<QSet<qint64>> Lifecycle::completePlainInOneStatement(const QList<Completion> &completions, const QString &owner, qint64 t)
-{
-    // The completion and the closing of the attempts as one statement per kind.
-    const Backend &b = *m_ctx.backend;
-    const CompletionKinds kinds = splitByAttempt(completions);
-    QSet<qint64> ours;
-    for (const bool withAttempt : {true, false}) {
-        const QList<qint64> &ids = withAttempt ? kinds.matched : kinds.anyAttempt;
-        if (ids.isEmpty())
-            continue;
-        Statement q = m_ctx.prepare(QStringLiteral("WITH done AS (") + kCompleteOurs + b.idListCondition(QStringLiteral("id")) +
-                                    (withAttempt ? attemptPairCondition(b) : QString()) +
-                                    QStringLiteral(" RETURNING id), closed AS (UPDATE attempts SET finished_at = ?, outcome = 'success' "
-                                                   "WHERE finished_at IS NULL AND message_id IN (SELECT id FROM done)) SELECT id FROM done"));
-        for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, int(MessageState::Active), owner, b.idListValue(ids)})
-            q.addBindValue(v);
-        if (withAttempt)
-            q.addBindValue(QString::fromLatin1(kinds.pairs));
-        q.addBindValue(t);
-        if (auto s = exec(q, QStringLiteral("completing messages")); !s)
-            return s.error();
-        while (q.next())
-            ours.insert(q.value(0).toLongLong());
-    }
-    return ours;
-}
-
 Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t)
 {
-    if (m_ctx.backend->capabilities().modifyingCte)
-        return completePlainInOneStatement(completions, owner, t);
-    // Only messages still active under our lease, in the attempt that was delivered, are completed (one
-    // UPDATE … RETURNING per kind: with an attempt to match, or any); then their open attempts closed.
+    // Only messages still active under our lease, in the attempt that was delivered, are completed: one
+    // UPDATE … RETURNING per kind (with an attempt to match, or any). Where one statement may also close
+    // their open attempts (capability modifyingCte) it does; elsewhere a second statement does after.
     const Backend &b = *m_ctx.backend;
+    const bool oneStatement = b.capabilities().modifyingCte;
     const CompletionKinds kinds = splitByAttempt(completions);
     QSet<qint64> ours;
     for (const bool withAttempt : {true, false}) {
         const QList<qint64> &ids = withAttempt ? kinds.matched : kinds.anyAttempt;
         if (ids.isEmpty())
             continue;
-        Statement q = m_ctx.prepare(kCompleteOurs + b.idListCondition(QStringLiteral("id")) +
-                                    (withAttempt ? attemptPairCondition(b) : QString()) + QStringLiteral(" RETURNING id"));
+        QString sql = kCompleteOurs + b.idListCondition(QStringLiteral("id")) + (withAttempt ? attemptPairCondition(b) : QString()) +
+                      QStringLiteral(" RETURNING id");
+        if (oneStatement)
+            sql = QStringLiteral("WITH done AS (") + sql + QStringLiteral("), closed AS (") + kCloseSucceededAttempts +
+                  QStringLiteral("message_id IN (SELECT id FROM done)) SELECT id FROM done");
+        Statement q = m_ctx.prepare(sql);
         for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, int(MessageState::Active), owner, b.idListValue(ids)})
             q.addBindValue(v);
         if (withAttempt)
             q.addBindValue(QString::fromLatin1(kinds.pairs));
+        if (oneStatement)
+            q.addBindValue(t);
         if (auto s = exec(q, QStringLiteral("completing messages")); !s)
             return s.error();
         while (q.next())
             ours.insert(q.value(0).toLongLong());
     }
-    if (ours.isEmpty())
+    if (oneStatement || ours.isEmpty())
         return ours;
-    Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ") +
-                                b.idListCondition(QStringLiteral("message_id")));
+    Statement a = m_ctx.prepare(kCloseSucceededAttempts + b.idListCondition(QStringLiteral("message_id")));
     a.addBindValue(t);
     a.addBindValue(b.idListValue(QList<qint64>(ours.cbegin(), ours.cend())));
     if (auto s = exec(a, QStringLiteral("recording the attempts")); !s)

@@ -31,8 +31,6 @@ private:
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
     // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
     Result<QSet<qint64>> completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t);
-    // The same as one statement per kind (with or without an attempt to match), capability modifyingCte.
-    Result<QSet<qint64>> completePlainInOneStatement(const QList<Completion> &completions, const QString &owner, qint64 t);
     Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
     Result<qint64> reclaimInTx(qint64 t, bool allActive);
 };

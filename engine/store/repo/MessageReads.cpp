@@ -327,8 +327,7 @@ Result<QList<AuditEntry>> MessageReads::auditLog(int limit)
         return s.error();
     QList<AuditEntry> out;
     while (q.next())
-        out << AuditEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),    q.value(3).toString(),
-                          q.value(4).toString(),   q.value(5).toLongLong(), q.value(6).toByteArray()};
+        out << readAuditEntry(q);
     return out;
 }
 

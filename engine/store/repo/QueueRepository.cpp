@@ -56,15 +56,22 @@ QVariantList queueSettings(const QueueConfig &c)
             nullable(c.retainCompletedMs), nullable(c.retainFailedMs), nullable(c.retainCancelledMs), c.defaultChannel};
 }
 
+// What adding or changing a queue checks before writing: a writable store, valid settings, a known
+// default channel.
+Status checkBeforeWriting(StoreContext &ctx, const QueueConfig &c)
+{
+    if (auto s = ctx.requireWritable(); !s)
+        return s;
+    if (auto s = c.validate(); !s)
+        return s;
+    return ChannelRepository(ctx).requireChannel(c.defaultChannel);
+}
+
 } // namespace
 
 Status QueueRepository::addQueue(const QueueConfig &c)
 {
-    if (auto s = m_ctx.requireWritable(); !s)
-        return s;
-    if (auto s = c.validate(); !s)
-        return s;
-    if (auto s = ChannelRepository(m_ctx).requireChannel(c.defaultChannel); !s)
+    if (auto s = checkBeforeWriting(m_ctx, c); !s)
         return s;
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
@@ -93,11 +100,7 @@ Status QueueRepository::addQueue(const QueueConfig &c)
 
 Status QueueRepository::updateQueue(const QueueConfig &c)
 {
-    if (auto s = m_ctx.requireWritable(); !s)
-        return s;
-    if (auto s = c.validate(); !s)
-        return s;
-    if (auto s = ChannelRepository(m_ctx).requireChannel(c.defaultChannel); !s)
+    if (auto s = checkBeforeWriting(m_ctx, c); !s)
         return s;
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)

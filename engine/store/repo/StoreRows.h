@@ -3,6 +3,7 @@
 // Internal to engine/store: the columns and row mappings several repositories share.
 #include "model/Message.h"
 #include "model/QueueConfig.h"
+#include "model/QueueCounts.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,6 +60,13 @@ inline Labels labelsFromJson(const QByteArray &json)
     for (auto it = o.begin(); it != o.end(); ++it)
         labels.insert(it.key(), it->toString());
     return labels;
+}
+
+// An audit_log row read as "id, at, actor, action, selection, affected, details".
+inline AuditEntry readAuditEntry(const QSqlQuery &q)
+{
+    return AuditEntry{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),    q.value(3).toString(),
+                      q.value(4).toString(),   q.value(5).toLongLong(), q.value(6).toByteArray()};
 }
 
 inline Message readMessage(const QSqlQuery &q)
