@@ -410,15 +410,15 @@ private Q_SLOTS:
     {
         const QString source = path(u"old.db"_s);
         QVERIFY(ctlOk(source, {u"queue"_s, u"add"_s, u"reminders"_s}));
-        // What a store of the previous version looks like to this Herald: its schema_version says 6.
-        QVERIFY(withDatabase(source, [](QSqlDatabase &db) { return QSqlQuery(db).exec(u"DELETE FROM schema_version WHERE version = 7"_s); }));
+        // What a store of the previous version looks like to this Herald: its schema_version says 7.
+        QVERIFY(withDatabase(source, [](QSqlDatabase &db) { return QSqlQuery(db).exec(u"DELETE FROM schema_version WHERE version = 8"_s); }));
         const QString target = path(u"from-old.db"_s);
         const test::CtlRun r = copy(source, target);
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains((u"has schema version 6 and this Herald needs 7; upgrade it first with `heraldctl --db "_s + source + u" init`"_s)
+        QVERIFY2(r.err.contains((u"has schema version 7 and this Herald needs 8; upgrade it first with `heraldctl --db "_s + source + u" init`"_s)
                                     .toUtf8()),
                  r.err.constData());
-        QCOMPARE(scalar(source, u"SELECT MAX(version) FROM schema_version"_s), 6);
+        QCOMPARE(scalar(source, u"SELECT MAX(version) FROM schema_version"_s), 7);
         QVERIFY(!QFileInfo::exists(target));
     }
 

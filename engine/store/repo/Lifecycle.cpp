@@ -37,7 +37,17 @@ using storesql::sqlError;
 using namespace storerows;
 
 // ---- SQL
-const QString kPromoteDue = QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = ? AND run_at <= ?");
+// The claim's index (messages_claim, migration 0008) holds only waiting messages: a query can use it
+// only when it names that state as a literal, which a bound value is not.
+static_assert(int(MessageState::Waiting) == 1, "migration 0008's messages_claim index names the waiting state as 1");
+const QString kWaitingLiteral = QStringLiteral("state = 1");
+// A state compared in a WHERE clause is written as a literal, never bound: SQLite compares a bound
+// value against the partial index's condition and then compiles the statement again at every bind.
+QString stateIs(MessageState state, const char *column = "state")
+{
+    return QLatin1String(column) + QStringLiteral(" = ") + QString::number(int(state));
+}
+const QString kPromoteDue = QStringLiteral("UPDATE messages SET state = ?, updated_at = ? WHERE state = %1 AND run_at <= ?").arg(int(MessageState::Scheduled));
 // The message columns of kMessageColumns as an UPDATE … RETURNING yields them: no join, the queue's
 // name bound as the one value after the statement's others.
 const QString kMessageColumnsReturning = QStringLiteral(
@@ -48,7 +58,7 @@ const QString kRecordClaimedAttempts = QStringLiteral("INSERT INTO attempts (mes
 const QString kCompleteMessage = QStringLiteral(
     "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = ?, "
     "lease_owner = NULL, lease_until = NULL, last_error = NULL "
-    "WHERE id = ? AND state = ? AND lease_owner = ? AND (? = 0 OR attempts = ?)");
+    "WHERE id = ? AND state = %1 AND lease_owner = ? AND (? = 0 OR attempts = ?)").arg(int(MessageState::Active));
 const QString kCloseAttemptSuccess = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE message_id = ? AND finished_at IS NULL");
 const QString kCopyToOutbox = QStringLiteral(
     "INSERT INTO outbox (message_id, queue_id, channel, recipient, rendered, created_at) "
@@ -62,7 +72,7 @@ const QString kCloseFailedAttempt = QStringLiteral(
 // id condition (and the attempt pairs where there are any).
 const QString kCompleteOurs = QStringLiteral(
     "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, lease_owner = NULL, lease_until = NULL, "
-    "last_error = NULL WHERE state = ? AND lease_owner = ? AND ");
+    "last_error = NULL WHERE state = %1 AND lease_owner = ? AND ").arg(int(MessageState::Active));
 
 // Closes the open attempts of completed messages; the caller appends the message condition.
 const QString kCloseSucceededAttempts = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ");
@@ -107,7 +117,6 @@ Result<qint64> Lifecycle::promoteDueInTx(qint64 t)
     Statement q = m_ctx.prepare(kPromoteDue);
     q.addBindValue(int(MessageState::Waiting));
     q.addBindValue(t);
-    q.addBindValue(int(MessageState::Scheduled));
     q.addBindValue(t);
     if (auto s = exec(q, QStringLiteral("promoting due messages")); !s)
         return s.error();
@@ -147,8 +156,8 @@ Result<QList<Message>> Lifecycle::claimInOneStatement(const ClaimRequest &reques
     }
     QVariantList binds;
     QString sql = QStringLiteral("WITH picked AS (SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? AND paused = 0) "
-                                 "AND state = ?");
-    binds << request.queue << int(MessageState::Waiting);
+                                 "AND ") + kWaitingLiteral;
+    binds << request.queue;
     for (const QString &c : request.skipChannels) {
         sql += QStringLiteral(" AND channel <> ?");
         binds << c;
@@ -157,12 +166,12 @@ Result<QList<Message>> Lifecycle::claimInOneStatement(const ClaimRequest &reques
     if (limited) {
         // What the queue's concurrency and rate limit leave across all engines, counted in this statement.
         const QString byConcurrency = QStringLiteral("CASE WHEN q.concurrency > 0 THEN q.concurrency - (SELECT COUNT(*) FROM messages a "
-                                                     "WHERE a.queue_id = q.id AND a.state = ?) ELSE ? END");
+                                                     "WHERE a.queue_id = q.id AND a.state = %1) ELSE ? END").arg(int(MessageState::Active));
         const QString byRate = QStringLiteral("CASE WHEN q.rate_max > 0 AND q.rate_window_ms > 0 THEN q.rate_max - (SELECT COUNT(*) "
                                               "FROM messages s WHERE s.queue_id = q.id AND s.started_at > ? - q.rate_window_ms) ELSE ? END");
         sql += QStringLiteral("(SELECT ") + b.greatest(QStringLiteral("0"), b.least(b.least(QStringLiteral("?"), byConcurrency), byRate)) +
                QStringLiteral(" FROM queues q WHERE q.name = ?)");
-        binds << request.max << int(MessageState::Active) << request.max << t << request.max << request.queue;
+        binds << request.max << request.max << t << request.max << request.queue;
     } else {
         sql += QStringLiteral("?");
         binds << request.max;
@@ -198,10 +207,10 @@ Result<QList<Message>> Lifecycle::claimInTx(const ClaimRequest &request, const Q
     // One engine per store: its runtime keeps the queue's limits. The pick and the update are one
     // UPDATE … RETURNING (the queue's id and paused flag read inside it: a paused or missing queue
     // yields nothing), and the attempts one INSERT.
-    QVariantList binds{int(MessageState::Active), t, t, owner, t + leaseMs, request.queue, int(MessageState::Waiting)};
+    QVariantList binds{int(MessageState::Active), t, t, owner, t + leaseMs, request.queue};
     QString sql = QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, lease_owner = ?, "
                                  "lease_until = ? WHERE id IN (SELECT id FROM messages WHERE queue_id = (SELECT id FROM queues WHERE name = ? "
-                                 "AND paused = 0) AND state = ?");
+                                 "AND paused = 0) AND ") + kWaitingLiteral;
     for (const QString &c : request.skipChannels) {
         sql += QStringLiteral(" AND channel <> ?");
         binds << c;
@@ -284,8 +293,8 @@ Result<std::optional<MessageState>> Lifecycle::fail(qint64 id, const QString &ow
 Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t)
 {
     Statement q = m_ctx.prepare(kCompleteMessage);
-    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id,
-                                          int(MessageState::Active), owner, c.attempt, c.attempt})
+    for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id, owner, c.attempt,
+                                          c.attempt})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("completing message %1").arg(c.id)); !s)
         return s.error();
@@ -326,7 +335,7 @@ Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &compl
             sql = QStringLiteral("WITH done AS (") + sql + QStringLiteral("), closed AS (") + kCloseSucceededAttempts +
                   QStringLiteral("message_id IN (SELECT id FROM done)) SELECT id FROM done");
         Statement q = m_ctx.prepare(sql);
-        for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, int(MessageState::Active), owner, b.idListValue(ids)})
+        for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, owner, b.idListValue(ids)})
             q.addBindValue(v);
         if (withAttempt)
             q.addBindValue(QString::fromLatin1(kinds.pairs));
@@ -352,9 +361,9 @@ Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &rep
     const Failure &failure = report.failure;
     Statement read = m_ctx.prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
                                             "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
-                                            "WHERE m.id = ? AND m.state = ? AND m.lease_owner = ?") + m_ctx.backend->rowLockClause());
+                                            "WHERE m.id = ? AND ") + stateIs(MessageState::Active, "m.state") +
+                                   QStringLiteral(" AND m.lease_owner = ?") + m_ctx.backend->rowLockClause());
     read.addBindValue(report.id);
-    read.addBindValue(int(MessageState::Active));
     read.addBindValue(owner);
     if (auto s = exec(read, QStringLiteral("reading message %1").arg(report.id)); !s)
         return s.error();
@@ -447,9 +456,9 @@ Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
         // Handed back at a graceful stop: the attempt did not happen as far as the message is concerned.
         const QVariant ids = m_ctx.backend->idListValue(batch.released);
         Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_ctx.backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, "
-                                             "lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ? AND ") +
+                                             "lease_owner = NULL, lease_until = NULL WHERE ") + stateIs(MessageState::Active) + QStringLiteral(" AND lease_owner = ? AND ") +
                               m_ctx.backend->idListCondition(QStringLiteral("id")));
-        for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, int(MessageState::Active), batch.owner, ids})
+        for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, batch.owner, ids})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("handing messages back")); !s)
             return s.error();
@@ -462,17 +471,17 @@ Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
     }
     if (!batch.renewLeases.isEmpty()) {
         const QVariant ids = m_ctx.backend->idListValue(batch.renewLeases);
-        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE state = ? AND lease_owner = ? AND ") +
+        Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET lease_until = ? WHERE ") + stateIs(MessageState::Active) + QStringLiteral(" AND lease_owner = ? AND ") +
                               m_ctx.backend->idListCondition(QStringLiteral("id")));
-        for (const QVariant &v : QVariantList{t + batch.leaseMs, int(MessageState::Active), batch.owner, ids})
+        for (const QVariant &v : QVariantList{t + batch.leaseMs, batch.owner, ids})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("renewing leases")); !s)
             return s.error();
         if (q.numRowsAffected() != batch.renewLeases.size()) {
             // Some are no longer ours: cancelled by an operator, or reclaimed after a stall.
-            Statement lost = m_ctx.prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> ? OR lease_owner IS NULL OR lease_owner <> ?) AND ") +
+            Statement lost = m_ctx.prepare(QStringLiteral("SELECT id FROM messages WHERE (state <> %1 OR lease_owner IS NULL OR lease_owner <> ?) AND ")
+                                               .arg(int(MessageState::Active)) +
                                      m_ctx.backend->idListCondition(QStringLiteral("id")));
-            lost.addBindValue(int(MessageState::Active));
             lost.addBindValue(batch.owner);
             lost.addBindValue(ids);
             if (auto s = exec(lost, QStringLiteral("checking leases")); !s)
@@ -518,10 +527,9 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive)
                                            "AND a.outcome = 'handed back') >= %1")
                                 .arg(kMaxUncountedHandBacks);
     Statement read = m_ctx.prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
-                                             QStringLiteral(" FROM messages WHERE state = ? AND lease_until IS NOT NULL")
+                                             QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) + QStringLiteral(" AND lease_until IS NOT NULL")
                                        : QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
-                                             QStringLiteral(" FROM messages WHERE state = ? AND lease_until < ?"));
-    read.addBindValue(int(MessageState::Active));
+                                             QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) + QStringLiteral(" AND lease_until < ?"));
     if (!allActive)
         read.addBindValue(t);
     if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
@@ -608,8 +616,8 @@ Result<qint64> Lifecycle::reclaimAllLeases()
 
 Result<std::optional<qint64>> Lifecycle::nextRunAt(const QStringList &queues)
 {
-    QString sql = QStringLiteral("SELECT MIN(m.run_at) FROM messages m WHERE m.state = ?");
-    QVariantList binds{int(MessageState::Scheduled)};
+    QString sql = QStringLiteral("SELECT MIN(m.run_at) FROM messages m WHERE ") + stateIs(MessageState::Scheduled, "m.state");
+    QVariantList binds;
     if (!queues.isEmpty()) {
         QStringList marks;
         for (const QString &q : queues) {
