@@ -89,6 +89,10 @@ private:
     int cmdShow();
     int cmdStats();
     int cmdEngines();
+    int cmdPlan();
+    int cmdPlanDefine();
+    int cmdPlanList();
+    int cmdPlanShow();
     int cmdStore();
     int cmdStoreCopy();
     int cmdUpcoming();

@@ -6,6 +6,7 @@
 #include "StoreContext.h"
 #include "repo/ActionRepository.h"
 #include "repo/ChannelRepository.h"
+#include "repo/PlanRepository.h"
 #include "repo/CleanupRepository.h"
 #include "repo/EngineRepository.h"
 #include "repo/EnqueueRepository.h"
@@ -469,6 +470,21 @@ Status Store::removeChannel(const QString &name)
 Result<ChannelConfig> Store::channel(const QString &name)
 {
     return ChannelRepository(*m_context).channel(name);
+}
+
+Result<bool> Store::savePlan(const QString &name, const QByteArray &definition, const QString &actor)
+{
+    return PlanRepository(*m_context).savePlan(name, definition, actor);
+}
+
+Result<QList<StoredPlan>> Store::plans()
+{
+    return PlanRepository(*m_context).plans();
+}
+
+Result<StoredPlan> Store::plan(const QString &name)
+{
+    return PlanRepository(*m_context).plan(name);
 }
 
 Result<QList<ChannelConfig>> Store::channels()

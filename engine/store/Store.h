@@ -9,6 +9,7 @@
 #include "model/QueueConfig.h"
 #include "model/QueueCounts.h"
 #include "model/Retention.h"
+#include "model/StoredPlan.h"
 #include "model/Result.h"
 
 #include <QHash>
@@ -278,6 +279,13 @@ public:
     Result<QList<OutboxEntry>> outbox(qint64 beforeId = 0, int limit = 100);
     Result<bool> isSuppressed(const QString &address);
     Status addSuppression(const QString &address, const QString &reason);
+
+    // ---- event plans (DESIGN §11): definitions, validated by engine/plans before they come here
+    // Adds the plan, or replaces the definition of the one of that name (audited); true when it was new.
+    Result<bool> savePlan(const QString &name, const QByteArray &definition, const QString &actor = {});
+    Result<QList<StoredPlan>> plans();
+    // notFound, naming `heraldctl plan list`, for a plan that does not exist.
+    Result<StoredPlan> plan(const QString &name);
 
     // ---- operator actions: each writes one audit_log row, and (but for delete and duplicate) journals
     // the messages' previous values so the last action can be undone.

@@ -102,6 +102,7 @@ const QList<StoreCopy::Table> &StoreCopy::tables()
         {QStringLiteral("cleanup_runs"),
          words("id trigger started_at finished_at messages outbox audit email_events archived bytes_reclaimed cancelled error"),
          QStringLiteral("itiiiiiiiiit"), {QStringLiteral("id")}, true},
+        {QStringLiteral("plans"), words("id name definition created_at updated_at"), QStringLiteral("ittii"), {QStringLiteral("id")}, true},
     };
     return list;
 }

@@ -1,4 +1,5 @@
 // heraldctl run as a real process: exit statuses, messages on bad input, and the JSON shapes of the contract.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -78,6 +79,58 @@ class tst_Heraldctl : public QObject
     }
 
 private Q_SLOTS:
+    // Event plans (issue 16): a plan file is checked whole, stored under its name, listed and shown; a
+    // bad one is refused with each problem's JSON path and stores nothing.
+    void shouldDefineListAndShowAPlanAndRefuseABadOneWhole()
+    {
+        const QString example = QStringLiteral(HERALD_EXAMPLES "/conference-plan.json");
+        Run r = run({QStringLiteral("plan"), QStringLiteral("define"), example});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("Plan 'conference' defined: 11 rule(s), templates in en, es; queue event-messages, channel sms."), r.out.constData());
+        QVERIFY2(r.out.contains("speaker_alert: -15m from session.start, to speaker by sms, priority 2"), r.out.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("define"), example, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().toObject().value(QLatin1String("created")).toBool(true), false);
+
+        QFile bad(m_dir.filePath(QStringLiteral("bad-plan.json")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(R"({"name": "bad", "queue": "q", "channel": "sms",
+                      "rules": [{"type": "t", "at": "event.start", "offset": "15 minutes", "to": "attendees"},
+                                {"type": "u", "at": "the.moon", "offset": "-1h", "to": "attendees"}],
+                      "templates": {"t": {"en": "x"}, "u": {"en": "y"}}})");
+        bad.close();
+        r = run({QStringLiteral("plan"), QStringLiteral("define"), bad.fileName()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("rules[0].offset"), r.err.constData());
+        QVERIFY2(r.err.contains("rules[1].at"), r.err.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("define"), m_dir.filePath(QStringLiteral("no-such-plan.json"))});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cannot read plan file"), r.err.constData());
+
+        r = run({QStringLiteral("plan"), QStringLiteral("list"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray plans = r.json().toArray();
+        QCOMPARE(plans.size(), 1); // the bad one stored nothing
+        QCOMPARE(plans.at(0)[QLatin1String("name")].toString(), QStringLiteral("conference"));
+        QCOMPARE(plans.at(0)[QLatin1String("rules")].toInt(), 11);
+        r = run({QStringLiteral("plan"), QStringLiteral("list")});
+        QVERIFY2(r.out.contains("conference") && r.out.contains("event-messages") && r.out.contains("en,es"), r.out.constData());
+
+        r = run({QStringLiteral("plan"), QStringLiteral("show"), QStringLiteral("conference")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("check_in_reminder_night_before: 20:00 local, -1 day(s) from event.start"), r.out.constData());
+        QVERIFY2(r.out.contains("venue_notice: on venue_change, to attendees"), r.out.constData());
+        QVERIFY2(r.out.contains("pcr_request [es]:"), r.out.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("show"), QStringLiteral("conference"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().toObject().value(QLatin1String("rules")).toArray().size(), 11);
+        r = run({QStringLiteral("plan"), QStringLiteral("show"), QStringLiteral("morning")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("plan 'morning' does not exist"), r.err.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("apply")});
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void init()
     {
         QVERIFY(m_dir.isValid());

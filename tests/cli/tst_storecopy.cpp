@@ -224,6 +224,7 @@ class tst_StoreCopy : public QObject
             ctlOk(db, {u"suppression"_s, u"add"_s, u"blocked@example.com"_s, u"--note"_s, u"asked us by phone"_s}) &&
             ctlOk(db, {u"suppression"_s, u"policy"_s, u"--soft-bounces"_s, u"5"_s}) &&
             ctlOk(db, {u"cleanup"_s, u"--schedule"_s, u"04:15"_s}) &&
+            ctlOk(db, {u"plan"_s, u"define"_s, QStringLiteral(HERALD_EXAMPLES "/conference-plan.json")}) &&
             ctlOk(db, {u"cleanup"_s, u"--completed-older-than"_s, u"3650d"_s}) &&
             ctlOk(db, {u"email"_s, u"import"_s, fixture("sns_doc_example_subscription_confirmation.json"),
                        fixture("notif_bounce_permanent_with_dsn.json")}) &&
@@ -410,15 +411,15 @@ private Q_SLOTS:
     {
         const QString source = path(u"old.db"_s);
         QVERIFY(ctlOk(source, {u"queue"_s, u"add"_s, u"reminders"_s}));
-        // What a store of the previous version looks like to this Herald: its schema_version says 7.
-        QVERIFY(withDatabase(source, [](QSqlDatabase &db) { return QSqlQuery(db).exec(u"DELETE FROM schema_version WHERE version = 8"_s); }));
+        // What a store of the previous version looks like to this Herald: its schema_version says 8.
+        QVERIFY(withDatabase(source, [](QSqlDatabase &db) { return QSqlQuery(db).exec(u"DELETE FROM schema_version WHERE version = 9"_s); }));
         const QString target = path(u"from-old.db"_s);
         const test::CtlRun r = copy(source, target);
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains((u"has schema version 7 and this Herald needs 8; upgrade it first with `heraldctl --db "_s + source + u" init`"_s)
+        QVERIFY2(r.err.contains((u"has schema version 8 and this Herald needs 9; upgrade it first with `heraldctl --db "_s + source + u" init`"_s)
                                     .toUtf8()),
                  r.err.constData());
-        QCOMPARE(scalar(source, u"SELECT MAX(version) FROM schema_version"_s), 7);
+        QCOMPARE(scalar(source, u"SELECT MAX(version) FROM schema_version"_s), 8);
         QVERIFY(!QFileInfo::exists(target));
     }
 

@@ -593,6 +593,42 @@ private Q_SLOTS:
             total += c.total();
         QCOMPARE(total, qint64(20));
     }
+
+    // Event plans (DESIGN §11): a definition is stored as given, replaced by name, and each change audited.
+    void shouldKeepPlanDefinitionsByNameAndAuditEachChange()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        QVERIFY(f.store->plans()->isEmpty());
+        const QByteArray first = R"({"name":"evening","queue":"sms","channel":"sms","rules":[]})";
+        const QByteArray second = R"({"name":"evening","queue":"sms","channel":"sms","rules":[{"type":"wrap_up","at":"event.end","offset":"+2h","to":"attendees"}]})";
+        const auto created = f.store->savePlan(QStringLiteral("evening"), first, QStringLiteral("ana"));
+        QVERIFY2(created.ok(), qPrintable(created.errorString()));
+        QVERIFY(*created);
+        const auto replaced = f.store->savePlan(QStringLiteral("evening"), second, QStringLiteral("ana"));
+        QVERIFY2(replaced.ok(), qPrintable(replaced.errorString()));
+        QVERIFY(!*replaced);
+        QVERIFY(f.store->savePlan(QStringLiteral("archive"), first).ok());
+        const auto plans = f.store->plans();
+        QVERIFY(plans.ok());
+        QCOMPARE(plans->size(), 2);
+        QCOMPARE(plans->at(0).name, QStringLiteral("archive"));
+        QCOMPARE(plans->at(1).definition, second);
+        QVERIFY(plans->at(1).updatedAt >= plans->at(1).createdAt);
+        QCOMPARE(f.store->plan(QStringLiteral("evening"))->definition, second);
+        const auto missing = f.store->plan(QStringLiteral("morning"));
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.errorString().contains(QLatin1String("plan 'morning' does not exist; see `heraldctl plan list`")),
+                 qPrintable(missing.errorString()));
+        QVERIFY(!f.store->savePlan(QStringLiteral(" "), first).ok());
+        const auto audit = f.store->auditLog();
+        QVERIFY(audit.ok());
+        int defines = 0;
+        for (const AuditEntry &e : *audit)
+            if (e.action == QLatin1String("plan.define") && e.selection == QLatin1String("plan evening"))
+                ++defines;
+        QCOMPARE(defines, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Store)
