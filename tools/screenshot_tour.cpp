@@ -155,7 +155,11 @@ void Tour::run()
 
     // One event's messages, rescheduled by +2 h after a preview, then undone.
     const QString event = m_window.messageModel()->messageAt(0).labels.value(QStringLiteral("event"));
-    const QString contractor = m_window.messageModel()->messageAt(0).labels.value(QStringLiteral("contractor"));
+    // The newest messages are the demo plan's, which name no contractor: the first loaded row that does.
+    QString contractor;
+    for (int row = 0; contractor.isEmpty() && row < m_window.messageModel()->rowCount() && m_window.messageModel()->isRowLoaded(row); ++row)
+        contractor = m_window.messageModel()->messageAt(row).labels.value(QStringLiteral("contractor"));
+    check(!contractor.isEmpty(), "a message with a contractor");
     setLabel(QStringLiteral("event=") + event);
     showState(QStringLiteral("Scheduled"));
     selectFirstRow();

@@ -43,7 +43,7 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("channel"), QStringLiteral("Configure delivery channels: add, list, set, test, remove"), &Cli::cmdChannel},
         {QStringLiteral("work"), QStringLiteral("Deliver messages (headless worker); --until-idle, --until-drained"), &Cli::cmdWork},
         {QStringLiteral("engines"), QStringLiteral("The engines delivering from a shared store, with their heartbeats"), &Cli::cmdEngines},
-        {QStringLiteral("plan"), QStringLiteral("Event plans: define, list, show (an event's reminders derived from the event)"), &Cli::cmdPlan},
+        {QStringLiteral("plan"), QStringLiteral("Event plans: define, list, show, apply an event file, events, forget (reminders that follow the event)"), &Cli::cmdPlan},
         {QStringLiteral("store"), QStringLiteral("Copy a whole store into a new or empty one: store copy FROM TO (SQLite, PostgreSQL)"), &Cli::cmdStore},
         {QStringLiteral("serve"), QStringLiteral("Receive SES events from Amazon SNS over HTTP (--listen, --topic)"), &Cli::cmdServe},
         {QStringLiteral("email"), QStringLiteral("E-mail events: import, stats (bounce and complaint rates), list"), &Cli::cmdEmail},

@@ -93,6 +93,9 @@ private:
     int cmdPlanDefine();
     int cmdPlanList();
     int cmdPlanShow();
+    int cmdPlanApply();
+    int cmdPlanEvents();
+    int cmdPlanForget();
     int cmdStore();
     int cmdStoreCopy();
     int cmdUpcoming();

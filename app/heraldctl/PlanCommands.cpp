@@ -2,6 +2,7 @@
 #include "TextTable.h"
 
 #include "model/TimeText.h"
+#include "plans/PlanApply.h"
 #include "plans/PlanSpec.h"
 #include "store/Store.h"
 
@@ -34,6 +35,27 @@ QString ruleText(const PlanSpec &plan, const PlanRule &r)
     return QStringLiteral("%1: %2, to %3 by %4, priority %5").arg(r.type, when, PlanRule::audienceName(r.audience), plan.channelOf(r)).arg(r.priority);
 }
 
+// The diff, then what the run was: {created, moved, …, dry_run, changed_meanwhile, audit_id}.
+QJsonObject reportJson(const PlanApplyReport &report)
+{
+    QJsonObject out = report.diff.toJson();
+    out.insert(QStringLiteral("dry_run"), report.dryRun);
+    out.insert(QStringLiteral("changed_meanwhile"), QJsonArray::fromStringList(report.changedMeanwhile));
+    if (report.auditId > 0)
+        out.insert(QStringLiteral("audit_id"), report.auditId);
+    return out;
+}
+
+// A plan or event file, or standard input for "-".
+Result<QByteArray> readSpecFile(const QString &path, const QString &what)
+{
+    QFile file;
+    const bool opened = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened)
+        return Error::badInput(QStringLiteral("cannot read %1 file '%2': %3").arg(what, path, file.errorString()));
+    return file.readAll();
+}
+
 QStringList localesOf(const PlanSpec &plan)
 {
     QStringList locales;
@@ -57,16 +79,25 @@ int Cli::cmdPlan()
         return cmdPlanList();
     if (sub == QLatin1String("show"))
         return cmdPlanShow();
+    if (sub == QLatin1String("apply"))
+        return cmdPlanApply();
+    if (sub == QLatin1String("events"))
+        return cmdPlanEvents();
+    if (sub == QLatin1String("forget"))
+        return cmdPlanForget();
     if (sub.isEmpty() && (m_args.contains(QLatin1String("--help")) || m_args.contains(QLatin1String("-h")))) {
-        printText(QStringLiteral("Usage: heraldctl plan <define|list|show> [options]\n\n"
+        printText(QStringLiteral("Usage: heraldctl plan <define|list|show|apply|events|forget> [options]\n\n"
                                  "  define FILE        Check a plan file (DESIGN §11) and store it under its name, replacing one of that name\n"
                                  "  list               The plans in the store\n"
-                                 "  show NAME          A plan's rules and templates (--json: the plan file)\n"));
+                                 "  show NAME          A plan's rules and templates (--json: the plan file)\n"
+                                 "  apply EVENT.json --plan NAME [--dry-run]   Derive the event's messages and reconcile them with the store\n"
+                                 "  events             The events plans were applied to, with their messages by state\n"
+                                 "  forget EVENT       Cancel every pending message derived for the event\n"));
         return kOk;
     }
     m_commandName = QStringLiteral("plan");
-    return fail(sub.isEmpty() ? QStringLiteral("name a sub-command: define, list or show")
-                              : QStringLiteral("unknown sub-command '%1'; use define, list or show").arg(sub));
+    return fail(sub.isEmpty() ? QStringLiteral("name a sub-command: define, list, show, apply, events or forget")
+                              : QStringLiteral("unknown sub-command '%1'; use define, list, show, apply, events or forget").arg(sub));
 }
 
 int Cli::cmdPlanDefine()
@@ -81,13 +112,10 @@ int Cli::cmdPlanDefine()
     const QStringList files = m_parser.positionalArguments();
     if (files.size() != 1)
         return fail(QStringLiteral("give one plan file, e.g. `heraldctl plan define evening.json`"));
-    QFile file;
-    const bool fromStdin = files.front() == QLatin1String("-");
-    const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(files.front()), file.open(QIODevice::ReadOnly));
-    if (!opened)
-        return fail(QStringLiteral("cannot read plan file '%1': %2").arg(files.front(), file.errorString()));
-    const QByteArray text = file.readAll();
-    auto plan = PlanSpec::parse(text, fromStdin ? QStringLiteral("standard input") : files.front());
+    auto text = readSpecFile(files.front(), QStringLiteral("plan"));
+    if (!text)
+        return fail(text.error());
+    auto plan = PlanSpec::parse(*text, files.front() == QLatin1String("-") ? QStringLiteral("standard input") : files.front());
     if (!plan)
         return fail(plan.error());
     Store *store = openStore();
@@ -194,6 +222,135 @@ int Cli::cmdPlanShow()
                 text = text.left(89) + QChar(0x2026);
             out += QStringLiteral("  %1 [%2]: %3\n").arg(type.key(), locale.key(), text);
         }
+    printText(out);
+    return kOk;
+}
+
+int Cli::cmdPlanApply()
+{
+    const QList<QCommandLineOption> options{
+        {QStringLiteral("plan"), QStringLiteral("The plan to apply (see `heraldctl plan list`)."), QStringLiteral("NAME")},
+        {QStringLiteral("dry-run"), QStringLiteral("Print the diff and change nothing.")},
+    };
+    if (auto stop = parse(QStringLiteral("plan apply EVENT.json --plan NAME [--dry-run] [--json]"),
+                          QStringLiteral("Derives the messages the plan implies for the event (DESIGN §11) and reconciles them with what\n"
+                                         "earlier applies created: missing ones are created, pending ones moved or updated, pending ones\n"
+                                         "no longer implied cancelled with the reason, change notices sent once per change; sent messages\n"
+                                         "are never touched nor sent again, times already past are skipped, a draft schedules nothing.\n"
+                                         "Prints the diff (--json: one object with created, moved, updated, cancelled, notified, unchanged\n"
+                                         "and skipped). The whole diff is written in one transaction and audited; a message an engine\n"
+                                         "took meanwhile is left alone and named. A bad event file is refused whole (exit status 2)."),
+                          options, QStringLiteral("EVENT.json"), QStringLiteral("The event file (JSON), or - for standard input.")))
+        return *stop;
+    const QStringList files = m_parser.positionalArguments();
+    if (files.size() != 1)
+        return fail(QStringLiteral("give one event file, e.g. `heraldctl plan apply event-41.json --plan conference`"));
+    if (!isSet(QStringLiteral("plan")))
+        return fail(QStringLiteral("name the plan with --plan NAME (see `heraldctl plan list`)"));
+    auto text = readSpecFile(files.front(), QStringLiteral("event"));
+    if (!text)
+        return fail(text.error());
+    const bool dryRun = isSet(QStringLiteral("dry-run"));
+    Store *store = dryRun ? openStoreForReading() : openStore();
+    if (!store)
+        return m_status;
+    auto report = applyEventPlan(*store, value(QStringLiteral("plan")), *text,
+                                 files.front() == QLatin1String("-") ? QStringLiteral("standard input") : files.front(), dryRun);
+    if (!report)
+        return fail(report.error());
+    if (json()) {
+        printJson(reportJson(*report));
+        return kOk;
+    }
+    QString out = report->diff.summary();
+    if (!out.endsWith(QLatin1Char('\n')))
+        out += QLatin1Char('\n');
+    for (const QString &identity : std::as_const(report->changedMeanwhile))
+        out += QStringLiteral("left alone, taken meanwhile: %1\n").arg(identity);
+    out += dryRun ? QStringLiteral("Dry run: nothing was changed.\n")
+                  : report->diff.isEmpty() ? QStringLiteral("Nothing to change.\n")
+                                           : QStringLiteral("Applied (audit #%1).\n").arg(report->auditId);
+    printText(out);
+    return kOk;
+}
+
+int Cli::cmdPlanEvents()
+{
+    if (auto stop = parse(QStringLiteral("plan events [--json]"),
+                          QStringLiteral("The events plans were applied to, newest first, with their derived messages by state\n"
+                                         "(removed: finished messages cleanup has since removed; their records stay)."),
+                          {}))
+        return *stop;
+    Store *store = openStoreForReading();
+    if (!store)
+        return m_status;
+    auto events = store->planEvents();
+    if (!events)
+        return fail(events.error());
+    if (json()) {
+        QJsonArray out;
+        for (const PlanEventSummary &e : std::as_const(*events)) {
+            QJsonObject counts;
+            for (auto it = e.counts.cbegin(); it != e.counts.cend(); ++it)
+                counts.insert(stateName(it.key()), it.value());
+            out << QJsonObject{{QStringLiteral("event"), e.eventId},     {QStringLiteral("plan"), e.plan},
+                               {QStringLiteral("name"), e.name},         {QStringLiteral("status"), e.status},
+                               {QStringLiteral("applied_at"), formatTimestamp(e.appliedAt)}, {QStringLiteral("counts"), counts},
+                               {QStringLiteral("removed"), e.removed}};
+        }
+        printJson(out);
+        return kOk;
+    }
+    if (events->isEmpty()) {
+        printText(QStringLiteral("No event applied yet. Apply one with `heraldctl plan apply EVENT.json --plan NAME`.\n"));
+        return kOk;
+    }
+    TextTable table({QStringLiteral("EVENT"), QStringLiteral("NAME"), QStringLiteral("STATUS"), QStringLiteral("PLAN"), QStringLiteral("APPLIED"),
+                     QStringLiteral("MESSAGES")},
+                    {false, false, false, false, false, false});
+    for (const PlanEventSummary &e : std::as_const(*events)) {
+        QStringList parts;
+        for (auto it = e.counts.cbegin(); it != e.counts.cend(); ++it)
+            parts << QStringLiteral("%1 %2").arg(it.value()).arg(stateName(it.key()));
+        if (e.removed > 0)
+            parts << QStringLiteral("%1 removed").arg(e.removed);
+        table.addRow({e.eventId, e.name, e.status, e.plan, formatTimestamp(e.appliedAt), parts.join(QStringLiteral(", "))});
+    }
+    printText(table.render());
+    return kOk;
+}
+
+int Cli::cmdPlanForget()
+{
+    const QList<QCommandLineOption> options{{QStringLiteral("dry-run"), QStringLiteral("List what would be cancelled and change nothing.")}};
+    if (auto stop = parse(QStringLiteral("plan forget EVENT [--dry-run] [--json]"),
+                          QStringLiteral("Cancels every pending (scheduled or waiting) message plans derived for the event, with the\n"
+                                         "reason. Sent messages and the records of every derived message stay, so applying the event\n"
+                                         "again never sends a reminder twice. Audited; `heraldctl undo` puts the messages back."),
+                          options, QStringLiteral("EVENT"), QStringLiteral("The event's id (see `heraldctl plan events`).")))
+        return *stop;
+    const QStringList ids = m_parser.positionalArguments();
+    if (ids.size() != 1)
+        return fail(QStringLiteral("name one event, e.g. `heraldctl plan forget 41`; `heraldctl plan events` lists them"));
+    const bool dryRun = isSet(QStringLiteral("dry-run"));
+    Store *store = dryRun ? openStoreForReading() : openStore();
+    if (!store)
+        return m_status;
+    auto report = forgetEvent(*store, ids.front(), dryRun);
+    if (!report)
+        return fail(report.error());
+    if (json()) {
+        printJson(reportJson(*report));
+        return kOk;
+    }
+    QString out = QStringLiteral("%1 pending message(s) of event %2 %3; %4 left as they are (sent, failed, cancelled or removed).\n")
+                      .arg(report->diff.cancelled.size())
+                      .arg(ids.front(), dryRun ? QStringLiteral("would be cancelled") : QStringLiteral("cancelled"))
+                      .arg(report->diff.unchanged.size());
+    for (const QString &identity : std::as_const(report->changedMeanwhile))
+        out += QStringLiteral("left alone, taken meanwhile: %1\n").arg(identity);
+    if (!dryRun && report->auditId > 0)
+        out += QStringLiteral("Audit #%1; `heraldctl undo` puts them back.\n").arg(report->auditId);
     printText(out);
     return kOk;
 }

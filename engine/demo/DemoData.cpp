@@ -1,12 +1,16 @@
 #include "DemoData.h"
 
 #include "EmailDemoData.h"
+#include "plans/PlanApply.h"
+#include "plans/PlanSpec.h"
 #include "store/Store.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QFile>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QTimeZone>
 
 namespace herald {
 
@@ -170,6 +174,90 @@ Status deliver(Store &store, QRandomGenerator &rng, const Message &m)
     return failed ? Status{} : Status{failed.error()};
 }
 
+// An event file for the demo's plan: day days from now on the event's own clock, in its zone.
+QByteArray demoEvent(qint64 now, const QString &id, const QString &name, const char *zone, int day, int startHour, const QString &venue,
+                     const QJsonArray &attendees)
+{
+    const QTimeZone tz(zone);
+    const QDate date = QDateTime::fromMSecsSinceEpoch(now, tz).date().addDays(day);
+    const auto at = [&](int hour, int minute) {
+        return QDateTime(date, QTime(hour, minute)).toString(QStringLiteral("yyyy-MM-ddTHH:mm"));
+    };
+    QJsonArray sessions{
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("s1")}, {QStringLiteral("title"), QStringLiteral("Opening keynote")},
+                    {QStringLiteral("start"), at(startHour, 30)}, {QStringLiteral("end"), at(startHour + 1, 15)},
+                    {QStringLiteral("speaker"), attendees.at(2)[QLatin1String("id")].toString()}},
+        QJsonObject{{QStringLiteral("id"), QStringLiteral("s2")}, {QStringLiteral("title"), QStringLiteral("Growth in practice")},
+                    {QStringLiteral("start"), at(startHour + 2, 0)}, {QStringLiteral("end"), at(startHour + 2, 45)},
+                    {QStringLiteral("speaker"), QJsonObject{{QStringLiteral("id"), QString(QStringLiteral("sp-") + id)},
+                                                            {QStringLiteral("name"), QStringLiteral("John Doe")},
+                                                            {QStringLiteral("phone"), QStringLiteral("+18108934075")},
+                                                            {QStringLiteral("locale"), QStringLiteral("en")}}}},
+    };
+    return QJsonDocument(QJsonObject{{QStringLiteral("id"), id},
+                                     {QStringLiteral("name"), name},
+                                     {QStringLiteral("status"), QStringLiteral("active")},
+                                     {QStringLiteral("timezone"), QString::fromLatin1(zone)},
+                                     {QStringLiteral("start"), at(startHour, 0)},
+                                     {QStringLiteral("end"), at(startHour + 8, 0)},
+                                     {QStringLiteral("venue"), venue},
+                                     {QStringLiteral("sessions"), sessions},
+                                     {QStringLiteral("attendees"), attendees}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QJsonObject demoAttendee(const QString &id, const QString &first, const QString &last, const QString &phone, const QString &locale,
+                         const QStringList &sessions)
+{
+    QJsonObject a{{QStringLiteral("id"), id}, {QStringLiteral("first_name"), first}, {QStringLiteral("last_name"), last},
+                  {QStringLiteral("locale"), locale}, {QStringLiteral("sessions"), QJsonArray::fromStringList(sessions)}};
+    if (!phone.isEmpty())
+        a.insert(QStringLiteral("phone"), phone);
+    else
+        a.insert(QStringLiteral("email"), QString(id + QStringLiteral("@example.org")));
+    return a;
+}
+
+// The seeds' plan (docs/examples/conference-plan.json), and two events applied with it (DESIGN §11).
+Status fillPlanDemo(Store &store, qint64 now)
+{
+    QFile file(QStringLiteral(":/herald/demo/conference-plan.json"));
+    if (!file.open(QIODevice::ReadOnly))
+        return Error::runtime(QStringLiteral("the demo plan is missing from this build"));
+    auto plan = PlanSpec::parse(file.readAll(), QStringLiteral("the demo plan"));
+    if (!plan)
+        return plan.error();
+    if (auto saved = store.savePlan(plan->name, QJsonDocument(plan->toJson()).toJson(QJsonDocument::Compact), QStringLiteral("demo")); !saved)
+        return saved.error();
+    const QJsonArray madrid{
+        demoAttendee(QStringLiteral("m1"), QStringLiteral("Lucía"), QStringLiteral("Martín"), QStringLiteral("+34600111222"), QStringLiteral("es"),
+                     {QStringLiteral("s1"), QStringLiteral("s2")}),
+        demoAttendee(QStringLiteral("m2"), QStringLiteral("Pablo"), QStringLiteral("Ruiz"), QStringLiteral("+34600333444"), QStringLiteral("es"),
+                     {QStringLiteral("s2")}),
+        demoAttendee(QStringLiteral("m3"), QStringLiteral("Emma"), QStringLiteral("Clark"), QStringLiteral("+447700900123"), QStringLiteral("en"),
+                     {QStringLiteral("s1")}),
+        demoAttendee(QStringLiteral("m4"), QStringLiteral("Jorge"), QStringLiteral("Sanz"), QString(), QStringLiteral("es"), {}),
+    };
+    const QJsonArray detroit{
+        demoAttendee(QStringLiteral("d1"), QStringLiteral("Ana"), QStringLiteral("García"), QStringLiteral("+13135550101"), QStringLiteral("es"),
+                     {QStringLiteral("s1"), QStringLiteral("s2")}),
+        demoAttendee(QStringLiteral("d2"), QStringLiteral("Bob"), QStringLiteral("Smith"), QStringLiteral("+13135550102"), QStringLiteral("en"),
+                     {QStringLiteral("s2")}),
+        demoAttendee(QStringLiteral("d3"), QStringLiteral("Carla"), QStringLiteral("Jones"), QStringLiteral("+13135550103"), QStringLiteral("en"),
+                     {QStringLiteral("s1")}),
+    };
+    const std::array events{
+        demoEvent(now, QStringLiteral("summit-mad"), QStringLiteral("Growth Summit Madrid"), "Europe/Madrid", 3, 9, QStringLiteral("IFEMA Hall 4"),
+                  madrid),
+        demoEvent(now, QStringLiteral("breakfast-dtw"), QStringLiteral("Founders Breakfast Detroit"), "America/Detroit", 9, 8,
+                  QStringLiteral("Book Tower, 2nd floor"), detroit),
+    };
+    for (const QByteArray &event : events)
+        if (auto r = applyEventPlan(store, plan->name, event, QStringLiteral("the demo event"), false, QStringLiteral("demo")); !r)
+            return r.error();
+    return {};
+}
+
 } // namespace
 
 Result<DemoSummary> fillDemoData(Store &store)
@@ -291,6 +379,9 @@ Result<DemoSummary> fillDemoData(Store &store)
     for (const QueueConfig &c : {events, incentives})
         if (auto r = store.claim(c.name, 2, kWorker, 2 * kHour); !r)
             return r.error();
+    // Two events whose reminders a plan derives, and follows when they move (heraldctl plan events).
+    if (auto s = fillPlanDemo(store, now); !s)
+        return s.error();
     return summary;
 }
 

@@ -1,7 +1,16 @@
 #pragma once
 
+#include "model/Message.h"
+#include "model/MessageState.h"
+
 #include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QMap>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace herald {
 
@@ -13,6 +22,91 @@ struct StoredPlan
     QByteArray definition;
     qint64 createdAt = 0;
     qint64 updatedAt = 0;
+};
+
+// An event as plans last applied it.
+struct AppliedEvent
+{
+    QString eventId;
+    QString plan;
+    QString name;
+    QString status;
+    QByteArray snapshot;       // the event file of the last apply
+    QByteArray activeSnapshot; // of the last apply while active; empty: never applied while active
+    qint64 appliedAt = 0;
+    QHash<QString, qint64> firstSeen; // person id → first seen in an apply while active
+};
+
+// A message a plan derived, with what its message is now (no state: cleanup removed it).
+struct PlanMessageRecord
+{
+    QString identity;
+    qint64 messageId = 0;
+    std::optional<MessageState> state;
+    qint64 runAt = 0;
+    QString contentHash;
+    bool cancelledByPlan = false;
+};
+
+// What an apply writes, in one transaction: the event's record, the messages it creates, the pending
+// ones it changes or cancels (only while still scheduled or waiting: one an engine took meanwhile is
+// left alone and reported), and one audit entry.
+struct PlanApplyWrite
+{
+    QString eventId;
+    QString plan;
+    QString name;
+    QString status;
+    bool active = false;
+    QByteArray snapshot;
+    QHash<QString, qint64> newPeople;
+    struct Create
+    {
+        QString identity;
+        NewMessage message;
+        QString contentHash;
+    };
+    // Moved or updated: the message's time and content as the plan now implies them.
+    struct Change
+    {
+        QString identity;
+        qint64 messageId = 0;
+        NewMessage message;
+        QString contentHash;
+    };
+    struct Cancel
+    {
+        QString identity;
+        qint64 messageId = 0;
+        QString reason;
+    };
+    QList<Create> creates;
+    QList<Change> changes;
+    QList<Cancel> cancels;
+    QByteArray auditDetails; // JSON object
+    QString actor;
+    QString auditAction = QStringLiteral("plan.apply"); // or plan.forget
+};
+
+struct PlanApplyResult
+{
+    qint64 auditId = 0;
+    QList<qint64> createdIds;
+    int changed = 0;
+    int cancelled = 0;
+    QStringList changedMeanwhile; // identities of messages an engine or an operator took meanwhile
+};
+
+// An applied event with its derived messages counted by their state now.
+struct PlanEventSummary
+{
+    QString eventId;
+    QString plan;
+    QString name;
+    QString status;
+    qint64 appliedAt = 0;
+    QMap<MessageState, qint64> counts;
+    qint64 removed = 0; // records whose message cleanup removed
 };
 
 } // namespace herald

@@ -487,6 +487,26 @@ Result<StoredPlan> Store::plan(const QString &name)
     return PlanRepository(*m_context).plan(name);
 }
 
+Result<std::optional<AppliedEvent>> Store::appliedEvent(const QString &eventId)
+{
+    return PlanRepository(*m_context).appliedEvent(eventId);
+}
+
+Result<QList<PlanMessageRecord>> Store::planRecords(const QString &eventId)
+{
+    return PlanRepository(*m_context).planRecords(eventId);
+}
+
+Result<PlanApplyResult> Store::writePlanApply(const PlanApplyWrite &write)
+{
+    return PlanRepository(*m_context).writePlanApply(write);
+}
+
+Result<QList<PlanEventSummary>> Store::planEvents()
+{
+    return PlanRepository(*m_context).planEvents();
+}
+
 Result<QList<ChannelConfig>> Store::channels()
 {
     return ChannelRepository(*m_context).channels();

@@ -286,6 +286,14 @@ public:
     Result<QList<StoredPlan>> plans();
     // notFound, naming `heraldctl plan list`, for a plan that does not exist.
     Result<StoredPlan> plan(const QString &name);
+    // The event as plans last applied it, and the messages they derived for it (engine/plans/PlanApply).
+    Result<std::optional<AppliedEvent>> appliedEvent(const QString &eventId);
+    Result<QList<PlanMessageRecord>> planRecords(const QString &eventId);
+    // One transaction: the event's record, the messages created, the pending ones changed or cancelled
+    // (compare-and-set: one taken meanwhile is left alone and named), and an audit entry.
+    Result<PlanApplyResult> writePlanApply(const PlanApplyWrite &write);
+    // Applied events, newest first, with their derived messages counted by state.
+    Result<QList<PlanEventSummary>> planEvents();
 
     // ---- operator actions: each writes one audit_log row, and (but for delete and duplicate) journals
     // the messages' previous values so the last action can be undone.

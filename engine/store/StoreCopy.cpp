@@ -103,6 +103,16 @@ const QList<StoreCopy::Table> &StoreCopy::tables()
          words("id trigger started_at finished_at messages outbox audit email_events archived bytes_reclaimed cancelled error"),
          QStringLiteral("itiiiiiiiiit"), {QStringLiteral("id")}, true},
         {QStringLiteral("plans"), words("id name definition created_at updated_at"), QStringLiteral("ittii"), {QStringLiteral("id")}, true},
+        {QStringLiteral("plan_events"), words("event_id plan name status snapshot active_snapshot applied_at"), QStringLiteral("tttttti"),
+         {QStringLiteral("event_id")}, false},
+        {QStringLiteral("plan_people"), words("event_id person_id first_seen_at"), QStringLiteral("tti"), words("event_id person_id"), false},
+        {QStringLiteral("plan_messages"), words("identity event_id message_id content_hash cancelled_by_plan created_at"), QStringLiteral("ttitii"),
+         {QStringLiteral("identity")}, false},
+        {QStringLiteral("plan_journal"), words("audit_id identity existed message_id content_hash cancelled_by_plan"), QStringLiteral("itiiti"),
+         words("audit_id identity"), false},
+        {QStringLiteral("plan_event_journal"),
+         words("audit_id event_id existed plan name status snapshot active_snapshot applied_at new_people"), QStringLiteral("ititttttit"),
+         {QStringLiteral("audit_id")}, false},
     };
     return list;
 }

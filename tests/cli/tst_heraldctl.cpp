@@ -1,4 +1,5 @@
 // heraldctl run as a real process: exit statuses, messages on bad input, and the JSON shapes of the contract.
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -79,6 +80,126 @@ class tst_Heraldctl : public QObject
     }
 
 private Q_SLOTS:
+    // plan apply (issue 16): a dry run writes nothing; the first apply creates what the plan implies; the
+    // same file again changes nothing; the event moved by an hour moves every pending reminder anchored
+    // on its start by exactly that, and notifies the time and venue changes once; a bad event file is
+    // refused whole.
+    void shouldApplyAnEventAndFollowItWhenItMoves()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("plans-apply.db"));
+        const QString plan = QStringLiteral(HERALD_EXAMPLES "/conference-plan.json");
+        const QString event = QStringLiteral(HERALD_EXAMPLES "/event-41.json");
+        QCOMPARE(run({QStringLiteral("queue"), QStringLiteral("add"), QStringLiteral("event-messages")}, {}, db).exitCode, 0);
+        QCOMPARE(run({QStringLiteral("plan"), QStringLiteral("define"), plan}, {}, db).exitCode, 0);
+        const auto apply = [&](const QString &file, const QStringList &extra = {}) {
+            return run(QStringList{QStringLiteral("plan"), QStringLiteral("apply"), file, QStringLiteral("--plan"), QStringLiteral("conference"),
+                                   QStringLiteral("--json")} + extra,
+                       {}, db);
+        };
+        const auto count = [](const Run &r, const char *list) { return r.json().toObject().value(QLatin1String(list)).toArray().size(); };
+        const auto messages = [&] {
+            const Run r = run({QStringLiteral("stats"), QStringLiteral("--json")}, {}, db);
+            qint64 n = 0;
+            for (const QJsonValue &v : r.json().toArray())
+                n += v[QLatin1String("total")].toInteger();
+            return n;
+        };
+
+        Run r = apply(event, {QStringLiteral("--dry-run")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(count(r, "created"), 21); // 7 rules × 3 reachable attendees, with speakers and session attendees
+        QCOMPARE(count(r, "skipped"), 5);  // a4 has no phone number
+        QCOMPARE(messages(), 0);
+
+        r = apply(event);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(count(r, "created"), 21);
+        QVERIFY(r.json().toObject().value(QLatin1String("audit_id")).toInteger() > 0);
+        QCOMPARE(messages(), 21);
+
+        r = apply(event);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        for (const char *list : {"created", "moved", "updated", "cancelled", "notified"})
+            QVERIFY2(count(r, list) == 0, list);
+        QCOMPARE(count(r, "unchanged"), 21);
+
+        QFile original(event);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QByteArray moved = original.readAll();
+        moved.replace("\"start\": \"2027-06-10T09:00\"", "\"start\": \"2027-06-10T10:00\"");
+        moved.replace("\"venue\": \"Hall A\"", "\"venue\": \"Hall B\"");
+        QFile movedFile(m_dir.filePath(QStringLiteral("event-41-moved.json")));
+        QVERIFY(movedFile.open(QIODevice::WriteOnly));
+        movedFile.write(moved);
+        movedFile.close();
+        r = apply(movedFile.fileName());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray movedList = r.json().toObject().value(QLatin1String("moved")).toArray();
+        QCOMPARE(movedList.size(), 6); // one hour before and the start, for three attendees
+        for (const QJsonValue &m : movedList) {
+            const QDateTime before = QDateTime::fromString(m[QLatin1String("old_run_at")].toString(), Qt::ISODateWithMs);
+            const QDateTime after = QDateTime::fromString(m[QLatin1String("run_at")].toString(), Qt::ISODateWithMs);
+            QCOMPARE(before.secsTo(after), 3600);
+        }
+        QCOMPARE(count(r, "notified"), 6); // the time and the venue, once each, to three attendees
+        QCOMPARE(messages(), 27);
+        r = apply(movedFile.fileName());
+        QCOMPARE(count(r, "notified"), 0);
+        QCOMPARE(count(r, "moved"), 0);
+
+        // undo puts the moved reminders back and cancels the notices the apply created; the plan's own
+        // records go back too, so the moved event is a change again.
+        r = run({QStringLiteral("undo")}, {}, db);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("list"), QStringLiteral("--queue"), QStringLiteral("event-messages"), QStringLiteral("--state"),
+                 QStringLiteral("cancelled"), QStringLiteral("--json")}, {}, db);
+        QCOMPARE(r.out.trimmed().split('\n').size(), 6); // JSON Lines
+        QVERIFY2(r.out.contains("the apply was undone"), r.out.constData());
+        r = apply(movedFile.fileName(), {QStringLiteral("--dry-run")});
+        QCOMPARE(count(r, "moved"), 6);
+        for (const QJsonValue &m : r.json().toObject().value(QLatin1String("moved")).toArray())
+            QVERIFY2(m[QLatin1String("old_run_at")].toString() < m[QLatin1String("run_at")].toString(), qPrintable(m[QLatin1String("identity")].toString()));
+        r = apply(movedFile.fileName());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(count(r, "moved"), 6);
+        QCOMPARE(count(r, "created") + count(r, "notified"), 6); // the notices again: the undo took the change back
+        QCOMPARE(messages(), 33);
+
+        r = run({QStringLiteral("plan"), QStringLiteral("events"), QStringLiteral("--json")}, {}, db);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().toArray().size(), 1);
+        QCOMPARE(r.json().toArray().at(0)[QLatin1String("event")].toString(), QStringLiteral("41"));
+
+        // forget cancels every pending message of the event, and undo puts them back.
+        r = run({QStringLiteral("plan"), QStringLiteral("forget"), QStringLiteral("41"), QStringLiteral("--json")}, {}, db);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const qsizetype pending = count(r, "cancelled");
+        QVERIFY(pending > 20);
+        r = run({QStringLiteral("list"), QStringLiteral("--queue"), QStringLiteral("event-messages"), QStringLiteral("--state"),
+                 QStringLiteral("cancelled"), QStringLiteral("--json")}, {}, db);
+        QVERIFY2(r.out.contains("event 41 forgotten"), r.out.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("forget"), QStringLiteral("41"), QStringLiteral("--json")}, {}, db);
+        QCOMPARE(count(r, "cancelled"), 0);
+        r = run({QStringLiteral("undo")}, {}, db); // the empty forget was not undoable: this undoes the first
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("forget"), QStringLiteral("41"), QStringLiteral("--dry-run"), QStringLiteral("--json")}, {}, db);
+        QCOMPARE(count(r, "cancelled"), pending);
+        QCOMPARE(run({QStringLiteral("plan"), QStringLiteral("forget"), QStringLiteral("99")}, {}, db).exitCode, 2);
+
+        QByteArray bad = moved;
+        bad.replace("\"sessions\": [\"s2\"]", "\"sessions\": [\"s9\"]");
+        QFile badFile(m_dir.filePath(QStringLiteral("event-41-bad.json")));
+        QVERIFY(badFile.open(QIODevice::WriteOnly));
+        badFile.write(bad);
+        badFile.close();
+        r = apply(badFile.fileName());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("attendees[1].sessions[0]"), r.err.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("apply"), event, QStringLiteral("--plan"), QStringLiteral("morning")}, {}, db);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(messages(), 33);
+    }
+
     // Event plans (issue 16): a plan file is checked whole, stored under its name, listed and shown; a
     // bad one is refused with each problem's JSON path and stores nothing.
     void shouldDefineListAndShowAPlanAndRefuseABadOneWhole()
@@ -187,6 +308,8 @@ private Q_SLOTS:
                               "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export", "cleanup",
                               "bench"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
+        for (const char *c : {"define", "list", "show", "apply", "events", "forget"})
+            QTest::newRow(QByteArray("plan ").append(c).constData()) << QStringList{QStringLiteral("plan"), QString::fromLatin1(c)};
         for (const char *c : {"add", "list", "set", "pause", "resume"})
             QTest::newRow(QByteArray("queue ").append(c).constData()) << QStringList{QStringLiteral("queue"), QString::fromLatin1(c)};
         for (const char *c : {"add", "list", "set", "test", "remove"})
@@ -519,6 +642,14 @@ private Q_SLOTS:
         QVERIFY(!r.json().toArray().isEmpty());
         for (const QJsonValue &m : r.json().toArray())
             QCOMPARE(m[QLatin1String("state")].toString(), QStringLiteral("scheduled"));
+        // The seeds' plan, and two events whose reminders it derived (issue 16).
+        r = run({QStringLiteral("plan"), QStringLiteral("events"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.json().toArray().size(), 2);
+        for (const QJsonValue &e : r.json().toArray())
+            QVERIFY2(e[QLatin1String("counts")][QLatin1String("scheduled")].toInteger() > 10, qPrintable(e[QLatin1String("event")].toString()));
+        r = run({QStringLiteral("plan"), QStringLiteral("list"), QStringLiteral("--json")});
+        QCOMPARE(r.json().toArray().size(), 1);
     }
 
     void shouldRemoveOldEmailEventsButKeepTheirRollups()

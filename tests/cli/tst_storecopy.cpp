@@ -225,6 +225,7 @@ class tst_StoreCopy : public QObject
             ctlOk(db, {u"suppression"_s, u"policy"_s, u"--soft-bounces"_s, u"5"_s}) &&
             ctlOk(db, {u"cleanup"_s, u"--schedule"_s, u"04:15"_s}) &&
             ctlOk(db, {u"plan"_s, u"define"_s, QStringLiteral(HERALD_EXAMPLES "/conference-plan.json")}) &&
+            ctlOk(db, {u"plan"_s, u"apply"_s, QStringLiteral(HERALD_EXAMPLES "/event-41.json"), u"--plan"_s, u"conference"_s}) &&
             ctlOk(db, {u"cleanup"_s, u"--completed-older-than"_s, u"3650d"_s}) &&
             ctlOk(db, {u"email"_s, u"import"_s, fixture("sns_doc_example_subscription_confirmation.json"),
                        fixture("notif_bounce_permanent_with_dsn.json")}) &&

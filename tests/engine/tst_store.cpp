@@ -629,6 +629,121 @@ private Q_SLOTS:
                 ++defines;
         QCOMPARE(defines, 2);
     }
+
+    // An apply's write (issue 16): one transaction; a pending message an engine took between the read and
+    // the write is left alone and named (compare-and-set), the others are changed or cancelled.
+    void shouldWriteAPlanApplyAndLeaveAMessageTakenMeanwhileAlone()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("q"));
+        const qint64 now = f.store->now();
+        PlanApplyWrite w;
+        w.eventId = QStringLiteral("41");
+        w.plan = QStringLiteral("conference");
+        w.name = QStringLiteral("Growth Summit");
+        w.status = QStringLiteral("active");
+        w.active = true;
+        w.snapshot = R"({"id":"41","status":"active"})";
+        w.newPeople = {{QStringLiteral("a1"), 1000}, {QStringLiteral("a2"), 2000}};
+        for (int i = 0; i < 3; ++i) {
+            NewMessage m;
+            m.queue = QStringLiteral("q");
+            m.type = QStringLiteral("reminder");
+            m.recipient = QStringLiteral("+1810555010%1").arg(i);
+            m.runAt = now;
+            m.labels = {{QStringLiteral("event"), QStringLiteral("41")}};
+            w.creates << PlanApplyWrite::Create{QStringLiteral("conference/41/reminder/event/a%1").arg(i), m, QStringLiteral("h%1").arg(i)};
+        }
+        const auto first = f.store->writePlanApply(w);
+        QVERIFY2(first.ok(), qPrintable(first.errorString()));
+        QCOMPARE(first->createdIds.size(), 3);
+        const auto applied = f.store->appliedEvent(QStringLiteral("41"));
+        QVERIFY(applied.ok() && applied->has_value());
+        QCOMPARE((*applied)->activeSnapshot, w.snapshot);
+        QCOMPARE((*applied)->firstSeen.value(QStringLiteral("a2")), qint64(2000));
+        QVERIFY(!f.store->appliedEvent(QStringLiteral("42"))->has_value());
+
+        // An engine takes the first message; the next apply would move it and cancel the second.
+        f.now += 1000;
+        const auto claimed = f.store->claim(QStringLiteral("q"), 1, QStringLiteral("engine-1"), 60'000);
+        QVERIFY(claimed.ok());
+        QCOMPARE(claimed->size(), 1);
+        QCOMPARE(claimed->at(0).id, first->createdIds.at(0));
+        PlanApplyWrite next = w;
+        next.creates.clear();
+        next.newPeople.clear();
+        next.status = QStringLiteral("draft");
+        next.active = false;
+        next.snapshot = R"({"id":"41","status":"draft"})";
+        NewMessage later = w.creates.at(0).message;
+        later.runAt = now + 3'600'000;
+        next.changes << PlanApplyWrite::Change{w.creates.at(0).identity, first->createdIds.at(0), later, QStringLiteral("h0-moved")};
+        later.recipient = w.creates.at(2).message.recipient;
+        next.changes << PlanApplyWrite::Change{w.creates.at(2).identity, first->createdIds.at(2), later, QStringLiteral("h2-moved")};
+        next.cancels << PlanApplyWrite::Cancel{w.creates.at(1).identity, first->createdIds.at(1), QStringLiteral("attendee a1 removed")};
+        f.now += 1000;
+        const auto second = f.store->writePlanApply(next);
+        QVERIFY2(second.ok(), qPrintable(second.errorString()));
+        QCOMPARE(second->changedMeanwhile, QStringList{w.creates.at(0).identity});
+        QCOMPARE(second->changed, 1);
+        QCOMPARE(second->cancelled, 1);
+
+        const auto records = f.store->planRecords(QStringLiteral("41"));
+        QVERIFY(records.ok());
+        QCOMPARE(records->size(), 3);
+        QHash<QString, PlanMessageRecord> byIdentity;
+        for (const PlanMessageRecord &r : *records)
+            byIdentity.insert(r.identity, r);
+        const PlanMessageRecord taken = byIdentity.value(w.creates.at(0).identity);
+        QCOMPARE(taken.state, std::optional<MessageState>(MessageState::Active));
+        QCOMPARE(taken.contentHash, QStringLiteral("h0")); // left alone
+        const PlanMessageRecord cancelled = byIdentity.value(w.creates.at(1).identity);
+        QCOMPARE(cancelled.state, std::optional<MessageState>(MessageState::Cancelled));
+        QVERIFY(cancelled.cancelledByPlan);
+        const PlanMessageRecord moved = byIdentity.value(w.creates.at(2).identity);
+        QCOMPARE(moved.state, std::optional<MessageState>(MessageState::Scheduled));
+        QCOMPARE(moved.runAt, now + 3'600'000);
+        QCOMPARE(moved.contentHash, QStringLiteral("h2-moved"));
+        // The snapshot last applied while active stays: the change notices compare with it.
+        QCOMPARE((*f.store->appliedEvent(QStringLiteral("41")))->activeSnapshot, w.snapshot);
+        QCOMPARE((*f.store->appliedEvent(QStringLiteral("41")))->status, QStringLiteral("draft"));
+        const auto events = f.store->planEvents();
+        QVERIFY(events.ok());
+        QCOMPARE(events->size(), 1);
+        QCOMPARE(events->at(0).counts.value(MessageState::Cancelled), qint64(1));
+        VERIFY_COUNTERS(f);
+
+        // Undo puts back the messages it changed and the plan's own records as it found them.
+        f.now += 1000;
+        const auto undone = f.store->undoLastAction();
+        QVERIFY2(undone.ok(), qPrintable(undone.errorString()));
+        QCOMPARE(undone->affected, qint64(2));
+        const auto after = f.store->planRecords(QStringLiteral("41"));
+        QVERIFY(after.ok());
+        for (const PlanMessageRecord &r : *after) {
+            if (r.identity == w.creates.at(1).identity) {
+                QCOMPARE(r.state, std::optional<MessageState>(MessageState::Waiting));
+                QVERIFY(!r.cancelledByPlan);
+            } else if (r.identity == w.creates.at(2).identity) {
+                QCOMPARE(r.runAt, now);
+                QCOMPARE(r.contentHash, QStringLiteral("h2"));
+            }
+        }
+        QCOMPARE((*f.store->appliedEvent(QStringLiteral("41")))->status, QStringLiteral("active"));
+        VERIFY_COUNTERS(f);
+        // Undoing the first apply forgets the event; its messages were all changed since (taken by the
+        // engine, or put back by the undo above), so undo leaves each of them as it is.
+        f.now += 1000;
+        QVERIFY(f.store->undoLastAction().ok());
+        QVERIFY(!f.store->appliedEvent(QStringLiteral("41"))->has_value());
+        const auto last = f.store->planRecords(QStringLiteral("41"));
+        QVERIFY(last.ok());
+        QCOMPARE(last->size(), 3);
+        for (const PlanMessageRecord &r : *last)
+            QVERIFY2(!r.cancelledByPlan && r.state != MessageState::Cancelled, qPrintable(r.identity));
+        VERIFY_COUNTERS(f);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Store)

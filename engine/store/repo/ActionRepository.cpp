@@ -3,6 +3,7 @@
 #include "store/repo/ActionRepository.h"
 
 #include "store/repo/MessageReads.h"
+#include "store/repo/PlanRepository.h"
 #include "store/Backend.h"
 #include "store/StoreSql.h"
 #include "store/repo/StoreRows.h"
@@ -516,6 +517,10 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
         q.addBindValue(t);
         q.addBindValue(m_ctx.backend->idListValue(ids));
         if (auto s = exec(q, QStringLiteral("undoing %1").arg(action)); !s)
+            return s.error();
+    }
+    if (action == QLatin1String("plan.apply") || action == QLatin1String("plan.forget")) {
+        if (auto s = PlanRepository(m_ctx).revertApply(auditId); !s)
             return s.error();
     }
     result.affected = result.affectedIds.size();

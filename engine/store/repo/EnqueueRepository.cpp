@@ -64,43 +64,10 @@ Result<Store::BulkOutcome> EnqueueRepository::enqueueBulk(const QList<NewMessage
     if (chunkSize < 1)
         return Error::badInput(QStringLiteral("chunk size %1 must be at least 1").arg(chunkSize));
 
-    // Resolve and check every queue before the first write.
-    QHash<QString, QueueDefaults> queues;
-    for (const NewMessage &m : messages) {
-        if (queues.contains(m.queue))
-            continue;
-        auto c = QueueRepository(m_ctx).queue(m.queue);
-        if (!c)
-            return c.error();
-        auto id = QueueRepository(m_ctx).queueId(m.queue);
-        if (!id)
-            return id.error();
-        queues.insert(m.queue, {*id, c->defaultChannel, c->maxAttempts});
-    }
-    for (const NewMessage &m : messages) {
-        if (m.priority < kHighestPriority || m.priority > kLowestPriority)
-            return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(m.priority));
-        if (m.type.isEmpty())
-            return Error::badInput(QStringLiteral("a message has no type; name the kind of message, e.g. speaker_alert"));
-        for (const auto &[field, text] : {std::pair<QString, const QString *>{QStringLiteral("type"), &m.type},
-                                          {QStringLiteral("recipient"), &m.recipient},
-                                          {QStringLiteral("channel"), &m.channel},
-                                          {QStringLiteral("dedupe key"), &m.dedupeKey}})
-            if (auto s = checkPlainText(field, *text); !s)
-                return s.error();
-        for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
-            if (auto s = checkPlainText(QStringLiteral("label key"), it.key()); !s)
-                return s.error();
-            if (auto s = checkPlainText(QStringLiteral("label %1").arg(it.key()), it.value()); !s)
-                return s.error();
-        }
-    }
-    QSet<QString> channelNames;
-    for (const NewMessage &m : messages)
-        channelNames.insert(m.channel);
-    for (const QString &name : std::as_const(channelNames))
-        if (auto s = ChannelRepository(m_ctx).requireChannel(name); !s)
-            return s.error();
+    auto checked = checkBeforeWriting(messages);
+    if (!checked)
+        return checked.error();
+    const QHash<QString, QueueDefaults> &queues = *checked;
 
     const QString columns = QStringLiteral("queue_id, type, channel, recipient, payload, labels, priority, state, run_at, "
                                            "created_at, updated_at, max_attempts, dedupe_key");
@@ -193,6 +160,70 @@ Result<Store::BulkOutcome> EnqueueRepository::enqueueBulk(const QList<NewMessage
         outcome.items << chunkItems;
     }
     return outcome;
+}
+
+Result<QHash<QString, EnqueueRepository::QueueDefaults>> EnqueueRepository::checkBeforeWriting(const QList<NewMessage> &messages)
+{
+    // Every queue resolved, and every message and channel checked, before the first write.
+    QHash<QString, QueueDefaults> queues;
+    for (const NewMessage &m : messages) {
+        if (queues.contains(m.queue))
+            continue;
+        auto c = QueueRepository(m_ctx).queue(m.queue);
+        if (!c)
+            return c.error();
+        auto id = QueueRepository(m_ctx).queueId(m.queue);
+        if (!id)
+            return id.error();
+        queues.insert(m.queue, {*id, c->defaultChannel, c->maxAttempts});
+    }
+    for (const NewMessage &m : messages) {
+        if (m.priority < kHighestPriority || m.priority > kLowestPriority)
+            return Error::badInput(QStringLiteral("priority %1 is out of range; use 1 (most urgent) to 10").arg(m.priority));
+        if (m.type.isEmpty())
+            return Error::badInput(QStringLiteral("a message has no type; name the kind of message, e.g. speaker_alert"));
+        for (const auto &[field, text] : {std::pair<QString, const QString *>{QStringLiteral("type"), &m.type},
+                                          {QStringLiteral("recipient"), &m.recipient},
+                                          {QStringLiteral("channel"), &m.channel},
+                                          {QStringLiteral("dedupe key"), &m.dedupeKey}})
+            if (auto s = checkPlainText(field, *text); !s)
+                return s.error();
+        for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
+            if (auto s = checkPlainText(QStringLiteral("label key"), it.key()); !s)
+                return s.error();
+            if (auto s = checkPlainText(QStringLiteral("label %1").arg(it.key()), it.value()); !s)
+                return s.error();
+        }
+    }
+    QSet<QString> channelNames;
+    for (const NewMessage &m : messages)
+        channelNames.insert(m.channel);
+    for (const QString &name : std::as_const(channelNames))
+        if (auto s = ChannelRepository(m_ctx).requireChannel(name); !s)
+            return s.error();
+
+    return queues;
+}
+
+Result<QList<qint64>> EnqueueRepository::insertInTransaction(const QList<NewMessage> &messages, qint64 t)
+{
+    if (messages.isEmpty())
+        return QList<qint64>{};
+    for (const NewMessage &m : messages)
+        if (!m.dedupeKey.isEmpty())
+            return Error::runtime(QStringLiteral("insertInTransaction takes messages without a dedupe key"));
+    auto queues = checkBeforeWriting(messages);
+    if (!queues)
+        return queues.error();
+    auto ids = insertRun(messages, 0, messages.size(), t, *queues);
+    if (!ids)
+        return ids.error();
+    QSet<QString> touched;
+    for (const NewMessage &m : messages)
+        touched.insert(m.queue);
+    if (auto s = m_ctx.notifyEngines(touched); !s)
+        return s.error();
+    return ids;
 }
 
 Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,

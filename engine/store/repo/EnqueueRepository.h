@@ -15,6 +15,9 @@ public:
     Result<EnqueueOutcome> enqueue(const NewMessage &message);
     Result<BulkOutcome> enqueueBulk(const QList<NewMessage> &messages, int chunkSize);
     Result<qint64> insertSyntheticMessages(const QString &queueName, qint64 count, qint64 firstRunAt, qint64 spacingMs);
+    // Inside the caller's write transaction: messages without a dedupe key, checked as enqueueBulk checks
+    // them, inserted with their labels; their ids in input order.
+    Result<QList<qint64>> insertInTransaction(const QList<NewMessage> &messages, qint64 t);
 
 private:
     struct QueueDefaults
@@ -23,6 +26,7 @@ private:
         QString channel;
         int maxAttempts = 0;
     };
+    Result<QHash<QString, QueueDefaults>> checkBeforeWriting(const QList<NewMessage> &messages);
     // Inserts messages[from, to), none with a dedupe key, with one statement; returns their ids in
     // input order.
     Result<QList<qint64>> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,

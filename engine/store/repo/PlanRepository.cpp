@@ -1,7 +1,10 @@
 #include "PlanRepository.h"
 
 #include "store/StoreSql.h"
+#include "store/repo/EnqueueRepository.h"
+#include "store/repo/StoreRows.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -16,6 +19,73 @@ const QString kSelectPlans = QStringLiteral("SELECT ") + kPlanColumns + QStringL
 const QString kSelectPlan = QStringLiteral("SELECT ") + kPlanColumns + QStringLiteral(" FROM plans WHERE name = ?");
 const QString kInsertPlan = QStringLiteral("INSERT INTO plans (name, definition, created_at, updated_at) VALUES (?, ?, ?, ?)");
 const QString kUpdatePlan = QStringLiteral("UPDATE plans SET definition = ?, updated_at = ? WHERE name = ?");
+
+const QString kSelectAppliedEvent = QStringLiteral("SELECT event_id, plan, name, status, snapshot, active_snapshot, applied_at FROM plan_events "
+                                                   "WHERE event_id = ?");
+const QString kSelectPeople = QStringLiteral("SELECT person_id, first_seen_at FROM plan_people WHERE event_id = ?");
+const QString kSelectRecords = QStringLiteral("SELECT p.identity, p.message_id, m.state, m.run_at, p.content_hash, p.cancelled_by_plan "
+                                              "FROM plan_messages p LEFT JOIN messages m ON m.id = p.message_id WHERE p.event_id = ? "
+                                              "ORDER BY p.identity");
+const QString kUpsertEvent = QStringLiteral(
+    "INSERT INTO plan_events (event_id, plan, name, status, snapshot, active_snapshot, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (event_id) DO UPDATE SET plan = excluded.plan, name = excluded.name, status = excluded.status, "
+    "snapshot = excluded.snapshot, active_snapshot = COALESCE(excluded.active_snapshot, plan_events.active_snapshot), "
+    "applied_at = excluded.applied_at");
+const QString kInsertPerson = QStringLiteral("INSERT INTO plan_people (event_id, person_id, first_seen_at) VALUES (?, ?, ?) "
+                                             "ON CONFLICT (event_id, person_id) DO NOTHING");
+const QString kUpsertRecord = QStringLiteral(
+    "INSERT INTO plan_messages (identity, event_id, message_id, content_hash, cancelled_by_plan, created_at) VALUES (?, ?, ?, ?, 0, ?) "
+    "ON CONFLICT (identity) DO UPDATE SET message_id = excluded.message_id, content_hash = excluded.content_hash, cancelled_by_plan = 0");
+// Compare-and-set: only a message still pending (scheduled or waiting) is moved, updated or cancelled.
+const QString kChangePending = QStringLiteral(
+    "UPDATE messages SET run_at = ?, state = ?, recipient = ?, channel = COALESCE(NULLIF(?, ''), channel), priority = ?, payload = ?, updated_at = ? "
+    "WHERE id = ? AND state IN (%1, %2)").arg(int(MessageState::Scheduled)).arg(int(MessageState::Waiting));
+const QString kCancelPending = QStringLiteral(
+    "UPDATE messages SET state = %3, finished_at = ?, updated_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL "
+    "WHERE id = ? AND state IN (%1, %2)").arg(int(MessageState::Scheduled)).arg(int(MessageState::Waiting)).arg(int(MessageState::Cancelled));
+const QString kRecordHash = QStringLiteral("UPDATE plan_messages SET content_hash = ? WHERE identity = ?");
+const QString kRecordCancelled = QStringLiteral("UPDATE plan_messages SET cancelled_by_plan = 1 WHERE identity = ?");
+const QString kJournalEvent = QStringLiteral(
+    "INSERT INTO plan_event_journal (audit_id, event_id, existed, plan, name, status, snapshot, active_snapshot, applied_at, new_people) "
+    "SELECT ?, ?, 1, plan, name, status, snapshot, active_snapshot, applied_at, ? FROM plan_events WHERE event_id = ?");
+const QString kJournalNewEvent = QStringLiteral("INSERT INTO plan_event_journal (audit_id, event_id, existed, new_people) VALUES (?, ?, 0, ?)");
+const QString kRecordBefore = QStringLiteral("SELECT message_id, content_hash, cancelled_by_plan FROM plan_messages WHERE identity = ?");
+const QString kJournalRecord = QStringLiteral(
+    "INSERT INTO plan_journal (audit_id, identity, existed, message_id, content_hash, cancelled_by_plan) VALUES (?, ?, ?, ?, ?, ?)");
+// The messages' previous values, for undo (as ActionRepository journals them); a message the apply
+// created is journalled as cancelled, which is what undoing its creation leaves.
+const QString kJournalPending = QStringLiteral(
+    "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
+    "SELECT ?, id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM messages WHERE id = ? AND state IN (%1, %2)")
+                                       .arg(int(MessageState::Scheduled))
+                                       .arg(int(MessageState::Waiting));
+const QString kJournalCreated = QStringLiteral(
+    "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
+    "SELECT ?, id, %1, run_at, priority, 0, 0, ?, ?, payload FROM messages WHERE id = ?")
+                                       .arg(int(MessageState::Cancelled));
+const QString kFinishAudit = QStringLiteral("UPDATE audit_log SET affected = ?, undoable = ? WHERE id = ?");
+const QString kReadEventJournal = QStringLiteral(
+    "SELECT event_id, existed, plan, name, status, snapshot, active_snapshot, applied_at, new_people FROM plan_event_journal WHERE audit_id = ?");
+const QString kRestoreRecords = QStringLiteral(
+    "UPDATE plan_messages SET "
+    "message_id = (SELECT j.message_id FROM plan_journal j WHERE j.audit_id = ? AND j.identity = plan_messages.identity), "
+    "content_hash = (SELECT j.content_hash FROM plan_journal j WHERE j.audit_id = ? AND j.identity = plan_messages.identity), "
+    "cancelled_by_plan = (SELECT j.cancelled_by_plan FROM plan_journal j WHERE j.audit_id = ? AND j.identity = plan_messages.identity) "
+    "WHERE identity IN (SELECT identity FROM plan_journal WHERE audit_id = ? AND existed = 1)");
+// A record the apply created stays, and where the undo cancelled its message it is marked as the plan's
+// doing, so that applying the event again creates the message again.
+const QString kRestoreCreatedRecords = QStringLiteral(
+    "UPDATE plan_messages SET cancelled_by_plan = 1 WHERE identity IN (SELECT identity FROM plan_journal WHERE audit_id = ? AND existed = 0) "
+    "AND message_id IN (SELECT id FROM messages WHERE state = %1)").arg(int(MessageState::Cancelled));
+const QString kRestoreEvent = QStringLiteral(
+    "UPDATE plan_events SET plan = ?, name = ?, status = ?, snapshot = ?, active_snapshot = ?, applied_at = ? WHERE event_id = ?");
+const QString kDeleteEvent = QStringLiteral("DELETE FROM plan_events WHERE event_id = ?");
+const QString kDeletePerson = QStringLiteral("DELETE FROM plan_people WHERE event_id = ? AND person_id = ?");
+
+const QString kEventSummaries = QStringLiteral(
+    "SELECT e.event_id, e.plan, e.name, e.status, e.applied_at, m.state, COUNT(p.identity) FROM plan_events e "
+    "LEFT JOIN plan_messages p ON p.event_id = e.event_id LEFT JOIN messages m ON m.id = p.message_id "
+    "GROUP BY e.event_id, e.plan, e.name, e.status, e.applied_at, m.state ORDER BY e.applied_at DESC, e.event_id, m.state");
 
 StoredPlan readPlan(const StoreContext::Statement &q)
 {
@@ -69,6 +139,279 @@ Result<QList<StoredPlan>> PlanRepository::plans()
     QList<StoredPlan> out;
     while (q.next())
         out << readPlan(q);
+    return out;
+}
+
+Result<std::optional<AppliedEvent>> PlanRepository::appliedEvent(const QString &eventId)
+{
+    Statement q = m_ctx.prepare(kSelectAppliedEvent);
+    q.addBindValue(eventId);
+    if (auto s = exec(q, QStringLiteral("reading applied event %1").arg(eventId)); !s)
+        return s.error();
+    if (!q.next())
+        return std::optional<AppliedEvent>{};
+    AppliedEvent e;
+    e.eventId = q.value(0).toString();
+    e.plan = q.value(1).toString();
+    e.name = q.value(2).toString();
+    e.status = q.value(3).toString();
+    e.snapshot = q.value(4).toString().toUtf8();
+    e.activeSnapshot = q.value(5).isNull() ? QByteArray() : q.value(5).toString().toUtf8();
+    e.appliedAt = q.value(6).toLongLong();
+    q.finish();
+    Statement people = m_ctx.prepare(kSelectPeople);
+    people.addBindValue(eventId);
+    if (auto s = exec(people, QStringLiteral("reading the people of event %1").arg(eventId)); !s)
+        return s.error();
+    while (people.next())
+        e.firstSeen.insert(people.value(0).toString(), people.value(1).toLongLong());
+    return std::optional<AppliedEvent>(e);
+}
+
+Result<QList<PlanMessageRecord>> PlanRepository::planRecords(const QString &eventId)
+{
+    Statement q = m_ctx.prepare(kSelectRecords);
+    q.addBindValue(eventId);
+    if (auto s = exec(q, QStringLiteral("reading the messages derived for event %1").arg(eventId)); !s)
+        return s.error();
+    QList<PlanMessageRecord> out;
+    while (q.next()) {
+        PlanMessageRecord r;
+        r.identity = q.value(0).toString();
+        r.messageId = q.value(1).isNull() ? 0 : q.value(1).toLongLong();
+        if (r.messageId != 0 && !q.value(2).isNull()) {
+            r.state = MessageState(q.value(2).toInt());
+            r.runAt = q.value(3).toLongLong();
+        }
+        r.contentHash = q.value(4).toString();
+        r.cancelledByPlan = q.value(5).toLongLong() != 0;
+        out << r;
+    }
+    return out;
+}
+
+Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
+{
+    if (auto s = m_ctx.requireWritable(); !s)
+        return s.error();
+    WriteTransaction tx(m_ctx);
+    if (auto s = tx.begin(); !s)
+        return s.error();
+    const qint64 t = m_ctx.now();
+    PlanApplyResult result;
+    auto audit = m_ctx.writeAudit(w.auditAction, QStringLiteral("event %1 (plan %2)").arg(w.eventId, w.plan), 0, w.auditDetails, w.actor);
+    if (!audit)
+        return audit.error();
+    result.auditId = *audit;
+    const qint64 auditId = *audit;
+    const auto journalRecord = [&](const QString &identity) -> Status {
+        Statement before = m_ctx.prepare(kRecordBefore);
+        before.addBindValue(identity);
+        if (auto s = exec(before, QStringLiteral("reading a derived message")); !s)
+            return s;
+        const bool existed = before.next();
+        const QVariantList values{auditId,
+                                  identity,
+                                  existed ? 1 : 0,
+                                  existed ? before.value(0) : storerows::nullable({}),
+                                  existed ? before.value(1) : storerows::nullableText(QString()),
+                                  existed ? before.value(2).toLongLong() : qint64(0)};
+        before.finish();
+        Statement journal = m_ctx.prepare(kJournalRecord);
+        for (const QVariant &v : values)
+            journal.addBindValue(v);
+        return exec(journal, QStringLiteral("journalling a derived message"));
+    };
+    {
+        QJsonArray people;
+        for (auto it = w.newPeople.cbegin(); it != w.newPeople.cend(); ++it)
+            people.append(it.key());
+        const QString newPeople = QString::fromUtf8(QJsonDocument(people).toJson(QJsonDocument::Compact));
+        Statement journal = m_ctx.prepare(kJournalEvent);
+        for (const QVariant &v : QVariantList{auditId, w.eventId, newPeople, w.eventId})
+            journal.addBindValue(v);
+        if (auto s = exec(journal, QStringLiteral("journalling event %1").arg(w.eventId)); !s)
+            return s.error();
+        if (journal.numRowsAffected() == 0) {
+            Statement first = m_ctx.prepare(kJournalNewEvent);
+            for (const QVariant &v : QVariantList{auditId, w.eventId, newPeople})
+                first.addBindValue(v);
+            if (auto s = exec(first, QStringLiteral("journalling event %1").arg(w.eventId)); !s)
+                return s.error();
+        }
+        Statement event = m_ctx.prepare(kUpsertEvent);
+        for (const QVariant &v : QVariantList{w.eventId, w.plan, w.name, w.status, QString::fromUtf8(w.snapshot),
+                                              w.active ? QVariant(QString::fromUtf8(w.snapshot)) : storerows::nullableText(QString()), t})
+            event.addBindValue(v);
+        if (auto s = exec(event, QStringLiteral("recording event %1").arg(w.eventId)); !s)
+            return s.error();
+    }
+    for (auto it = w.newPeople.cbegin(); it != w.newPeople.cend(); ++it) {
+        Statement person = m_ctx.prepare(kInsertPerson);
+        for (const QVariant &v : QVariantList{w.eventId, it.key(), it.value()})
+            person.addBindValue(v);
+        if (auto s = exec(person, QStringLiteral("recording the people of event %1").arg(w.eventId)); !s)
+            return s.error();
+    }
+    QList<NewMessage> created;
+    for (const PlanApplyWrite::Create &c : w.creates)
+        created << c.message;
+    auto ids = EnqueueRepository(m_ctx).insertInTransaction(created, t);
+    if (!ids)
+        return ids.error();
+    result.createdIds = *ids;
+    for (qsizetype i = 0; i < w.creates.size(); ++i) {
+        if (auto s = journalRecord(w.creates[i].identity); !s)
+            return s.error();
+        Statement record = m_ctx.prepare(kUpsertRecord);
+        for (const QVariant &v : QVariantList{w.creates[i].identity, w.eventId, ids->at(i), w.creates[i].contentHash, t})
+            record.addBindValue(v);
+        if (auto s = exec(record, QStringLiteral("recording a derived message")); !s)
+            return s.error();
+        Statement journal = m_ctx.prepare(kJournalCreated);
+        for (const QVariant &v : QVariantList{auditId, t, QStringLiteral("created by plan %1 for event %2; the apply was undone").arg(w.plan, w.eventId),
+                                              ids->at(i)})
+            journal.addBindValue(v);
+        if (auto s = exec(journal, QStringLiteral("journalling a created message")); !s)
+            return s.error();
+    }
+    // Compare-and-set: a message is journalled, then changed, only while still pending.
+    const auto journalPending = [&](const QString &identity, qint64 messageId) -> Result<bool> {
+        Statement journal = m_ctx.prepare(kJournalPending);
+        journal.addBindValue(auditId);
+        journal.addBindValue(messageId);
+        if (auto s = exec(journal, QStringLiteral("journalling message %1").arg(messageId)); !s)
+            return s.error();
+        if (journal.numRowsAffected() != 1) {
+            result.changedMeanwhile << identity;
+            return false;
+        }
+        if (auto s = journalRecord(identity); !s)
+            return s.error();
+        return true;
+    };
+    for (const PlanApplyWrite::Change &c : w.changes) {
+        auto pending = journalPending(c.identity, c.messageId);
+        if (!pending)
+            return pending.error();
+        if (!*pending)
+            continue;
+        const qint64 runAt = c.message.runAt > 0 ? c.message.runAt : t;
+        const QByteArray payload = c.message.payload.isEmpty() ? QByteArrayLiteral("{}") : c.message.payload;
+        Statement q = m_ctx.prepare(kChangePending);
+        for (const QVariant &v : QVariantList{runAt, int(runAt > t ? MessageState::Scheduled : MessageState::Waiting),
+                                              c.message.recipient.isNull() ? QStringLiteral("") : c.message.recipient, // a null QString binds as NULL
+                                              c.message.channel.isNull() ? QStringLiteral("") : c.message.channel, c.message.priority,
+                                              QString::fromUtf8(payload), t, c.messageId})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("moving message %1").arg(c.messageId)); !s)
+            return s.error();
+        Statement hash = m_ctx.prepare(kRecordHash);
+        hash.addBindValue(c.contentHash);
+        hash.addBindValue(c.identity);
+        if (auto s = exec(hash, QStringLiteral("recording a derived message")); !s)
+            return s.error();
+        ++result.changed;
+    }
+    for (const PlanApplyWrite::Cancel &c : w.cancels) {
+        auto pending = journalPending(c.identity, c.messageId);
+        if (!pending)
+            return pending.error();
+        if (!*pending)
+            continue;
+        Statement q = m_ctx.prepare(kCancelPending);
+        for (const QVariant &v : QVariantList{t, t, c.reason, c.messageId})
+            q.addBindValue(v);
+        if (auto s = exec(q, QStringLiteral("cancelling message %1").arg(c.messageId)); !s)
+            return s.error();
+        Statement mark = m_ctx.prepare(kRecordCancelled);
+        mark.addBindValue(c.identity);
+        if (auto s = exec(mark, QStringLiteral("recording a derived message")); !s)
+            return s.error();
+        ++result.cancelled;
+    }
+    const qint64 affected = result.createdIds.size() + result.changed + result.cancelled;
+    Statement finish = m_ctx.prepare(kFinishAudit);
+    for (const QVariant &v : QVariantList{affected, affected > 0 ? 1 : 0, auditId})
+        finish.addBindValue(v);
+    if (auto s = exec(finish, QStringLiteral("finishing the audit entry")); !s)
+        return s.error();
+    if (!result.createdIds.isEmpty() && !w.creates.isEmpty()) {
+        QSet<QString> queues;
+        for (const PlanApplyWrite::Create &c : w.creates)
+            queues.insert(c.message.queue);
+        if (auto s = m_ctx.notifyEngines(queues); !s)
+            return s.error();
+    }
+    if (auto s = tx.commit(); !s)
+        return s.error();
+    return result;
+}
+
+Status PlanRepository::revertApply(qint64 auditId)
+{
+    Statement read = m_ctx.prepare(kReadEventJournal);
+    read.addBindValue(auditId);
+    if (auto s = exec(read, QStringLiteral("reading the plan journal")); !s)
+        return s;
+    if (!read.next())
+        return {}; // nothing of the plan's own records to put back
+    const QString eventId = read.value(0).toString();
+    const bool existed = read.value(1).toLongLong() != 0;
+    const QVariantList before{read.value(2), read.value(3), read.value(4), read.value(5), read.value(6), read.value(7), eventId};
+    const QJsonArray people = QJsonDocument::fromJson(read.value(8).toString().toUtf8()).array();
+    read.finish();
+    Statement event = m_ctx.prepare(existed ? kRestoreEvent : kDeleteEvent);
+    if (existed) {
+        for (const QVariant &v : before)
+            event.addBindValue(v);
+    } else {
+        event.addBindValue(eventId);
+    }
+    if (auto s = exec(event, QStringLiteral("putting event %1 back").arg(eventId)); !s)
+        return s;
+    for (const QJsonValue &p : people) {
+        Statement person = m_ctx.prepare(kDeletePerson);
+        person.addBindValue(eventId);
+        person.addBindValue(p.toString());
+        if (auto s = exec(person, QStringLiteral("putting the people of event %1 back").arg(eventId)); !s)
+            return s;
+    }
+    Statement records = m_ctx.prepare(kRestoreRecords);
+    for (int i = 0; i < 4; ++i)
+        records.addBindValue(auditId);
+    if (auto s = exec(records, QStringLiteral("putting the derived messages back")); !s)
+        return s;
+    Statement created = m_ctx.prepare(kRestoreCreatedRecords);
+    created.addBindValue(auditId);
+    return exec(created, QStringLiteral("putting the derived messages back"));
+}
+
+Result<QList<PlanEventSummary>> PlanRepository::planEvents()
+{
+    Statement q = m_ctx.prepare(kEventSummaries);
+    if (auto s = exec(q, QStringLiteral("listing applied events")); !s)
+        return s.error();
+    QList<PlanEventSummary> out;
+    while (q.next()) {
+        const QString id = q.value(0).toString();
+        if (out.isEmpty() || out.constLast().eventId != id) {
+            PlanEventSummary e;
+            e.eventId = id;
+            e.plan = q.value(1).toString();
+            e.name = q.value(2).toString();
+            e.status = q.value(3).toString();
+            e.appliedAt = q.value(4).toLongLong();
+            out << e;
+        }
+        const qint64 n = q.value(6).toLongLong();
+        if (n == 0)
+            continue;
+        if (q.value(5).isNull())
+            out.last().removed += n;
+        else
+            out.last().counts[MessageState(q.value(5).toInt())] += n;
+    }
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-// Event plans (DESIGN §11): their definitions.
+// Event plans (DESIGN §11): their definitions, the events they were applied to, and the messages
+// they derived.
 // Internal to engine/store: created over a Store's StoreContext, used in its thread, holding nothing else.
 #include "model/StoredPlan.h"
 #include "store/repo/Repository.h"
@@ -15,6 +16,14 @@ public:
     Result<bool> savePlan(const QString &name, const QByteArray &definition, const QString &actor);
     Result<QList<StoredPlan>> plans();
     Result<StoredPlan> plan(const QString &name);
+
+    Result<std::optional<AppliedEvent>> appliedEvent(const QString &eventId);
+    Result<QList<PlanMessageRecord>> planRecords(const QString &eventId);
+    Result<PlanApplyResult> writePlanApply(const PlanApplyWrite &write);
+    // Inside an undo's transaction: puts the plan's own records (the event, its people, the derived
+    // messages' records) back as the apply of that audit entry found them.
+    Status revertApply(qint64 auditId);
+    Result<QList<PlanEventSummary>> planEvents();
 };
 
 } // namespace herald
