@@ -2,7 +2,7 @@
 # command are read from `heraldctl COMMAND --help`, so they never fall behind the program.
 
 _heraldctl_commands="init queue enqueue list show stats upcoming cancel reschedule retry promote priority
-restore edit duplicate delete undo export cleanup audit channel work engines store serve email suppression demo help"
+restore edit duplicate delete undo export cleanup audit channel work engines plan store serve email suppression demo help"
 
 _heraldctl()
 {
@@ -65,6 +65,7 @@ _heraldctl()
         email) subcommands="import stats list" ;;
         suppression) subcommands="list add remove import export policy" ;;
         store) subcommands="copy" ;;
+        plan) subcommands="define list show apply events forget" ;;
     esac
     if [[ -n $subcommands && -z $subcommand ]]; then
         [[ $cur == -* ]] || { COMPREPLY=($(compgen -W "$subcommands" -- "$cur")); return; }

@@ -33,8 +33,9 @@ const QString kUpsertEvent = QStringLiteral(
     "applied_at = excluded.applied_at");
 const QString kInsertPerson = QStringLiteral("INSERT INTO plan_people (event_id, person_id, first_seen_at) VALUES (?, ?, ?) "
                                              "ON CONFLICT (event_id, person_id) DO NOTHING");
-const QString kUpsertRecord = QStringLiteral(
-    "INSERT INTO plan_messages (identity, event_id, message_id, content_hash, cancelled_by_plan, created_at) VALUES (?, ?, ?, ?, 0, ?) "
+// %1: the backend's rows of a bound JSON array of [identity, message id, content hash].
+const QString kUpsertRecords = QStringLiteral(
+    "INSERT INTO plan_messages (event_id, created_at, cancelled_by_plan, identity, message_id, content_hash) SELECT ?, ?, 0, %1 "
     "ON CONFLICT (identity) DO UPDATE SET message_id = excluded.message_id, content_hash = excluded.content_hash, cancelled_by_plan = 0");
 // Compare-and-set: only a message still pending (scheduled or waiting) is moved, updated or cancelled.
 const QString kChangePending = QStringLiteral(
@@ -49,9 +50,12 @@ const QString kJournalEvent = QStringLiteral(
     "INSERT INTO plan_event_journal (audit_id, event_id, existed, plan, name, status, snapshot, active_snapshot, applied_at, new_people) "
     "SELECT ?, ?, 1, plan, name, status, snapshot, active_snapshot, applied_at, ? FROM plan_events WHERE event_id = ?");
 const QString kJournalNewEvent = QStringLiteral("INSERT INTO plan_event_journal (audit_id, event_id, existed, new_people) VALUES (?, ?, 0, ?)");
-const QString kRecordBefore = QStringLiteral("SELECT message_id, content_hash, cancelled_by_plan FROM plan_messages WHERE identity = ?");
-const QString kJournalRecord = QStringLiteral(
-    "INSERT INTO plan_journal (audit_id, identity, existed, message_id, content_hash, cancelled_by_plan) VALUES (?, ?, ?, ?, ?, ?)");
+// %1: the backend's rows of a bound JSON array of [identity]; records that exist, then those that do not.
+const QString kJournalRecords = QStringLiteral(
+    "INSERT INTO plan_journal (audit_id, existed, identity, message_id, content_hash, cancelled_by_plan) "
+    "SELECT ?, 1, identity, message_id, content_hash, cancelled_by_plan FROM plan_messages WHERE identity IN (SELECT %1)");
+const QString kJournalNewRecords = QStringLiteral(
+    "INSERT INTO plan_journal (audit_id, existed, cancelled_by_plan, identity) SELECT ?, 0, 0, %1 ON CONFLICT (audit_id, identity) DO NOTHING");
 // The messages' previous values, for undo (as ActionRepository journals them); a message the apply
 // created is journalled as cancelled, which is what undoing its creation leaves.
 const QString kJournalPending = QStringLiteral(
@@ -61,7 +65,7 @@ const QString kJournalPending = QStringLiteral(
                                        .arg(int(MessageState::Waiting));
 const QString kJournalCreated = QStringLiteral(
     "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
-    "SELECT ?, id, %1, run_at, priority, 0, 0, ?, ?, payload FROM messages WHERE id = ?")
+    "SELECT ?, id, %1, run_at, priority, 0, 0, ?, ?, payload FROM messages WHERE ")
                                        .arg(int(MessageState::Cancelled));
 const QString kFinishAudit = QStringLiteral("UPDATE audit_log SET affected = ?, undoable = ? WHERE id = ?");
 const QString kReadEventJournal = QStringLiteral(
@@ -204,24 +208,6 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
         return audit.error();
     result.auditId = *audit;
     const qint64 auditId = *audit;
-    const auto journalRecord = [&](const QString &identity) -> Status {
-        Statement before = m_ctx.prepare(kRecordBefore);
-        before.addBindValue(identity);
-        if (auto s = exec(before, QStringLiteral("reading a derived message")); !s)
-            return s;
-        const bool existed = before.next();
-        const QVariantList values{auditId,
-                                  identity,
-                                  existed ? 1 : 0,
-                                  existed ? before.value(0) : storerows::nullable({}),
-                                  existed ? before.value(1) : storerows::nullableText(QString()),
-                                  existed ? before.value(2).toLongLong() : qint64(0)};
-        before.finish();
-        Statement journal = m_ctx.prepare(kJournalRecord);
-        for (const QVariant &v : values)
-            journal.addBindValue(v);
-        return exec(journal, QStringLiteral("journalling a derived message"));
-    };
     {
         QJsonArray people;
         for (auto it = w.newPeople.cbegin(); it != w.newPeople.cend(); ++it)
@@ -260,19 +246,47 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
     if (!ids)
         return ids.error();
     result.createdIds = *ids;
-    for (qsizetype i = 0; i < w.creates.size(); ++i) {
-        if (auto s = journalRecord(w.creates[i].identity); !s)
+    if (!w.creates.isEmpty()) {
+        // Set-wise, from bound JSON arrays: the records' previous values journalled, the records written,
+        // and the new messages journalled as cancelled (what undoing their creation leaves).
+        QStringList identities;
+        QByteArray rows = "[";
+        for (qsizetype i = 0; i < w.creates.size(); ++i) {
+            identities << w.creates[i].identity;
+            if (i > 0)
+                rows += ',';
+            rows += '[';
+            storesql::appendJsonString(rows, w.creates[i].identity);
+            rows += ',';
+            rows += QByteArray::number(ids->at(i));
+            rows += ',';
+            storesql::appendJsonString(rows, w.creates[i].contentHash);
+            rows += ']';
+        }
+        rows += ']';
+        if (auto s = journalRecords(auditId, identities); !s)
             return s.error();
-        Statement record = m_ctx.prepare(kUpsertRecord);
-        for (const QVariant &v : QVariantList{w.creates[i].identity, w.eventId, ids->at(i), w.creates[i].contentHash, t})
+        Statement record = m_ctx.prepare(kUpsertRecords.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("tit"))));
+        for (const QVariant &v : QVariantList{w.eventId, t, QString::fromUtf8(rows)})
             record.addBindValue(v);
-        if (auto s = exec(record, QStringLiteral("recording a derived message")); !s)
+        if (auto s = exec(record, QStringLiteral("recording the derived messages")); !s)
             return s.error();
-        Statement journal = m_ctx.prepare(kJournalCreated);
+        Statement journal = m_ctx.prepare(kJournalCreated + m_ctx.backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{auditId, t, QStringLiteral("created by plan %1 for event %2; the apply was undone").arg(w.plan, w.eventId),
-                                              ids->at(i)})
+                                              m_ctx.backend->idListValue(*ids)})
             journal.addBindValue(v);
-        if (auto s = exec(journal, QStringLiteral("journalling a created message")); !s)
+        if (auto s = exec(journal, QStringLiteral("journalling the created messages")); !s)
+            return s.error();
+    }
+    {
+        // The records an apply may change or cancel, journalled before it does (one the compare-and-set
+        // leaves alone is journalled as it stays, which undo then writes back unchanged).
+        QStringList identities;
+        for (const PlanApplyWrite::Change &c : w.changes)
+            identities << c.identity;
+        for (const PlanApplyWrite::Cancel &c : w.cancels)
+            identities << c.identity;
+        if (auto s = journalRecords(auditId, identities); !s)
             return s.error();
     }
     // Compare-and-set: a message is journalled, then changed, only while still pending.
@@ -286,8 +300,6 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             result.changedMeanwhile << identity;
             return false;
         }
-        if (auto s = journalRecord(identity); !s)
-            return s.error();
         return true;
     };
     for (const PlanApplyWrite::Change &c : w.changes) {
@@ -346,6 +358,32 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
     if (auto s = tx.commit(); !s)
         return s.error();
     return result;
+}
+
+Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identities)
+{
+    if (identities.isEmpty())
+        return {};
+    QByteArray rows = "[";
+    for (qsizetype i = 0; i < identities.size(); ++i) {
+        if (i > 0)
+            rows += ',';
+        rows += '[';
+        storesql::appendJsonString(rows, identities[i]);
+        rows += ']';
+    }
+    rows += ']';
+    const QString list = QString::fromUtf8(rows);
+    const QString selectRows = m_ctx.backend->jsonArrayRows(QStringLiteral("t"));
+    Statement existing = m_ctx.prepare(kJournalRecords.arg(selectRows));
+    existing.addBindValue(auditId);
+    existing.addBindValue(list);
+    if (auto s = exec(existing, QStringLiteral("journalling the derived messages")); !s)
+        return s;
+    Statement fresh = m_ctx.prepare(kJournalNewRecords.arg(selectRows));
+    fresh.addBindValue(auditId);
+    fresh.addBindValue(list);
+    return exec(fresh, QStringLiteral("journalling the derived messages"));
 }
 
 Status PlanRepository::revertApply(qint64 auditId)

@@ -24,6 +24,10 @@ public:
     // messages' records) back as the apply of that audit entry found them.
     Status revertApply(qint64 auditId);
     Result<QList<PlanEventSummary>> planEvents();
+
+private:
+    // The records' values before an apply changes them (existed = 0 for those it creates), for undo.
+    Status journalRecords(qint64 auditId, const QStringList &identities);
 };
 
 } // namespace herald
