@@ -86,6 +86,10 @@ struct PlanApplyWrite
     QByteArray auditDetails; // JSON object
     QString actor;
     QString auditAction = QStringLiteral("plan.apply"); // or plan.forget
+    // Compare-and-set on the event: the applied_at the diff was computed from (0: never applied). An
+    // apply or forget of the same event that committed in between refuses this one, so two operators
+    // never both write a diff computed from the same state.
+    qint64 expectedAppliedAt = 0;
 };
 
 struct PlanApplyResult

@@ -104,6 +104,7 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     w.active = event->status == EventSpec::Status::Active;
     w.snapshot = QJsonDocument(event->toJson()).toJson(QJsonDocument::Compact);
     w.actor = actor;
+    w.expectedAppliedAt = *applied ? (*applied)->appliedAt : 0;
     if (w.active)
         for (const QList<EventPerson> *people : {&event->attendees, &event->speakers})
             for (const EventPerson &p : *people)
@@ -152,6 +153,7 @@ Result<PlanApplyReport> forgetEvent(Store &store, const QString &eventId, bool d
     w.snapshot = (*applied)->snapshot;
     w.actor = actor;
     w.auditAction = QStringLiteral("plan.forget");
+    w.expectedAppliedAt = (*applied)->appliedAt;
     const QString reason = QStringLiteral("plan %1: event %2 forgotten").arg(w.plan, eventId);
     for (const PlanMessageRecord &r : std::as_const(*records)) {
         PlanDiffEntry e;

@@ -670,7 +670,14 @@ private Q_SLOTS:
         QVERIFY(claimed.ok());
         QCOMPARE(claimed->size(), 1);
         QCOMPARE(claimed->at(0).id, first->createdIds.at(0));
+        // Compare-and-set on the event: a diff computed before that first apply is refused whole.
+        const auto stale = f.store->writePlanApply(w);
+        QVERIFY(!stale.ok());
+        QVERIFY2(stale.errorString().contains(QLatin1String("event 41 was applied by someone else meanwhile; nothing was written")),
+                 qPrintable(stale.errorString()));
+        QCOMPARE(f.store->planRecords(QStringLiteral("41"))->size(), 3);
         PlanApplyWrite next = w;
+        next.expectedAppliedAt = (*applied)->appliedAt;
         next.creates.clear();
         next.newPeople.clear();
         next.status = QStringLiteral("draft");
@@ -688,6 +695,7 @@ private Q_SLOTS:
         QCOMPARE(second->changedMeanwhile, QStringList{w.creates.at(0).identity});
         QCOMPARE(second->changed, 1);
         QCOMPARE(second->cancelled, 1);
+        QVERIFY(!f.store->writePlanApply(next).ok()); // computed from the state before the second: stale now
 
         const auto records = f.store->planRecords(QStringLiteral("41"));
         QVERIFY(records.ok());

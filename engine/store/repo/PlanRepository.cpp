@@ -26,11 +26,12 @@ const QString kSelectPeople = QStringLiteral("SELECT person_id, first_seen_at FR
 const QString kSelectRecords = QStringLiteral("SELECT p.identity, p.message_id, m.state, m.run_at, p.content_hash, p.cancelled_by_plan "
                                               "FROM plan_messages p LEFT JOIN messages m ON m.id = p.message_id WHERE p.event_id = ? "
                                               "ORDER BY p.identity");
-const QString kUpsertEvent = QStringLiteral(
-    "INSERT INTO plan_events (event_id, plan, name, status, snapshot, active_snapshot, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (event_id) DO UPDATE SET plan = excluded.plan, name = excluded.name, status = excluded.status, "
-    "snapshot = excluded.snapshot, active_snapshot = COALESCE(excluded.active_snapshot, plan_events.active_snapshot), "
-    "applied_at = excluded.applied_at");
+const QString kAppliedAt = QStringLiteral("SELECT applied_at FROM plan_events WHERE event_id = ?");
+const QString kInsertEvent = QStringLiteral(
+    "INSERT INTO plan_events (event_id, plan, name, status, snapshot, active_snapshot, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+const QString kUpdateEvent = QStringLiteral(
+    "UPDATE plan_events SET plan = ?, name = ?, status = ?, snapshot = ?, active_snapshot = COALESCE(?, active_snapshot), applied_at = ? "
+    "WHERE event_id = ? AND applied_at = ?");
 const QString kInsertPerson = QStringLiteral("INSERT INTO plan_people (event_id, person_id, first_seen_at) VALUES (?, ?, ?) "
                                              "ON CONFLICT (event_id, person_id) DO NOTHING");
 // %1: the backend's rows of a bound JSON array of [identity, message id, content hash].
@@ -203,6 +204,18 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
         return s.error();
     const qint64 t = m_ctx.now();
     PlanApplyResult result;
+    {
+        // Compare-and-set on the event (its row locked on a shared store): the diff was computed from
+        // the state the last apply left; one that committed since makes this diff stale.
+        Statement read = m_ctx.prepare(kAppliedAt + m_ctx.backend->rowLockClause());
+        read.addBindValue(w.eventId);
+        if (auto s = exec(read, QStringLiteral("reading event %1").arg(w.eventId)); !s)
+            return s.error();
+        const qint64 appliedAt = read.next() ? read.value(0).toLongLong() : 0;
+        if (appliedAt != w.expectedAppliedAt)
+            return Error::refused(QStringLiteral("event %1 was applied by someone else meanwhile; nothing was written — run the apply again to "
+                                                 "see the diff from its new state").arg(w.eventId));
+    }
     auto audit = m_ctx.writeAudit(w.auditAction, QStringLiteral("event %1 (plan %2)").arg(w.eventId, w.plan), 0, w.auditDetails, w.actor);
     if (!audit)
         return audit.error();
@@ -225,12 +238,21 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             if (auto s = exec(first, QStringLiteral("journalling event %1").arg(w.eventId)); !s)
                 return s.error();
         }
-        Statement event = m_ctx.prepare(kUpsertEvent);
-        for (const QVariant &v : QVariantList{w.eventId, w.plan, w.name, w.status, QString::fromUtf8(w.snapshot),
-                                              w.active ? QVariant(QString::fromUtf8(w.snapshot)) : storerows::nullableText(QString()), t})
+        const QVariant active = w.active ? QVariant(QString::fromUtf8(w.snapshot)) : storerows::nullableText(QString());
+        const bool first = w.expectedAppliedAt == 0;
+        Statement event = m_ctx.prepare(first ? kInsertEvent : kUpdateEvent);
+        const QVariantList values = first ? QVariantList{w.eventId, w.plan, w.name, w.status, QString::fromUtf8(w.snapshot), active, t}
+                                          : QVariantList{w.plan, w.name, w.status, QString::fromUtf8(w.snapshot), active, t, w.eventId,
+                                                         w.expectedAppliedAt};
+        for (const QVariant &v : values)
             event.addBindValue(v);
+        // A first apply of the same event committed by another engine meanwhile: its row's key refuses this one.
         if (auto s = exec(event, QStringLiteral("recording event %1").arg(w.eventId)); !s)
-            return s.error();
+            return Error::refused(QStringLiteral("event %1 was applied by someone else meanwhile; nothing was written — run the apply again (%2)")
+                                      .arg(w.eventId, s.errorString()));
+        if (event.numRowsAffected() != 1)
+            return Error::refused(QStringLiteral("event %1 was applied by someone else meanwhile; nothing was written — run the apply again")
+                                      .arg(w.eventId));
     }
     for (auto it = w.newPeople.cbegin(); it != w.newPeople.cend(); ++it) {
         Statement person = m_ctx.prepare(kInsertPerson);
@@ -348,13 +370,6 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
         finish.addBindValue(v);
     if (auto s = exec(finish, QStringLiteral("finishing the audit entry")); !s)
         return s.error();
-    if (!result.createdIds.isEmpty() && !w.creates.isEmpty()) {
-        QSet<QString> queues;
-        for (const PlanApplyWrite::Create &c : w.creates)
-            queues.insert(c.message.queue);
-        if (auto s = m_ctx.notifyEngines(queues); !s)
-            return s.error();
-    }
     if (auto s = tx.commit(); !s)
         return s.error();
     return result;
