@@ -25,6 +25,12 @@
 #include "StoreMenu.h"
 #include "SuppressionsView.h"
 #include "UpcomingChart.h"
+#include "plans/PlanApplyDialog.h"
+#include "plans/PlanMessagesModel.h"
+#include "plans/PlanTimeline.h"
+#include "plans/PlansView.h"
+
+#include "plans/EventSpec.h"
 
 #include "store/StoreThread.h"
 #include "store/StoreUrl.h"
@@ -35,6 +41,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
+#include <QJsonDocument>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -242,6 +249,53 @@ void Tour::run()
     m_window.showSection(MainWindow::Section::Suppressions);
     check(suppressions.wait(kWaitMs), "the suppression list");
     save(&m_window, QStringLiteral("suppressions"));
+
+    // Event plans: the demo's events, one on its time axis with a dot clicked; then the event moved by an
+    // hour, applied from a file with its preview, and undone.
+    PlansView *plans = m_window.plansView();
+    m_window.detailsDock()->hide(); // the room for the timeline
+    m_window.upcomingDock()->hide();
+    m_window.showSection(MainWindow::Section::Plans);
+    waitFor([&] { return plans->isDetailLoaded() && plans->messagesModel()->rowCount() > 0; }, "the plans section");
+    plans->selectEvent(QStringLiteral("summit-mad"));
+    waitFor([&] { return plans->isDetailLoaded() && plans->messagesModel()->detail().event.eventId == QLatin1String("summit-mad"); }, "the Madrid event");
+    plans->timeline()->zoomToEvent();
+    QPoint dot;
+    for (int row = 0; dot.isNull() && row < plans->messagesModel()->rowCount(); ++row)
+        if (plans->messagesModel()->messageAt(row).session.size() > 0)
+            dot = plans->timeline()->pointOf(plans->messagesModel()->messageAt(row).messageId);
+    check(!dot.isNull(), "a session's message on the timeline");
+    QTest::mouseClick(plans->timeline()->viewport(), Qt::LeftButton, {}, dot);
+    waitFor([&] { return !plans->selectedMessages().isEmpty(); }, "the clicked messages to be selected");
+    save(&m_window, QStringLiteral("plans"));
+    auto spec = EventSpec::parse(plans->messagesModel()->detail().event.snapshot, QStringLiteral("snapshot"));
+    check(bool(spec), "the Madrid event's snapshot");
+    constexpr qint64 hour = 3'600'000;
+    spec->startMs += hour;
+    spec->endMs += hour;
+    for (EventSession &session : spec->sessions) {
+        session.startMs += hour;
+        session.endMs += hour;
+    }
+    const QString moved = QDir(m_folder).filePath(QStringLiteral("summit-mad-moved.json"));
+    QFile file(moved);
+    check(file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(spec->toJson()).toJson()) > 0, "writing the moved event");
+    file.close();
+    plans->applyEventFile(moved);
+    auto *apply = waitForDialog<PlanApplyDialog>();
+    save(apply, QStringLiteral("plan-apply-preview"));
+    QSignalSpy applied(plans, &PlansView::planApplied);
+    QTest::mouseClick(apply->runButton(), Qt::LeftButton);
+    check(applied.wait(kWaitMs), "the apply");
+    waitFor([&] { return plans->isDetailLoaded() && m_window.findChild<PlanApplyDialog *>() == nullptr; }, "the moved event");
+    save(&m_window, QStringLiteral("plans-moved"));
+    QSignalSpy reverted(m_window.messageActions(), &MessageActions::messagesChanged);
+    m_window.messageActions()->undoAction()->trigger();
+    check(reverted.wait(kWaitMs), "the undo of the apply");
+    QFile::remove(moved);
+    m_window.upcomingDock()->show();
+    m_window.detailsDock()->show();
+    m_window.detailsDock()->raise();
     m_window.showSection(MainWindow::Section::Queues);
 
     // Dark, as the system may ask for.

@@ -27,6 +27,7 @@
 #include "SuppressionsView.h"
 #include "UpcomingChart.h"
 #include "WelcomeView.h"
+#include "plans/PlansView.h"
 
 #include "demo/DemoData.h"
 #include "store/StoreThread.h"
@@ -96,6 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_emailEvents(new EmailEventsView(m_pages)),
       m_suppressions(new SuppressionsView(m_pages)),
       m_dashboard(new EmailDashboard(m_pages)),
+      m_plans(new PlansView(m_pages)),
       m_totalsLabel(new QLabel(this)),
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this)),
@@ -113,6 +115,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(m_emailEvents);
     m_pages->addWidget(m_suppressions);
     m_pages->addWidget(m_dashboard);
+    m_pages->addWidget(m_plans);
 
     // The sections, in Section order. A short list rather than tabs: email events, suppressions and the
     // dashboard join it later (DESIGN §8).
@@ -126,6 +129,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_navigation->item(int(Section::EmailEvents))->setToolTip(tr("Amazon SES events: deliveries, bounces, complaints… (Ctrl+3)"));
     m_navigation->item(int(Section::Suppressions))->setToolTip(tr("Addresses the e-mail channel no longer sends to (Ctrl+4)"));
     m_navigation->item(int(Section::Dashboard))->setToolTip(tr("Volumes, bounce and complaint rates against Amazon's levels (Ctrl+5)"));
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_FileDialogInfoView), tr("Event plans")));
+    m_navigation->item(int(Section::Plans))->setToolTip(tr("Applied events, their reminders on a time axis, Apply event file… (Ctrl+6)"));
+    connect(m_plans, &PlansView::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    connect(m_plans, &PlansView::messageRequested, this, &MainWindow::showMessage);
+    connect(m_plans, &PlansView::messageSelected, m_detailsView, &MessageDetailsView::showMessage);
     connect(m_emailEvents, &EmailEventsView::messageRequested, this, &MainWindow::showMessage);
     connect(m_suppressions, &SuppressionsView::changed, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     connect(m_dashboard, &EmailDashboard::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
@@ -200,6 +208,14 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
     connect(m_messageActions, &MessageActions::messageCreated, m_detailsView, &MessageDetailsView::showMessage);
     connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    // An apply or forget is a bulk action like the others: counts, rows and timers are stale, Undo reverts it.
+    connect(m_plans, &PlansView::planApplied, this, [this] {
+        m_messageActions->noteUndoableAction();
+        m_delivery->wake();
+        m_queueModel->refresh();
+        m_messageModel->reload();
+        m_upcoming->refresh();
+    });
 
     m_queueActions = new QueueActions(m_queueModel, m_queuesView, this);
     connect(m_queueActions, &QueueActions::queuesChanged, this, [this] {
@@ -334,6 +350,13 @@ void MainWindow::createActions()
             });
     });
     m_importEmailAction->setToolTip(tr("SNS envelopes, raw SES JSON, JSON Lines of either, or a mongoexport of ses_event"));
+    // Apply event file… from the File menu too: it opens the Plans section, where its result shows.
+    QAction *applyEvent = file->addAction(m_plans->applyAction()->icon(), m_plans->applyAction()->text(), this, [this] {
+        showSection(Section::Plans);
+        m_plans->applyAction()->trigger();
+    });
+    applyEvent->setToolTip(m_plans->applyAction()->toolTip());
+    connect(m_plans->applyAction(), &QAction::changed, applyEvent, [this, applyEvent] { applyEvent->setEnabled(m_plans->applyAction()->isEnabled()); });
     m_newQueueAction = file->addAction(tr("&New queue…"), this, &MainWindow::createQueue);
     m_newQueueAction->setShortcut(QKeySequence::New);
     m_newQueueAction->setEnabled(false);
@@ -364,9 +387,11 @@ void MainWindow::createActions()
     queues->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     QAction *outbox = view->addAction(tr("&Outbox"), this, [this] { showSection(Section::Outbox); });
     outbox->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    const std::pair<Section, QString> emailSections[] = {
-        {Section::EmailEvents, tr("&E-mail events")}, {Section::Suppressions, tr("&Suppressions")}, {Section::Dashboard, tr("E-mail &dashboard")}};
-    for (const auto &[section, text] : emailSections) {
+    const std::pair<Section, QString> moreSections[] = {{Section::EmailEvents, tr("&E-mail events")},
+                                                         {Section::Suppressions, tr("&Suppressions")},
+                                                         {Section::Dashboard, tr("E-mail &dashboard")},
+                                                         {Section::Plans, tr("Event &plans")}};
+    for (const auto &[section, text] : moreSections) {
         QAction *show = view->addAction(text, this, [this, section = section] { showSection(section); });
         show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + int(section))));
     }
@@ -514,6 +539,9 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_dashboard->setStoreThread(m_storeThread.get());
     if (m_section == Section::Dashboard)
         m_dashboard->refresh();
+    m_plans->setStore(m_storeThread.get(), readOnly);
+    if (m_section == Section::Plans)
+        m_plans->reload();
     m_queueModel->setStoreThread(m_storeThread.get());
     m_cleanupStatus->setStoreThread(m_storeThread.get());
     m_enginesStatus->setStoreThread(m_storeThread.get());
@@ -642,6 +670,10 @@ void MainWindow::showSection(Section section)
         if (changed)
             m_dashboard->refresh();
         break;
+    case Section::Plans:
+        if (changed)
+            m_plans->reload();
+        break;
     }
     if (changed && isSectionPage(currentPage()))
         showPage(sectionPage());
@@ -654,6 +686,7 @@ QWidget *MainWindow::sectionPage() const
     case Section::EmailEvents: return m_emailEvents;
     case Section::Suppressions: return m_suppressions;
     case Section::Dashboard: return m_dashboard;
+    case Section::Plans: return m_plans;
     case Section::Queues: break;
     }
     return m_messagesView;
@@ -661,7 +694,7 @@ QWidget *MainWindow::sectionPage() const
 
 bool MainWindow::isSectionPage(QWidget *page) const
 {
-    return page == m_messagesView || page == m_outboxView || page == m_emailEvents || page == m_suppressions || page == m_dashboard;
+    return page == m_messagesView || page == m_outboxView || page == m_emailEvents || page == m_suppressions || page == m_dashboard || page == m_plans;
 }
 
 void MainWindow::showMessage(qint64 id)
@@ -851,6 +884,8 @@ void MainWindow::liveRefresh()
 
 void MainWindow::messagesChanged()
 {
+    if (m_section == Section::Plans)
+        m_plans->reload(); // an undo may have reverted an apply
     // The engine's timer was set for the old run_at values, and restored or retried messages are due now.
     m_delivery->wake();
     m_queueModel->refresh();

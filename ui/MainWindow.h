@@ -33,6 +33,7 @@ class MessageTableModel;
 class MessagesView;
 class OutboxModel;
 class OutboxView;
+class PlansView;
 class QueueListModel;
 class QueuesView;
 class Settings;
@@ -62,7 +63,7 @@ public:
     // While deliveries land, what is on screen is re-read at most this often.
     static constexpr int kLiveRefreshMs = 250;
 
-    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard };
+    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard, Plans };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -96,6 +97,7 @@ public:
     EmailEventsView *emailEventsView() const { return m_emailEvents; }
     SuppressionsView *suppressionsView() const { return m_suppressions; }
     EmailDashboard *emailDashboard() const { return m_dashboard; }
+    PlansView *plansView() const { return m_plans; }
     // Shows a message wherever it is: its queue selected, the table searched for its id, the details dock.
     void showMessage(qint64 id);
     Settings *settings() const { return m_settings.get(); }
@@ -192,6 +194,7 @@ private:
     EmailEventsView *m_emailEvents;
     SuppressionsView *m_suppressions;
     EmailDashboard *m_dashboard;
+    PlansView *m_plans;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     CleanupStatusLabel *m_cleanupStatus = nullptr;

@@ -157,6 +157,12 @@ void MessageActions::setStore(StoreThread *storeThread, bool readOnly)
     updateEnabled();
 }
 
+void MessageActions::noteUndoableAction()
+{
+    m_canUndo = m_storeThread && !m_readOnly;
+    updateEnabled();
+}
+
 void MessageActions::setQueueList(QueueListModel *queues)
 {
     m_queues = queues;

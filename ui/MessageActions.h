@@ -56,6 +56,8 @@ public:
     void fillMenu(QMenu *menu) const;
     // Who the audit log names: the console and the operating-system user.
     static QString actor();
+    // Another part of the console took an undoable bulk action (an event plan's apply): Undo reverts it.
+    void noteUndoableAction();
 
 Q_SIGNALS:
     // An action or an undo changed messages: counts, rows and the engine's timers are stale.

@@ -36,10 +36,17 @@ Result<PlanApplyReport> written(Store &store, const PlanApplyWrite &w, PlanApply
     return report;
 }
 
+Status checkPreview(const QString &eventId, qint64 basedOn, std::optional<qint64> expected)
+{
+    if (!expected || *expected == basedOn)
+        return {};
+    return Error::refused(QStringLiteral("event %1 was applied or forgotten since the preview; nothing was written: preview it again").arg(eventId));
+}
+
 } // namespace
 
 Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, const QByteArray &eventJson, const QString &source, bool dryRun,
-                                       const QString &actor)
+                                       const QString &actor, std::optional<qint64> expectedAppliedAt)
 {
     auto event = EventSpec::parse(eventJson, source);
     if (!event)
@@ -53,6 +60,9 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     auto applied = store.appliedEvent(event->id);
     if (!applied)
         return applied.error();
+    const qint64 basedOn = *applied ? (*applied)->appliedAt : 0;
+    if (auto s = checkPreview(event->id, basedOn, expectedAppliedAt); !s)
+        return s.error();
     if (*applied && (*applied)->plan != planName)
         return Error::badInput(QStringLiteral("event %1 was applied with plan '%2'; apply it with --plan %2").arg(event->id, (*applied)->plan));
     std::optional<EventSpec> previous;
@@ -92,6 +102,7 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     }
     PlanApplyReport report;
     report.dryRun = dryRun;
+    report.basedOnAppliedAt = basedOn;
     report.diff = PlanDiff::reconcile(*derivation, existing);
     if (dryRun)
         return report;
@@ -104,7 +115,7 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     w.active = event->status == EventSpec::Status::Active;
     w.snapshot = QJsonDocument(event->toJson()).toJson(QJsonDocument::Compact);
     w.actor = actor;
-    w.expectedAppliedAt = *applied ? (*applied)->appliedAt : 0;
+    w.expectedAppliedAt = basedOn;
     if (w.active)
         for (const QList<EventPerson> *people : {&event->attendees, &event->speakers})
             for (const EventPerson &p : *people)
@@ -133,18 +144,21 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     return written(store, w, std::move(report));
 }
 
-Result<PlanApplyReport> forgetEvent(Store &store, const QString &eventId, bool dryRun, const QString &actor)
+Result<PlanApplyReport> forgetEvent(Store &store, const QString &eventId, bool dryRun, const QString &actor, std::optional<qint64> expectedAppliedAt)
 {
     auto applied = store.appliedEvent(eventId);
     if (!applied)
         return applied.error();
     if (!*applied)
         return Error::notFound(QStringLiteral("no plan was applied to event %1; see `heraldctl plan events`").arg(eventId));
+    if (auto s = checkPreview(eventId, (*applied)->appliedAt, expectedAppliedAt); !s)
+        return s.error();
     auto records = store.planRecords(eventId);
     if (!records)
         return records.error();
     PlanApplyReport report;
     report.dryRun = dryRun;
+    report.basedOnAppliedAt = (*applied)->appliedAt;
     PlanApplyWrite w;
     w.eventId = eventId;
     w.plan = (*applied)->plan;
