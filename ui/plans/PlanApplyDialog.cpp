@@ -1,10 +1,10 @@
 #include "PlanApplyDialog.h"
 
-#include "PlanEventsModel.h"
-
 #include "store/StoreThread.h"
 
+#include <QDateTime>
 #include <QHash>
+#include <QTimeZone>
 #include <QLocale>
 
 namespace herald {
@@ -31,6 +31,15 @@ const Kind kKinds[] = {
 QString kindName(const Kind &kind)
 {
     return PlanApplyDialog::tr(kind.name);
+}
+
+// "Thu 10 Dec 10:00": short enough for two columns of them; the summary names the zone.
+QString shortTime(qint64 ms, const QTimeZone &zone)
+{
+    if (ms == 0)
+        return {};
+    return QLocale().toString(zone.isValid() ? QDateTime::fromMSecsSinceEpoch(ms, zone) : QDateTime::fromMSecsSinceEpoch(ms),
+                              QStringLiteral("ddd d MMM HH:mm"));
 }
 
 } // namespace
@@ -82,9 +91,10 @@ PlanApplyDialog::PlanApplyDialog(StoreThread *storeThread, const QString &title,
 
     QHash<QString, QString> names;
     QHash<QString, QString> sessions;
-    QString zone;
+    QTimeZone zone;
     if (event) {
-        zone = event->timezone;
+        zone = event->zone();
+        setSummary(text + QLatin1Char('\n') + tr("Times in %1.").arg(event->timezone));
         for (const QList<EventPerson> *people : {&event->attendees, &event->speakers})
             for (const EventPerson &p : *people)
                 names.insert(p.id, p.displayName());
@@ -104,18 +114,18 @@ PlanApplyDialog::PlanApplyDialog(StoreThread *storeThread, const QString &title,
             ++rows;
             QString was = e.reason;
             if (&entries == &m_preview.diff.moved)
-                was = tr("was %1").arg(PlanEventsModel::eventTime(e.oldRunAt, zone));
+                was = tr("was %1").arg(shortTime(e.oldRunAt, zone));
             else if (&entries == &m_preview.diff.updated)
                 was = tr("content changed");
             const QString who = names.value(e.person);
             addSampleRow({kindName(kind), e.type, who.isEmpty() ? e.person : QStringLiteral("%1 (%2)").arg(who, e.person),
-                          e.session.isEmpty() ? QString() : sessions.value(e.session, e.session), PlanEventsModel::eventTime(e.runAt, zone), was});
+                          e.session.isEmpty() ? QString() : sessions.value(e.session, e.session), shortTime(e.runAt, zone), was});
         }
     }
     setSampleTitle(listed == 0 ? tr("No change") : rows < listed ? tr("The first %1 of %2").arg(rows).arg(locale.toString(listed)) : tr("Every change"));
     fitTables();
     setRun(runText, changes == 0 ? tr("Nothing to change: the store already has what the plan implies for this event.") : QString());
-    resize(820, 560);
+    resize(920, 580);
 }
 
 void PlanApplyDialog::run()
