@@ -126,6 +126,8 @@ int Cli::cmdAction(ActionKind kind)
     Store *store = isSet(QStringLiteral("dry-run")) ? openStoreForReading() : openStore();
     if (!store)
         return m_status;
+    if (auto s = resolveFailureGroup(*store, *sel); !s)
+        return fail(s.error());
     if (kind == ActionKind::Reschedule) {
         const int given = int(isSet(QStringLiteral("at"))) + int(isSet(QStringLiteral("in"))) + int(isSet(QStringLiteral("by")));
         if (given != 1)
@@ -323,6 +325,8 @@ int Cli::cmdExport()
     Store *store = openStoreForReading();
     if (!store)
         return m_status;
+    if (auto s = resolveFailureGroup(*store, *sel); !s)
+        return fail(s.error());
     ActionProgress progress;
     if (toFile)
         progress.report = [this](qint64 done, qint64 total) {

@@ -1,5 +1,7 @@
 #include "Cli.h"
 
+#include "model/FailureFingerprint.h"
+
 #include "TextTable.h"
 #include "demo/DemoData.h"
 #include "model/MessageJson.h"
@@ -37,6 +39,7 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("duplicate"), QStringLiteral("Enqueue copies of messages"), &Cli::cmdDuplicate},
         {QStringLiteral("delete"), QStringLiteral("Delete completed, failed or cancelled messages"), &Cli::cmdDelete},
         {QStringLiteral("undo"), QStringLiteral("Undo the last operator action while its messages still exist"), &Cli::cmdUndo},
+        {QStringLiteral("failures"), QStringLiteral("Failed messages grouped by cause (--since 24h); act on one with --failure-group ID"), &Cli::cmdFailures},
         {QStringLiteral("export"), QStringLiteral("Export the selected messages as CSV or JSON Lines"), &Cli::cmdExport},
         {QStringLiteral("cleanup"), QStringLiteral("Remove old terminal messages by retention, with preview and archive"), &Cli::cmdCleanup},
         {QStringLiteral("audit"), QStringLiteral("Show the audit log of operator actions"), &Cli::cmdAudit},
@@ -349,6 +352,13 @@ Result<MessageSelection> Cli::selection(bool requireSomething)
         sel.minPriority = lo;
         sel.maxPriority = hi;
     }
+    if (isSet(QStringLiteral("failure-group"))) {
+        sel.failureGroup = value(QStringLiteral("failure-group")).trimmed().toLower();
+        if (!isFailureGroupId(sel.failureGroup))
+            return Error::badInput(QStringLiteral("--failure-group '%1' is not a failure group id; ids are 12 hex digits, as `heraldctl failures` "
+                                                  "lists them")
+                                       .arg(value(QStringLiteral("failure-group"))));
+    }
     const qint64 t = currentTimeMs();
     for (const auto &[flag, field] : {std::pair<QString, std::optional<qint64> *>{QStringLiteral("due-from"), &sel.runAtFrom},
                                       std::pair<QString, std::optional<qint64> *>{QStringLiteral("due-before"), &sel.runAtTo}}) {
@@ -381,6 +391,8 @@ QList<QCommandLineOption> Cli::selectionOptions(const QString &verb)
         {QStringLiteral("priority"), verb + QStringLiteral(" messages of this priority or range, e.g. 1 or 1-3."), QStringLiteral("P")},
         {QStringLiteral("due-from"), verb + QStringLiteral(" messages due at or after this time (ISO 8601)."), QStringLiteral("TIME")},
         {QStringLiteral("due-before"), verb + QStringLiteral(" messages due before this time (ISO 8601)."), QStringLiteral("TIME")},
+        {QStringLiteral("failure-group"), verb + QStringLiteral(" the failed messages of this failure group (`heraldctl failures` lists them)."),
+         QStringLiteral("ID")},
     };
 }
 

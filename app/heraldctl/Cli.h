@@ -111,6 +111,9 @@ private:
     int cmdDuplicate() { return cmdAction(ActionKind::Duplicate); }
     int cmdDelete() { return cmdAction(ActionKind::Delete); }
     int cmdUndo();
+    int cmdFailures();
+    // A selection naming a failure group (--failure-group): the group's error texts, read from the store.
+    Status resolveFailureGroup(Store &store, MessageSelection &selection);
     int cmdExport();
     int cmdCleanup();
     int cleanupStatus(Store &store);

@@ -198,6 +198,8 @@ int Cli::cmdList()
     Store *store = openStoreForReading();
     if (!store)
         return m_status;
+    if (auto s = resolveFailureGroup(*store, request.selection); !s)
+        return fail(s.error());
     if (isSet(QStringLiteral("count"))) {
         auto n = store->countMessages(request.selection);
         if (!n)

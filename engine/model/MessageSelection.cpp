@@ -43,6 +43,10 @@ QString MessageSelection::describe() const
         parts << QStringLiteral("run at from ") + formatTimestamp(*runAtFrom);
     if (runAtTo)
         parts << QStringLiteral("run at before ") + formatTimestamp(*runAtTo);
+    if (!failureGroup.isEmpty())
+        parts << QStringLiteral("failure group ") + failureGroup;
+    else if (!lastErrors.isEmpty())
+        parts << QStringLiteral("last error one of %1 texts").arg(lastErrors.size());
     return parts.isEmpty() ? QStringLiteral("all messages") : parts.join(QStringLiteral(", "));
 }
 

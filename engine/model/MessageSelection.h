@@ -28,12 +28,16 @@ struct MessageSelection
     int maxPriority = 0;
     std::optional<qint64> runAtFrom; // run_at >= from
     std::optional<qint64> runAtTo;   // run_at < to
+    // A failure group (engine/failures): its id names it in the audit log and messages; lastErrors,
+    // which failureGroupSelection() fills from the store, are the exact error texts it folds.
+    QString failureGroup;
+    QStringList lastErrors; // the message's last error is one of these
 
     bool isById() const { return !ids.isEmpty(); }
     bool hasFilter() const
     {
         return !queue.isEmpty() || !states.isEmpty() || !labels.isEmpty() || !search.isEmpty() || !types.isEmpty() || !channels.isEmpty() ||
-               minPriority > 0 || maxPriority > 0 || runAtFrom || runAtTo;
+               minPriority > 0 || maxPriority > 0 || runAtFrom || runAtTo || !failureGroup.isEmpty() || !lastErrors.isEmpty();
     }
     bool isEmpty() const { return !isById() && !hasFilter(); }
     // "queue event-messages, labels event=41 contractor=56": for the audit log and messages.

@@ -51,7 +51,7 @@ public:
     static Result<std::unique_ptr<Backend>> forUrl(const StoreUrl &url);
 
     // The schema version every dialect migrates to (the same number on each).
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
 
     virtual QString name() const = 0; // "sqlite", "postgres": the folder of its migrations
     virtual QString driverName() const = 0;

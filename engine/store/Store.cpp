@@ -377,6 +377,11 @@ Result<QList<AuditEntry>> Store::auditLog(int limit)
     return MessageReads(*m_context).auditLog(limit);
 }
 
+Result<QList<FailedErrorCount>> Store::failedErrorCounts(std::optional<qint64> finishedSince)
+{
+    return MessageReads(*m_context).failedErrorCounts(finishedSince);
+}
+
 Result<QStringList> Store::counterMismatches()
 {
     return MessageReads(*m_context).counterMismatches();

@@ -9,6 +9,7 @@
 #include "model/QueueConfig.h"
 #include "model/QueueCounts.h"
 #include "model/Retention.h"
+#include "model/FailureCounts.h"
 #include "model/StoredPlan.h"
 #include "model/Result.h"
 
@@ -140,6 +141,9 @@ public:
     Result<QList<AuditEntry>> auditLog(int limit = 100);
     // Counter rows that differ from COUNT(*): empty when the counters are right. For tests and doctor.
     Result<QStringList> counterMismatches();
+    // Failed messages counted by exact last error and queue (finished at or after finishedSince, when
+    // given): what engine/failures folds into failure groups.
+    Result<QList<FailedErrorCount>> failedErrorCounts(std::optional<qint64> finishedSince = std::nullopt);
     // Folds the counter deltas of a shared store into its counters (any engine may, at any time); a
     // no-op where writers update the counters themselves.
     Status foldCounters();

@@ -339,12 +339,64 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("bogus"));
     }
 
+    // Failure groups (issue 17): the demo's failures by cause, one group retried and undone, bad ids refused.
+    void shouldListFailureGroupsAndRetryOneGroup()
+    {
+        Run r = run({QStringLiteral("demo")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("failures"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray groups = r.json().toArray();
+        QVERIFY(groups.size() >= 2);
+        qint64 sum = 0;
+        for (const QJsonValue &g : groups) {
+            QCOMPARE(keys(g.toObject()), (QSet<QString>{QStringLiteral("id"), QStringLiteral("fingerprint"), QStringLiteral("count"), QStringLiteral("queues"),
+                                                        QStringLiteral("first_seen"), QStringLiteral("last_seen"), QStringLiteral("sample"),
+                                                        QStringLiteral("sample_message_id"), QStringLiteral("distinct_errors")}));
+            sum += g[QLatin1String("count")].toInteger();
+        }
+        // Every failed message is in exactly one group.
+        r = run({QStringLiteral("list"), QStringLiteral("--state"), QStringLiteral("failed"), QStringLiteral("--count")});
+        QCOMPARE(QString::fromUtf8(r.out).trimmed().toLongLong(), sum);
+        QVERIFY(groups.at(0)[QLatin1String("count")].toInteger() >= groups.at(1)[QLatin1String("count")].toInteger());
+
+        const QString id = groups.at(1)[QLatin1String("id")].toString();
+        const qint64 count = groups.at(1)[QLatin1String("count")].toInteger();
+        r = run({QStringLiteral("list"), QStringLiteral("--failure-group"), id, QStringLiteral("--count")});
+        QCOMPARE(QString::fromUtf8(r.out).trimmed().toLongLong(), count);
+        r = run({QStringLiteral("retry"), QStringLiteral("--failure-group"), id, QStringLiteral("--dry-run")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("Would retry %1 of the %1").arg(count).toUtf8()), r.out.constData());
+        r = run({QStringLiteral("retry"), QStringLiteral("--failure-group"), id});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("failures"), QStringLiteral("--json")});
+        for (const QJsonValue &g : r.json().toArray())
+            QVERIFY(g[QLatin1String("id")].toString() != id);
+        r = run({QStringLiteral("audit"), QStringLiteral("--json")});
+        QVERIFY2(r.out.contains(QStringLiteral("failure group %1").arg(id).toUtf8()), r.out.constData());
+        r = run({QStringLiteral("undo")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("list"), QStringLiteral("--failure-group"), id, QStringLiteral("--count")});
+        QCOMPARE(QString::fromUtf8(r.out).trimmed().toLongLong(), count);
+
+        // Nothing failed after now; a malformed id and a group no message is in are refused (exit 2).
+        r = run({QStringLiteral("failures"), QStringLiteral("--since"), QStringLiteral("2099-01-01T00:00:00Z")});
+        QVERIFY2(r.exitCode == 0 && r.out.startsWith("No message failed since"), r.out.constData());
+        r = run({QStringLiteral("retry"), QStringLiteral("--failure-group"), QStringLiteral("xyz")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--failure-group 'xyz' is not a failure group id"), r.err.constData());
+        r = run({QStringLiteral("retry"), QStringLiteral("--failure-group"), QStringLiteral("000000000000")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("heraldctl failures"), r.err.constData());
+        r = run({QStringLiteral("failures"), QStringLiteral("--since"), QStringLiteral("yesterday-ish")});
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void shouldGiveHelpForEveryCommand_data()
     {
         QTest::addColumn<QStringList>("command");
         for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
                               "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export", "cleanup",
-                              "bench"})
+                              "bench", "failures"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
         for (const char *c : {"define", "list", "show", "apply", "events", "forget"})
             QTest::newRow(QByteArray("plan ").append(c).constData()) << QStringList{QStringLiteral("plan"), QString::fromLatin1(c)};

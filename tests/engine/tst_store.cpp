@@ -1,6 +1,8 @@
 // The store on a real SQLite file: opening, the lifecycle of DESIGN §4 and the maintained counters.
 #include "StoreFixture.h"
 
+#include "failures/FailureGroups.h"
+#include "model/FailureFingerprint.h"
 #include "store/StoreUrl.h"
 
 #include <QFile>
@@ -592,6 +594,76 @@ private Q_SLOTS:
         for (const QueueCounts &c : *stats)
             total += c.total();
         QCOMPARE(total, qint64(20));
+    }
+
+    // Failure groups (issue 17): failed messages counted by the shape of their error, and a group acted on
+    // as a selection — retried, then undone — leaving the other groups alone.
+    void shouldGroupFailuresByCauseAndRetryOneGroup()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("sms"));
+        f.addQueue(QStringLiteral("hooks"));
+        const QList<std::pair<QString, QString>> failures{
+            {QStringLiteral("hooks"), QStringLiteral("HTTP 503 from https://gw.example/a/1 after 120 ms")},
+            {QStringLiteral("hooks"), QStringLiteral("HTTP 503 from https://gw.example/b/22 after 90 ms")},
+            {QStringLiteral("sms"), QStringLiteral("HTTP 503 from https://gw.example/c/3 after 7 ms")},
+            {QStringLiteral("sms"), QStringLiteral("no phone number for attendee 41")},
+            {QStringLiteral("sms"), QStringLiteral("no phone number for attendee 42")},
+            {QStringLiteral("hooks"), QStringLiteral("HTTP 500 from https://gw.example/a/1 after 10 ms")},
+        };
+        QList<qint64> ids;
+        for (const auto &[queue, error] : failures) {
+            const qint64 id = f.enqueue(queue);
+            QVERIFY(f.store->claim(queue, 1, QStringLiteral("w"), 30'000).ok());
+            QVERIFY(f.store->fail(id, QStringLiteral("w"), Store::Failure{error, true}).ok());
+            ids << id;
+        }
+        f.now += 60'000;
+        const qint64 later = f.enqueue(QStringLiteral("sms")); // one more, a minute later
+        QVERIFY(f.store->claim(QStringLiteral("sms"), 1, QStringLiteral("w"), 30'000).ok());
+        QVERIFY(f.store->fail(later, QStringLiteral("w"), Store::Failure{QStringLiteral("no phone number for attendee 7"), true}).ok());
+
+        auto groups = failureGroups(*f.store);
+        QVERIFY2(groups.ok(), qPrintable(groups.errorString()));
+        QCOMPARE(groups->size(), 3);
+        // Largest first; of two as large, the one that failed last.
+        QCOMPARE(groups->at(0).fingerprint, QStringLiteral("no phone number for attendee <n>"));
+        QCOMPARE(groups->at(0).count, 3);
+        QCOMPARE(groups->at(0).sampleMessageId, later);
+        QCOMPARE(groups->at(0).lastSeen, f.now);
+        QCOMPARE(groups->at(0).firstSeen, f.now - 60'000);
+        QCOMPARE(groups->at(1).fingerprint, QStringLiteral("HTTP 503 from <url> after <n> ms"));
+        QCOMPARE(groups->at(1).count, 3);
+        QCOMPARE(groups->at(1).byQueue, (QMap<QString, qint64>{{QStringLiteral("hooks"), 2}, {QStringLiteral("sms"), 1}}));
+        QCOMPARE(groups->at(1).errors.size(), 3);
+        QCOMPARE(groups->at(2).fingerprint, QStringLiteral("HTTP 500 from <url> after <n> ms"));
+        QCOMPARE(groups->at(2).id, failureGroupId(groups->at(2).fingerprint));
+        // Only what failed in the last 30 s: the one later failure.
+        auto recent = failureGroups(*f.store, f.now - 30'000);
+        QCOMPARE(recent->size(), 1);
+        QCOMPARE(recent->at(0).count, 1);
+
+        auto selection = failureGroupSelection(*f.store, groups->at(1).id);
+        QVERIFY2(selection.ok(), qPrintable(selection.errorString()));
+        QCOMPARE(*f.store->countMessages(*selection), 3);
+        OperatorAction retry;
+        retry.kind = ActionKind::Retry;
+        auto retried = f.store->apply(*selection, retry);
+        QVERIFY2(retried.ok(), qPrintable(retried.errorString()));
+        QCOMPARE(retried->affected, 3);
+        for (qint64 id : {ids[0], ids[1], ids[2]})
+            QCOMPARE(f.store->message(id)->state, MessageState::Waiting);
+        for (qint64 id : {ids[3], ids[4], ids[5], later})
+            QCOMPARE(f.store->message(id)->state, MessageState::Failed);
+        // The group has no failed message left.
+        QCOMPARE(failureGroupSelection(*f.store, groups->at(1).id).error().kind, Error::Kind::NotFound);
+        QVERIFY(f.store->undoLastAction().ok());
+        for (qint64 id : {ids[0], ids[1], ids[2]})
+            QCOMPARE(f.store->message(id)->state, MessageState::Failed);
+        QCOMPARE(failureGroups(*f.store)->at(0).count, 3);
+        QCOMPARE(failureGroupSelection(*f.store, QStringLiteral("not-an-id")).error().kind, Error::Kind::BadInput);
+        VERIFY_COUNTERS(f);
     }
 
     // Event plans (DESIGN §11): a definition is stored as given, replaced by name, and each change audited.

@@ -164,11 +164,42 @@ QString MessageReads::selectionWhere(const MessageSelection &sel, QVariantList &
             binds << id;
         binds << like << like << like;
     }
+    if (!sel.lastErrors.isEmpty()) {
+        // Any number of texts in one bound value, as bulk inserts bind their rows.
+        QJsonArray texts;
+        for (const QString &e : sel.lastErrors)
+            texts.append(QJsonArray{e});
+        where << QStringLiteral("m.last_error IN (SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("t")) + QLatin1Char(')');
+        binds << QString::fromUtf8(QJsonDocument(texts).toJson(QJsonDocument::Compact));
+    } else if (!sel.failureGroup.isEmpty()) {
+        where << QStringLiteral("1 = 0"); // a group no failed message is in any more
+    }
     for (auto it = sel.labels.cbegin(); it != sel.labels.cend(); ++it) {
         where << QStringLiteral("m.id IN (SELECT message_id FROM message_labels WHERE key = ? AND value = ?)");
         binds << it.key() << it.value();
     }
     return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
+}
+
+Result<QList<FailedErrorCount>> MessageReads::failedErrorCounts(std::optional<qint64> finishedSince)
+{
+    // The failed state as a literal, so that the partial index of failed messages' errors serves it.
+    QString sql = QStringLiteral("SELECT m.last_error, q.name, COUNT(*), MIN(m.finished_at), MAX(m.finished_at), MAX(m.id) FROM messages m "
+                                 "JOIN queues q ON q.id = m.queue_id WHERE m.state = %1")
+                      .arg(int(MessageState::Failed));
+    if (finishedSince)
+        sql += QStringLiteral(" AND m.finished_at >= ?");
+    sql += QStringLiteral(" GROUP BY m.last_error, q.name");
+    Statement q = m_ctx.prepare(sql);
+    if (finishedSince)
+        q.addBindValue(*finishedSince);
+    if (auto s = exec(q, QStringLiteral("counting failed messages by error")); !s)
+        return s.error();
+    QList<FailedErrorCount> out;
+    while (q.next())
+        out << FailedErrorCount{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toLongLong(),
+                                q.value(4).toLongLong(), q.value(5).toLongLong()};
+    return out;
 }
 
 Result<qint64> MessageReads::resolveSelectionQueue(const MessageSelection &selection)

@@ -4,6 +4,9 @@
 // selections as WHERE clauses with bound values, and the per-state counters.
 // Internal to engine/store: created over a Store's StoreContext, used in its thread, holding nothing else.
 #include "store/repo/Repository.h"
+#include "model/FailureCounts.h"
+
+#include <optional>
 
 namespace herald {
 
@@ -24,6 +27,7 @@ public:
     Result<QList<Message>> upcoming(qint64 withinMs, const QString &queueName, int limit);
     Result<QList<AuditEntry>> auditLog(int limit);
     Result<QStringList> counterMismatches();
+    Result<QList<FailedErrorCount>> failedErrorCounts(std::optional<qint64> finishedSince);
 };
 
 } // namespace herald

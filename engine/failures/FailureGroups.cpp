@@ -1,0 +1,67 @@
+#include "FailureGroups.h"
+
+#include "model/FailureFingerprint.h"
+#include "store/Store.h"
+
+#include <QHash>
+
+#include <algorithm>
+
+namespace herald {
+
+Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> since)
+{
+    auto counts = store.failedErrorCounts(since);
+    if (!counts)
+        return counts.error();
+    QHash<QString, qsizetype> byFingerprint;
+    QList<FailureGroup> groups;
+    for (const FailedErrorCount &c : std::as_const(*counts)) {
+        const QString fingerprint = failureFingerprint(c.error);
+        auto it = byFingerprint.find(fingerprint);
+        if (it == byFingerprint.end()) {
+            FailureGroup g;
+            g.id = failureGroupId(fingerprint);
+            g.fingerprint = fingerprint;
+            g.firstSeen = c.firstSeen;
+            it = byFingerprint.insert(fingerprint, groups.size());
+            groups << g;
+        }
+        FailureGroup &g = groups[*it];
+        g.count += c.count;
+        g.byQueue[c.queue] += c.count;
+        g.firstSeen = std::min(g.firstSeen, c.firstSeen);
+        if (c.lastSeen > g.lastSeen || (c.lastSeen == g.lastSeen && c.lastId > g.sampleMessageId)) {
+            g.lastSeen = c.lastSeen;
+            g.sample = c.error;
+            g.sampleMessageId = c.lastId;
+        }
+        if (!g.errors.contains(c.error))
+            g.errors << c.error;
+    }
+    std::sort(groups.begin(), groups.end(), [](const FailureGroup &a, const FailureGroup &b) {
+        return a.count != b.count ? a.count > b.count : a.lastSeen > b.lastSeen;
+    });
+    return groups;
+}
+
+Result<MessageSelection> failureGroupSelection(Store &store, const QString &groupId)
+{
+    if (!isFailureGroupId(groupId))
+        return Error::badInput(QStringLiteral("'%1' is not a failure group id; ids are 12 hex digits, as `heraldctl failures` lists them").arg(groupId));
+    auto groups = failureGroups(store);
+    if (!groups)
+        return groups.error();
+    for (const FailureGroup &g : std::as_const(*groups)) {
+        if (g.id != groupId)
+            continue;
+        MessageSelection selection;
+        selection.states = {MessageState::Failed};
+        selection.failureGroup = g.id;
+        selection.lastErrors = g.errors;
+        return selection;
+    }
+    return Error::notFound(QStringLiteral("no failed message is in failure group %1 (any more); see `heraldctl failures`").arg(groupId));
+}
+
+} // namespace herald
