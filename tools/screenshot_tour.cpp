@@ -25,6 +25,8 @@
 #include "StoreMenu.h"
 #include "SuppressionsView.h"
 #include "UpcomingChart.h"
+#include "failures/FailureGroupsModel.h"
+#include "failures/FailuresView.h"
 #include "plans/PlanApplyDialog.h"
 #include "plans/PlanMessagesModel.h"
 #include "plans/PlanTimeline.h"
@@ -293,10 +295,35 @@ void Tour::run()
     m_window.messageActions()->undoAction()->trigger();
     check(reverted.wait(kWaitMs), "the undo of the apply");
     QFile::remove(moved);
+
+    // Failures grouped by cause: the groups, one group's messages in the table, and its retry previewed.
+    FailuresView *failures = m_window.failuresView();
+    QSignalSpy failuresLoaded(failures, &FailuresView::loaded);
+    m_window.showSection(MainWindow::Section::Failures);
+    check(failuresLoaded.wait(kWaitMs) && failures->model()->rowCount() > 1, "the failure groups");
+    save(&m_window, QStringLiteral("failures"));
     m_window.upcomingDock()->show();
     m_window.detailsDock()->show();
     m_window.detailsDock()->raise();
+    QSignalSpy grouped(m_window.messagesView()->filterBar(), &MessageFilterBar::filterChanged);
+    QTest::mouseClick(failures->showButton(), Qt::LeftButton);
+    check(!grouped.isEmpty() || grouped.wait(kWaitMs), "the group's filter");
+    waitFor([&] { return m_window.messageModel()->matchCount().has_value() && !m_window.messageModel()->isLoading() &&
+                         m_window.messageModel()->isRowLoaded(0); },
+            "the group's messages");
+    selectFirstRow();
+    save(&m_window, QStringLiteral("failure-group"));
+    m_window.messagesView()->filterBar()->setFailureGroup({}, {});
+    m_window.showSection(MainWindow::Section::Failures);
+    QTest::mouseClick(failures->retryButton(), Qt::LeftButton);
+    runPreview("failure-retry-preview");
+    QSignalSpy retryUndone(m_window.messageActions(), &MessageActions::messagesChanged);
+    m_window.messageActions()->undoAction()->trigger();
+    check(retryUndone.wait(kWaitMs), "the undo of the group's retry");
+    m_window.detailsDock()->show();
+    m_window.detailsDock()->raise();
     m_window.showSection(MainWindow::Section::Queues);
+    waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the table after the undo");
 
     // Dark, as the system may ask for.
     applyAppearance(Settings::Appearance::Dark);

@@ -27,6 +27,7 @@
 #include "SuppressionsView.h"
 #include "UpcomingChart.h"
 #include "WelcomeView.h"
+#include "failures/FailuresView.h"
 #include "plans/PlansView.h"
 
 #include "demo/DemoData.h"
@@ -98,6 +99,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_suppressions(new SuppressionsView(m_pages)),
       m_dashboard(new EmailDashboard(m_pages)),
       m_plans(new PlansView(m_pages)),
+      m_failures(new FailuresView(m_pages)),
       m_totalsLabel(new QLabel(this)),
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this)),
@@ -116,6 +118,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(m_suppressions);
     m_pages->addWidget(m_dashboard);
     m_pages->addWidget(m_plans);
+    m_pages->addWidget(m_failures);
 
     // The sections, in Section order. A short list rather than tabs: email events, suppressions and the
     // dashboard join it later (DESIGN §8).
@@ -134,6 +137,15 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_plans, &PlansView::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     connect(m_plans, &PlansView::messageRequested, this, &MainWindow::showMessage);
     connect(m_plans, &PlansView::messageSelected, m_detailsView, &MessageDetailsView::showMessage);
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_MessageBoxWarning), tr("Failures")));
+    m_navigation->item(int(Section::Failures))->setToolTip(tr("Failed messages grouped by cause; retry a group (Ctrl+7)"));
+    connect(m_failures, &FailuresView::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    connect(m_failures, &FailuresView::showMessagesRequested, this,
+            [this](const MessageSelection &group, const QString &fingerprint, const QString &queue) {
+                showSection(Section::Queues);
+                m_queuesView->setCurrentQueue(queue);
+                m_messagesView->filterBar()->setFailureGroup(group, fingerprint);
+            });
     connect(m_emailEvents, &EmailEventsView::messageRequested, this, &MainWindow::showMessage);
     connect(m_suppressions, &SuppressionsView::changed, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     connect(m_dashboard, &EmailDashboard::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
@@ -208,6 +220,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_messageActions, &MessageActions::messagesChanged, this, &MainWindow::messagesChanged);
     connect(m_messageActions, &MessageActions::messageCreated, m_detailsView, &MessageDetailsView::showMessage);
     connect(m_messageActions, &MessageActions::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    connect(m_failures, &FailuresView::retryRequested, this,
+            [this](const MessageSelection &group) { m_messageActions->previewSelection(group, ActionKind::Retry); });
     // An apply or forget is a bulk action like the others: counts, rows and timers are stale, Undo reverts it.
     connect(m_plans, &PlansView::planApplied, this, [this] {
         m_messageActions->noteUndoableAction();
@@ -390,7 +404,8 @@ void MainWindow::createActions()
     const std::pair<Section, QString> moreSections[] = {{Section::EmailEvents, tr("&E-mail events")},
                                                          {Section::Suppressions, tr("&Suppressions")},
                                                          {Section::Dashboard, tr("E-mail &dashboard")},
-                                                         {Section::Plans, tr("Event &plans")}};
+                                                         {Section::Plans, tr("Event &plans")},
+                                                         {Section::Failures, tr("&Failures")}};
     for (const auto &[section, text] : moreSections) {
         QAction *show = view->addAction(text, this, [this, section = section] { showSection(section); });
         show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + int(section))));
@@ -542,6 +557,9 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_plans->setStore(m_storeThread.get(), readOnly);
     if (m_section == Section::Plans)
         m_plans->reload();
+    m_failures->setStore(m_storeThread.get(), readOnly);
+    if (m_section == Section::Failures)
+        m_failures->reload();
     m_queueModel->setStoreThread(m_storeThread.get());
     m_cleanupStatus->setStoreThread(m_storeThread.get());
     m_enginesStatus->setStoreThread(m_storeThread.get());
@@ -674,6 +692,10 @@ void MainWindow::showSection(Section section)
         if (changed)
             m_plans->reload();
         break;
+    case Section::Failures:
+        if (changed)
+            m_failures->reload();
+        break;
     }
     if (changed && isSectionPage(currentPage()))
         showPage(sectionPage());
@@ -687,6 +709,7 @@ QWidget *MainWindow::sectionPage() const
     case Section::Suppressions: return m_suppressions;
     case Section::Dashboard: return m_dashboard;
     case Section::Plans: return m_plans;
+    case Section::Failures: return m_failures;
     case Section::Queues: break;
     }
     return m_messagesView;
@@ -694,7 +717,8 @@ QWidget *MainWindow::sectionPage() const
 
 bool MainWindow::isSectionPage(QWidget *page) const
 {
-    return page == m_messagesView || page == m_outboxView || page == m_emailEvents || page == m_suppressions || page == m_dashboard || page == m_plans;
+    return page == m_messagesView || page == m_outboxView || page == m_emailEvents || page == m_suppressions || page == m_dashboard || page == m_plans ||
+           page == m_failures;
 }
 
 void MainWindow::showMessage(qint64 id)
@@ -886,6 +910,8 @@ void MainWindow::messagesChanged()
 {
     if (m_section == Section::Plans)
         m_plans->reload(); // an undo may have reverted an apply
+    if (m_section == Section::Failures)
+        m_failures->reload(); // a group retried, or its retry undone
     // The engine's timer was set for the old run_at values, and restored or retried messages are due now.
     m_delivery->wake();
     m_queueModel->refresh();

@@ -34,6 +34,7 @@ class MessagesView;
 class OutboxModel;
 class OutboxView;
 class PlansView;
+class FailuresView;
 class QueueListModel;
 class QueuesView;
 class Settings;
@@ -63,7 +64,7 @@ public:
     // While deliveries land, what is on screen is re-read at most this often.
     static constexpr int kLiveRefreshMs = 250;
 
-    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard, Plans };
+    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard, Plans, Failures };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -98,6 +99,7 @@ public:
     SuppressionsView *suppressionsView() const { return m_suppressions; }
     EmailDashboard *emailDashboard() const { return m_dashboard; }
     PlansView *plansView() const { return m_plans; }
+    FailuresView *failuresView() const { return m_failures; }
     // Shows a message wherever it is: its queue selected, the table searched for its id, the details dock.
     void showMessage(qint64 id);
     Settings *settings() const { return m_settings.get(); }
@@ -195,6 +197,7 @@ private:
     SuppressionsView *m_suppressions;
     EmailDashboard *m_dashboard;
     PlansView *m_plans;
+    FailuresView *m_failures;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     CleanupStatusLabel *m_cleanupStatus = nullptr;

@@ -157,6 +157,16 @@ void MessageActions::setStore(StoreThread *storeThread, bool readOnly)
     updateEnabled();
 }
 
+void MessageActions::previewSelection(const MessageSelection &selection, ActionKind kind)
+{
+    if (!m_storeThread || m_readOnly || selection.isEmpty())
+        return;
+    OperatorAction action;
+    action.kind = kind;
+    action.actor = actor();
+    preview(selection, selection, action);
+}
+
 void MessageActions::noteUndoableAction()
 {
     m_canUndo = m_storeThread && !m_readOnly;

@@ -58,6 +58,9 @@ public:
     static QString actor();
     // Another part of the console took an undoable bulk action (an event plan's apply): Undo reverts it.
     void noteUndoableAction();
+    // The preview of an action on a selection that is not the table's (a failure group across queues),
+    // then the run, as for the table's own selections.
+    void previewSelection(const MessageSelection &selection, ActionKind kind);
 
 Q_SIGNALS:
     // An action or an undo changed messages: counts, rows and the engine's timers are stale.

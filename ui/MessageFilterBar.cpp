@@ -9,12 +9,15 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QLocale>
 #include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTabBar>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace herald {
 
@@ -69,7 +72,9 @@ MessageFilterBar::MessageFilterBar(QWidget *parent)
       m_filterError(new QLabel(this)),
       m_useRunAt(new QCheckBox(tr("Run at from"), this)),
       m_runAtFrom(new QDateTimeEdit(this)),
-      m_runAtTo(new QDateTimeEdit(this))
+      m_runAtTo(new QDateTimeEdit(this)),
+      m_groupRow(new QWidget(this)),
+      m_groupLabel(new QLabel(m_groupRow))
 {
     m_search->setObjectName(QStringLiteral("messageSearch"));
     m_search->setPlaceholderText(tr("Search id, recipient, type or payload text (Ctrl+F)"));
@@ -134,8 +139,19 @@ MessageFilterBar::MessageFilterBar(QWidget *parent)
     layout->addLayout(searchRow);
     layout->addLayout(filterRow);
     layout->addLayout(secondRow);
+    layout->addWidget(m_groupRow);
     layout->addWidget(m_filterError);
     layout->addWidget(m_states);
+    auto *groupLayout = new QHBoxLayout(m_groupRow);
+    groupLayout->setContentsMargins(0, 0, 0, 0);
+    m_groupLabel->setTextFormat(Qt::PlainText);
+    m_groupLabel->setMinimumWidth(1);
+    groupLayout->addWidget(m_groupLabel, 1);
+    auto *clearGroup = new QPushButton(tr("Clear"), m_groupRow);
+    clearGroup->setToolTip(tr("Show every message again, not only this failure group's"));
+    connect(clearGroup, &QPushButton::clicked, this, [this] { setFailureGroup({}, {}); });
+    groupLayout->addWidget(clearGroup);
+    m_groupRow->hide();
 
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDebounceMs);
@@ -173,6 +189,8 @@ MessageSelection MessageFilterBar::filter() const
         filter.runAtFrom = m_runAtFrom->dateTime().toMSecsSinceEpoch();
         filter.runAtTo = m_runAtTo->dateTime().toMSecsSinceEpoch();
     }
+    filter.failureGroup = m_failureGroup.failureGroup;
+    filter.lastErrors = m_failureGroup.lastErrors;
     return filter;
 }
 
@@ -231,6 +249,24 @@ void MessageFilterBar::setRunAtWindow(qint64 fromMs, qint64 toMs)
     }
     m_runAtFrom->setEnabled(true);
     m_runAtTo->setEnabled(true);
+    emitIfValid();
+}
+
+void MessageFilterBar::setFailureGroup(const MessageSelection &group, const QString &fingerprint)
+{
+    m_failureGroup = {};
+    m_failureGroup.failureGroup = group.failureGroup;
+    m_failureGroup.lastErrors = group.lastErrors;
+    const bool on = !group.failureGroup.isEmpty();
+    m_groupLabel->setText(on ? tr("Failure group %1: %2").arg(group.failureGroup, fingerprint) : QString());
+    m_groupLabel->setToolTip(fingerprint);
+    m_groupRow->setVisible(on);
+    if (on) {
+        // A group holds failed messages only: the Failed tab says so, and its count is the group's.
+        const auto failed = std::find(kTabStates.cbegin(), kTabStates.cend(), MessageState::Failed);
+        const QSignalBlocker block(m_states);
+        m_states->setCurrentIndex(int(failed - kTabStates.cbegin()) + 1);
+    }
     emitIfValid();
 }
 

@@ -47,6 +47,11 @@ public:
     void focusSearch();
     // Only messages due in [fromMs, toMs): fills and turns on the run-at fields, and applies at once.
     void setRunAtWindow(qint64 fromMs, qint64 toMs);
+    // Only the failed messages of a failure group (its selection from failureGroupSelection): shown as a
+    // line naming the group with a Clear button; picks the Failed tab; applies at once. An empty
+    // selection clears it.
+    void setFailureGroup(const MessageSelection &group, const QString &fingerprint);
+    QString failureGroup() const { return m_failureGroup.failureGroup; }
 
     QLineEdit *searchField() const { return m_search; }
     QLineEdit *labelField() const { return m_labels; }
@@ -72,6 +77,9 @@ private:
     QCheckBox *m_useRunAt;
     QDateTimeEdit *m_runAtFrom;
     QDateTimeEdit *m_runAtTo;
+    QWidget *m_groupRow;
+    QLabel *m_groupLabel;
+    MessageSelection m_failureGroup; // failureGroup and lastErrors only
     QTimer m_debounce;
     std::optional<QueueCounts> m_counts;
 };

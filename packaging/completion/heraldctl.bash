@@ -2,7 +2,7 @@
 # command are read from `heraldctl COMMAND --help`, so they never fall behind the program.
 
 _heraldctl_commands="init queue enqueue list show stats upcoming cancel reschedule retry promote priority
-restore edit duplicate delete undo export cleanup audit channel work engines plan store serve email suppression demo help"
+restore edit duplicate delete undo failures export cleanup audit channel work engines plan store serve email suppression demo help"
 
 _heraldctl()
 {

@@ -412,15 +412,20 @@ private Q_SLOTS:
     {
         const QString source = path(u"old.db"_s);
         QVERIFY(ctlOk(source, {u"queue"_s, u"add"_s, u"reminders"_s}));
-        // What a store of the previous version looks like to this Herald: its schema_version says 8.
-        QVERIFY(withDatabase(source, [](QSqlDatabase &db) { return QSqlQuery(db).exec(u"DELETE FROM schema_version WHERE version = 9"_s); }));
+        // What a store of the previous version looks like to this Herald: its schema_version one lower.
+        const qint64 current = scalar(source, u"SELECT MAX(version) FROM schema_version"_s);
+        QVERIFY(current > 1);
+        QVERIFY(withDatabase(source, [current](QSqlDatabase &db) {
+            return QSqlQuery(db).exec(u"DELETE FROM schema_version WHERE version = %1"_s.arg(current));
+        }));
         const QString target = path(u"from-old.db"_s);
         const test::CtlRun r = copy(source, target);
         QCOMPARE(r.code, 2);
-        QVERIFY2(r.err.contains((u"has schema version 8 and this Herald needs 9; upgrade it first with `heraldctl --db "_s + source + u" init`"_s)
+        QVERIFY2(r.err.contains((u"has schema version %1 and this Herald needs %2; upgrade it first with `heraldctl --db "_s.arg(current - 1).arg(current) +
+                                 source + u" init`"_s)
                                     .toUtf8()),
                  r.err.constData());
-        QCOMPARE(scalar(source, u"SELECT MAX(version) FROM schema_version"_s), 8);
+        QCOMPARE(scalar(source, u"SELECT MAX(version) FROM schema_version"_s), current - 1);
         QVERIFY(!QFileInfo::exists(target));
     }
 
