@@ -11,18 +11,6 @@
 
 namespace herald {
 
-namespace {
-
-QString queuesText(const QMap<QString, qint64> &byQueue)
-{
-    QStringList parts;
-    for (auto it = byQueue.cbegin(); it != byQueue.cend(); ++it)
-        parts << (byQueue.size() == 1 ? it.key() : QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value()));
-    return parts.join(QStringLiteral(", "));
-}
-
-} // namespace
-
 int Cli::cmdFailures()
 {
     const QList<QCommandLineOption> options{
@@ -84,7 +72,7 @@ int Cli::cmdFailures()
                     {false, true, false, false, false, false});
     for (qsizetype i = 0; i < shown; ++i) {
         const FailureGroup &g = groups->at(i);
-        table.addRow({g.id, QString::number(g.count), queuesText(g.byQueue), formatTimestampSeconds(g.firstSeen), formatTimestampSeconds(g.lastSeen),
+        table.addRow({g.id, QString::number(g.count), g.queuesText(), formatTimestampSeconds(g.firstSeen), formatTimestampSeconds(g.lastSeen),
                       g.fingerprint});
     }
     printText(table.render());

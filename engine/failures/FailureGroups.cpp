@@ -9,6 +9,14 @@
 
 namespace herald {
 
+QString FailureGroup::queuesText() const
+{
+    QStringList parts;
+    for (auto it = byQueue.cbegin(); it != byQueue.cend(); ++it)
+        parts << (byQueue.size() == 1 ? it.key() : QStringLiteral("%1 (%2)").arg(it.key()).arg(it.value()));
+    return parts.join(QStringLiteral(", "));
+}
+
 Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> since)
 {
     auto counts = store.failedErrorCounts(since);

@@ -27,6 +27,9 @@ struct FailureGroup
     QString sample;       // the newest failure's error, as it was
     qint64 sampleMessageId = 0;
     QStringList errors;   // the exact texts the group folds
+
+    // "sms" for one queue, "hooks (2), sms (1)" for several.
+    QString queuesText() const;
 };
 
 // Groups of the failed messages that finished at or after `since` (all, when not given), largest

@@ -7,19 +7,6 @@
 
 namespace herald {
 
-namespace {
-
-QString queuesText(const QMap<QString, qint64> &byQueue)
-{
-    const QLocale locale;
-    QStringList parts;
-    for (auto it = byQueue.cbegin(); it != byQueue.cend(); ++it)
-        parts << (byQueue.size() == 1 ? it.key() : QStringLiteral("%1 (%2)").arg(it.key(), locale.toString(it.value())));
-    return parts.join(QStringLiteral(", "));
-}
-
-} // namespace
-
 FailureGroupsModel::FailureGroupsModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 void FailureGroupsModel::setStoreThread(StoreThread *storeThread)
@@ -110,7 +97,7 @@ QVariant FailureGroupsModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Count: return locale.toString(g.count);
         case Error: return g.fingerprint;
-        case Queues: return queuesText(g.byQueue);
+        case Queues: return g.queuesText();
         case FirstSeen: return locale.toString(QDateTime::fromMSecsSinceEpoch(g.firstSeen), QLocale::ShortFormat);
         case LastSeen: return locale.toString(QDateTime::fromMSecsSinceEpoch(g.lastSeen), QLocale::ShortFormat);
         }

@@ -1,6 +1,7 @@
 #include "FailuresView.h"
 
 #include "FailureGroupsModel.h"
+#include "common/SectionWidgets.h"
 
 #include "store/StoreThread.h"
 
@@ -30,24 +31,15 @@ constexpr qint64 kHourMs = 3'600'000;
 FailuresView::FailuresView(QWidget *parent)
     : QWidget(parent),
       m_model(new FailureGroupsModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
       m_range(new QComboBox(this)),
       m_summary(new QLabel(this)),
-      m_table(new QTableView(this)),
+      m_table(sortedTableView(m_model, FailureGroupsModel::SortRole, this, &m_proxy)),
       m_sample(new QPlainTextEdit(this)),
       m_show(new QPushButton(tr("Show messages"), this)),
       m_retry(new QPushButton(tr("Retry group…"), this))
 {
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(FailureGroupsModel::SortRole);
-    m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setSortingEnabled(true);
     m_table->sortByColumn(FailureGroupsModel::Count, Qt::DescendingOrder);
-    m_table->setWordWrap(false);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(FailureGroupsModel::Error, QHeaderView::Stretch);
 
@@ -59,13 +51,8 @@ FailuresView::FailuresView(QWidget *parent)
     m_range->setCurrentIndex(m_range->count() - 1);
     m_range->setToolTip(tr("Failures that happened in this range"));
 
-    auto *title = new QLabel(tr("Failures"), this);
-    QFont bold = title->font();
-    bold.setBold(true);
-    bold.setPointSizeF(bold.pointSizeF() * 1.15);
-    title->setFont(bold);
     auto *header = new QHBoxLayout;
-    header->addWidget(title);
+    header->addWidget(sectionTitle(tr("Failures"), this));
     header->addSpacing(12);
     header->addWidget(m_range);
     header->addWidget(m_summary, 1);

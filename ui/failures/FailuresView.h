@@ -55,7 +55,7 @@ private:
 
     bool m_readOnly = false;
     FailureGroupsModel *m_model;
-    QSortFilterProxyModel *m_proxy;
+    QSortFilterProxyModel *m_proxy = nullptr; // set by m_table's construction
     QComboBox *m_range;
     QLabel *m_summary;
     QTableView *m_table;

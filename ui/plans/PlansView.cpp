@@ -5,6 +5,7 @@
 #include "PlanEventsModel.h"
 #include "PlanMessagesModel.h"
 #include "PlanTimeline.h"
+#include "common/SectionWidgets.h"
 
 #include "store/Store.h"
 #include "store/StoreThread.h"
@@ -42,21 +43,6 @@ namespace {
 // Event files are small (an event of 5,000 attendees is ~1 MB); this refuses a wrong pick, not a real one.
 constexpr qint64 kMaxEventFileBytes = 64 * 1024 * 1024;
 
-QTableView *tableView(QAbstractItemModel *model, QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setModel(model);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSortingEnabled(true);
-    view->setWordWrap(false);
-    view->setAlternatingRowColors(true);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setHighlightSections(false);
-    return view;
-}
-
 QString legendHtml()
 {
     QStringList parts;
@@ -75,9 +61,7 @@ QString legendHtml()
 PlansView::PlansView(QWidget *parent)
     : QWidget(parent),
       m_events(new PlanEventsModel(this)),
-      m_eventsProxy(new QSortFilterProxyModel(this)),
       m_messages(new PlanMessagesModel(this)),
-      m_messagesProxy(new QSortFilterProxyModel(this)),
       m_emptyHint(new QLabel(this)),
       m_eventTitle(new QLabel(this)),
       m_timeline(new PlanTimeline(this)),
@@ -85,14 +69,10 @@ PlansView::PlansView(QWidget *parent)
       m_forget(new QAction(tr("&Forget event…"), this)),
       m_reload(new QAction(tr("Reload"), this))
 {
-    m_eventsProxy->setSourceModel(m_events);
-    m_eventsProxy->setSortRole(PlanEventsModel::SortRole);
-    m_messagesProxy->setSourceModel(m_messages);
-    m_messagesProxy->setSortRole(PlanMessagesModel::SortRole);
-    m_eventsTable = tableView(m_eventsProxy, this);
+    m_eventsTable = sortedTableView(m_events, PlanEventsModel::SortRole, this, &m_eventsProxy);
     m_eventsTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_eventsTable->sortByColumn(PlanEventsModel::Starts, Qt::AscendingOrder);
-    m_messagesTable = tableView(m_messagesProxy, this);
+    m_messagesTable = sortedTableView(m_messages, PlanMessagesModel::SortRole, this, &m_messagesProxy);
     m_messagesTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_messagesTable->sortByColumn(PlanMessagesModel::When, Qt::AscendingOrder);
 
@@ -109,13 +89,8 @@ PlansView::PlansView(QWidget *parent)
     connect(m_forget, &QAction::triggered, this, &PlansView::forgetCurrentEvent);
     connect(m_reload, &QAction::triggered, this, &PlansView::reload);
 
-    auto *title = new QLabel(tr("Event plans"), this);
-    QFont bold = title->font();
-    bold.setBold(true);
-    bold.setPointSizeF(bold.pointSizeF() * 1.15);
-    title->setFont(bold);
     auto *header = new QHBoxLayout;
-    header->addWidget(title);
+    header->addWidget(sectionTitle(tr("Event plans"), this));
     header->addSpacing(12);
     for (QAction *action : {m_apply, m_forget, m_reload}) {
         auto *button = new QToolButton(this);

@@ -85,9 +85,9 @@ private:
     bool m_detailLoaded = false;
     QString m_wantedEvent; // to select once the events are read
     PlanEventsModel *m_events;
-    QSortFilterProxyModel *m_eventsProxy;
+    QSortFilterProxyModel *m_eventsProxy = nullptr;
     PlanMessagesModel *m_messages;
-    QSortFilterProxyModel *m_messagesProxy;
+    QSortFilterProxyModel *m_messagesProxy = nullptr;
     QLabel *m_emptyHint;
     QTableView *m_eventsTable;
     QLabel *m_eventTitle;
