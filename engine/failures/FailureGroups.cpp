@@ -4,6 +4,7 @@
 #include "store/Store.h"
 
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 
@@ -24,6 +25,7 @@ Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> si
         return counts.error();
     QHash<QString, qsizetype> byFingerprint;
     QList<FailureGroup> groups;
+    QSet<QString> listed; // error texts already in their group's list (a text can fail in several queues)
     for (const FailedErrorCount &c : std::as_const(*counts)) {
         const QString fingerprint = failureFingerprint(c.error);
         auto it = byFingerprint.find(fingerprint);
@@ -44,8 +46,10 @@ Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> si
             g.sample = c.error;
             g.sampleMessageId = c.lastId;
         }
-        if (!g.errors.contains(c.error))
+        if (!listed.contains(c.error)) {
+            listed.insert(c.error);
             g.errors << c.error;
+        }
     }
     std::sort(groups.begin(), groups.end(), [](const FailureGroup &a, const FailureGroup &b) {
         return a.count != b.count ? a.count > b.count : a.lastSeen > b.lastSeen;
