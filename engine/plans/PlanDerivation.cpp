@@ -1,9 +1,9 @@
 #include "PlanDerivation.h"
 
-#include "ZonedTime.h"
 #include "channels/SmsChannel.h"
 #include "model/EmailAddress.h"
 #include "model/QueueConfig.h"
+#include "model/ZonedTime.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -3,12 +3,12 @@
 // below plays its part (records kept after delivery, first-seen times, the last active snapshot).
 #include "channels/TemplateRenderer.h"
 #include "model/TimeText.h"
+#include "model/ZonedTime.h"
 #include "plans/EventSpec.h"
 #include "plans/PlanDerivation.h"
 #include "plans/PlanDiff.h"
 #include "plans/PlanIdentity.h"
 #include "plans/PlanSpec.h"
-#include "plans/ZonedTime.h"
 
 #include <QDateTime>
 #include <QJsonArray>
