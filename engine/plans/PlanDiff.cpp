@@ -207,7 +207,7 @@ PlanDiff PlanDiff::reconcile(const PlanDerivation &d, const QList<DerivedRecord>
             diff.unchanged << e;
             continue;
         }
-        const bool contentChanged = r->contentHash != m.contentHash();
+        const bool contentChanged = r->contentHash != m.contentHash;
         if (r->runAt != m.runAt) {
             if (m.runAt < now) {
                 e.runAt = r->runAt;
