@@ -232,9 +232,14 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
     // One array per message: queue_id, type, channel, recipient, payload, labels, priority, state, run_at,
     // max_attempts.
     QByteArray rows;
-    rows.reserve((to - from) * 96);
+    qsizetype expected = 2;
+    for (qsizetype i = from; i < to; ++i)
+        expected += messages[i].payload.size() * 5 / 4 + 64 * (messages[i].labels.size() + 2);
+    rows.reserve(expected);
     rows += '[';
     bool anyLabels = false;
+    qsizetype labelCount = 0;
+    QByteArray labelsText; // one message's labels as a JSON object, reused
     for (qsizetype i = from; i < to; ++i) {
         const NewMessage &m = messages[i];
         const QueueDefaults &d = queues[m.queue];
@@ -261,7 +266,19 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
             rows += "\"{}\"";
         } else {
             anyLabels = true;
-            appendJsonString(rows, QByteArrayView(labelsJson(m.labels)));
+            labelCount += m.labels.size();
+            // What labelsJson writes (keys in order), without a QJsonObject per message.
+            labelsText.resize(0);
+            labelsText += '{';
+            for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
+                if (it != m.labels.cbegin())
+                    labelsText += ',';
+                appendJsonString(labelsText, it.key());
+                labelsText += ':';
+                appendJsonString(labelsText, it.value());
+            }
+            labelsText += '}';
+            appendJsonString(rows, QByteArrayView(labelsText));
         }
         rows += ',';
         rows += QByteArray::number(m.priority);
@@ -301,6 +318,7 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
     if (!anyLabels)
         return ids;
     QByteArray labels;
+    labels.reserve(labelCount * 48 + 2);
     labels += '[';
     for (qsizetype i = from; i < to; ++i) {
         const Labels &l = messages[i].labels;
