@@ -41,6 +41,9 @@ using namespace storerows;
 // ---- SQL
 const QString kIdByDedupeKey = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?");
 const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)");
+// One label for many messages; the backend's id list condition follows.
+const QString kInsertSharedLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT id, ?, ? FROM messages WHERE ");
+constexpr qsizetype kSharedLabel = 32; // messages of a run sharing a label that get it by one statement
 const QString kInsertSynthetic = QStringLiteral(
     "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
     "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
@@ -317,24 +320,43 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
         return Error::runtime(QStringLiteral("store: enqueueing %1 messages inserted %2; nothing was stored").arg(n).arg(ids.size()));
     if (!anyLabels)
         return ids;
+    // A label many messages of the run share (the event and plan of an event plan, a campaign) goes in
+    // with one statement from their ids; the others from one bound JSON array of [id, key, value]. The
+    // JSON costs SQLite more to read than the rows cost it to write.
+    QHash<std::pair<QString, QString>, QList<qint64>> byLabel;
+    for (qsizetype i = from; i < to; ++i) {
+        const Labels &l = messages[i].labels;
+        for (auto it = l.cbegin(); it != l.cend(); ++it)
+            byLabel[{it.key(), it.value()}] << ids.at(i - from);
+    }
     QByteArray labels;
     labels.reserve(labelCount * 48 + 2);
     labels += '[';
-    for (qsizetype i = from; i < to; ++i) {
-        const Labels &l = messages[i].labels;
-        for (auto it = l.cbegin(); it != l.cend(); ++it) {
+    for (auto group = byLabel.cbegin(); group != byLabel.cend(); ++group) {
+        if (group->size() >= kSharedLabel) {
+            Statement shared = m_ctx.prepare(kInsertSharedLabel + m_ctx.backend->idListCondition(QStringLiteral("id")));
+            shared.addBindValue(group.key().first);
+            shared.addBindValue(group.key().second);
+            shared.addBindValue(m_ctx.backend->idListValue(*group));
+            if (auto s = exec(shared, QStringLiteral("storing labels")); !s)
+                return s.error();
+            continue;
+        }
+        for (qint64 id : *group) {
             if (labels.size() > 1)
                 labels += ',';
             labels += '[';
-            labels += QByteArray::number(ids.at(i - from));
+            labels += QByteArray::number(id);
             labels += ',';
-            appendJsonString(labels, it.key());
+            appendJsonString(labels, group.key().first);
             labels += ',';
-            appendJsonString(labels, it.value());
+            appendJsonString(labels, group.key().second);
             labels += ']';
         }
     }
     labels += ']';
+    if (labels.size() == 2)
+        return ids;
     Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("itt")));
     label.addBindValue(QString::fromUtf8(labels));
     if (auto s = exec(label, QStringLiteral("storing labels")); !s)
