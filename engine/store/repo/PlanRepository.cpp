@@ -298,7 +298,7 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             rows += ']';
         }
         rows += ']';
-        if (auto s = journalRecords(auditId, identities); !s)
+        if (auto s = journalRecords(auditId, identities, true); !s)
             return s.error();
         Statement record = m_ctx.prepare(kUpsertRecords.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("tit"))));
         for (const QVariant &v : QVariantList{w.eventId, t, QString::fromUtf8(rows)})
@@ -320,7 +320,7 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             identities << c.identity;
         for (const PlanApplyWrite::Cancel &c : w.cancels)
             identities << c.identity;
-        if (auto s = journalRecords(auditId, identities); !s)
+        if (auto s = journalRecords(auditId, identities, false); !s)
             return s.error();
     }
     // Compare-and-set, set-wise: the messages still pending are locked, journalled, then changed or
@@ -459,7 +459,7 @@ Result<QSet<qint64>> PlanRepository::lockPending(const QList<qint64> &ids)
     return pending;
 }
 
-Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identities)
+Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identities, bool mayBeNew)
 {
     if (identities.isEmpty())
         return {};
@@ -479,6 +479,8 @@ Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identit
     existing.addBindValue(list);
     if (auto s = exec(existing, QStringLiteral("journalling the derived messages")); !s)
         return s;
+    if (!mayBeNew)
+        return {};
     Statement fresh = m_ctx.prepare(kJournalNewRecords.arg(selectRows));
     fresh.addBindValue(auditId);
     fresh.addBindValue(list);
