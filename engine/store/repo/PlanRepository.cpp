@@ -338,6 +338,10 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
     journalled.reserve(pending->size());
     QByteArray changeRows = "[";
     QByteArray hashRows = "[";
+    qsizetype expected = 0;
+    for (const PlanApplyWrite::Change &c : w.changes)
+        expected += c.message.payload.size() * 5 / 4 + 96; // payloads escaped, and the other columns
+    changeRows.reserve(expected + 2);
     for (const PlanApplyWrite::Change &c : w.changes) {
         if (!pending->contains(c.messageId)) {
             result.changedMeanwhile << c.identity;
