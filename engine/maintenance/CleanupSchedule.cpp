@@ -1,5 +1,6 @@
 #include "CleanupSchedule.h"
 
+#include "model/ZonedTime.h"
 #include "store/Store.h"
 
 #include <QDateTime>
@@ -11,34 +12,6 @@ namespace herald {
 namespace {
 
 constexpr qint64 kDayMs = 86'400'000;
-
-int offsetAt(const QTimeZone &zone, qint64 ms)
-{
-    return zone.offsetFromUtc(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC));
-}
-
-// The first instant at which zone's clock reads date and time; for a time a daylight-saving change
-// skips, the change itself.
-qint64 firstInstant(QDate date, QTime time, const QTimeZone &zone)
-{
-    const qint64 naive = QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch();
-    const int before = offsetAt(zone, naive - kDayMs);
-    const int after = offsetAt(zone, naive + kDayMs);
-    std::optional<qint64> best;
-    for (int offset : {before, after}) {
-        const qint64 candidate = naive - qint64(offset) * 1000;
-        if (offsetAt(zone, candidate) == offset && (!best || candidate < *best))
-            best = candidate;
-    }
-    if (best)
-        return *best;
-    // In the gap: the clock jumps from before the time to after it at the transition.
-    const QTimeZone::OffsetData next =
-        zone.nextTransition(QDateTime::fromMSecsSinceEpoch(naive - qint64(after) * 1000 - 1, Qt::UTC));
-    if (next.atUtc.isValid())
-        return next.atUtc.toMSecsSinceEpoch();
-    return naive - qint64(before) * 1000;
-}
 
 } // namespace
 
@@ -63,7 +36,7 @@ qint64 CleanupSchedule::nextOccurrence(qint64 afterMs, QTime at, const QTimeZone
 {
     const QDate day = QDateTime::fromMSecsSinceEpoch(afterMs, zone).date();
     for (int i = -1; i <= 3; ++i) {
-        const qint64 candidate = firstInstant(day.addDays(i), at, zone);
+        const qint64 candidate = zonedInstant(day.addDays(i), at, zone);
         if (candidate > afterMs)
             return candidate;
     }

@@ -4,7 +4,7 @@
 #include "PlanSpec.h"
 #include "model/Message.h"
 
-#include <QJsonObject>
+#include <QByteArray>
 #include <QString>
 
 namespace herald {
@@ -23,6 +23,7 @@ namespace herald {
 //   attendee                the recipient, attendee or speaker: {id, name, first_name, last_name,
 //                            locale, data}; no contact details (the address is the message's recipient)
 //   change                  change notices: {kind, old, new} (+ session for a session's time change)
+// It is kept as the bytes stored: compact JSON, keys in order, exactly as QJsonDocument writes the object.
 struct DesiredMessage
 {
     PlanIdentity id;
@@ -35,7 +36,7 @@ struct DesiredMessage
     qint64 runAt = 0;
     QString recipient; // the address for the channel's kind; empty when skipReason says why
     QString locale;
-    QJsonObject payload;
+    QByteArray payload;
     // Why this message cannot be created although the plan implies it ("attendee a7 has no phone
     // number"); empty when it can.
     QString skipReason;
@@ -43,8 +44,14 @@ struct DesiredMessage
     QString changeText;
 
     // Over everything a delivery uses except the time (queue, channel, type, priority, recipient,
-    // payload): a stored record whose hash differs needs its content updated.
-    QString contentHash() const;
+    // payload): a stored record whose hash differs needs its content updated. Set by hashContent(),
+    // which derive calls once per message.
+    QString contentHash;
+
+    // Sets contentHash from the fields above; call it again after changing them. SHA-1 over the compact
+    // JSON of {channel, payload, priority, queue, recipient, type}, as records written by earlier
+    // versions hold it, written around the payload's bytes instead of serialising the payload again.
+    void hashContent();
     // The message to enqueue, labelled plan, event, rule, person and (when anchored on one) session.
     NewMessage toNewMessage() const;
 };

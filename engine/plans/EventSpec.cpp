@@ -1,8 +1,8 @@
 #include "EventSpec.h"
 
 #include "SpecReader.h"
-#include "ZonedTime.h"
 #include "model/TimeText.h"
+#include "model/ZonedTime.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -124,11 +124,11 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     for (const QList<PlanDiffEntry> *list : {&report.diff.created, &report.diff.notified})
         for (const PlanDiffEntry &e : *list)
             if (e.message)
-                w.creates << PlanApplyWrite::Create{e.identity, e.message->toNewMessage(), e.message->contentHash()};
+                w.creates << PlanApplyWrite::Create{e.identity, e.message->toNewMessage(), e.message->contentHash};
     for (const QList<PlanDiffEntry> *list : {&report.diff.moved, &report.diff.updated})
         for (const PlanDiffEntry &e : *list)
             if (e.message && e.messageId != 0)
-                w.changes << PlanApplyWrite::Change{e.identity, e.messageId, e.message->toNewMessage(), e.message->contentHash()};
+                w.changes << PlanApplyWrite::Change{e.identity, e.messageId, e.message->toNewMessage(), e.message->contentHash};
     for (const PlanDiffEntry &e : std::as_const(report.diff.cancelled))
         if (e.messageId != 0)
             w.cancels << PlanApplyWrite::Cancel{e.identity, e.messageId, QStringLiteral("plan %1: %2").arg(planName, e.reason)};

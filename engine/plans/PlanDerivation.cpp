@@ -1,9 +1,9 @@
 #include "PlanDerivation.h"
 
-#include "ZonedTime.h"
 #include "channels/SmsChannel.h"
 #include "model/EmailAddress.h"
 #include "model/QueueConfig.h"
+#include "model/ZonedTime.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -75,6 +75,48 @@ QJsonObject sessionData(const EventSession &s, const EventPerson *speaker, const
     return o;
 }
 
+QByteArray compactJson(const QJsonArray &a)
+{
+    return QJsonDocument(a).toJson(QJsonDocument::Compact);
+}
+
+QByteArray compactJson(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+// A string as QJsonDocument's compact form writes it inside an object.
+QByteArray compactJson(const QString &text)
+{
+    const QByteArray array = compactJson(QJsonArray{text});
+    return array.sliced(1, array.size() - 2);
+}
+
+// A rule's template for one locale, its strings already as JSON (each empty when the template has none).
+struct TemplateJson
+{
+    QString locale;
+    QByteArray localeJson;
+    QByteArray subject;
+    QByteArray text;
+    QByteArray html;
+};
+
+TemplateJson templateJson(const PlanSpec &plan, const QString &type, const QString &personLocale)
+{
+    const auto [locale, text] = plan.templateFor(type, personLocale);
+    TemplateJson t;
+    t.locale = locale;
+    t.localeJson = compactJson(locale);
+    if (!text.subject.isEmpty())
+        t.subject = compactJson(text.subject);
+    if (!text.text.isEmpty())
+        t.text = compactJson(text.text);
+    if (!text.html.isEmpty())
+        t.html = compactJson(text.html);
+    return t;
+}
+
 // 48 bits of SHA-1 over what changed: unique enough among one event's notices of one rule to one person.
 QString fingerprint(const QJsonObject &what)
 {
@@ -94,26 +136,39 @@ QString showValue(const QJsonValue &v)
 struct Change
 {
     QJsonObject payload;
+    QByteArray payloadJson; // payload as compact JSON, written once for every message of the change
     QString fingerprint;
     QString text;
     const EventSession *session = nullptr; // a session's time change
 };
 
+// Builds the messages; the parts of a payload that many messages share (the event, a session, a person,
+// a template) are written as JSON once, and each payload is put together from them.
 class Builder
 {
 public:
     Builder(const PlanSpec &plan, const EventSpec &event, const QHash<QString, ChannelConfig::Kind> &kinds)
-        : m_plan(plan), m_event(event), m_zone(event.zone()), m_kinds(kinds), m_eventData(eventData(event, m_zone))
+        : m_plan(plan), m_event(event), m_zone(event.zone()), m_kinds(kinds), m_eventJson(compactJson(eventData(event, m_zone)))
     {
         for (const EventPerson &p : event.attendees)
             m_people.insert(p.id, &p);
         for (const EventPerson &p : event.speakers)
             m_people.insert(p.id, &p);
         for (const EventSession &s : event.sessions)
-            m_sessionData.insert(s.id, sessionData(s, speakerOf(s), m_zone));
+            m_sessionJson.insert(s.id, compactJson(sessionData(s, speakerOf(s), m_zone)));
         for (const EventPerson &p : event.attendees)
             for (const QString &sessionId : p.sessions)
                 m_attendeesOf[sessionId] << &p;
+        QSet<QString> locales;
+        for (const QList<EventPerson> *people : {&event.attendees, &event.speakers}) {
+            for (const EventPerson &p : *people) {
+                m_personJson.insert(&p, compactJson(personData(p)));
+                locales.insert(p.locale);
+            }
+        }
+        for (const PlanRule &rule : plan.rules)
+            for (const QString &locale : std::as_const(locales))
+                m_templates.insert({rule.type, locale}, templateJson(plan, rule.type, locale));
     }
 
     const QTimeZone &zone() const { return m_zone; }
@@ -134,6 +189,7 @@ public:
         return out;
     }
 
+    // person is one of the event's attendees or speakers; change, when given, has its payloadJson.
     DesiredMessage make(const PlanRule &rule, const EventSession *session, const EventPerson &person, bool asSpeaker, qint64 runAt,
                         const Change *change) const
     {
@@ -147,23 +203,45 @@ public:
         m.type = rule.type;
         m.priority = rule.priority;
         m.runAt = runAt;
-        const auto [locale, text] = m_plan.templateFor(rule.type, person.locale);
-        m.locale = locale;
-        if (!text.subject.isEmpty())
-            m.payload.insert(QStringLiteral("subject"), text.subject);
-        if (!text.text.isEmpty())
-            m.payload.insert(QStringLiteral("text"), text.text);
-        if (!text.html.isEmpty())
-            m.payload.insert(QStringLiteral("html"), text.html);
-        m.payload.insert(QStringLiteral("locale"), locale);
-        m.payload.insert(QStringLiteral("event"), m_eventData);
-        if (session)
-            m.payload.insert(QStringLiteral("session"), m_sessionData.value(session->id));
-        m.payload.insert(QStringLiteral("attendee"), personData(person));
+        const auto found = m_templates.constFind({rule.type, person.locale});
+        const TemplateJson t = found != m_templates.cend() ? *found : templateJson(m_plan, rule.type, person.locale);
+        m.locale = t.locale;
+        const auto known = m_personJson.constFind(&person);
+        const QByteArray personJson = known != m_personJson.cend() ? *known : compactJson(personData(person));
+        const QByteArray sessionJson = session ? m_sessionJson.value(session->id, QByteArrayLiteral("{}")) : QByteArray();
+        // The object's keys in QJsonObject's (sorted) order: attendee, change, event, html, locale,
+        // session, subject, text — the bytes QJsonDocument would write for it.
+        QByteArray &p = m.payload;
+        p.reserve(personJson.size() + m_eventJson.size() + sessionJson.size() + t.subject.size() + t.text.size() + t.html.size() +
+                  (change ? change->payloadJson.size() : 0) + 96);
+        p += "{\"attendee\":";
+        p += personJson;
         if (change) {
-            m.payload.insert(QStringLiteral("change"), change->payload);
+            p += ",\"change\":";
+            p += change->payloadJson;
             m.changeText = change->text;
         }
+        p += ",\"event\":";
+        p += m_eventJson;
+        if (!t.html.isEmpty()) {
+            p += ",\"html\":";
+            p += t.html;
+        }
+        p += ",\"locale\":";
+        p += t.localeJson;
+        if (session) {
+            p += ",\"session\":";
+            p += sessionJson;
+        }
+        if (!t.subject.isEmpty()) {
+            p += ",\"subject\":";
+            p += t.subject;
+        }
+        if (!t.text.isEmpty()) {
+            p += ",\"text\":";
+            p += t.text;
+        }
+        p += '}';
         const QString who = (asSpeaker ? QStringLiteral("speaker ") : QStringLiteral("attendee ")) + person.id;
         switch (m_kinds.value(m.channel)) {
         case ChannelConfig::Kind::Sms:
@@ -193,6 +271,7 @@ public:
         }
         if (!m.skipReason.isEmpty())
             m.recipient.clear();
+        m.hashContent();
         return m;
     }
 
@@ -201,9 +280,11 @@ private:
     const EventSpec &m_event;
     QTimeZone m_zone;
     const QHash<QString, ChannelConfig::Kind> &m_kinds;
-    QJsonObject m_eventData;
+    QByteArray m_eventJson;
     QHash<QString, const EventPerson *> m_people;
-    QHash<QString, QJsonObject> m_sessionData;
+    QHash<QString, QByteArray> m_sessionJson;
+    QHash<const EventPerson *, QByteArray> m_personJson;
+    QHash<std::pair<QString, QString>, TemplateJson> m_templates; // by rule type and person locale
     QHash<QString, QList<const EventPerson *>> m_attendeesOf;
 };
 
@@ -308,7 +389,8 @@ Result<PlanDerivation> PlanDerivation::derive(const PlanSpec &planSpec, const Ev
     const QTimeZone previousZone = previous->zone();
     const bool over = previous->endMs < now && current.endMs < now;
 
-    const auto notify = [&](PlanRule::Trigger trigger, const Change &change) {
+    const auto notify = [&](PlanRule::Trigger trigger, Change change) {
+        change.payloadJson = compactJson(change.payload);
         for (const PlanRule &rule : d.plan.rules) {
             if (rule.kind != PlanRule::Kind::Change || rule.trigger != trigger)
                 continue;

@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QSet>
 
+#include <utility>
+
 namespace herald {
 
 namespace {
@@ -162,6 +164,7 @@ PlanDiff PlanDiff::reconcile(const PlanDerivation &d, const QList<DerivedRecord>
     }
 
     QSet<QString> implied;
+    implied.reserve(d.messages.size());
     for (const DesiredMessage &m : d.messages) {
         implied.insert(m.identity);
         const auto found = records.constFind(m.identity);
@@ -176,27 +179,27 @@ PlanDiff PlanDiff::reconcile(const PlanDerivation &d, const QList<DerivedRecord>
             e.reason = m.skipReason;
             if (r && r->state == DerivedRecord::State::Pending) {
                 e.runAt = r->runAt;
-                diff.cancelled << e;
+                diff.cancelled << std::move(e);
             } else if (!absent) {
                 e.runAt = r->runAt;
                 e.reason.clear();
                 e.state = stateName(r->state);
-                diff.unchanged << e;
+                diff.unchanged << std::move(e);
             } else {
-                diff.skipped << e;
+                diff.skipped << std::move(e);
             }
             continue;
         }
         if (absent) {
             if (m.kind == PlanRule::Kind::Change) {
                 e.message = m;
-                diff.notified << e;
+                diff.notified << std::move(e);
             } else if (m.runAt < now) {
                 e.reason = QStringLiteral("time passed: it was due at %1").arg(formatTimestampSeconds(m.runAt));
-                diff.skipped << e;
+                diff.skipped << std::move(e);
             } else {
                 e.message = m;
-                diff.created << e;
+                diff.created << std::move(e);
             }
             continue;
         }
@@ -204,27 +207,27 @@ PlanDiff PlanDiff::reconcile(const PlanDerivation &d, const QList<DerivedRecord>
         if (r->state != DerivedRecord::State::Pending || m.kind == PlanRule::Kind::Change) {
             e.runAt = r->runAt;
             e.state = stateName(r->state);
-            diff.unchanged << e;
+            diff.unchanged << std::move(e);
             continue;
         }
-        const bool contentChanged = r->contentHash != m.contentHash();
+        const bool contentChanged = r->contentHash != m.contentHash;
         if (r->runAt != m.runAt) {
             if (m.runAt < now) {
                 e.runAt = r->runAt;
                 e.reason = QStringLiteral("time passed: its new time, %1, is before now").arg(formatTimestampSeconds(m.runAt));
-                diff.cancelled << e;
+                diff.cancelled << std::move(e);
             } else {
                 e.oldRunAt = r->runAt;
                 e.contentChanged = contentChanged;
                 e.message = m;
-                diff.moved << e;
+                diff.moved << std::move(e);
             }
         } else if (contentChanged) {
             e.message = m;
-            diff.updated << e;
+            diff.updated << std::move(e);
         } else {
             e.state = stateName(r->state);
-            diff.unchanged << e;
+            diff.unchanged << std::move(e);
         }
     }
 

@@ -27,7 +27,7 @@ struct DerivedRecord
     qint64 messageId = 0;
     State state = State::Pending;
     qint64 runAt = 0;
-    QString contentHash; // DesiredMessage::contentHash() when it was written
+    QString contentHash; // DesiredMessage::contentHash when it was written
     // Cancelled by an apply (attendee removed, session dropped, event cancelled or back to draft), not by
     // an operator: created again when the plan implies it again (the attendee comes back). A message an
     // operator cancelled stays cancelled.

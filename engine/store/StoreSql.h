@@ -9,6 +9,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -25,31 +26,60 @@ inline Error sqlError(const QString &what, const QSqlError &e)
     return Error::runtime(QStringLiteral("store: %1 failed: %2").arg(what, e.text()));
 }
 
-// Appends text as a JSON string (quotes and escapes included): how bulk statements bind many rows as
-// one value (Backend::jsonArrayRows).
-inline void appendJsonString(QByteArray &out, QByteArrayView utf8)
+namespace detail {
+// Writes [begin, end) escaped, each unit below 0x80 or a byte of valid UTF-8, at d (room for six bytes
+// per unit); returns the end of what it wrote.
+template<typename Unit>
+char *writeJsonEscaped(char *d, const Unit *begin, const Unit *end)
 {
-    out += '"';
-    for (char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
+    static constexpr char hex[] = "0123456789abcdef";
+    for (const Unit *p = begin; p != end; ++p) {
+        const auto u = static_cast<unsigned>(*p) & (sizeof(Unit) == 1 ? 0xffu : 0xffffu);
+        if (u == '"' || u == '\\') {
+            *d++ = '\\';
+            *d++ = static_cast<char>(u);
         } else if (u < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
+            *d++ = '\\';
+            *d++ = 'u';
+            *d++ = '0';
+            *d++ = '0';
+            *d++ = hex[u >> 4];
+            *d++ = hex[u & 0xf];
         } else {
-            out += c;
+            *d++ = static_cast<char>(u);
         }
     }
-    out += '"';
+    return d;
+}
+
+template<typename Unit>
+void appendJsonEscaped(QByteArray &out, const Unit *begin, const Unit *end)
+{
+    const qsizetype at = out.size();
+    out.resize(at + 6 * (end - begin) + 2); // grows geometrically; the unused tail is cut below
+    char *d = out.data() + at;
+    *d++ = '"';
+    d = writeJsonEscaped(d, begin, end);
+    *d++ = '"';
+    out.resize(d - out.constData());
+}
+} // namespace detail
+
+// Appends text as a JSON string (quotes and escapes included): how bulk statements bind many rows as
+// one value (Backend::jsonArrayRows). Written in place, not a byte at a time: an apply binds megabytes.
+inline void appendJsonString(QByteArray &out, QByteArrayView utf8)
+{
+    detail::appendJsonEscaped(out, utf8.data(), utf8.data() + utf8.size());
 }
 
 inline void appendJsonString(QByteArray &out, const QString &text)
 {
-    appendJsonString(out, QByteArrayView(text.toUtf8()));
+    const ushort *begin = text.utf16();
+    const ushort *end = begin + text.size();
+    if (std::all_of(begin, end, [](ushort c) { return c < 0x80; })) // most of what is bound: no UTF-8 copy
+        detail::appendJsonEscaped(out, begin, end);
+    else
+        appendJsonString(out, QByteArrayView(text.toUtf8()));
 }
 
 // Works on a QSqlQuery and on a StoreContext::Statement.

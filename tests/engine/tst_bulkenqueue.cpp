@@ -139,6 +139,14 @@ private Q_SLOTS:
         r.selection.labels = {{QStringLiteral("batch"), QStringLiteral("2")}};
         r.limit = 1000;
         QCOMPARE(f.store->listMessages(r)->size(), qsizetype(234));
+        // A label many messages share is written from their ids, one each message alone has from the
+        // rows: both must land on the right message.
+        r.selection.labels = {{QStringLiteral("batch"), QStringLiteral("1")}, {QStringLiteral("n"), QStringLiteral("777")}};
+        const auto one = f.store->listMessages(r);
+        QVERIFY(one.ok());
+        QCOMPARE(one->size(), qsizetype(1));
+        QCOMPARE(one->front().recipient, QStringLiteral("user-777"));
+        QCOMPARE(one->front().labels.value(QStringLiteral("n")), QStringLiteral("777"));
     }
 };
 

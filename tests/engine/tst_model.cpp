@@ -7,6 +7,7 @@
 #include "model/TimeText.h"
 
 #include <QBuffer>
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -100,6 +101,26 @@ private Q_SLOTS:
         const auto t = parseTimestamp(text, 0);
         QVERIFY2(t.ok(), qPrintable(t.errorString()));
         QCOMPARE(formatTimestamp(*t), utc);
+    }
+
+    void shouldWriteTimestampsAsQDateTimeDoes_data()
+    {
+        QTest::addColumn<qint64>("ms");
+        QTest::newRow("the epoch") << qint64(0);
+        QTest::newRow("before the epoch") << qint64(-1);
+        QTest::newRow("with milliseconds") << qint64(1'795'512'600'123);
+        QTest::newRow("leap day") << qint64(1'835'438'400'000);
+        QTest::newRow("last millisecond of a year") << qint64(1'830'297'599'999);
+        QTest::newRow("last millisecond of 9999") << qint64(253'402'300'799'999);
+        QTest::newRow("year 10000") << qint64(253'402'300'800'000);
+        QTest::newRow("1900") << qint64(-2'208'988'800'000);
+    }
+    void shouldWriteTimestampsAsQDateTimeDoes()
+    {
+        QFETCH(qint64, ms);
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); // what the formatting was before
+        QCOMPARE(formatTimestamp(ms), t.toString(Qt::ISODateWithMs));
+        QCOMPARE(formatTimestampSeconds(ms), t.toString(Qt::ISODate));
     }
 
     void shouldRefuseInvalidTimesNamingTheField_data()

@@ -3,13 +3,14 @@
 // below plays its part (records kept after delivery, first-seen times, the last active snapshot).
 #include "channels/TemplateRenderer.h"
 #include "model/TimeText.h"
+#include "model/ZonedTime.h"
 #include "plans/EventSpec.h"
 #include "plans/PlanDerivation.h"
 #include "plans/PlanDiff.h"
 #include "plans/PlanIdentity.h"
 #include "plans/PlanSpec.h"
-#include "plans/ZonedTime.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -192,7 +193,7 @@ struct Ledger
         PlanDiff diff = PlanDiff::reconcile(*derived, records);
         for (const QList<PlanDiffEntry> *list : {&diff.created, &diff.notified}) {
             for (const PlanDiffEntry &e : *list) {
-                DerivedRecord fresh{e.identity, nextId++, DerivedRecord::State::Pending, e.message->runAt, e.message->contentHash()};
+                DerivedRecord fresh{e.identity, nextId++, DerivedRecord::State::Pending, e.message->runAt, e.message->contentHash};
                 if (DerivedRecord *r = record(e.identity))
                     *r = fresh;
                 else
@@ -201,10 +202,10 @@ struct Ledger
         }
         for (const PlanDiffEntry &e : diff.moved) {
             record(e.identity)->runAt = e.runAt;
-            record(e.identity)->contentHash = e.message->contentHash();
+            record(e.identity)->contentHash = e.message->contentHash;
         }
         for (const PlanDiffEntry &e : diff.updated)
-            record(e.identity)->contentHash = e.message->contentHash();
+            record(e.identity)->contentHash = e.message->contentHash;
         for (const PlanDiffEntry &e : diff.cancelled) {
             record(e.identity)->state = DerivedRecord::State::Cancelled;
             record(e.identity)->cancelledByPlan = true;
@@ -912,6 +913,71 @@ private Q_SLOTS:
         QVERIFY(!PlanIdentity::parse(QStringLiteral("conference/41/speaker_alert/meeting/a1")).has_value());
     }
 
+    // Records keep the hash an earlier apply wrote: the payload put together from its parts, and the
+    // content hashed around it, must be the very bytes QJsonDocument gave for the objects, else every
+    // pending message would read as updated after an upgrade.
+    void shouldHashContentAsStoredRecordsHoldIt_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("channel");
+        QTest::addColumn<QString>("recipient");
+        QTest::newRow("printable ASCII") << "check_in_reminder" << "sms" << "+18105550100";
+        QTest::newRow("non-ASCII") << "recordatorio_día" << "sms-méxico" << "José 🎉";
+        QTest::newRow("quotes and backslashes") << "a\"b" << "c\\d" << "\"quoted\"";
+        QTest::newRow("control characters") << "tab\there" << "line\nfeed" << QString(QChar(0x01));
+        QTest::newRow("DEL and a lone surrogate") << QString(QChar(0x7f)) << "sms" << QString(QChar(0xd800));
+        QTest::newRow("undeliverable: no recipient") << "reminder" << "sms" << "";
+    }
+    void shouldHashContentAsStoredRecordsHoldIt()
+    {
+        QFETCH(QString, type);
+        QFETCH(QString, channel);
+        QFETCH(QString, recipient);
+        DesiredMessage m;
+        m.queue = QStringLiteral("event-messages");
+        m.channel = channel;
+        m.type = type;
+        m.priority = 7;
+        m.recipient = recipient;
+        const QJsonObject payload{{QStringLiteral("text"), type}, {QStringLiteral("attendee"), QJsonObject{{QStringLiteral("id"), recipient}}}};
+        m.payload = bytesOf(payload);
+        m.hashContent();
+        const QJsonObject content{{QStringLiteral("queue"), m.queue},         {QStringLiteral("channel"), m.channel},
+                                  {QStringLiteral("type"), m.type},           {QStringLiteral("priority"), m.priority},
+                                  {QStringLiteral("recipient"), m.recipient}, {QStringLiteral("payload"), payload}};
+        QCOMPARE(m.contentHash, QString::fromLatin1(QCryptographicHash::hash(bytesOf(content), QCryptographicHash::Sha1).toHex()));
+    }
+
+    void shouldWritePayloadsAsQJsonDocumentWritesThem()
+    {
+        QJsonObject o = eventObject();
+        o.insert(QStringLiteral("name"), QStringLiteral("\"Quoted\" \\ summit — día 🎉"));
+        o.insert(QStringLiteral("venue"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Sala «A»")}, {QStringLiteral("floor"), 2}});
+        o.insert(QStringLiteral("data"), QJsonObject{{QStringLiteral("z"), QJsonArray{1, 2.5, true}}, {QStringLiteral("a"), QJsonValue()}});
+        editItem(o, "sessions", 0, [](QJsonObject &s) { s.insert(QStringLiteral("title"), QStringLiteral("Apertura \"oficial\"")); });
+        editItem(o, "attendees", 0, [](QJsonObject &a) {
+            a.insert(QStringLiteral("first_name"), QStringLiteral("Zoë\\"));
+            a.insert(QStringLiteral("data"), QJsonObject{{QStringLiteral("vip"), true}, {QStringLiteral("note"), QStringLiteral("line\nbreak\u0001")}});
+        });
+        const auto event = eventFrom(o);
+        QVERIFY2(event.ok(), qPrintable(event.errorString()));
+        EventSpec moved = *event;
+        moved.startMs += kHour;
+        moved.endMs += kHour;
+        moved.venue = QStringLiteral("Hall B");
+        const auto d = PlanDerivation::derive(basePlan(), moved, kNow1, {}, *event);
+        QVERIFY2(d.ok(), qPrintable(d.errorString()));
+        int notices = 0;
+        for (const DesiredMessage &m : d->messages) {
+            QCOMPARE(bytesOf(objectOf(m.payload)), m.payload);
+            QCOMPARE(m.toNewMessage().payload, m.payload);
+            notices += m.kind == PlanRule::Kind::Change ? 1 : 0;
+        }
+        QVERIFY(notices > 0);
+        QCOMPARE(objectOf(d->messages.front().payload).value(QLatin1String("event")).toObject().value(QLatin1String("name")).toString(),
+                 o.value(QLatin1String("name")).toString());
+    }
+
     // ---- reconciliation --------------------------------------------------------------------------
 
     void shouldReconcileAChange_data()
@@ -1021,11 +1087,11 @@ private Q_SLOTS:
             for (const PlanDiffEntry &e : diff->moved) {
                 QCOMPARE(e.runAt - e.oldRunAt, kHour);
                 QVERIFY(e.contentChanged);
-                QCOMPARE(e.message->payload.value(QLatin1String("event")).toObject().value(QLatin1String("start")).toString(),
+                QCOMPARE(objectOf(e.message->payload).value(QLatin1String("event")).toObject().value(QLatin1String("start")).toString(),
                          QStringLiteral("2026-06-10T10:00:00-04:00"));
             }
             for (const PlanDiffEntry &e : diff->notified) {
-                const QJsonObject change = e.message->payload.value(QLatin1String("change")).toObject();
+                const QJsonObject change = objectOf(e.message->payload).value(QLatin1String("change")).toObject();
                 QCOMPARE(change.value(QLatin1String("kind")).toString(), QStringLiteral("time_change"));
                 QVERIFY(change.value(QLatin1String("old")).toObject().value(QLatin1String("start")) !=
                         change.value(QLatin1String("new")).toObject().value(QLatin1String("start")));
@@ -1053,7 +1119,7 @@ private Q_SLOTS:
             break;
         case VenueChanged:
             for (const PlanDiffEntry &e : diff->updated)
-                QCOMPARE(e.message->payload.value(QLatin1String("event")).toObject().value(QLatin1String("venue")).toString(), QStringLiteral("Hall B"));
+                QCOMPARE(objectOf(e.message->payload).value(QLatin1String("event")).toObject().value(QLatin1String("venue")).toString(), QStringLiteral("Hall B"));
             for (const PlanDiffEntry &e : diff->notified) {
                 QVERIFY(PlanIdentity::parse(e.identity)->isNotice());
                 QCOMPARE(render(*e.message), QStringLiteral("Growth Summit moved from Hall A to Hall B."));

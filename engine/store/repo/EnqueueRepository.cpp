@@ -41,6 +41,9 @@ using namespace storerows;
 // ---- SQL
 const QString kIdByDedupeKey = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?");
 const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)");
+// One label for many messages; the backend's id list condition follows.
+const QString kInsertSharedLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT id, ?, ? FROM messages WHERE ");
+constexpr qsizetype kSharedLabel = 32; // messages of a run sharing a label that get it by one statement
 const QString kInsertSynthetic = QStringLiteral(
     "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
     "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
@@ -232,9 +235,14 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
     // One array per message: queue_id, type, channel, recipient, payload, labels, priority, state, run_at,
     // max_attempts.
     QByteArray rows;
-    rows.reserve((to - from) * 96);
+    qsizetype expected = 2;
+    for (qsizetype i = from; i < to; ++i)
+        expected += messages[i].payload.size() * 5 / 4 + 64 * (messages[i].labels.size() + 2);
+    rows.reserve(expected);
     rows += '[';
     bool anyLabels = false;
+    qsizetype labelCount = 0;
+    QByteArray labelsText; // one message's labels as a JSON object, reused
     for (qsizetype i = from; i < to; ++i) {
         const NewMessage &m = messages[i];
         const QueueDefaults &d = queues[m.queue];
@@ -261,7 +269,19 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
             rows += "\"{}\"";
         } else {
             anyLabels = true;
-            appendJsonString(rows, QByteArrayView(labelsJson(m.labels)));
+            labelCount += m.labels.size();
+            // What labelsJson writes (keys in order), without a QJsonObject per message.
+            labelsText.resize(0);
+            labelsText += '{';
+            for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
+                if (it != m.labels.cbegin())
+                    labelsText += ',';
+                appendJsonString(labelsText, it.key());
+                labelsText += ':';
+                appendJsonString(labelsText, it.value());
+            }
+            labelsText += '}';
+            appendJsonString(rows, QByteArrayView(labelsText));
         }
         rows += ',';
         rows += QByteArray::number(m.priority);
@@ -300,23 +320,43 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
         return Error::runtime(QStringLiteral("store: enqueueing %1 messages inserted %2; nothing was stored").arg(n).arg(ids.size()));
     if (!anyLabels)
         return ids;
-    QByteArray labels;
-    labels += '[';
+    // A label many messages of the run share (the event and plan of an event plan, a campaign) goes in
+    // with one statement from their ids; the others from one bound JSON array of [id, key, value]. The
+    // JSON costs SQLite more to read than the rows cost it to write.
+    QHash<std::pair<QString, QString>, QList<qint64>> byLabel;
     for (qsizetype i = from; i < to; ++i) {
         const Labels &l = messages[i].labels;
-        for (auto it = l.cbegin(); it != l.cend(); ++it) {
+        for (auto it = l.cbegin(); it != l.cend(); ++it)
+            byLabel[{it.key(), it.value()}] << ids.at(i - from);
+    }
+    QByteArray labels;
+    labels.reserve(labelCount * 48 + 2);
+    labels += '[';
+    for (auto group = byLabel.cbegin(); group != byLabel.cend(); ++group) {
+        if (group->size() >= kSharedLabel) {
+            Statement shared = m_ctx.prepare(kInsertSharedLabel + m_ctx.backend->idListCondition(QStringLiteral("id")));
+            shared.addBindValue(group.key().first);
+            shared.addBindValue(group.key().second);
+            shared.addBindValue(m_ctx.backend->idListValue(*group));
+            if (auto s = exec(shared, QStringLiteral("storing labels")); !s)
+                return s.error();
+            continue;
+        }
+        for (qint64 id : *group) {
             if (labels.size() > 1)
                 labels += ',';
             labels += '[';
-            labels += QByteArray::number(ids.at(i - from));
+            labels += QByteArray::number(id);
             labels += ',';
-            appendJsonString(labels, it.key());
+            appendJsonString(labels, group.key().first);
             labels += ',';
-            appendJsonString(labels, it.value());
+            appendJsonString(labels, group.key().second);
             labels += ']';
         }
     }
     labels += ']';
+    if (labels.size() == 2)
+        return ids;
     Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("itt")));
     label.addBindValue(QString::fromUtf8(labels));
     if (auto s = exec(label, QStringLiteral("storing labels")); !s)

@@ -39,14 +39,27 @@ const QString kUpsertRecords = QStringLiteral(
     "INSERT INTO plan_messages (event_id, created_at, cancelled_by_plan, identity, message_id, content_hash) SELECT ?, ?, 0, %1 "
     "ON CONFLICT (identity) DO UPDATE SET message_id = excluded.message_id, content_hash = excluded.content_hash, cancelled_by_plan = 0");
 // Compare-and-set: only a message still pending (scheduled or waiting) is moved, updated or cancelled.
+const QString kPending = QStringLiteral("state IN (%1, %2)").arg(int(MessageState::Scheduled)).arg(int(MessageState::Waiting));
+// %1: the backend's id list. The pending ones among them, locked (on a shared store) until the commit,
+// so that no engine claims one between its journal entry and its change.
+const QString kSelectPending = QStringLiteral("SELECT id FROM messages WHERE %1 AND ") + kPending;
+// Set-wise, from a bound JSON array (%1: the backend's rows) of [id, run_at, state, recipient, channel,
+// priority, payload]; an empty channel keeps the message's own.
 const QString kChangePending = QStringLiteral(
-    "UPDATE messages SET run_at = ?, state = ?, recipient = ?, channel = COALESCE(NULLIF(?, ''), channel), priority = ?, payload = ?, updated_at = ? "
-    "WHERE id = ? AND state IN (%1, %2)").arg(int(MessageState::Scheduled)).arg(int(MessageState::Waiting));
-const QString kCancelPending = QStringLiteral(
-    "UPDATE messages SET state = %3, finished_at = ?, updated_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL "
-    "WHERE id = ? AND state IN (%1, %2)").arg(int(MessageState::Scheduled)).arg(int(MessageState::Waiting)).arg(int(MessageState::Cancelled));
-const QString kRecordHash = QStringLiteral("UPDATE plan_messages SET content_hash = ? WHERE identity = ?");
-const QString kRecordCancelled = QStringLiteral("UPDATE plan_messages SET cancelled_by_plan = 1 WHERE identity = ?");
+    "WITH c (id, run_at, state, recipient, channel, priority, payload) AS (SELECT %1) "
+    "UPDATE messages SET run_at = c.run_at, state = c.state, recipient = c.recipient, channel = COALESCE(NULLIF(c.channel, ''), messages.channel), "
+    "priority = c.priority, payload = c.payload, updated_at = ? FROM c WHERE messages.id = c.id AND messages.") + kPending;
+// %1: the backend's rows of [id, reason].
+const QString kCancelPending = QStringLiteral("WITH c (id, reason) AS (SELECT %1) UPDATE messages SET state = ") +
+                               QString::number(int(MessageState::Cancelled)) +
+                               QStringLiteral(", finished_at = ?, updated_at = ?, last_error = c.reason, lease_owner = NULL, lease_until = NULL "
+                                              "FROM c WHERE messages.id = c.id AND messages.") + kPending;
+// %1: the backend's rows of [identity, content hash].
+const QString kRecordHashes = QStringLiteral(
+    "WITH c (identity, content_hash) AS (SELECT %1) "
+    "UPDATE plan_messages SET content_hash = c.content_hash FROM c WHERE plan_messages.identity = c.identity");
+// %1: the backend's rows of [identity].
+const QString kRecordsCancelled = QStringLiteral("UPDATE plan_messages SET cancelled_by_plan = 1 WHERE identity IN (SELECT %1)");
 const QString kJournalEvent = QStringLiteral(
     "INSERT INTO plan_event_journal (audit_id, event_id, existed, plan, name, status, snapshot, active_snapshot, applied_at, new_people) "
     "SELECT ?, ?, 1, plan, name, status, snapshot, active_snapshot, applied_at, ? FROM plan_events WHERE event_id = ?");
@@ -59,11 +72,10 @@ const QString kJournalNewRecords = QStringLiteral(
     "INSERT INTO plan_journal (audit_id, existed, cancelled_by_plan, identity) SELECT ?, 0, 0, %1 ON CONFLICT (audit_id, identity) DO NOTHING");
 // The messages' previous values, for undo (as ActionRepository journals them); a message the apply
 // created is journalled as cancelled, which is what undoing its creation leaves.
+// %1: the backend's id list.
 const QString kJournalPending = QStringLiteral(
     "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
-    "SELECT ?, id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM messages WHERE id = ? AND state IN (%1, %2)")
-                                       .arg(int(MessageState::Scheduled))
-                                       .arg(int(MessageState::Waiting));
+    "SELECT ?, id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM messages WHERE %1 AND ") + kPending;
 const QString kJournalCreated = QStringLiteral(
     "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
     "SELECT ?, id, %1, run_at, priority, 0, 0, ?, ?, payload FROM messages WHERE ")
@@ -286,7 +298,7 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             rows += ']';
         }
         rows += ']';
-        if (auto s = journalRecords(auditId, identities); !s)
+        if (auto s = journalRecords(auditId, identities, true); !s)
             return s.error();
         Statement record = m_ctx.prepare(kUpsertRecords.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("tit"))));
         for (const QVariant &v : QVariantList{w.eventId, t, QString::fromUtf8(rows)})
@@ -308,61 +320,122 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             identities << c.identity;
         for (const PlanApplyWrite::Cancel &c : w.cancels)
             identities << c.identity;
-        if (auto s = journalRecords(auditId, identities); !s)
+        if (auto s = journalRecords(auditId, identities, false); !s)
             return s.error();
     }
-    // Compare-and-set: a message is journalled, then changed, only while still pending.
-    const auto journalPending = [&](const QString &identity, qint64 messageId) -> Result<bool> {
-        Statement journal = m_ctx.prepare(kJournalPending);
-        journal.addBindValue(auditId);
-        journal.addBindValue(messageId);
-        if (auto s = exec(journal, QStringLiteral("journalling message %1").arg(messageId)); !s)
-            return s.error();
-        if (journal.numRowsAffected() != 1) {
-            result.changedMeanwhile << identity;
-            return false;
-        }
-        return true;
-    };
+    // Compare-and-set, set-wise: the messages still pending are locked, journalled, then changed or
+    // cancelled; one an engine or an operator took meanwhile is left alone and named.
+    QList<qint64> targets;
+    targets.reserve(w.changes.size() + w.cancels.size());
+    for (const PlanApplyWrite::Change &c : w.changes)
+        targets << c.messageId;
+    for (const PlanApplyWrite::Cancel &c : w.cancels)
+        targets << c.messageId;
+    auto pending = lockPending(targets);
+    if (!pending)
+        return pending.error();
+    QList<qint64> journalled;
+    journalled.reserve(pending->size());
+    QByteArray changeRows = "[";
+    QByteArray hashRows = "[";
+    qsizetype expected = 0;
+    for (const PlanApplyWrite::Change &c : w.changes)
+        expected += c.message.payload.size() * 5 / 4 + 96; // payloads escaped, and the other columns
+    changeRows.reserve(expected + 2);
     for (const PlanApplyWrite::Change &c : w.changes) {
-        auto pending = journalPending(c.identity, c.messageId);
-        if (!pending)
-            return pending.error();
-        if (!*pending)
+        if (!pending->contains(c.messageId)) {
+            result.changedMeanwhile << c.identity;
             continue;
+        }
+        journalled << c.messageId;
         const qint64 runAt = c.message.runAt > 0 ? c.message.runAt : t;
+        if (changeRows.size() > 1) {
+            changeRows += ',';
+            hashRows += ',';
+        }
+        changeRows += '[';
+        changeRows += QByteArray::number(c.messageId);
+        changeRows += ',';
+        changeRows += QByteArray::number(runAt);
+        changeRows += ',';
+        changeRows += QByteArray::number(int(runAt > t ? MessageState::Scheduled : MessageState::Waiting));
+        changeRows += ',';
+        storesql::appendJsonString(changeRows, c.message.recipient);
+        changeRows += ',';
+        storesql::appendJsonString(changeRows, c.message.channel);
+        changeRows += ',';
+        changeRows += QByteArray::number(c.message.priority);
+        changeRows += ',';
+        // As a message's payload is stored: text, with invalid UTF-8 replaced.
         const QByteArray payload = c.message.payload.isEmpty() ? QByteArrayLiteral("{}") : c.message.payload;
-        Statement q = m_ctx.prepare(kChangePending);
-        for (const QVariant &v : QVariantList{runAt, int(runAt > t ? MessageState::Scheduled : MessageState::Waiting),
-                                              c.message.recipient.isNull() ? QStringLiteral("") : c.message.recipient, // a null QString binds as NULL
-                                              c.message.channel.isNull() ? QStringLiteral("") : c.message.channel, c.message.priority,
-                                              QString::fromUtf8(payload), t, c.messageId})
-            q.addBindValue(v);
-        if (auto s = exec(q, QStringLiteral("moving message %1").arg(c.messageId)); !s)
-            return s.error();
-        Statement hash = m_ctx.prepare(kRecordHash);
-        hash.addBindValue(c.contentHash);
-        hash.addBindValue(c.identity);
-        if (auto s = exec(hash, QStringLiteral("recording a derived message")); !s)
-            return s.error();
-        ++result.changed;
+        if (QByteArrayView(payload).isValidUtf8())
+            storesql::appendJsonString(changeRows, QByteArrayView(payload));
+        else
+            storesql::appendJsonString(changeRows, QString::fromUtf8(payload));
+        changeRows += ']';
+        hashRows += '[';
+        storesql::appendJsonString(hashRows, c.identity);
+        hashRows += ',';
+        storesql::appendJsonString(hashRows, c.contentHash);
+        hashRows += ']';
     }
+    changeRows += ']';
+    hashRows += ']';
+    const qsizetype changing = journalled.size();
+    QByteArray cancelRows = "[";
+    QByteArray cancelled = "[";
     for (const PlanApplyWrite::Cancel &c : w.cancels) {
-        auto pending = journalPending(c.identity, c.messageId);
-        if (!pending)
-            return pending.error();
-        if (!*pending)
+        if (!pending->contains(c.messageId)) {
+            result.changedMeanwhile << c.identity;
             continue;
-        Statement q = m_ctx.prepare(kCancelPending);
-        for (const QVariant &v : QVariantList{t, t, c.reason, c.messageId})
-            q.addBindValue(v);
-        if (auto s = exec(q, QStringLiteral("cancelling message %1").arg(c.messageId)); !s)
+        }
+        journalled << c.messageId;
+        if (cancelRows.size() > 1) {
+            cancelRows += ',';
+            cancelled += ',';
+        }
+        cancelRows += '[';
+        cancelRows += QByteArray::number(c.messageId);
+        cancelRows += ',';
+        storesql::appendJsonString(cancelRows, c.reason);
+        cancelRows += ']';
+        cancelled += '[';
+        storesql::appendJsonString(cancelled, c.identity);
+        cancelled += ']';
+    }
+    cancelRows += ']';
+    cancelled += ']';
+    if (!journalled.isEmpty()) {
+        Statement journal = m_ctx.prepare(kJournalPending.arg(m_ctx.backend->idListCondition(QStringLiteral("id"))));
+        journal.addBindValue(auditId);
+        journal.addBindValue(m_ctx.backend->idListValue(journalled));
+        if (auto s = exec(journal, QStringLiteral("journalling the messages the apply changes")); !s)
             return s.error();
-        Statement mark = m_ctx.prepare(kRecordCancelled);
-        mark.addBindValue(c.identity);
-        if (auto s = exec(mark, QStringLiteral("recording a derived message")); !s)
+    }
+    if (changing > 0) {
+        Statement q = m_ctx.prepare(kChangePending.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("iiittit"))));
+        q.addBindValue(QString::fromUtf8(changeRows));
+        q.addBindValue(t);
+        if (auto s = exec(q, QStringLiteral("moving and updating the derived messages")); !s)
             return s.error();
-        ++result.cancelled;
+        result.changed = q.numRowsAffected();
+        Statement hash = m_ctx.prepare(kRecordHashes.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("tt"))));
+        hash.addBindValue(QString::fromUtf8(hashRows));
+        if (auto s = exec(hash, QStringLiteral("recording the derived messages")); !s)
+            return s.error();
+    }
+    if (journalled.size() > changing) {
+        Statement q = m_ctx.prepare(kCancelPending.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("it"))));
+        q.addBindValue(QString::fromUtf8(cancelRows));
+        q.addBindValue(t);
+        q.addBindValue(t);
+        if (auto s = exec(q, QStringLiteral("cancelling the derived messages")); !s)
+            return s.error();
+        result.cancelled = q.numRowsAffected();
+        Statement mark = m_ctx.prepare(kRecordsCancelled.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("t"))));
+        mark.addBindValue(QString::fromUtf8(cancelled));
+        if (auto s = exec(mark, QStringLiteral("recording the derived messages")); !s)
+            return s.error();
     }
     const qint64 affected = result.createdIds.size() + result.changed + result.cancelled;
     Statement finish = m_ctx.prepare(kFinishAudit);
@@ -375,7 +448,22 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
     return result;
 }
 
-Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identities)
+Result<QSet<qint64>> PlanRepository::lockPending(const QList<qint64> &ids)
+{
+    QSet<qint64> pending;
+    if (ids.isEmpty())
+        return pending;
+    Statement q = m_ctx.prepare(kSelectPending.arg(m_ctx.backend->idListCondition(QStringLiteral("id"))) + m_ctx.backend->rowLockClause());
+    q.addBindValue(m_ctx.backend->idListValue(ids));
+    if (auto s = exec(q, QStringLiteral("reading the messages the apply changes")); !s)
+        return s.error();
+    pending.reserve(ids.size());
+    while (q.next())
+        pending.insert(q.value(0).toLongLong());
+    return pending;
+}
+
+Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identities, bool mayBeNew)
 {
     if (identities.isEmpty())
         return {};
@@ -395,6 +483,8 @@ Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identit
     existing.addBindValue(list);
     if (auto s = exec(existing, QStringLiteral("journalling the derived messages")); !s)
         return s;
+    if (!mayBeNew)
+        return {};
     Statement fresh = m_ctx.prepare(kJournalNewRecords.arg(selectRows));
     fresh.addBindValue(auditId);
     fresh.addBindValue(list);

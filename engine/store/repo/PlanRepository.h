@@ -26,8 +26,12 @@ public:
     Result<QList<PlanEventSummary>> planEvents();
 
 private:
-    // The records' values before an apply changes them (existed = 0 for those it creates), for undo.
-    Status journalRecords(qint64 auditId, const QStringList &identities);
+    // The messages among ids still pending (scheduled or waiting), locked until the commit where the
+    // backend locks rows.
+    Result<QSet<qint64>> lockPending(const QList<qint64> &ids);
+    // The records' values before an apply changes them (existed = 0 for those it creates), for undo;
+    // mayBeNew false: every identity has a record already (the messages it changes or cancels).
+    Status journalRecords(qint64 auditId, const QStringList &identities, bool mayBeNew);
 };
 
 } // namespace herald
