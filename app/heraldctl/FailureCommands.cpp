@@ -54,8 +54,7 @@ int Cli::cmdFailures()
                                {QStringLiteral("first_seen"), formatTimestamp(g.firstSeen)},
                                {QStringLiteral("last_seen"), formatTimestamp(g.lastSeen)},
                                {QStringLiteral("sample"), g.sample},
-                               {QStringLiteral("sample_message_id"), g.sampleMessageId},
-                               {QStringLiteral("distinct_errors"), g.errors.size()}};
+                               {QStringLiteral("sample_message_id"), g.sampleMessageId}};
         }
         printJson(out);
         return kOk;

@@ -23,18 +23,20 @@ Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> si
     auto counts = store.failedErrorCounts(since);
     if (!counts)
         return counts.error();
-    QHash<QString, qsizetype> byFingerprint;
+    QHash<QString, qsizetype> byId;
     QList<FailureGroup> groups;
-    QSet<QString> listed; // error texts already in their group's list (a text can fail in several queues)
+    QSet<QString> listed; // older failures' texts already in their group's list (a text can fail in several queues)
     for (const FailedErrorCount &c : std::as_const(*counts)) {
+        // A stored group is its own id; an older failure's is that of its text's fingerprint, the same.
         const QString fingerprint = failureFingerprint(c.error);
-        auto it = byFingerprint.find(fingerprint);
-        if (it == byFingerprint.end()) {
+        const QString id = c.group.isEmpty() ? failureGroupId(fingerprint) : c.group;
+        auto it = byId.find(id);
+        if (it == byId.end()) {
             FailureGroup g;
-            g.id = failureGroupId(fingerprint);
+            g.id = id;
             g.fingerprint = fingerprint;
             g.firstSeen = c.firstSeen;
-            it = byFingerprint.insert(fingerprint, groups.size());
+            it = byId.insert(id, groups.size());
             groups << g;
         }
         FailureGroup &g = groups[*it];
@@ -46,7 +48,7 @@ Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> si
             g.sample = c.error;
             g.sampleMessageId = c.lastId;
         }
-        if (!listed.contains(c.error)) {
+        if (c.group.isEmpty() && !listed.contains(c.error)) {
             listed.insert(c.error);
             g.errors << c.error;
         }

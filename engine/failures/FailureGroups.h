@@ -26,18 +26,22 @@ struct FailureGroup
     qint64 lastSeen = 0;
     QString sample;       // the newest failure's error, as it was
     qint64 sampleMessageId = 0;
-    QStringList errors;   // the exact texts the group folds
+    // The exact texts of the group's failures recorded before the store kept each failure's group
+    // (schema 10), which only their text ties to it; empty once those are gone.
+    QStringList errors;
 
     // "sms" for one queue, "hooks (2), sms (1)" for several.
     QString queuesText() const;
 };
 
 // Groups of the failed messages that finished at or after `since` (all, when not given), largest
-// first (then the most recent). Reads through Store::failedErrorCounts; runs in the store's thread.
+// first (then the most recent). Reads through Store::failedErrorCounts — counts by the group stored
+// with each failure, from an index — and fingerprints only older failures, stored without one; runs
+// in the store's thread.
 Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> since = std::nullopt);
 
 // The selection of a group's failed messages (all of them, whenever they failed), for the usual
-// actions with their preview and undo: state failed, their last error one of the group's texts.
+// actions with their preview and undo: state failed, in the group (or, older, with one of its texts).
 // notFound naming `heraldctl failures` when no failed message is in the group; badInput for an id
 // that is not one.
 Result<MessageSelection> failureGroupSelection(Store &store, const QString &groupId);

@@ -4,11 +4,13 @@
 
 namespace herald {
 
-// Failed messages counted by their exact last error and queue (Store::failedErrorCounts): what
-// failure groups (engine/failures) are folded from.
+// Failed messages counted by failure group and queue (Store::failedErrorCounts): what failure groups
+// (engine/failures) are folded from. Failures recorded before the store kept their group (schema 10)
+// come counted by exact error instead, with no group: engine/failures fingerprints them.
 struct FailedErrorCount
 {
-    QString error;
+    QString group; // the stored failure group; empty for an older failure, counted by its exact error
+    QString error; // the exact error; for a group, that of its newest failure in the queue
     QString queue;
     qint64 count = 0;
     qint64 firstSeen = 0; // finished_at of the earliest

@@ -68,8 +68,8 @@ const QList<StoreCopy::Table> &StoreCopy::tables()
          {QStringLiteral("name")}, false},
         {QStringLiteral("messages"),
          words("id queue_id type channel recipient payload labels priority state run_at created_at updated_at started_at finished_at attempts "
-               "max_attempts lease_owner lease_until stalls dedupe_key provider_message_id last_error"),
-         QStringLiteral("iitttttiiiiiiiiitiittt"), {QStringLiteral("id")}, true},
+               "max_attempts lease_owner lease_until stalls dedupe_key provider_message_id last_error failure_group"),
+         QStringLiteral("iitttttiiiiiiiiitiitttt"), {QStringLiteral("id")}, true},
         {QStringLiteral("message_labels"), words("message_id key value"), QStringLiteral("itt"), words("message_id key"), false},
         {QStringLiteral("attempts"), words("id message_id number started_at finished_at outcome error response_code worker reached_at"),
          QStringLiteral("iiiiittiti"), {QStringLiteral("id")}, true},

@@ -91,7 +91,7 @@ QVariant FailureGroupsModel::data(const QModelIndex &index, int role) const
         return index.column() == Count ? QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == Error)
-            return tr("Group %1; %2 distinct error texts. The newest, as it was:\n%3").arg(g.id).arg(g.errors.size()).arg(g.sample);
+            return tr("Group %1. The newest error, as it was:\n%2").arg(g.id, g.sample);
         return {};
     case Qt::DisplayRole:
         switch (index.column()) {

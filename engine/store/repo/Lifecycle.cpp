@@ -2,6 +2,8 @@
 // fenced by owner and attempt, hand-backs and reclaims, all of one tick in one transaction (group commit).
 #include "store/repo/Lifecycle.h"
 
+#include "model/FailureFingerprint.h"
+
 #include "store/repo/MessageReads.h"
 #include "store/Backend.h"
 #include "store/StoreSql.h"
@@ -389,11 +391,13 @@ Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &rep
         runAt = t + (failure.retryAfterMs ? *failure.retryAfterMs : retry.delayAfterAttempt(attemptsMade, QRandomGenerator::global()->generateDouble()));
     }
     Statement q = m_ctx.prepare(next == MessageState::Scheduled
-                              ? QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, "
+                              ? QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ?, last_error = ?, failure_group = ?, "
                                                "lease_owner = NULL, lease_until = NULL WHERE id = ?")
-                              : QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, "
+                              : QStringLiteral("UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, last_error = ?, failure_group = ?, "
                                                "lease_owner = NULL, lease_until = NULL WHERE id = ?"));
-    for (const QVariant &v : QVariantList{int(next), next == MessageState::Scheduled ? runAt : t, t, failure.error, report.id})
+    // The cause, with the error: failure groups count it from an index (engine/failures).
+    const QString group = failureGroupId(failureFingerprint(failure.error));
+    for (const QVariant &v : QVariantList{int(next), next == MessageState::Scheduled ? runAt : t, t, failure.error, group, report.id})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("recording the failure of message %1").arg(report.id)); !s)
         return s.error();
@@ -569,10 +573,10 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive)
             return {};
         Statement q = m_ctx.prepare(
             QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
-                           "finished_at = ?, last_error = ? WHERE ") +
+                           "finished_at = ?, last_error = ?, failure_group = ? WHERE ") +
             m_ctx.backend->idListCondition(QStringLiteral("id")));
         for (const QVariant &v : QVariantList{int(state), t, state == MessageState::Failed ? QVariant(t) : nullable({}), error,
-                                              m_ctx.backend->idListValue(ids)})
+                                              failureGroupId(failureFingerprint(error)), m_ctx.backend->idListValue(ids)})
             q.addBindValue(v);
         if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
             return s;

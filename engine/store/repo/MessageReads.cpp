@@ -14,6 +14,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -164,15 +165,24 @@ QString MessageReads::selectionWhere(const MessageSelection &sel, QVariantList &
             binds << id;
         binds << like << like << like;
     }
+    // A failure group: its stored id, or — for failures recorded before groups were stored — one of the
+    // exact texts it folds (any number of them in one bound value, as bulk inserts bind their rows).
+    QString lastErrorIn;
     if (!sel.lastErrors.isEmpty()) {
-        // Any number of texts in one bound value, as bulk inserts bind their rows.
         QJsonArray texts;
         for (const QString &e : sel.lastErrors)
             texts.append(QJsonArray{e});
-        where << QStringLiteral("m.last_error IN (SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("t")) + QLatin1Char(')');
+        lastErrorIn = QStringLiteral("m.last_error IN (SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("t")) + QLatin1Char(')');
+        if (!sel.failureGroup.isEmpty()) {
+            where << QStringLiteral("(m.failure_group = ? OR (m.failure_group IS NULL AND %1))").arg(lastErrorIn);
+            binds << sel.failureGroup;
+        } else {
+            where << lastErrorIn;
+        }
         binds << QString::fromUtf8(QJsonDocument(texts).toJson(QJsonDocument::Compact));
     } else if (!sel.failureGroup.isEmpty()) {
-        where << QStringLiteral("1 = 0"); // a group no failed message is in any more
+        where << QStringLiteral("m.failure_group = ?");
+        binds << sel.failureGroup;
     }
     for (auto it = sel.labels.cbegin(); it != sel.labels.cend(); ++it) {
         where << QStringLiteral("m.id IN (SELECT message_id FROM message_labels WHERE key = ? AND value = ?)");
@@ -183,22 +193,50 @@ QString MessageReads::selectionWhere(const MessageSelection &sel, QVariantList &
 
 Result<QList<FailedErrorCount>> MessageReads::failedErrorCounts(std::optional<qint64> finishedSince)
 {
-    // The failed state as a literal, so that the partial index of failed messages' errors serves it.
-    QString sql = QStringLiteral("SELECT m.last_error, q.name, COUNT(*), MIN(m.finished_at), MAX(m.finished_at), MAX(m.id) FROM messages m "
-                                 "JOIN queues q ON q.id = m.queue_id WHERE m.state = %1")
-                      .arg(int(MessageState::Failed));
-    if (finishedSince)
-        sql += QStringLiteral(" AND m.finished_at >= ?");
-    sql += QStringLiteral(" GROUP BY m.last_error, q.name");
-    Statement q = m_ctx.prepare(sql);
-    if (finishedSince)
-        q.addBindValue(*finishedSince);
-    if (auto s = exec(q, QStringLiteral("counting failed messages by error")); !s)
-        return s.error();
+    // The failed state as a literal, so that the partial index of failed messages serves both reads.
+    const QString since = finishedSince ? QStringLiteral(" AND m.finished_at >= ?") : QString();
+    const auto counted = [&](const QString &key, const QString &which, QList<FailedErrorCount> &out, bool grouped) -> Status {
+        Statement q = m_ctx.prepare(QStringLiteral("SELECT %1, q.name, COUNT(*), MIN(m.finished_at), MAX(m.finished_at), MAX(m.id) FROM messages m "
+                                                   "JOIN queues q ON q.id = m.queue_id WHERE m.state = %2 AND %3%4 GROUP BY %1, q.name")
+                                        .arg(key)
+                                        .arg(int(MessageState::Failed))
+                                        .arg(which, since));
+        if (finishedSince)
+            q.addBindValue(*finishedSince);
+        if (auto s = exec(q, QStringLiteral("counting failed messages by cause")); !s)
+            return s;
+        while (q.next()) {
+            FailedErrorCount c;
+            (grouped ? c.group : c.error) = q.value(0).toString();
+            c.queue = q.value(1).toString();
+            c.count = q.value(2).toLongLong();
+            c.firstSeen = q.value(3).toLongLong();
+            c.lastSeen = q.value(4).toLongLong();
+            c.lastId = q.value(5).toLongLong();
+            out << c;
+        }
+        return {};
+    };
     QList<FailedErrorCount> out;
-    while (q.next())
-        out << FailedErrorCount{q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toLongLong(),
-                                q.value(4).toLongLong(), q.value(5).toLongLong()};
+    if (auto s = counted(QStringLiteral("m.failure_group"), QStringLiteral("m.failure_group IS NOT NULL"), out, true); !s)
+        return s.error();
+    // Each group's newest error in each queue, as it was: a sample, read by id.
+    if (!out.isEmpty()) {
+        QList<qint64> ids;
+        for (const FailedErrorCount &c : std::as_const(out))
+            ids << c.lastId;
+        Statement q = m_ctx.prepare(QStringLiteral("SELECT id, last_error FROM messages WHERE ") + m_ctx.backend->idListCondition(QStringLiteral("id")));
+        q.addBindValue(m_ctx.backend->idListValue(ids));
+        if (auto s = exec(q, QStringLiteral("reading the newest error of each failure group")); !s)
+            return s.error();
+        QHash<qint64, QString> errors;
+        while (q.next())
+            errors.insert(q.value(0).toLongLong(), q.value(1).toString());
+        for (FailedErrorCount &c : out)
+            c.error = errors.value(c.lastId);
+    }
+    if (auto s = counted(QStringLiteral("m.last_error"), QStringLiteral("m.failure_group IS NULL"), out, false); !s)
+        return s.error();
     return out;
 }
 

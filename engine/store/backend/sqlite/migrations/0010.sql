@@ -1,4 +1,7 @@
--- Failure groups (issue 17): failed messages counted by their last error and queue. The index holds
--- failed messages only, so a delivery that succeeds never writes it, and the grouping reads it in
--- order without touching the table. The state is a literal (state = 4), as the query names it.
-CREATE INDEX messages_failed_errors ON messages (last_error, queue_id, finished_at) WHERE state = 4;
+-- Failure groups (issue 17): the cause of a message's last failure, as the id of its error's fingerprint
+-- (engine/model/FailureFingerprint), written with the error, so that grouping a million failed messages
+-- reads an index instead of normalising a million texts. NULL for failures recorded before this
+-- version: engine/failures fingerprints those when it reads them. The index holds failed messages only,
+-- so a delivery that succeeds never writes it; the queries name the state as a literal (state = 4).
+ALTER TABLE messages ADD COLUMN failure_group TEXT;
+CREATE INDEX messages_failure_groups ON messages (failure_group, queue_id, finished_at) WHERE state = 4;
