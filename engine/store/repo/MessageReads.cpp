@@ -196,8 +196,12 @@ Result<QList<FailedErrorCount>> MessageReads::failedErrorCounts(std::optional<qi
     // The failed state as a literal, so that the partial index of failed messages serves both reads.
     const QString since = finishedSince ? QStringLiteral(" AND m.finished_at >= ?") : QString();
     const auto counted = [&](const QString &key, const QString &which, QList<FailedErrorCount> &out, bool grouped) -> Status {
-        Statement q = m_ctx.prepare(QStringLiteral("SELECT %1, q.name, COUNT(*), MIN(m.finished_at), MAX(m.finished_at), MAX(m.id) FROM messages m "
-                                                   "JOIN queues q ON q.id = m.queue_id WHERE m.state = %2 AND %3%4 GROUP BY %1, q.name")
+        // Counted by queue id, in the order of the index, and named after: grouping by the name would
+        // sort every failed message.
+        Statement q = m_ctx.prepare(QStringLiteral("SELECT g.k, q.name, g.n, g.first_at, g.last_at, g.last_id FROM (SELECT %1 AS k, m.queue_id, "
+                                                   "COUNT(*) AS n, MIN(m.finished_at) AS first_at, MAX(m.finished_at) AS last_at, MAX(m.id) AS "
+                                                   "last_id FROM messages m WHERE m.state = %2 AND %3%4 GROUP BY %1, m.queue_id) g "
+                                                   "JOIN queues q ON q.id = g.queue_id")
                                         .arg(key)
                                         .arg(int(MessageState::Failed))
                                         .arg(which, since));
