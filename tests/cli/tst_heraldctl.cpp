@@ -202,6 +202,20 @@ private Q_SLOTS:
         QCOMPARE(count(r, "moved"), 6);
         QCOMPARE(count(r, "created") + count(r, "notified"), 6); // the notices again: the undo took the change back
         QCOMPARE(messages(), 33);
+        // Undo again: the first apply's messages were changed by the moved apply since (undone or not),
+        // so it cannot go back whole, and nothing goes back — its records stay with its messages.
+        r = run({QStringLiteral("undo")}, {}, db); // the moved apply, again
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("undo")}, {}, db); // the first apply
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cannot be undone whole") && r.err.contains("nothing was undone"), r.err.constData());
+        r = run({QStringLiteral("plan"), QStringLiteral("events"), QStringLiteral("--json")}, {}, db);
+        QCOMPARE(r.json().toArray().size(), 1);
+        r = apply(movedFile.fileName());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(count(r, "created"), 0);
+        QCOMPARE(count(r, "moved"), 6);
+        QCOMPARE(messages(), 39); // the notices once more, as after the first undo
 
         r = run({QStringLiteral("plan"), QStringLiteral("events"), QStringLiteral("--json")}, {}, db);
         QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -235,7 +249,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("attendees[1].sessions[0]"), r.err.constData());
         r = run({QStringLiteral("plan"), QStringLiteral("apply"), event, QStringLiteral("--plan"), QStringLiteral("morning")}, {}, db);
         QCOMPARE(r.exitCode, 2);
-        QCOMPARE(messages(), 33);
+        QCOMPARE(messages(), 39);
     }
 
     // Event plans (issue 16): a plan file is checked whole, stored under its name, listed and shown; a

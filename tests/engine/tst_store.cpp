@@ -821,11 +821,16 @@ private Q_SLOTS:
         }
         QCOMPARE((*f.store->appliedEvent(QStringLiteral("41")))->status, QStringLiteral("active"));
         VERIFY_COUNTERS(f);
-        // Undoing the first apply forgets the event; its messages were all changed since (taken by the
-        // engine, or put back by the undo above), so undo leaves each of them as it is.
+        // The first apply cannot be undone: its messages were all changed since (taken by the engine, or
+        // put back by the undo above). Undoing its records alone would have the next apply create them
+        // again, so nothing is undone: the event stays applied, with its messages and their records.
         f.now += 1000;
-        QVERIFY(f.store->undoLastAction().ok());
-        QVERIFY(!f.store->appliedEvent(QStringLiteral("41"))->has_value());
+        const auto refused = f.store->undoLastAction();
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().kind, Error::Kind::Refused);
+        QVERIFY2(refused.errorString().contains(QLatin1String("nothing was undone")), qPrintable(refused.errorString()));
+        QVERIFY(f.store->appliedEvent(QStringLiteral("41"))->has_value());
+        QCOMPARE((*f.store->appliedEvent(QStringLiteral("41")))->status, QStringLiteral("active"));
         const auto last = f.store->planRecords(QStringLiteral("41"));
         QVERIFY(last.ok());
         QCOMPARE(last->size(), 3);

@@ -505,6 +505,25 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
         while (rows.next())
             result.affectedIds << rows.value(0).toLongLong();
     }
+    const bool planApply = action == QLatin1String("plan.apply") || action == QLatin1String("plan.forget");
+    if (planApply) {
+        // All or nothing: the plan's own records go back whole, so its messages must too. A record put
+        // back beside a message that stays (delivered since, or changed by a later action even if that
+        // was undone) would have the next apply create the message again — a reminder sent twice.
+        Statement journal = m_ctx.prepare(QStringLiteral("SELECT COUNT(*) FROM action_journal WHERE audit_id = ?"));
+        journal.addBindValue(auditId);
+        if (auto s = exec(journal, QStringLiteral("reading the journal")); !s)
+            return s.error();
+        const qint64 journalled = journal.next() ? journal.value(0).toLongLong() : 0;
+        if (result.affectedIds.size() < journalled)
+            return Error::refused(QStringLiteral("audit #%1 (%2) cannot be undone whole: %3 of its %4 messages changed since (delivered, or "
+                                                 "changed by a later action, even one undone since); nothing was undone. Apply the event "
+                                                 "file you want instead, or forget the event")
+                                      .arg(auditId)
+                                      .arg(action)
+                                      .arg(journalled - result.affectedIds.size())
+                                      .arg(journalled));
+    }
     const qint64 t = m_ctx.now();
     for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
         const QList<qint64> ids = result.affectedIds.mid(start, kIdChunk);
@@ -519,7 +538,7 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
         if (auto s = exec(q, QStringLiteral("undoing %1").arg(action)); !s)
             return s.error();
     }
-    if (action == QLatin1String("plan.apply") || action == QLatin1String("plan.forget")) {
+    if (planApply) {
         if (auto s = PlanRepository(m_ctx).revertApply(auditId); !s)
             return s.error();
     }
