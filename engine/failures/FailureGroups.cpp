@@ -18,6 +18,15 @@ QString FailureGroup::queuesText() const
     return parts.join(QStringLiteral(", "));
 }
 
+MessageSelection FailureGroup::selection() const
+{
+    MessageSelection s;
+    s.states = {MessageState::Failed};
+    s.failureGroup = id;
+    s.lastErrors = errors;
+    return s;
+}
+
 Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> since)
 {
     auto counts = store.failedErrorCounts(since);
@@ -66,15 +75,9 @@ Result<MessageSelection> failureGroupSelection(Store &store, const QString &grou
     auto groups = failureGroups(store);
     if (!groups)
         return groups.error();
-    for (const FailureGroup &g : std::as_const(*groups)) {
-        if (g.id != groupId)
-            continue;
-        MessageSelection selection;
-        selection.states = {MessageState::Failed};
-        selection.failureGroup = g.id;
-        selection.lastErrors = g.errors;
-        return selection;
-    }
+    for (const FailureGroup &g : std::as_const(*groups))
+        if (g.id == groupId)
+            return g.selection();
     return Error::notFound(QStringLiteral("no failed message is in failure group %1 (any more); see `heraldctl failures`").arg(groupId));
 }
 

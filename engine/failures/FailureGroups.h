@@ -32,6 +32,9 @@ struct FailureGroup
 
     // "sms" for one queue, "hooks (2), sms (1)" for several.
     QString queuesText() const;
+    // Its failed messages, for the usual actions with their preview and undo: state failed, in the
+    // group (or, recorded before groups were stored, with one of its texts).
+    MessageSelection selection() const;
 };
 
 // Groups of the failed messages that finished at or after `since` (all, when not given), largest

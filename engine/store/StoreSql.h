@@ -15,6 +15,12 @@
 
 namespace herald::storesql {
 
+// What undo needs of a message, journalled before an action (or a plan's apply) changes it: the caller
+// appends the condition on messages. ActionRepository::undoLastAction puts these columns back.
+inline const QString kJournalMessages = QStringLiteral(
+    "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
+    "SELECT ?, id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM messages WHERE ");
+
 inline Error sqlError(const QString &what, const QSqlError &e)
 {
     // SQLITE_FULL (13), and its extended codes: said plainly, not as the driver's words.

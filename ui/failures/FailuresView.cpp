@@ -118,12 +118,12 @@ FailuresView::FailuresView(QWidget *parent)
                     most = it.value();
                     queue = it.key();
                 }
-            Q_EMIT showMessagesRequested(selectionOf(*group), group->fingerprint, queue);
+            Q_EMIT showMessagesRequested(group->selection(), group->fingerprint, queue);
         }
     });
     connect(m_retry, &QPushButton::clicked, this, [this] {
         if (const auto group = currentGroup())
-            Q_EMIT retryRequested(selectionOf(*group));
+            Q_EMIT retryRequested(group->selection());
     });
     rangeChanged();
     updateDetail();
@@ -166,15 +166,6 @@ void FailuresView::selectGroup(const QString &groupId)
     const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
     m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_table->scrollTo(index);
-}
-
-MessageSelection FailuresView::selectionOf(const FailureGroup &group) const
-{
-    MessageSelection selection;
-    selection.states = {MessageState::Failed};
-    selection.failureGroup = group.id;
-    selection.lastErrors = group.errors;
-    return selection;
 }
 
 void FailuresView::updateDetail()

@@ -51,7 +51,6 @@ Q_SIGNALS:
 private:
     void rangeChanged();
     void updateDetail();
-    MessageSelection selectionOf(const FailureGroup &group) const;
 
     bool m_readOnly = false;
     FailureGroupsModel *m_model;

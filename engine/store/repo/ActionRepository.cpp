@@ -297,10 +297,7 @@ Result<ActionResult> ActionRepository::apply(const MessageSelection &selection, 
         }
         const QVariant idList = m_ctx.backend->idListValue(ids);
         if (undoable) {
-            Statement journal = m_ctx.prepare(QStringLiteral("INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, "
-                                                       "finished_at, last_error, payload) SELECT ?, id, state, run_at, priority, attempts, "
-                                                       "stalls, finished_at, last_error, payload FROM messages WHERE ") +
-                                        m_ctx.backend->idListCondition(QStringLiteral("id")));
+            Statement journal = m_ctx.prepare(storesql::kJournalMessages + m_ctx.backend->idListCondition(QStringLiteral("id")));
             journal.addBindValue(result.auditId);
             journal.addBindValue(idList);
             if (auto s = exec(journal, QStringLiteral("journaling the action")); !s)

@@ -73,9 +73,7 @@ const QString kJournalNewRecords = QStringLiteral(
 // The messages' previous values, for undo (as ActionRepository journals them); a message the apply
 // created is journalled as cancelled, which is what undoing its creation leaves.
 // %1: the backend's id list.
-const QString kJournalPending = QStringLiteral(
-    "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
-    "SELECT ?, id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM messages WHERE %1 AND ") + kPending;
+const QString kJournalPending = storesql::kJournalMessages + QStringLiteral("%1 AND ") + kPending;
 const QString kJournalCreated = QStringLiteral(
     "INSERT INTO action_journal (audit_id, message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload) "
     "SELECT ?, id, %1, run_at, priority, 0, 0, ?, ?, payload FROM messages WHERE ")
