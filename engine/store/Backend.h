@@ -25,6 +25,9 @@ struct BackendCapabilities
     // One statement may change rows in WITH clauses and read what it changed (WITH … UPDATE … RETURNING):
     // the claim and the completion of a batch each become one round trip to the server.
     bool modifyingCte = false;
+    // BEGIN and COMMIT may be prepared once per connection and reused (SQLite); a driver that prepares
+    // with SQL PREPARE (QPSQL) cannot prepare transaction control.
+    bool preparedTransactionControl = false;
     bool sharedStore() const { return !singleWriterLock; } // many engines may deliver from it at once
 };
 
@@ -125,6 +128,8 @@ public:
     // column: 'i' integer, 't' text, 'r' real), in array order: how a bulk insert binds one value
     // instead of one per column and row.
     virtual QString jsonArrayRows(const QString &types) const = 0;
+    // The same rows in no particular order, for membership (`(a, b) IN (SELECT …)`): no sort per use.
+    virtual QString jsonArraySet(const QString &types) const = 0;
     // Appended to an INSERT to read the new row's id from the statement itself (empty: the backend has
     // no RETURNING; use the driver's last insert id).
     virtual QString returningId() const = 0;

@@ -110,10 +110,20 @@ Status StoreContext::WriteTransaction::begin()
     // another connection in the same thread must meet SQLite's "database is locked", not a deadlock.
     if (m_context.writeGate && !m_gated)
         m_gated = m_context.writeGate->try_lock_for(std::chrono::milliseconds(5000));
-    QSqlQuery q(m_context.db);
-    if (!q.exec(m_context.backend->beginWrite())) {
-        releaseGate();
-        return sqlError(QStringLiteral("starting a write transaction"), q.lastError());
+    if (m_context.backend->capabilities().preparedTransactionControl) {
+        // Prepared once per connection: a short transaction's BEGIN and COMMIT are a share of its cost.
+        Statement q = m_context.prepare(m_context.backend->beginWrite());
+        if (!q.exec()) {
+            const QSqlError e = q.lastError();
+            releaseGate();
+            return sqlError(QStringLiteral("starting a write transaction"), e);
+        }
+    } else {
+        QSqlQuery q(m_context.db);
+        if (!q.exec(m_context.backend->beginWrite())) {
+            releaseGate();
+            return sqlError(QStringLiteral("starting a write transaction"), q.lastError());
+        }
     }
     m_open = true;
     return {};
@@ -121,9 +131,15 @@ Status StoreContext::WriteTransaction::begin()
 
 Status StoreContext::WriteTransaction::commit()
 {
-    QSqlQuery q(m_context.db);
-    if (!q.exec(QStringLiteral("COMMIT")))
-        return sqlError(QStringLiteral("commit"), q.lastError());
+    if (m_context.backend->capabilities().preparedTransactionControl) {
+        Statement q = m_context.prepare(QStringLiteral("COMMIT"));
+        if (!storesql::exec(q, QStringLiteral("COMMIT")))
+            return sqlError(QStringLiteral("commit"), q.lastError());
+    } else {
+        QSqlQuery q(m_context.db);
+        if (!q.exec(QStringLiteral("COMMIT")))
+            return sqlError(QStringLiteral("commit"), q.lastError());
+    }
     m_open = false;
     releaseGate();
     return {};

@@ -72,9 +72,11 @@ const QString kCloseFailedAttempt = QStringLiteral(
 
 // Completes the messages of the id list still active under the owner's lease; the caller appends the
 // id condition (and the attempt pairs where there are any).
+// `+state`: the messages are found by their ids, never by an index on the state (SQLite, without
+// statistics, would otherwise walk the active entries of (state, run_at) and test each against the list).
 const QString kCompleteOurs = QStringLiteral(
     "UPDATE messages SET state = ?, finished_at = ?, updated_at = ?, provider_message_id = NULL, lease_owner = NULL, lease_until = NULL, "
-    "last_error = NULL WHERE state = %1 AND lease_owner = ? AND ").arg(int(MessageState::Active));
+    "last_error = NULL WHERE +state = %1 AND lease_owner = ? AND ").arg(int(MessageState::Active));
 
 // Closes the open attempts of completed messages; the caller appends the message condition.
 const QString kCloseSucceededAttempts = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ");
@@ -109,7 +111,7 @@ CompletionKinds splitByAttempt(const QList<Store::Completion> &completions)
 // "… and the message is in the attempt its pair names", for one bound JSON array of pairs.
 QString attemptPairCondition(const Backend &b)
 {
-    return QStringLiteral(" AND (id, attempts) IN (SELECT ") + b.jsonArrayRows(QStringLiteral("ii")) + QStringLiteral(")");
+    return QStringLiteral(" AND (id, attempts) IN (SELECT ") + b.jsonArraySet(QStringLiteral("ii")) + QStringLiteral(")");
 }
 
 } // namespace

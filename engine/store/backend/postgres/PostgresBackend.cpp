@@ -167,6 +167,12 @@ QString PostgresBackend::jsonArrayRows(const QString &types) const
     return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM jsonb_array_elements(CAST(? AS jsonb)) WITH ORDINALITY AS r(e, i) ORDER BY r.i");
 }
 
+QString PostgresBackend::jsonArraySet(const QString &types) const
+{
+    const QString rows = jsonArrayRows(types);
+    return rows.left(rows.indexOf(QLatin1String(" WITH ORDINALITY"))) + QStringLiteral(" AS r(e)");
+}
+
 QString PostgresBackend::jsonObject(const QStringList &keysAndValues) const
 {
     return QStringLiteral("json_build_object(%1)").arg(keysAndValues.join(QStringLiteral(", ")));

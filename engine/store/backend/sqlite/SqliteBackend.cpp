@@ -81,6 +81,7 @@ BackendCapabilities SqliteBackend::capabilities() const
     c.singleWriterLock = true;
     c.returning = true;
     c.needsCheckpointer = true;
+    c.preparedTransactionControl = true;
     return c;
 }
 
@@ -151,6 +152,14 @@ QString SqliteBackend::jsonArrayRows(const QString &types) const
         values << QStringLiteral("json_extract(value, '$[%1]')").arg(i);
     // json_each walks the array in order; ORDER BY key says so, so the ids follow the input.
     return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM json_each(?) ORDER BY key");
+}
+
+QString SqliteBackend::jsonArraySet(const QString &types) const
+{
+    QStringList values;
+    for (qsizetype i = 0; i < types.size(); ++i)
+        values << QStringLiteral("json_extract(value, '$[%1]')").arg(i);
+    return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM json_each(?)");
 }
 
 QString SqliteBackend::idListCondition(const QString &column) const

@@ -29,6 +29,7 @@ public:
     QString idListCondition(const QString &column) const override;
     QVariant idListValue(const QList<qint64> &ids) const override;
     QString jsonArrayRows(const QString &types) const override;
+    QString jsonArraySet(const QString &types) const override;
     QString returningId() const override { return QStringLiteral(" RETURNING id"); }
     QString nullSafeEquals(const QString &column) const override { return column + QStringLiteral(" IS ?"); }
     QString greatest(const QString &a, const QString &b) const override { return QStringLiteral("MAX(%1, %2)").arg(a, b); }
