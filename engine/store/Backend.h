@@ -72,8 +72,13 @@ public:
     // Statements run right after opening (pragmas, session settings), for a writer with this durability.
     // autoCheckpoint false: the connection never checkpoints by itself (someone calls checkpoint()).
     virtual QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const = 0;
-    // A checkpoint that waits for no one, or empty when the engine has none.
+    // A checkpoint that waits for no one, or empty when the engine has none. Its one row: whether it
+    // was blocked, the log's length and how much of it is now in the database (in pages).
     virtual QString checkpoint() const = 0;
+    // Statements for a checkpoint that waits (briefly) for the writer and the readers, so that the next
+    // commit writes the log from its start again rather than growing it; run in order, all of them, even
+    // when one fails (the last ones put the connection's settings back). Empty when the engine has none.
+    virtual QStringList checkpointRestart() const = 0;
 
     // Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE),
     // so a transaction never fails half-way on a lock upgrade.

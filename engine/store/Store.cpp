@@ -265,7 +265,28 @@ Status Store::checkpoint()
     QSqlQuery q(m_context->db);
     if (!q.exec(sql))
         return sqlError(QStringLiteral("checkpointing the write-ahead log"), q.lastError());
-    return {};
+    const qint64 logPages = q.next() ? q.value(1).toLongLong() : 0;
+    q.finish();
+    const QStringList restart = m_context->backend->checkpointRestart();
+    if (logPages < kRestartLogPages || restart.isEmpty())
+        return {};
+    // A writer that commits without pause never finds the whole log copied (it appends while the
+    // checkpoint copies), so the log never starts over: it grew by ~140 MB/s under a busy runtime, every
+    // commit allocating new blocks of the file. Once it is long, what the passive checkpoint left (a few
+    // commits' worth) is copied while this process's writers wait at the write gate, and the next
+    // commit writes the log from its start.
+    std::unique_lock<std::timed_mutex> gate;
+    if (m_context->writeGate)
+        gate = std::unique_lock<std::timed_mutex>(*m_context->writeGate, std::chrono::milliseconds(1000));
+    if (m_context->writeGate && !gate.owns_lock())
+        return {}; // the writers are busy for long: at the next checkpoint
+    Status status;
+    for (const QString &statement : restart) {
+        if (!q.exec(statement) && status)
+            status = sqlError(QStringLiteral("checkpointing the write-ahead log"), q.lastError());
+        q.finish();
+    }
+    return status;
 }
 
 Status Store::reconnectIfLost()

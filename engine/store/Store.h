@@ -208,8 +208,11 @@ public:
     Result<BatchResult> commitBatch(const WriteBatch &batch);
 
     // Copies the WAL into the database without waiting for readers or the writer (SQLite: a passive
-    // checkpoint); a no-op for stores without one.
+    // checkpoint), and once the log is longer than kRestartLogPages, also makes the next commit start it
+    // over (this process's writers wait at the write gate meanwhile); a no-op for stores without one.
     Status checkpoint();
+    // The log's length (pages) past which checkpoint() also makes the next commit start the log over.
+    static constexpr qint64 kRestartLogPages = 2048;
 
     // Scheduled messages whose run_at has come become waiting. Returns how many.
     Result<qint64> promoteDue();

@@ -32,7 +32,7 @@ Status SqliteBackend::configure(QSqlDatabase &db, const StoreUrl &url, bool read
                                               "read it with a read command (list, show, stats) or `herald --read-only`, or copy it "
                                               "somewhere writable to change it")
                                    .arg(path));
-    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000");
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs);
     const QFileInfo wal(path + QStringLiteral("-wal"));
     const QFileInfo shm(path + QStringLiteral("-shm"));
     const bool noCommitsInWal = !wal.exists() || wal.size() == 0;
@@ -68,10 +68,20 @@ QStringList SqliteBackend::sessionSetup(bool readOnly, Durability durability, bo
         // is flushed to the disk (see Durability.h).
         s << QStringLiteral("PRAGMA journal_mode = WAL")
           << (durability == Durability::Full ? QStringLiteral("PRAGMA synchronous = FULL") : QStringLiteral("PRAGMA synchronous = NORMAL"));
+        // A log that grew long (a burst of commits) is cut back to 64 MB when it starts over.
+        s << QStringLiteral("PRAGMA journal_size_limit = 67108864");
         if (!autoCheckpoint)
             s << QStringLiteral("PRAGMA wal_autocheckpoint = 0");
     }
     return s;
+}
+
+QStringList SqliteBackend::checkpointRestart() const
+{
+    // A reader holding an old snapshot (a long export) is not waited for long: the restart is tried
+    // again at the next checkpoint, and the writers queued behind it go on.
+    return {QStringLiteral("PRAGMA busy_timeout = 50"), QStringLiteral("PRAGMA wal_checkpoint(RESTART)"),
+            QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs)};
 }
 
 BackendCapabilities SqliteBackend::capabilities() const

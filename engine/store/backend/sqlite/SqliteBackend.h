@@ -8,6 +8,9 @@ namespace herald {
 class SqliteBackend final : public Backend
 {
 public:
+    // How long a statement waits for another connection's lock before it fails as busy.
+    static constexpr int kBusyTimeoutMs = 5000;
+
     QString name() const override { return QStringLiteral("sqlite"); }
     QString driverName() const override { return QStringLiteral("QSQLITE"); }
     QString driverPackage() const override { return QStringLiteral("libqt6sql6-sqlite"); }
@@ -16,6 +19,7 @@ public:
     Error openError(const StoreUrl &url, const QSqlError &error) const override;
     QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const override;
     QString checkpoint() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
+    QStringList checkpointRestart() const override;
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
     QString listTables() const override;
