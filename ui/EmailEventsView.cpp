@@ -1,15 +1,15 @@
 #include "EmailEventsView.h"
 
-#include "FormError.h"
+#include "common/SectionWidgets.h"
+#include "email/EmailEventsModel.h"
 
 #include "store/EmailStore.h"
-#include "store/StoreThread.h"
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -17,39 +17,18 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
 namespace herald {
 
-namespace {
-
-QString when(qint64 ms)
-{
-    const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms);
-    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss ")) + t.timeZoneAbbreviation();
-}
-
-QString detailOf(const EmailEvent &e)
-{
-    if (e.eventType == EmailEventType::Bounce)
-        return e.diagnosticCode.isEmpty() ? e.bounceType + QLatin1Char('/') + e.bounceSubType : e.diagnosticCode;
-    if (e.eventType == EmailEventType::Complaint)
-        return e.complaintFeedbackType;
-    if (e.eventType == EmailEventType::Click)
-        return e.clickLink;
-    return e.status;
-}
-
-} // namespace
-
 EmailEventsView::EmailEventsView(QWidget *parent)
     : QWidget(parent),
+      m_model(new EmailEventsModel(this)),
       m_type(new QComboBox(this)),
       m_recipient(new QLineEdit(this)),
-      m_table(newReadOnlyTable({tr("Occurred"), tr("Type"), tr("Sub-type"), tr("Recipient"), tr("Message"), tr("Detail")}, this)),
-      m_older(new QPushButton(tr("Load older"), this)),
+      m_table(readOnlyTableView(m_model, this)),
       m_summary(new QLabel(this)),
       m_details(new QPlainTextEdit(this)),
       m_showMessage(new QPushButton(tr("Show the message"), this))
@@ -70,16 +49,24 @@ EmailEventsView::EmailEventsView(QWidget *parent)
     connect(m_recipient, &QLineEdit::textChanged, debounce, qOverload<>(&QTimer::start));
     connect(debounce, &QTimer::timeout, this, &EmailEventsView::reload);
 
+    m_table->setObjectName(QStringLiteral("emailEvents"));
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    connect(m_table, &QTableWidget::itemSelectionChanged, this, &EmailEventsView::showSelected);
-    connect(m_older, &QPushButton::clicked, this, &EmailEventsView::loadOlder);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &EmailEventsView::showSelected);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &EmailEventsView::showSelected);
+    connect(m_model, &EmailEventsModel::failed, this, [this](const QString &error) { m_error = error; });
+    connect(m_model, &EmailEventsModel::loaded, this, [this] {
+        if (m_model->events().size() <= EmailEventsModel::kPageSize)
+            m_table->resizeColumnsToContents(); // the first page sets the widths; later ones keep them
+        showSummary();
+        Q_EMIT loaded();
+    });
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_showMessage->setEnabled(false);
     connect(m_showMessage, &QPushButton::clicked, this, [this] {
-        const int row = m_table->currentRow();
-        if (row >= 0 && row < m_events.size() && m_events.at(row).messageId)
-            Q_EMIT messageRequested(*m_events.at(row).messageId);
+        const EmailEvent *e = m_model->event(m_table->currentIndex().row());
+        if (e && e->messageId)
+            Q_EMIT messageRequested(*e->messageId);
     });
 
     auto *filters = new QHBoxLayout;
@@ -98,7 +85,6 @@ EmailEventsView::EmailEventsView(QWidget *parent)
     auto *tableLayout = new QVBoxLayout(tableBox);
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(m_table, 1);
-    tableLayout->addWidget(m_older, 0, Qt::AlignLeft);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(tableBox);
     split->addWidget(detailsBox);
@@ -112,91 +98,54 @@ EmailEventsView::EmailEventsView(QWidget *parent)
 
 void EmailEventsView::setStoreThread(StoreThread *storeThread)
 {
-    m_storeThread = storeThread;
+    m_model->setStoreThread(storeThread);
     reload();
 }
 
 void EmailEventsView::reload()
 {
-    request(false);
+    m_error.clear();
+    EmailStore::EventFilter filter;
+    filter.type = m_type->currentData().toString();
+    filter.recipient = m_recipient->text().trimmed();
+    m_model->setFilter(filter);
 }
 
 void EmailEventsView::loadOlder()
 {
-    if (!m_atEnd)
-        request(true);
+    if (m_model->canFetchMore({}))
+        m_model->fetchMore({});
 }
 
-void EmailEventsView::request(bool older)
+const QList<EmailEvent> &EmailEventsView::events() const
 {
-    const quint64 generation = ++m_generation;
-    if (!older) {
-        m_events.clear();
-        m_table->setRowCount(0);
-        m_details->clear();
-        m_showMessage->setEnabled(false);
-        m_atEnd = false;
-    }
-    if (!m_storeThread)
-        return;
-    EmailStore::EventFilter filter;
-    filter.type = m_type->currentData().toString();
-    filter.recipient = m_recipient->text().trimmed();
-    filter.beforeId = m_events.isEmpty() ? 0 : m_events.constLast().id;
-    filter.limit = kPageSize;
-    m_older->setEnabled(false);
-    m_storeThread->post(
-        this, [filter](Store &store) { return EmailStore(store).events(filter); },
-        [this, generation](Result<QList<EmailEvent>> page) {
-            if (generation != m_generation)
-                return;
-            if (!page) {
-                m_summary->setText(tr("The events could not be read: %1").arg(page.errorString()));
-                Q_EMIT loaded();
-                return;
-            }
-            m_atEnd = page->size() < kPageSize;
-            this->append(*page);
-            Q_EMIT loaded();
-        });
+    return m_model->events();
 }
 
-void EmailEventsView::append(const QList<EmailEvent> &events)
+void EmailEventsView::showSummary()
 {
-    int row = m_table->rowCount();
-    m_table->setRowCount(row + int(events.size()));
-    for (const EmailEvent &e : events) {
-        const QStringList cells{when(e.occurredAt), e.eventType, e.subType, e.recipient,
-                                e.messageId ? QString::number(*e.messageId) : QString(), detailOf(e)};
-        for (int column = 0; column < cells.size(); ++column) {
-            auto *item = new QTableWidgetItem(cells.at(column));
-            item->setToolTip(cells.at(column));
-            m_table->setItem(row, column, item);
-        }
-        ++row;
-    }
-    m_events += events;
-    if (m_events.size() == events.size())
-        m_table->resizeColumnsToContents();
-    m_older->setEnabled(!m_atEnd);
-    m_summary->setText(m_atEnd ? tr("%1 events").arg(QLocale().toString(m_events.size()))
-                               : tr("Newest %1 events").arg(QLocale().toString(m_events.size())));
+    const qsizetype n = m_model->events().size();
+    if (!m_error.isEmpty())
+        m_summary->setText(tr("The events could not be read: %1").arg(m_error));
+    else if (m_model->atEnd())
+        m_summary->setText(tr("%1 events").arg(QLocale().toString(n)));
+    else
+        m_summary->setText(tr("Newest %1 events; scroll for older ones").arg(QLocale().toString(n)));
 }
 
 void EmailEventsView::showSelected()
 {
-    const int row = m_table->currentRow();
-    if (row < 0 || row >= m_events.size()) {
+    const EmailEvent *e = m_model->event(m_table->currentIndex().row());
+    if (!e) {
         m_details->clear();
         m_showMessage->setEnabled(false);
         return;
     }
-    const EmailEvent &e = m_events.at(row);
-    const QJsonDocument raw = QJsonDocument::fromJson(e.raw);
-    m_details->setPlainText(raw.isNull() ? QString::fromUtf8(e.raw) : QString::fromUtf8(raw.toJson(QJsonDocument::Indented)));
-    m_showMessage->setEnabled(e.messageId.has_value());
-    m_showMessage->setToolTip(e.messageId ? tr("Show message %1, whose provider id is this event's mail.messageId").arg(*e.messageId)
-                                          : tr("No Herald message has this event's mail.messageId as its provider id"));
+    const QJsonDocument raw = QJsonDocument::fromJson(e->raw);
+    m_details->setPlainText(raw.isNull() ? QString::fromUtf8(e->raw) : QString::fromUtf8(raw.toJson(QJsonDocument::Indented)));
+    m_showMessage->setEnabled(e->messageId.has_value());
+    m_showMessage->setToolTip(e->messageId ? tr("Show message %1, whose provider id is this event's mail.messageId").arg(*e->messageId)
+                                           : tr("No Herald message has this event's mail.messageId as its provider id"));
 }
 
 QString EmailEventsView::detailsText() const

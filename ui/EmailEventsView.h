@@ -1,8 +1,7 @@
 #pragma once
 
-#include "email/EmailEvent.h"
+#include "email/EmailEventsModel.h"
 
-#include <QPointer>
 #include <QWidget>
 
 class QComboBox;
@@ -10,34 +9,36 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
-class QTableWidget;
+class QTableView;
 
 namespace herald {
 
 class StoreThread;
 
 // The e-mail events section (DESIGN §7): events newest first, filtered by type and recipient, read a page
-// at a time (keyset on id; "Load older" reads the next); the selected event's fields and raw SES JSON,
-// and, when the event is linked to a Herald message, a button that shows that message.
+// at a time as the table scrolls (EmailEventsModel); the selected event's raw SES JSON and, when the
+// event is linked to a Herald message, a button that shows that message.
 // GUI thread only; the StoreThread is not owned.
 class EmailEventsView : public QWidget
 {
     Q_OBJECT
 
 public:
-    static constexpr int kPageSize = 200;
+    static constexpr int kPageSize = EmailEventsModel::kPageSize;
 
     explicit EmailEventsView(QWidget *parent = nullptr);
 
     void setStoreThread(StoreThread *storeThread);
     void reload();
+    // Reads the next page, as scrolling to the end of the table does.
     void loadOlder();
 
-    QTableWidget *table() const { return m_table; }
+    QTableView *table() const { return m_table; }
+    EmailEventsModel *model() const { return m_model; }
     QComboBox *typeField() const { return m_type; }
     QLineEdit *recipientField() const { return m_recipient; }
     QPushButton *showMessageButton() const { return m_showMessage; }
-    const QList<EmailEvent> &events() const { return m_events; }
+    const QList<EmailEvent> &events() const;
     QString detailsText() const;
 
 Q_SIGNALS:
@@ -46,21 +47,17 @@ Q_SIGNALS:
     void messageRequested(qint64 messageId);
 
 private:
-    void request(bool older);
-    void append(const QList<EmailEvent> &events);
     void showSelected();
+    void showSummary();
 
-    QPointer<StoreThread> m_storeThread;
-    quint64 m_generation = 0;
+    EmailEventsModel *m_model;
     QComboBox *m_type;
     QLineEdit *m_recipient;
-    QTableWidget *m_table;
-    QPushButton *m_older;
+    QTableView *m_table;
     QLabel *m_summary;
     QPlainTextEdit *m_details;
     QPushButton *m_showMessage;
-    QList<EmailEvent> m_events;
-    bool m_atEnd = false;
+    QString m_error;
 };
 
 } // namespace herald

@@ -2,6 +2,7 @@
 // the events (and the jump to a linked message), the suppression list (add, refuse, remove, read-only).
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
+#include "email/EmailEventsModel.h"
 #include "EmailImportJob.h"
 #include "MessageDetailsView.h"
 #include "Settings.h"
@@ -14,8 +15,10 @@
 #include "store/EmailStore.h"
 #include "store/StoreThread.h"
 
+#include <QAbstractItemModelTester>
 #include <QAction>
 #include <QChart>
+#include <QComboBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QWidget>
@@ -23,6 +26,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QScrollBar>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -169,6 +174,63 @@ private Q_SLOTS:
         QVERIFY(loaded.wait());
         for (const EmailEvent &e : view.events())
             QCOMPARE(e.recipient, recipient);
+    }
+
+    void shouldFetchOlderEventsAsTheTableScrolls()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("event-messages")));
+        HERALD_VERIFY_OK(fillEmailDemoData(seeded.store(), currentTimeMs()));
+        const qint64 stored = EmailStore(seeded.store()).countEvents().value();
+        QVERIFY2(stored > 2 * EmailEventsModel::kPageSize, qPrintable(QString::number(stored)));
+        StoreThread storeThread(seeded.url());
+        {
+            // The model alone, under Qt's model tester, read page after page to the end.
+            EmailEventsModel model;
+            QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            model.setStoreThread(&storeThread);
+            model.reload();
+            while (!model.atEnd()) {
+                QTRY_VERIFY(!model.isLoading());
+                if (model.canFetchMore({}))
+                    model.fetchMore({});
+            }
+            QCOMPARE(model.rowCount(), int(stored));
+            QSet<qint64> ids;
+            for (const EmailEvent &e : model.events())
+                ids.insert(e.id);
+            QCOMPARE(ids.size(), model.rowCount()); // no page read twice
+            QVERIFY(!model.canFetchMore({}));
+        }
+        EmailEventsView view;
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setStoreThread(&storeThread);
+        QTRY_COMPARE(view.events().size(), qsizetype(EmailEventsModel::kPageSize));
+        QVERIFY(!view.model()->atEnd());
+
+        // Scrolling to the end asks for the next page, as Qt's views do of a model that can fetch more.
+        view.table()->scrollToBottom();
+        QTRY_COMPARE(view.events().size(), qsizetype(2 * EmailEventsModel::kPageSize));
+        for (qsizetype i = 1; i < view.events().size(); ++i)
+            QVERIFY(view.events().at(i).id < view.events().at(i - 1).id); // newest first, no repeats
+        // To the end of the store, one page at a time; then nothing more is asked for.
+        while (!view.model()->atEnd()) {
+            const qsizetype before = view.events().size();
+            view.table()->scrollToBottom();
+            QTRY_VERIFY(view.events().size() > before || view.model()->atEnd());
+        }
+        QCOMPARE(view.events().size(), stored);
+        QVERIFY(!view.model()->canFetchMore({}));
+
+        // A new filter starts over, and answers to the old one never land in it.
+        view.typeField()->setCurrentIndex(view.typeField()->findData(EmailEventType::Bounce));
+        QTRY_VERIFY(!view.model()->isLoading() && !view.events().isEmpty());
+        for (const EmailEvent &e : view.events())
+            QCOMPARE(e.eventType, EmailEventType::Bounce);
+        QCOMPARE(view.model()->data(view.model()->index(0, EmailEventsModel::Type)).toString(), EmailEventType::Bounce);
     }
 
     void shouldImportFilesOnItsOwnConnectionWithAReport()

@@ -17,21 +17,29 @@ QLabel *sectionTitle(const QString &text, QWidget *parent)
     return title;
 }
 
+QTableView *readOnlyTableView(QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setWordWrap(false);
+    view->setAlternatingRowColors(true);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->horizontalHeader()->setHighlightSections(false);
+    return view;
+}
+
 QTableView *sortedTableView(QAbstractItemModel *model, int sortRole, QWidget *parent, QSortFilterProxyModel **proxy)
 {
     auto *sorter = new QSortFilterProxyModel(parent);
     sorter->setSourceModel(model);
     sorter->setSortRole(sortRole);
-    auto *view = new QTableView(parent);
-    view->setModel(sorter);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    QTableView *view = readOnlyTableView(sorter, parent);
     view->setSortingEnabled(true);
-    view->setWordWrap(false);
-    view->setAlternatingRowColors(true);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setStretchLastSection(true);
-    view->horizontalHeader()->setHighlightSections(false);
     if (proxy)
         *proxy = sorter;
     return view;
