@@ -25,6 +25,8 @@
 #include "StoreMenu.h"
 #include "SuppressionsView.h"
 #include "UpcomingChart.h"
+#include "engines/EnginesModel.h"
+#include "engines/EnginesView.h"
 #include "failures/FailureGroupsModel.h"
 #include "failures/FailuresView.h"
 #include "plans/PlanApplyDialog.h"
@@ -324,6 +326,22 @@ void Tour::run()
     m_window.detailsDock()->raise();
     m_window.showSection(MainWindow::Section::Queues);
     waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the table after the undo");
+
+    // The engines delivering from the store: on the demo store (SQLite), the console itself, holding the
+    // store's lock file.
+    EnginesView *engines = m_window.enginesView();
+    QSignalSpy enginesLoaded(engines, &EnginesView::loaded);
+    m_window.detailsDock()->hide(); // the section alone: no message is selected in it
+    m_window.upcomingDock()->hide();
+    m_window.statusBar()->clearMessage();
+    m_window.showSection(MainWindow::Section::Engines);
+    check(enginesLoaded.wait(kWaitMs) && engines->model()->rowCount() == 1, "the engines");
+    save(&m_window, QStringLiteral("engines"));
+    m_window.upcomingDock()->show();
+    m_window.detailsDock()->show();
+    m_window.detailsDock()->raise();
+    m_window.showSection(MainWindow::Section::Queues);
+    waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the table again");
 
     // Dark, as the system may ask for.
     applyAppearance(Settings::Appearance::Dark);

@@ -27,6 +27,7 @@
 #include "SuppressionsView.h"
 #include "UpcomingChart.h"
 #include "WelcomeView.h"
+#include "engines/EnginesView.h"
 #include "failures/FailuresView.h"
 #include "plans/PlansView.h"
 
@@ -100,6 +101,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_dashboard(new EmailDashboard(m_pages)),
       m_plans(new PlansView(m_pages)),
       m_failures(new FailuresView(m_pages)),
+      m_engines(new EnginesView(m_pages)),
       m_totalsLabel(new QLabel(this)),
       m_deliveryStatus(new DeliveryStatusWidget(m_delivery, this)),
       m_storeLabel(new QLabel(this)),
@@ -119,6 +121,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addWidget(m_dashboard);
     m_pages->addWidget(m_plans);
     m_pages->addWidget(m_failures);
+    m_pages->addWidget(m_engines);
 
     // The sections, in Section order. A short list rather than tabs: email events, suppressions and the
     // dashboard join it later (DESIGN §8).
@@ -146,6 +149,8 @@ MainWindow::MainWindow(QWidget *parent)
                 m_queuesView->setCurrentQueue(queue);
                 m_messagesView->filterBar()->setFailureGroup(group, fingerprint);
             });
+    m_navigation->addItem(new QListWidgetItem(style()->standardIcon(QStyle::SP_DriveNetIcon), tr("Engines")));
+    m_navigation->item(int(Section::Engines))->setToolTip(tr("The engines delivering from the store, live and stale (Ctrl+8)"));
     connect(m_emailEvents, &EmailEventsView::messageRequested, this, &MainWindow::showMessage);
     connect(m_suppressions, &SuppressionsView::changed, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     connect(m_dashboard, &EmailDashboard::statusMessage, this, [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
@@ -405,7 +410,8 @@ void MainWindow::createActions()
                                                          {Section::Suppressions, tr("&Suppressions")},
                                                          {Section::Dashboard, tr("E-mail &dashboard")},
                                                          {Section::Plans, tr("Event &plans")},
-                                                         {Section::Failures, tr("&Failures")}};
+                                                         {Section::Failures, tr("&Failures")},
+                                                         {Section::Engines, tr("E&ngines")}};
     for (const auto &[section, text] : moreSections) {
         QAction *show = view->addAction(text, this, [this, section = section] { showSection(section); });
         show->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + int(section))));
@@ -560,6 +566,7 @@ void MainWindow::attachStore(std::unique_ptr<StoreThread> storeThread, bool read
     m_failures->setStore(m_storeThread.get(), readOnly);
     if (m_section == Section::Failures)
         m_failures->reload();
+    m_engines->setStore(m_storeThread.get());
     m_queueModel->setStoreThread(m_storeThread.get());
     m_cleanupStatus->setStoreThread(m_storeThread.get());
     m_enginesStatus->setStoreThread(m_storeThread.get());
@@ -696,6 +703,7 @@ void MainWindow::showSection(Section section)
         if (changed)
             m_failures->reload();
         break;
+    case Section::Engines: break; // reads itself on showing, and every few seconds while shown
     }
     if (changed && isSectionPage(currentPage()))
         showPage(sectionPage());
@@ -710,6 +718,7 @@ QWidget *MainWindow::sectionPage() const
     case Section::Dashboard: return m_dashboard;
     case Section::Plans: return m_plans;
     case Section::Failures: return m_failures;
+    case Section::Engines: return m_engines;
     case Section::Queues: break;
     }
     return m_messagesView;
@@ -718,7 +727,7 @@ QWidget *MainWindow::sectionPage() const
 bool MainWindow::isSectionPage(QWidget *page) const
 {
     return page == m_messagesView || page == m_outboxView || page == m_emailEvents || page == m_suppressions || page == m_dashboard || page == m_plans ||
-           page == m_failures;
+           page == m_failures || page == m_engines;
 }
 
 void MainWindow::showMessage(qint64 id)

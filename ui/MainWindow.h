@@ -35,6 +35,7 @@ class OutboxModel;
 class OutboxView;
 class PlansView;
 class FailuresView;
+class EnginesView;
 class QueueListModel;
 class QueuesView;
 class Settings;
@@ -64,7 +65,7 @@ public:
     // While deliveries land, what is on screen is re-read at most this often.
     static constexpr int kLiveRefreshMs = 250;
 
-    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard, Plans, Failures };
+    enum class Section { Queues, Outbox, EmailEvents, Suppressions, Dashboard, Plans, Failures, Engines };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -100,6 +101,7 @@ public:
     EmailDashboard *emailDashboard() const { return m_dashboard; }
     PlansView *plansView() const { return m_plans; }
     FailuresView *failuresView() const { return m_failures; }
+    EnginesView *enginesView() const { return m_engines; }
     // Shows a message wherever it is: its queue selected, the table searched for its id, the details dock.
     void showMessage(qint64 id);
     Settings *settings() const { return m_settings.get(); }
@@ -198,6 +200,7 @@ private:
     EmailDashboard *m_dashboard;
     PlansView *m_plans;
     FailuresView *m_failures;
+    EnginesView *m_engines;
     QLabel *m_totalsLabel;
     DeliveryStatusWidget *m_deliveryStatus;
     CleanupStatusLabel *m_cleanupStatus = nullptr;

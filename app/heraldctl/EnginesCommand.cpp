@@ -13,8 +13,8 @@ int Cli::cmdEngines()
 {
     if (auto stop = parse(QStringLiteral("engines [--json]"),
                           QStringLiteral("The engines delivering from the store now (a heartbeat within the last 30 s): where they run,\n"
-                                         "since when, and how many deliveries each has in flight. A SQLite store has at most one\n"
-                                         "engine, and it registers on shared (PostgreSQL) stores only."),
+                                         "since when, how many deliveries each has in flight and from which queues. A SQLite store has\n"
+                                         "at most one engine, and it registers on shared (PostgreSQL) stores only."),
                           {}))
         return *stop;
     Store *store = openStoreForReading();
@@ -32,7 +32,8 @@ int Cli::cmdEngines()
                                {QStringLiteral("version"), e.version},
                                {QStringLiteral("started_at"), formatTimestamp(e.startedAt)},
                                {QStringLiteral("heartbeat_at"), formatTimestamp(e.heartbeatAt)},
-                               {QStringLiteral("in_flight"), e.inFlight}};
+                               {QStringLiteral("in_flight"), e.inFlight},
+                               {QStringLiteral("queues"), QJsonArray::fromStringList(e.queues)}};
         printJson(out);
         return kOk;
     }
@@ -43,11 +44,11 @@ int Cli::cmdEngines()
         return kOk;
     }
     TextTable table({QStringLiteral("ENGINE"), QStringLiteral("HOST"), QStringLiteral("PID"), QStringLiteral("VERSION"), QStringLiteral("STARTED"),
-                     QStringLiteral("HEARTBEAT"), QStringLiteral("IN FLIGHT")},
-                    {false, false, true, false, false, false, true});
+                     QStringLiteral("HEARTBEAT"), QStringLiteral("IN FLIGHT"), QStringLiteral("QUEUES")},
+                    {false, false, true, false, false, false, true, false});
     for (const Store::EngineInfo &e : *engines)
         table.addRow({e.id, e.host, QString::number(e.pid), e.version, formatTimestamp(e.startedAt), formatTimestamp(e.heartbeatAt),
-                      QString::number(e.inFlight)});
+                      QString::number(e.inFlight), e.queues.isEmpty() ? QStringLiteral("all") : e.queues.join(QStringLiteral(", "))});
     printText(table.render());
     return kOk;
 }

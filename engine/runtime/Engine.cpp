@@ -3,8 +3,15 @@
 #include "store/Backend.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
 #include <QRandomGenerator>
 #include <QSysInfo>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <signal.h>
+#endif
 
 namespace herald {
 
@@ -28,6 +35,20 @@ Engine::~Engine()
     m_cleanup.reset(); // after the runtime: joining it first would let the runtime start claiming meanwhile
     m_thread.quit();
     m_thread.wait();
+}
+
+std::optional<Engine::LockHolder> Engine::lockHolderOf(const StoreUrl &url)
+{
+    const QString path = url.sqlitePath() + QStringLiteral(".lock");
+    LockHolder holder;
+    if (!QLockFile(path).getLockInfo(&holder.pid, &holder.host, &holder.application))
+        return std::nullopt;
+    holder.since = QFileInfo(path).lastModified().toMSecsSinceEpoch();
+#ifdef Q_OS_UNIX
+    // What QLockFile checks before it takes over a lock; a process on another host cannot be asked.
+    holder.gone = holder.host == QSysInfo::machineHostName() && holder.pid > 0 && ::kill(pid_t(holder.pid), 0) != 0 && errno == ESRCH;
+#endif
+    return holder;
 }
 
 Result<Engine::Mode> Engine::start(ExitWhen exitWhen)

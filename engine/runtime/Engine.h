@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <memory>
+#include <optional>
 
 namespace herald {
 
@@ -32,6 +33,20 @@ public:
     // Who holds the lock when attached: "process 1234 on host ops-01".
     QString lockHolder() const { return m_lockHolder; }
     QString owner() const { return m_owner; }
+
+    // The process holding a SQLite store's lock file, i.e. its one engine, read without taking the lock
+    // (so that an engine starting meanwhile is not kept out): nothing when no lock file is there. `gone`
+    // when the holder was on this host and has died, leaving the file behind (the next engine's start
+    // replaces it). Any thread.
+    struct LockHolder
+    {
+        qint64 pid = 0;
+        QString host;
+        QString application;
+        qint64 since = 0; // when the lock file was written, ms since the epoch
+        bool gone = false;
+    };
+    static std::optional<LockHolder> lockHolderOf(const StoreUrl &url);
 
     void wake();                      // after an enqueue or an operator action in this process
     void setPaused(bool paused);      // claims stop; deliveries in flight finish

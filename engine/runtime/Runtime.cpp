@@ -161,6 +161,7 @@ Status Runtime::start()
         m_engineInfo.pid = QCoreApplication::applicationPid();
         m_engineInfo.version = QStringLiteral(HERALD_VERSION);
         m_engineInfo.startedAt = m_store->now();
+        m_engineInfo.queues = m_options.queues;
         heartbeat();
     }
     m_pollTimer.start(int(m_options.pollMs));

@@ -54,7 +54,7 @@ public:
     static Result<std::unique_ptr<Backend>> forUrl(const StoreUrl &url);
 
     // The schema version every dialect migrates to (the same number on each).
-    static constexpr int kSchemaVersion = 10;
+    static constexpr int kSchemaVersion = 11;
 
     virtual QString name() const = 0; // "sqlite", "postgres": the folder of its migrations
     virtual QString driverName() const = 0;

@@ -473,6 +473,11 @@ Result<QList<Store::EngineInfo>> Store::liveEngines(qint64 withinMs)
     return EngineRepository(*m_context).liveEngines(withinMs);
 }
 
+Result<QList<Store::EngineInfo>> Store::engines()
+{
+    return EngineRepository(*m_context).engines();
+}
+
 Result<bool> Store::tryLead(const QString &name, const QString &holder, qint64 leaseMs)
 {
     return EngineRepository(*m_context).tryLead(name, holder, leaseMs);

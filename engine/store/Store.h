@@ -263,6 +263,7 @@ public:
         qint64 startedAt = 0;
         qint64 heartbeatAt = 0;
         int inFlight = 0;
+        QStringList queues; // the queues it delivers from; empty: all
     };
     // Registers the engine or renews its heartbeat (and how many deliveries it has in flight); forgets
     // engines silent for more than an hour.
@@ -270,6 +271,9 @@ public:
     Status unregisterEngine(const QString &id);
     // Engines whose heartbeat is younger than withinMs, oldest first.
     Result<QList<EngineInfo>> liveEngines(qint64 withinMs = kEngineSilenceMs);
+    // Every registered engine, live or silent (until heartbeat() forgets it), oldest first: the
+    // console's Engines view, which marks those silent for more than kEngineSilenceMs as stale.
+    Result<QList<EngineInfo>> engines();
     static constexpr qint64 kEngineSilenceMs = 30'000;
     // Takes or renews the lease `name` (e.g. "cleanup") for holder until now + leaseMs, unless another
     // holder's lease is still running: true when holder leads now. The term grows at each change of

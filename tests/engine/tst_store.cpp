@@ -185,6 +185,66 @@ private Q_SLOTS:
         QVERIFY(!lead(QStringLiteral("a")));
     }
 
+    // The console's Engines view lists the silent engines beside the live ones (liveEngines() does not),
+    // with the queues each delivers from, until heartbeat() forgets them after an hour.
+    void shouldListSilentEnginesBesideLiveOnesUntilForgotten()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        Store::EngineInfo old{QStringLiteral("old"), QStringLiteral("host-a"), 101, QStringLiteral("1.2.0"), 0, 0, 3, {}};
+        Store::EngineInfo fresh{QStringLiteral("fresh"), QStringLiteral("host-b"), 202, QStringLiteral("1.3.0"), 0, 0, 7,
+                                {QStringLiteral("sms"), QStringLiteral("hooks, \"b\"")}};
+        const qint64 oldStarted = f.now;
+        QVERIFY(f.store->heartbeat(old).ok());
+        f.now += 120'000; // old is silent for two minutes
+        const qint64 freshStarted = f.now;
+        QVERIFY(f.store->heartbeat(fresh).ok());
+
+        const auto live = f.store->liveEngines();
+        QVERIFY2(live.ok(), qPrintable(live.errorString()));
+        QCOMPARE(live->size(), 1);
+        QCOMPARE(live->constFirst().id, QStringLiteral("fresh"));
+
+        const auto all = f.store->engines();
+        QVERIFY2(all.ok(), qPrintable(all.errorString()));
+        QCOMPARE(all->size(), 2);
+        const Store::EngineInfo &a = all->at(0); // oldest first
+        QCOMPARE(a.id, QStringLiteral("old"));
+        QCOMPARE(a.host, QStringLiteral("host-a"));
+        QCOMPARE(a.pid, qint64(101));
+        QCOMPARE(a.version, QStringLiteral("1.2.0"));
+        QCOMPARE(a.startedAt, oldStarted);
+        QCOMPARE(a.heartbeatAt, oldStarted);
+        QCOMPARE(a.inFlight, 3);
+        QCOMPARE(a.queues, QStringList());
+        const Store::EngineInfo &b = all->at(1);
+        QCOMPARE(b.id, QStringLiteral("fresh"));
+        QCOMPARE(b.heartbeatAt, freshStarted);
+        QCOMPARE(b.inFlight, 7);
+        QCOMPARE(b.queues, (QStringList{QStringLiteral("sms"), QStringLiteral("hooks, \"b\"")}));
+
+        // A renewal keeps the start and takes the new heartbeat, load and queues.
+        f.now += 5'000;
+        fresh.startedAt = freshStarted;
+        fresh.inFlight = 1;
+        fresh.queues = {QStringLiteral("sms")};
+        QVERIFY(f.store->heartbeat(fresh).ok());
+        const auto renewed = f.store->engines();
+        QVERIFY(renewed.ok());
+        QCOMPARE(renewed->at(1).startedAt, freshStarted);
+        QCOMPARE(renewed->at(1).heartbeatAt, f.now);
+        QCOMPARE(renewed->at(1).inFlight, 1);
+        QCOMPARE(renewed->at(1).queues, QStringList{QStringLiteral("sms")});
+
+        // An hour of silence and the next heartbeat forgets it.
+        f.now = oldStarted + 3'600'001;
+        QVERIFY(f.store->heartbeat(fresh).ok());
+        const auto later = f.store->engines();
+        QVERIFY(later.ok());
+        QCOMPARE(later->size(), 1);
+        QCOMPARE(later->constFirst().id, QStringLiteral("fresh"));
+    }
+
     void shouldParseStoreUrls()
     {
         QCOMPARE(StoreUrl::parse(QStringLiteral("/tmp/a.db"))->sqlitePath(), QStringLiteral("/tmp/a.db"));

@@ -79,10 +79,12 @@ private Q_SLOTS:
         RuntimeOptions o = options();
         o.pollMs = 3'600'000;
         o.leaseMs = 3'600'000;
+        o.queues = {QStringLiteral("q")};
         Engine engine(*url, o);
         QSignalSpy delivered(&engine, &Engine::delivered);
         QCOMPARE(*engine.start(Engine::ExitWhen::Never), Engine::Mode::Running);
         QTRY_VERIFY(!store->liveEngines()->isEmpty()); // started, and registered with a heartbeat
+        QCOMPARE(store->liveEngines()->constFirst().queues, QStringList{QStringLiteral("q")}); // and the queues it serves
         QString out;
         QVERIFY2(pg->psql(database, QStringLiteral("SELECT herald_enqueue('q', 'reminder', '+14155550100')"), &out, &error), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, 20'000);

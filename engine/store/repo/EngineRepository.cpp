@@ -36,18 +36,46 @@ using namespace storerows;
 
 // ---- SQL
 const QString kUpsertEngine = QStringLiteral(
-    "INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight");
+    "INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight, queues) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight, queues = excluded.queues");
 const QString kForgetSilentEngines = QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?");
 const QString kDeleteEngine = QStringLiteral("DELETE FROM engines WHERE id = ?");
 const QString kLiveEngines = QStringLiteral(
-    "SELECT id, host, pid, version, started_at, heartbeat_at, in_flight FROM engines WHERE heartbeat_at >= ? "
+    "SELECT id, host, pid, version, started_at, heartbeat_at, in_flight, queues FROM engines WHERE heartbeat_at >= ? "
     "ORDER BY started_at, id");
+const QString kAllEngines = QStringLiteral(
+    "SELECT id, host, pid, version, started_at, heartbeat_at, in_flight, queues FROM engines ORDER BY started_at, id");
 const QString kTakeLease = QStringLiteral(
     "INSERT INTO leader (name, holder, term, until_at) VALUES (?, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET "
     "term = leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END, holder = excluded.holder, "
     "until_at = excluded.until_at WHERE leader.holder = excluded.holder OR leader.until_at < ?");
 const QString kLeaseHolder = QStringLiteral("SELECT holder FROM leader WHERE name = ?");
+
+// The queues column: a JSON array of names, so that no character of a name needs escaping.
+QString queuesText(const QStringList &queues)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(queues)).toJson(QJsonDocument::Compact));
+}
+
+QStringList queuesFromText(const QString &text)
+{
+    QStringList out;
+    for (const QJsonValue &v : QJsonDocument::fromJson(text.toUtf8()).array())
+        out << v.toString();
+    return out;
+}
+
+Result<QList<Store::EngineInfo>> readEngines(StoreContext::Statement &q)
+{
+    if (auto s = exec(q, QStringLiteral("reading the engines")); !s)
+        return s.error();
+    QList<Store::EngineInfo> out;
+    while (q.next())
+        out << Store::EngineInfo{q.value(0).toString(),   q.value(1).toString(),   q.value(2).toLongLong(),
+                                 q.value(3).toString(),   q.value(4).toLongLong(), q.value(5).toLongLong(),
+                                 q.value(6).toInt(),      queuesFromText(q.value(7).toString())};
+    return out;
+}
 
 } // namespace
 
@@ -58,7 +86,8 @@ Status EngineRepository::heartbeat(const EngineInfo &engine)
         return s;
     const qint64 t = m_ctx.now();
     Statement q = m_ctx.prepare(kUpsertEngine);
-    for (const QVariant &v : QVariantList{engine.id, engine.host, engine.pid, engine.version, engine.startedAt > 0 ? engine.startedAt : t, t, engine.inFlight})
+    for (const QVariant &v : QVariantList{engine.id, engine.host, engine.pid, engine.version, engine.startedAt > 0 ? engine.startedAt : t, t,
+                                          engine.inFlight, queuesText(engine.queues)})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("renewing the engine's heartbeat")); !s)
         return s;
@@ -88,13 +117,13 @@ Result<QList<Store::EngineInfo>> EngineRepository::liveEngines(qint64 withinMs)
 {
     Statement q = m_ctx.prepare(kLiveEngines);
     q.addBindValue(m_ctx.now() - withinMs);
-    if (auto s = exec(q, QStringLiteral("reading the engines")); !s)
-        return s.error();
-    QList<EngineInfo> out;
-    while (q.next())
-        out << EngineInfo{q.value(0).toString(),    q.value(1).toString(),    q.value(2).toLongLong(), q.value(3).toString(),
-                          q.value(4).toLongLong(), q.value(5).toLongLong(), q.value(6).toInt()};
-    return out;
+    return readEngines(q);
+}
+
+Result<QList<Store::EngineInfo>> EngineRepository::engines()
+{
+    Statement q = m_ctx.prepare(kAllEngines);
+    return readEngines(q);
 }
 
 Result<bool> EngineRepository::tryLead(const QString &name, const QString &holder, qint64 leaseMs)

@@ -14,6 +14,7 @@ public:
     Status heartbeat(const EngineInfo &engine);
     Status unregisterEngine(const QString &id);
     Result<QList<EngineInfo>> liveEngines(qint64 withinMs);
+    Result<QList<EngineInfo>> engines();
     Result<bool> tryLead(const QString &name, const QString &holder, qint64 leaseMs);
 };
 
