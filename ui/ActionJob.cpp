@@ -7,7 +7,10 @@
 namespace herald {
 
 ActionJob::ActionJob(StoreThread *storeThread, MessageSelection selection, OperatorAction action, QObject *parent)
-    : QObject(parent), m_storeThread(storeThread), m_selection(std::move(selection)), m_action(std::move(action))
+    : QObject(parent),
+      m_jobThread(storeThread ? std::make_unique<StoreThread>(storeThread->url(), storeThread->options()) : nullptr),
+      m_selection(std::move(selection)),
+      m_action(std::move(action))
 {
     m_poll.setInterval(kProgressPollMs);
     connect(&m_poll, &QTimer::timeout, this, &ActionJob::poll);
@@ -21,11 +24,11 @@ ActionJob::~ActionJob()
 
 void ActionJob::start()
 {
-    if (m_running || !m_storeThread)
+    if (m_running || !m_jobThread)
         return;
     m_running = true;
     m_poll.start();
-    m_storeThread->post(
+    m_jobThread->post(
         this,
         [shared = m_shared, selection = m_selection, action = m_action](Store &store) {
             ActionProgress progress;

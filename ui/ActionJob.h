@@ -4,7 +4,6 @@
 #include "model/Result.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 
 #include <atomic>
@@ -15,12 +14,14 @@ namespace herald {
 
 class StoreThread;
 
-// One operator action on a selection, run on the StoreThread in chunks (Store::apply) with progress
-// and cancel (DESIGN §8; shaped like KJob: start() never blocks, then progressed()…, finished()).
+// One operator action on a selection, run in chunks (Store::apply) with progress and cancel (DESIGN §8;
+// shaped like KJob: start() never blocks, then progressed()…, finished()). It runs on a connection and
+// thread of its own (jobThread(), opened like the console's StoreThread), so the console's tables go on
+// paging while it works.
 //
-// GUI thread only. The store thread only writes atomics that a timer here reads: no signal is emitted
-// from the store thread, so the job may be destroyed while the store works (the answer is then dropped).
-// The StoreThread is not owned and must outlive the job's run or be destroyed first.
+// GUI thread only. The job's thread only writes atomics that a timer here reads: no signal is emitted
+// from it, so the job may be destroyed while it works (the chunk under way ends first, the rest is
+// dropped). The console's StoreThread is not owned and only lends its store's URL and options.
 class ActionJob : public QObject
 {
     Q_OBJECT
@@ -37,6 +38,8 @@ public:
     bool isRunning() const { return m_running; }
 
     const OperatorAction &action() const { return m_action; }
+    // The job's own store thread (null without a store): work posted to it runs before the job's.
+    StoreThread *jobThread() const { return m_jobThread.get(); }
     // After finished(): the result, or why the action failed.
     std::optional<ActionResult> result() const { return m_result; }
     QString errorString() const { return m_error; }
@@ -54,7 +57,7 @@ private:
     };
     void poll();
 
-    QPointer<StoreThread> m_storeThread;
+    std::unique_ptr<StoreThread> m_jobThread;
     MessageSelection m_selection;
     OperatorAction m_action;
     std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();

@@ -39,6 +39,7 @@ public:
     ~StoreThread() override;
 
     const StoreUrl &url() const { return m_url; }
+    const Store::OpenOptions &options() const { return m_options; }
 
     // work: Result<T>(Store &), run in the store thread. done: void(Result<T>), run in context's thread,
     // and dropped when context is gone. Call from context's thread.

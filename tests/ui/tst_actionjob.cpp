@@ -19,6 +19,7 @@ class TestActionJob : public QObject
 private Q_SLOTS:
     void shouldCancelEveryMatchingMessageAndReportProgressToTheEnd();
     void shouldStopBeforeTheNextChunkWhenCancelled();
+    void shouldLeaveTheConsolesConnectionFreeWhileItRuns();
 };
 
 namespace {
@@ -67,16 +68,16 @@ void TestActionJob::shouldStopBeforeTheNextChunkWhenCancelled()
     HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("alpha"), 20, currentTimeMs() + 86'400'000));
 
     StoreThread storeThread(seeded.url());
-    // The store thread is held until Stop has been pressed, so the job cannot finish first.
+    ActionJob job(&storeThread, queueSelection(QStringLiteral("alpha")), OperatorAction{ActionKind::Cancel, {}, {}, 0, QStringLiteral("test")});
+    // The job's thread is held until Stop has been pressed, so the job cannot finish first.
     QSemaphore held;
     QObject context;
-    storeThread.post(
+    job.jobThread()->post(
         &context, [&held](Store &) {
             held.acquire();
             return Result<int>(0);
         },
         [](Result<int>) {});
-    ActionJob job(&storeThread, queueSelection(QStringLiteral("alpha")), OperatorAction{ActionKind::Cancel, {}, {}, 0, QStringLiteral("test")});
     QSignalSpy finished(&job, &ActionJob::finished);
     job.start();
     job.cancel();
@@ -87,6 +88,44 @@ void TestActionJob::shouldStopBeforeTheNextChunkWhenCancelled()
     QVERIFY(job.result()->cancelled);
     QCOMPARE(job.result()->affected, 0);
     QCOMPARE(seeded->countMessages(queueSelection(QStringLiteral("alpha"), {MessageState::Scheduled})).value(), 20);
+}
+
+void TestActionJob::shouldLeaveTheConsolesConnectionFreeWhileItRuns()
+{
+    // The console's tables page on its StoreThread; a job on a connection of its own does not keep them
+    // waiting. The job is held (its thread busy) while the console reads, and is still running when the
+    // read answers.
+    SeededStore seeded;
+    QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+    HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("alpha")));
+    HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("alpha"), 20, currentTimeMs() + 86'400'000));
+
+    StoreThread storeThread(seeded.url());
+    ActionJob job(&storeThread, queueSelection(QStringLiteral("alpha")), OperatorAction{ActionKind::Cancel, {}, {}, 0, QStringLiteral("test")});
+    QSemaphore held;
+    QObject context;
+    job.jobThread()->post(
+        &context, [&held](Store &) {
+            held.acquire();
+            return Result<int>(0);
+        },
+        [](Result<int>) {});
+    QSignalSpy finished(&job, &ActionJob::finished);
+    job.start();
+
+    std::optional<qint64> counted;
+    storeThread.post(
+        &context, [](Store &store) { return store.countMessages(queueSelection(QStringLiteral("alpha"))); },
+        [&counted](Result<qint64> n) { counted = n ? *n : -1; });
+    QTRY_VERIFY(counted.has_value());
+    QCOMPARE(*counted, 20);
+    QVERIFY(job.isRunning());
+    QVERIFY(finished.isEmpty());
+
+    held.release();
+    QVERIFY(finished.wait());
+    QVERIFY2(job.result().has_value(), qPrintable(job.errorString()));
+    QCOMPARE(job.result()->affected, 20);
 }
 
 QTEST_MAIN(TestActionJob)

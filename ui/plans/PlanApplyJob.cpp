@@ -5,21 +5,25 @@
 namespace herald {
 
 PlanApplyJob::PlanApplyJob(StoreThread *storeThread, Work work, QObject *parent)
-    : QObject(parent), m_storeThread(storeThread), m_work(std::move(work))
+    : QObject(parent),
+      m_jobThread(storeThread ? std::make_unique<StoreThread>(storeThread->url(), storeThread->options()) : nullptr),
+      m_work(std::move(work))
 {
 }
+
+PlanApplyJob::~PlanApplyJob() = default;
 
 void PlanApplyJob::start()
 {
     if (m_running)
         return;
-    if (!m_storeThread) {
+    if (!m_jobThread) {
         m_error = tr("the store is closed");
         Q_EMIT finished();
         return;
     }
     m_running = true;
-    m_storeThread->post(this, m_work, [this](Result<PlanApplyReport> report) {
+    m_jobThread->post(this, m_work, [this](Result<PlanApplyReport> report) {
         m_running = false;
         if (report)
             m_report = std::move(*report);
