@@ -32,6 +32,17 @@ MessageSelection queueSelection(const QString &queue, QList<MessageState> states
     return selection;
 }
 
+// Keeps the thread busy until `held` is released: work posted after this waits.
+void hold(StoreThread *thread, QSemaphore &held, QObject &context)
+{
+    thread->post(
+        &context, [&held](Store &) {
+            held.acquire();
+            return Result<int>(0);
+        },
+        [](Result<int>) {});
+}
+
 } // namespace
 
 void TestActionJob::shouldCancelEveryMatchingMessageAndReportProgressToTheEnd()
@@ -72,12 +83,7 @@ void TestActionJob::shouldStopBeforeTheNextChunkWhenCancelled()
     // The job's thread is held until Stop has been pressed, so the job cannot finish first.
     QSemaphore held;
     QObject context;
-    job.jobThread()->post(
-        &context, [&held](Store &) {
-            held.acquire();
-            return Result<int>(0);
-        },
-        [](Result<int>) {});
+    hold(job.jobThread(), held, context);
     QSignalSpy finished(&job, &ActionJob::finished);
     job.start();
     job.cancel();
@@ -104,12 +110,7 @@ void TestActionJob::shouldLeaveTheConsolesConnectionFreeWhileItRuns()
     ActionJob job(&storeThread, queueSelection(QStringLiteral("alpha")), OperatorAction{ActionKind::Cancel, {}, {}, 0, QStringLiteral("test")});
     QSemaphore held;
     QObject context;
-    job.jobThread()->post(
-        &context, [&held](Store &) {
-            held.acquire();
-            return Result<int>(0);
-        },
-        [](Result<int>) {});
+    hold(job.jobThread(), held, context);
     QSignalSpy finished(&job, &ActionJob::finished);
     job.start();
 
