@@ -1,6 +1,6 @@
 #include "SuppressionsView.h"
 
-#include "FormError.h"
+#include "common/SectionWidgets.h"
 
 #include "store/EmailStore.h"
 #include "store/StoreThread.h"
@@ -12,35 +12,27 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
 
 namespace herald {
 
-namespace {
-
-QString when(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-}
-
-} // namespace
-
 SuppressionsView::SuppressionsView(QWidget *parent)
     : QWidget(parent),
+      m_model(new SuppressionsModel(this)),
       m_reason(new QComboBox(this)),
       m_address(new QLineEdit(this)),
       m_expired(new QCheckBox(tr("Show expired"), this)),
       m_summary(new QLabel(this)),
-      m_table(newReadOnlyTable({tr("Address"), tr("Reason"), tr("Since"), tr("Until"), tr("Source event"), tr("Note")}, this)),
+      m_table(readOnlyTableView(m_model, this)),
       m_add(new QPushButton(tr("&Add…"), this)),
       m_remove(new QPushButton(tr("&Remove"), this))
 {
@@ -57,7 +49,17 @@ SuppressionsView::SuppressionsView(QWidget *parent)
     connect(m_address, &QLineEdit::textChanged, debounce, qOverload<>(&QTimer::start));
     connect(debounce, &QTimer::timeout, this, &SuppressionsView::reload);
 
-    connect(m_table, &QTableWidget::itemSelectionChanged, this, &SuppressionsView::updateButtons);
+    m_table->setObjectName(QStringLiteral("suppressions"));
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SuppressionsView::updateButtons);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SuppressionsView::updateButtons);
+    connect(m_model, &SuppressionsModel::failed, this, [this](const QString &error) { m_error = error; });
+    connect(m_model, &SuppressionsModel::loaded, this, [this] {
+        if (m_model->entries().size() <= SuppressionsModel::kPageSize)
+            m_table->resizeColumnsToContents(); // the first page sets the widths; later ones keep them
+        showSummary();
+        updateButtons();
+        Q_EMIT loaded();
+    });
     connect(m_add, &QPushButton::clicked, this, &SuppressionsView::askAdd);
     connect(m_remove, &QPushButton::clicked, this, &SuppressionsView::removeSelected);
 
@@ -82,47 +84,41 @@ void SuppressionsView::setStore(StoreThread *storeThread, bool readOnly)
 {
     m_storeThread = storeThread;
     m_readOnly = readOnly;
+    m_model->setStoreThread(storeThread);
     reload();
 }
 
 void SuppressionsView::reload()
 {
-    const quint64 generation = ++m_generation;
-    m_table->setRowCount(0);
-    m_entries.clear();
-    updateButtons();
-    if (!m_storeThread)
-        return;
+    m_error.clear();
     EmailStore::SuppressionFilter filter;
     filter.includeExpired = m_expired->isChecked();
     filter.reason = m_reason->currentData().toString();
     filter.address = m_address->text().trimmed();
-    m_storeThread->post(
-        this, [filter](Store &store) { return EmailStore(store).suppressions(filter); },
-        [this, generation](Result<QList<Suppression>> entries) {
-            if (generation != m_generation)
-                return;
-            if (!entries) {
-                m_summary->setText(tr("The list could not be read: %1").arg(entries.errorString()));
-                Q_EMIT loaded();
-                return;
-            }
-            m_entries = *entries;
-            m_table->setRowCount(int(m_entries.size()));
-            for (int row = 0; row < m_entries.size(); ++row) {
-                const Suppression &s = m_entries.at(row);
-                const QStringList cells{s.address, s.reason, when(s.createdAt), s.expiresAt ? when(*s.expiresAt) : tr("for ever"), s.sourceEvent, s.note};
-                for (int column = 0; column < cells.size(); ++column) {
-                    auto *item = new QTableWidgetItem(cells.at(column));
-                    item->setToolTip(cells.at(column));
-                    m_table->setItem(row, column, item);
-                }
-            }
-            m_table->resizeColumnsToContents();
-            m_summary->setText(m_entries.size() == 1 ? tr("1 address") : tr("%1 addresses").arg(QLocale().toString(m_entries.size())));
-            updateButtons();
-            Q_EMIT loaded();
-        });
+    m_model->setFilter(filter);
+}
+
+const QList<Suppression> &SuppressionsView::entries() const
+{
+    return m_model->entries();
+}
+
+QString SuppressionsView::summaryText() const
+{
+    return m_summary->text();
+}
+
+void SuppressionsView::showSummary()
+{
+    const qsizetype n = m_model->entries().size();
+    if (!m_error.isEmpty())
+        m_summary->setText(tr("The list could not be read: %1").arg(m_error));
+    else if (!m_model->atEnd())
+        m_summary->setText(tr("First %1 addresses; scroll for more").arg(QLocale().toString(n)));
+    else if (n == 1)
+        m_summary->setText(tr("1 address"));
+    else
+        m_summary->setText(tr("%1 addresses").arg(QLocale().toString(n)));
 }
 
 void SuppressionsView::updateButtons()
@@ -201,7 +197,8 @@ void SuppressionsView::removeSelected()
         return;
     QStringList addresses;
     for (const QModelIndex &index : m_table->selectionModel()->selectedRows())
-        addresses << m_entries.value(index.row()).address;
+        if (const Suppression *entry = m_model->entry(index.row()))
+            addresses << entry->address;
     if (addresses.isEmpty())
         return;
     m_storeThread->post(

@@ -990,11 +990,17 @@ Result<QList<Suppression>> EmailStore::suppressions(const SuppressionFilter &f)
         where << QStringLiteral("address = ?");
         binds << normaliseAddress(f.address);
     }
+    if (!f.afterAddress.isEmpty()) {
+        where << QStringLiteral("address > ?");
+        binds << f.afterAddress;
+    }
     StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT ") + kSuppressionColumns + QStringLiteral(" FROM suppressions") +
                                          (where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))) +
-                                         QStringLiteral(" ORDER BY address"));
+                                         QStringLiteral(" ORDER BY address") + (f.limit > 0 ? QStringLiteral(" LIMIT ?") : QString()));
     for (const QVariant &b : binds)
         q.addBindValue(b);
+    if (f.limit > 0)
+        q.addBindValue(f.limit);
     if (auto s = exec(q, QStringLiteral("listing suppressions")); !s)
         return s.error();
     QList<Suppression> out;

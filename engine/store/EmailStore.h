@@ -120,7 +120,12 @@ public:
         bool includeExpired = true;
         QString reason; // empty: all
         QString address; // exact, any case; empty: all
+        // Keyset paging in address order (addresses are unique and stored normalised): only addresses
+        // after this one, the last of the previous page; empty: from the first.
+        QString afterAddress;
+        int limit = 0; // 0: every entry
     };
+    // Ordered by address.
     Result<QList<Suppression>> suppressions(const SuppressionFilter &filter);
     // An operator's entry (manual by default): replaces whatever the address had.
     Status suppress(const Suppression &entry);

@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace herald;
 using namespace Qt::StringLiterals;
 
@@ -368,6 +370,67 @@ private Q_SLOTS:
         QCOMPARE(*imported, 2);
         QCOMPARE(email.suppressions({true, {}, u"temp@example.org"_s})->front().expiresAt, std::optional<qint64>(f.now + 2 * kDay));
         QCOMPARE(*email.importSuppressions({{u"new@example.org"_s, {}, {}, {}, 0, f.now + kDay}}), 0);
+    }
+
+    void shouldPageSuppressionsByAddressWithTheFilterApplied()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        EmailStore email(*f.store);
+        auto entry = [&](const QString &name, const QString &reason, std::optional<qint64> expiresAt = std::nullopt) {
+            return Suppression{name + u"@example.org"_s, reason, {}, {}, f.now - kDay, expiresAt};
+        };
+        // Given out of order; five are manual and active (ana, cleo, eva, fay, gus).
+        QCOMPARE(*email.importSuppressions({entry(u"gus"_s, SuppressionReason::Manual), entry(u"ben"_s, SuppressionReason::Complaint),
+                                            entry(u"eva"_s, SuppressionReason::Manual, f.now + kDay), entry(u"ana"_s, SuppressionReason::Manual),
+                                            entry(u"dan"_s, SuppressionReason::Manual, f.now - kHour), entry(u"hal"_s, SuppressionReason::HardBounce),
+                                            entry(u"cleo"_s, SuppressionReason::Manual), entry(u"fay"_s, SuppressionReason::Manual)}),
+                 8);
+        // Reads the filter two at a time, as the console does; returns the addresses and the page sizes.
+        auto paged = [&](EmailStore::SuppressionFilter filter, QList<qsizetype> *sizes) {
+            QStringList out;
+            filter.limit = 2;
+            for (;;) {
+                auto page = email.suppressions(filter);
+                if (!page) {
+                    out << u"error: "_s + page.errorString();
+                    return out;
+                }
+                sizes->append(page->size());
+                out += addresses(*page);
+                if (page->size() < filter.limit)
+                    return out;
+                filter.afterAddress = page->constLast().address;
+            }
+        };
+
+        EmailStore::SuppressionFilter active;
+        active.reason = SuppressionReason::Manual;
+        active.includeExpired = false;
+        QList<qsizetype> sizes;
+        QCOMPARE(paged(active, &sizes),
+                 (QStringList{u"ana@example.org"_s, u"cleo@example.org"_s, u"eva@example.org"_s, u"fay@example.org"_s, u"gus@example.org"_s}));
+        QCOMPARE(sizes, (QList<qsizetype>{2, 2, 1}));
+
+        // Every entry once, in the order of the whole list read at once (limit 0: no limit).
+        const QStringList all = addresses(email.suppressions({}).value());
+        QCOMPARE(all.size(), 8);
+        QVERIFY(std::is_sorted(all.begin(), all.end()));
+        sizes.clear();
+        QCOMPARE(paged({}, &sizes), all);
+        QCOMPARE(sizes, (QList<qsizetype>{2, 2, 2, 2, 0}));
+
+        // The key alone: after an address that is not on the list, and after the last one.
+        EmailStore::SuppressionFilter after;
+        after.afterAddress = u"dan@example.org"_s;
+        after.includeExpired = false;
+        QCOMPARE(addresses(email.suppressions(after).value()),
+                 (QStringList{u"eva@example.org"_s, u"fay@example.org"_s, u"gus@example.org"_s, u"hal@example.org"_s}));
+        after.afterAddress = u"dave@example.org"_s;
+        after.limit = 1;
+        QCOMPARE(addresses(email.suppressions(after).value()), QStringList{u"eva@example.org"_s});
+        after.afterAddress = all.constLast();
+        QVERIFY(email.suppressions(after).value().isEmpty());
     }
 
     void shouldLinkEventsToMessagesByProviderId()

@@ -1,5 +1,6 @@
 // The console's e-mail sections over a real store: the dashboard (series, rate bands, banner, export),
-// the events (and the jump to a linked message), the suppression list (add, refuse, remove, read-only).
+// the events (and the jump to a linked message), the suppression list (paged as it scrolls; add, refuse,
+// remove, read-only).
 #include "EmailDashboard.h"
 #include "EmailEventsView.h"
 #include "email/EmailEventsModel.h"
@@ -9,6 +10,7 @@
 #include "SnsEndpointControl.h"
 #include "SeededStore.h"
 #include "SuppressionsView.h"
+#include "suppressions/SuppressionsModel.h"
 
 #include "demo/EmailDemoData.h"
 #include "model/TimeText.h"
@@ -54,6 +56,14 @@ EmailEventRecord makeEvent(const QString &type, const QString &recipient, qint64
         r.diagnosticCode = QStringLiteral("smtp; 550 5.1.1 user unknown");
     }
     return r;
+}
+
+QStringList addressesOf(const QList<Suppression> &entries)
+{
+    QStringList out;
+    for (const Suppression &s : entries)
+        out << s.address;
+    return out;
 }
 
 } // namespace
@@ -302,6 +312,74 @@ private Q_SLOTS:
         endpoint.setStore(seeded.url(), false); // another store: stopped
         QVERIFY(!endpoint.isListening());
         QVERIFY(!endpoint.action()->isChecked());
+    }
+
+    void shouldFetchMoreSuppressionsAsTheTableScrolls()
+    {
+        SeededStore seeded;
+        QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
+        // More than two pages; every tenth a complaint. Imported in reverse: the order is the store's.
+        const int count = 2 * SuppressionsModel::kPageSize + 50;
+        QStringList expected;
+        QStringList complaints;
+        QList<Suppression> entries;
+        for (int i = 0; i < count; ++i) {
+            const QString address = QStringLiteral("user%1@example.org").arg(i, 4, 10, QLatin1Char('0'));
+            const QString reason = i % 10 ? SuppressionReason::Manual : SuppressionReason::Complaint;
+            expected << address;
+            if (reason == SuppressionReason::Complaint)
+                complaints << address;
+            entries.prepend(Suppression{address, reason, {}, {}, 0, std::nullopt});
+        }
+        HERALD_VERIFY_OK(EmailStore(seeded.store()).importSuppressions(entries));
+        StoreThread storeThread(seeded.url());
+        {
+            // The model alone, under Qt's model tester, read page after page to the end.
+            SuppressionsModel model;
+            QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            model.setStoreThread(&storeThread);
+            model.reload();
+            while (!model.atEnd()) {
+                QTRY_VERIFY(!model.isLoading());
+                if (model.canFetchMore({}))
+                    model.fetchMore({});
+            }
+            QCOMPARE(addressesOf(model.entries()), expected); // every address once, in order
+            QVERIFY(!model.canFetchMore({}));
+            QCOMPARE(model.data(model.index(0, SuppressionsModel::Reason)).toString(), SuppressionReason::Complaint);
+            QCOMPARE(model.data(model.index(1, SuppressionsModel::Until)).toString(), QStringLiteral("for ever"));
+            QCOMPARE(model.data(model.index(count - 1, SuppressionsModel::Address), Qt::UserRole).toString(), expected.constLast());
+        }
+        SuppressionsView view;
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setStore(&storeThread, false);
+        QTRY_COMPARE(view.entries().size(), qsizetype(SuppressionsModel::kPageSize));
+        QVERIFY(!view.model()->atEnd());
+        QVERIFY2(view.summaryText().contains(QStringLiteral("scroll for more")), qPrintable(view.summaryText()));
+
+        // Scrolling to the end asks for the next page, as Qt's views do of a model that can fetch more.
+        view.table()->scrollToBottom();
+        QTRY_COMPARE(view.entries().size(), qsizetype(2 * SuppressionsModel::kPageSize));
+        view.table()->scrollToBottom();
+        QTRY_COMPARE(view.entries().size(), qsizetype(count));
+        QVERIFY(view.model()->atEnd());
+        QVERIFY(!view.model()->canFetchMore({}));
+        QCOMPARE(addressesOf(view.entries()), expected);
+        QCOMPARE(view.summaryText(), QStringLiteral("%1 addresses").arg(count));
+
+        // A new filter starts over, and the answer to the one before it (asked for just now) never lands in it.
+        view.reload();
+        QVERIFY(view.model()->isLoading());
+        view.reasonField()->setCurrentIndex(view.reasonField()->findData(SuppressionReason::Complaint));
+        QVERIFY(view.entries().isEmpty());
+        QTRY_VERIFY(!view.model()->isLoading() && view.model()->atEnd());
+        QCOMPARE(addressesOf(view.entries()), complaints);
+        // The address field too, exact and in any case.
+        view.addressField()->setText(QStringLiteral("USER0010@example.org"));
+        QTRY_COMPARE(addressesOf(view.entries()), QStringList{QStringLiteral("user0010@example.org")});
+        QCOMPARE(view.summaryText(), QStringLiteral("1 address"));
     }
 
     void shouldAddAndRemoveSuppressionsAndRefuseBadInput()
