@@ -1,61 +1,38 @@
 #pragma once
 
+#include "common/PagedTableModel.h"
 #include "email/EmailEvent.h"
 #include "store/EmailStore.h"
 
-#include <QAbstractTableModel>
-#include <QPointer>
-
 namespace herald {
 
-class StoreThread;
-
-// The suppression list of a filter in address order, read a page at a time as the view scrolls (Qt's
-// canFetchMore/fetchMore; keyset paging on the address, which is unique, so a page never repeats or
-// skips an entry added or removed meanwhile). Reads run on the StoreThread; a newer filter drops the
-// answers of an older one. GUI thread only; the StoreThread is not owned.
-class SuppressionsModel : public QAbstractTableModel
+// The suppression list of a filter in address order, a page at a time as the view scrolls (keyset on
+// the address, which is unique).
+class SuppressionsModel : public PagedRows<Suppression>
 {
     Q_OBJECT
 
 public:
     enum Column { Address, Reason, Since, Until, SourceEvent, Note, ColumnCount };
-    static constexpr int kPageSize = 200;
 
-    explicit SuppressionsModel(QObject *parent = nullptr);
+    explicit SuppressionsModel(QObject *parent = nullptr) : PagedRows(parent) {}
 
-    void setStoreThread(StoreThread *storeThread); // then setFilter() or reload()
     // Starts over with this filter (its afterAddress and limit are the model's): the first page is read.
     void setFilter(const EmailStore::SuppressionFilter &filter);
-    void reload() { setFilter(m_filter); }
+    void reload() { startOver(); }
 
-    const QList<Suppression> &entries() const { return m_entries; }
-    const Suppression *entry(int row) const { return row >= 0 && row < m_entries.size() ? &m_entries.at(row) : nullptr; }
-    bool atEnd() const { return m_atEnd; }
-    bool isLoading() const { return m_loading; }
+    const QList<Suppression> &entries() const { return rows(); }
+    const Suppression *entry(int i) const { return row(i); }
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-    bool canFetchMore(const QModelIndex &parent) const override;
-    void fetchMore(const QModelIndex &parent) override;
-
-Q_SIGNALS:
-    // A page arrived (possibly empty: the end).
-    void loaded();
-    void failed(const QString &error);
 
 private:
-    void request();
+    Read pageAfter(const Suppression *last) const override;
     QString cell(const Suppression &s, int column) const;
 
-    QPointer<StoreThread> m_storeThread;
     EmailStore::SuppressionFilter m_filter;
-    QList<Suppression> m_entries;
-    quint64 m_generation = 0;
-    bool m_loading = false;
-    bool m_atEnd = true;
 };
 
 } // namespace herald
