@@ -75,10 +75,17 @@ public:
     // A checkpoint that waits for no one, or empty when the engine has none. Its one row: whether it
     // was blocked, the log's length and how much of it is now in the database (in pages).
     virtual QString checkpoint() const = 0;
-    // Statements for a checkpoint that waits (briefly) for the writer and the readers, so that the next
-    // commit writes the log from its start again rather than growing it; run in order, all of them, even
-    // when one fails (the last ones put the connection's settings back). Empty when the engine has none.
-    virtual QStringList checkpointRestart() const = 0;
+    // A checkpoint that waits (briefly) for the writer and the readers, so that the next commit writes
+    // the log from its start again rather than growing it: `checkpoint` returns one row like checkpoint()'s,
+    // its first column whether a reader blocked it; `before` and `after` run around it (after always: it
+    // puts the connection's settings back). An empty checkpoint: the engine has none.
+    struct RestartingCheckpoint
+    {
+        QStringList before;
+        QString checkpoint;
+        QStringList after;
+    };
+    virtual RestartingCheckpoint checkpointRestart() const = 0;
 
     // Starts a write transaction that takes the write lock at once (SQLite: BEGIN IMMEDIATE),
     // so a transaction never fails half-way on a lock upgrade.

@@ -267,9 +267,15 @@ Status Store::checkpoint()
         return sqlError(QStringLiteral("checkpointing the write-ahead log"), q.lastError());
     const qint64 logPages = q.next() ? q.value(1).toLongLong() : 0;
     q.finish();
-    const QStringList restart = m_context->backend->checkpointRestart();
-    if (logPages < kRestartLogPages || restart.isEmpty())
+    const Backend::RestartingCheckpoint restart = m_context->backend->checkpointRestart();
+    if (logPages < kRestartLogPages || restart.checkpoint.isEmpty())
         return {};
+    if (m_restartsToSkip > 0) {
+        // The last restart met a reader that kept an old snapshot: the writers are not held at the
+        // gate for it again at every checkpoint.
+        --m_restartsToSkip;
+        return {};
+    }
     // A writer that commits without pause never finds the whole log copied (it appends while the
     // checkpoint copies), so the log never starts over: it grew by ~140 MB/s under a busy runtime, every
     // commit allocating new blocks of the file. Once it is long, what the passive checkpoint left (a few
@@ -277,15 +283,23 @@ Status Store::checkpoint()
     // commit writes the log from its start.
     std::unique_lock<std::timed_mutex> gate;
     if (m_context->writeGate)
-        gate = std::unique_lock<std::timed_mutex>(*m_context->writeGate, std::chrono::milliseconds(1000));
+        gate = std::unique_lock<std::timed_mutex>(*m_context->writeGate, std::chrono::milliseconds(200));
     if (m_context->writeGate && !gate.owns_lock())
         return {}; // the writers are busy for long: at the next checkpoint
     Status status;
-    for (const QString &statement : restart) {
+    const auto run = [&](const QString &statement) {
         if (!q.exec(statement) && status)
             status = sqlError(QStringLiteral("checkpointing the write-ahead log"), q.lastError());
+        const bool blocked = statement == restart.checkpoint && q.isActive() && q.next() && q.value(0).toInt() != 0;
         q.finish();
-    }
+        return blocked;
+    };
+    for (const QString &statement : restart.before)
+        run(statement);
+    if (status && run(restart.checkpoint))
+        m_restartsToSkip = kRestartsSkippedAfterBusy;
+    for (const QString &statement : restart.after)
+        run(statement);
     return status;
 }
 

@@ -213,6 +213,9 @@ public:
     Status checkpoint();
     // The log's length (pages) past which checkpoint() also makes the next commit start the log over.
     static constexpr qint64 kRestartLogPages = 2048;
+    // After a restart that a reader blocked, the checkpoints that only copy before the next try.
+    static constexpr int kRestartsSkippedAfterBusy = 10;
+    int restartsSkippedAhead() const { return m_restartsToSkip; } // those still to skip
 
     // Scheduled messages whose run_at has come become waiting. Returns how many.
     Result<qint64> promoteDue();
@@ -355,6 +358,7 @@ private:
     Status migrate();
 
     std::unique_ptr<StoreContext> m_context;
+    int m_restartsToSkip = 0; // checkpoint(): see kRestartsSkippedAfterBusy
 };
 
 } // namespace herald

@@ -193,7 +193,7 @@ private Q_SLOTS:
         QCOMPARE(c.skipLocked, !m_backend->claimLockClause().isEmpty());
         QCOMPARE(c.listenNotify, !m_backend->notifyWakeup().isEmpty());
         QCOMPARE(c.needsCheckpointer, !m_backend->checkpoint().isEmpty());
-        QCOMPARE(c.needsCheckpointer, !m_backend->checkpointRestart().isEmpty());
+        QCOMPARE(c.needsCheckpointer, !m_backend->checkpointRestart().checkpoint.isEmpty());
         QCOMPARE(c.fileBased, !m_backend->backupInto().isEmpty());
         QCOMPARE(c.sharedStore(), !c.singleWriterLock);
         if (!m_backend->checkpoint().isEmpty())

@@ -15,6 +15,24 @@
 
 using namespace herald;
 
+namespace {
+
+// n messages of about 2 KB each: a chunk of them is ~60 pages of the log.
+QList<NewMessage> largeMessages(const QString &queue, int n)
+{
+    QList<NewMessage> out;
+    for (int i = 0; i < n; ++i) {
+        NewMessage m;
+        m.queue = queue;
+        m.type = QStringLiteral("reminder");
+        m.payload = "{\"body\":\"" + QByteArray(2000, 'x') + "\"}";
+        out << m;
+    }
+    return out;
+}
+
+} // namespace
+
 class tst_Store : public QObject
 {
     Q_OBJECT
@@ -43,14 +61,7 @@ private Q_SLOTS:
                 done = true;
                 return;
             }
-            QList<NewMessage> chunk;
-            for (int i = 0; i < 100; ++i) {
-                NewMessage m;
-                m.queue = QStringLiteral("q");
-                m.type = QStringLiteral("reminder");
-                m.payload = "{\"body\":\"" + QByteArray(2000, 'x') + "\"}";
-                chunk << m;
-            }
+            const QList<NewMessage> chunk = largeMessages(QStringLiteral("q"), 100);
             for (int i = 0; i < 300 && writerError.isEmpty(); ++i) // ~300 commits of ~60 pages
                 if (auto r = (*w)->enqueueBulk(chunk, 100); !r)
                     writerError = r.errorString();
@@ -75,6 +86,58 @@ private Q_SLOTS:
         // Without the restart the log held all 60 MB; with it, the threshold (8 MB) and what one
         // checkpoint's interval adds.
         QVERIFY2(largest < 32 * 1024 * 1024, qPrintable(QStringLiteral("the log grew to %1 bytes").arg(largest)));
+    }
+
+    void shouldNotHoldTheWritersForAReaderThatKeepsAnOldSnapshot()
+    {
+        // A reader in a long read (an export) blocks the log's restart: the checkpoint gives up after a
+        // short wait and does not hold the writers for it again at each of the next
+        // kRestartsSkippedAfterBusy checkpoints.
+        StoreFixture f;
+        QVERIFY(f.open());
+        if (!f.store->capabilities().needsCheckpointer)
+            QSKIP("no write-ahead log to checkpoint");
+        f.addQueue(QStringLiteral("q"));
+        Store::OpenOptions o;
+        o.autoCheckpoint = false;
+        auto writer = Store::open(f.url(), o);
+        auto checkpointer = Store::open(f.url(), o);
+        QVERIFY(writer && checkpointer);
+        const QList<NewMessage> chunk = largeMessages(QStringLiteral("q"), 100);
+        QSqlDatabase probe = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("log-probe"));
+        probe.setDatabaseName(f.path());
+        QVERIFY(probe.open());
+        const auto logPages = [&] {
+            // The log's length as a passive checkpoint reports it (a restarted log holds only the last commit).
+            QSqlQuery q(probe);
+            return q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")) && q.next() ? q.value(1).toLongLong() : -1;
+        };
+        QSqlDatabase reader = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("long-reader"));
+        reader.setDatabaseName(f.path());
+        QVERIFY(reader.open());
+        {
+            QSqlQuery read(reader);
+            QVERIFY(read.exec(QStringLiteral("BEGIN")));
+            QVERIFY(read.exec(QStringLiteral("SELECT COUNT(*) FROM messages")) && read.next()); // the snapshot is taken
+            for (int i = 0; i < 30; ++i) // ~2,000 pages: past the restart threshold
+                QVERIFY((*writer)->enqueueBulk(chunk, 100).ok());
+            QVERIFY((*checkpointer)->checkpoint().ok()); // blocked by the reader: gives up
+            QCOMPARE((*checkpointer)->restartsSkippedAhead(), Store::kRestartsSkippedAfterBusy);
+            QVERIFY((*writer)->enqueueBulk(chunk.mid(0, 1), 1).ok());
+            QVERIFY(logPages() > Store::kRestartLogPages); // not started over
+            QVERIFY((*checkpointer)->checkpoint().ok()); // not tried again: one fewer to skip
+            QCOMPARE((*checkpointer)->restartsSkippedAhead(), Store::kRestartsSkippedAfterBusy - 1);
+            QVERIFY(read.exec(QStringLiteral("COMMIT")));
+        }
+        reader.close();
+        reader = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("long-reader"));
+        for (int i = 1; i < Store::kRestartsSkippedAfterBusy; ++i)
+            QVERIFY((*checkpointer)->checkpoint().ok());
+        QCOMPARE((*checkpointer)->restartsSkippedAhead(), 0);
+        probe.close();
+        probe = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("log-probe"));
     }
 
     void shouldCreateAndReopenAStore()

@@ -20,7 +20,7 @@ public:
     Status checkServer(QSqlDatabase &db, const StoreUrl &url) const override;
     QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const override;
     QString checkpoint() const override { return {}; }
-    QStringList checkpointRestart() const override { return {}; }
+    RestartingCheckpoint checkpointRestart() const override { return {}; }
     QString beginWrite() const override { return QStringLiteral("BEGIN"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
     QString beginSnapshot() const override { return QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }

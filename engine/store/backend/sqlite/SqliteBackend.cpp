@@ -76,12 +76,12 @@ QStringList SqliteBackend::sessionSetup(bool readOnly, Durability durability, bo
     return s;
 }
 
-QStringList SqliteBackend::checkpointRestart() const
+Backend::RestartingCheckpoint SqliteBackend::checkpointRestart() const
 {
     // A reader holding an old snapshot (a long export) is not waited for long: the restart is tried
-    // again at the next checkpoint, and the writers queued behind it go on.
-    return {QStringLiteral("PRAGMA busy_timeout = 50"), QStringLiteral("PRAGMA wal_checkpoint(RESTART)"),
-            QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs)};
+    // again later, and the writers queued behind it go on.
+    return {{QStringLiteral("PRAGMA busy_timeout = 50")}, QStringLiteral("PRAGMA wal_checkpoint(RESTART)"),
+            {QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs)}};
 }
 
 BackendCapabilities SqliteBackend::capabilities() const

@@ -19,7 +19,7 @@ public:
     Error openError(const StoreUrl &url, const QSqlError &error) const override;
     QStringList sessionSetup(bool readOnly, Durability durability, bool autoCheckpoint) const override;
     QString checkpoint() const override { return QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"); }
-    QStringList checkpointRestart() const override;
+    RestartingCheckpoint checkpointRestart() const override;
     QString beginWrite() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
     QString listTables() const override;
