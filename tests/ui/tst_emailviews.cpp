@@ -66,6 +66,16 @@ QStringList addressesOf(const QList<Suppression> &entries)
     return out;
 }
 
+// Asks for page after page, as a view scrolled to the bottom would, until the model has read them all.
+void readToTheEnd(PagedTableModel &model)
+{
+    while (!model.atEnd()) {
+        QTRY_VERIFY(!model.isLoading());
+        if (model.canFetchMore({}))
+            model.fetchMore({});
+    }
+}
+
 } // namespace
 
 class TestEmailViews : public QObject
@@ -201,11 +211,8 @@ private Q_SLOTS:
             QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
             model.setStoreThread(&storeThread);
             model.reload();
-            while (!model.atEnd()) {
-                QTRY_VERIFY(!model.isLoading());
-                if (model.canFetchMore({}))
-                    model.fetchMore({});
-            }
+            readToTheEnd(model);
+            QVERIFY(!QTest::currentTestFailed());
             QCOMPARE(model.rowCount(), int(stored));
             QSet<qint64> ids;
             for (const EmailEvent &e : model.events())
@@ -339,11 +346,8 @@ private Q_SLOTS:
             QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
             model.setStoreThread(&storeThread);
             model.reload();
-            while (!model.atEnd()) {
-                QTRY_VERIFY(!model.isLoading());
-                if (model.canFetchMore({}))
-                    model.fetchMore({});
-            }
+            readToTheEnd(model);
+            QVERIFY(!QTest::currentTestFailed());
             QCOMPARE(addressesOf(model.entries()), expected); // every address once, in order
             QVERIFY(!model.canFetchMore({}));
             QCOMPARE(model.data(model.index(0, SuppressionsModel::Reason)).toString(), SuppressionReason::Complaint);
