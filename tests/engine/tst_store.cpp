@@ -51,6 +51,7 @@ private Q_SLOTS:
         f.addQueue(QStringLiteral("q"));
         const StoreUrl url = f.url();
         std::atomic<bool> done{false};
+        std::atomic<int> commits{0};
         QString writerError;
         std::thread writer([&] {
             Store::OpenOptions o;
@@ -65,6 +66,8 @@ private Q_SLOTS:
             for (int i = 0; i < 300 && writerError.isEmpty(); ++i) // ~300 commits of ~60 pages
                 if (auto r = (*w)->enqueueBulk(chunk, 100); !r)
                     writerError = r.errorString();
+                else
+                    ++commits;
             done = true;
         });
         Store::OpenOptions o;
@@ -75,10 +78,12 @@ private Q_SLOTS:
         qint64 largest = 0;
         int checkpoints = 0;
         while (!done) {
+            const int seen = commits;
             QVERIFY((*checkpointer)->checkpoint().ok());
             ++checkpoints;
             largest = std::max(largest, QFileInfo(wal).size());
-            QTest::qWait(5);
+            if (!QTest::qWaitFor([&] { return commits > seen || done; }, 30'000)) // one checkpoint per commit at most
+                break; // the writer is stuck: its error, or the count below, says so
         }
         writer.join();
         QVERIFY2(writerError.isEmpty(), qPrintable(writerError));
