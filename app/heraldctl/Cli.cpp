@@ -39,6 +39,7 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("duplicate"), QStringLiteral("Enqueue copies of messages"), &Cli::cmdDuplicate},
         {QStringLiteral("delete"), QStringLiteral("Delete completed, failed or cancelled messages"), &Cli::cmdDelete},
         {QStringLiteral("undo"), QStringLiteral("Undo the last operator action while its messages still exist"), &Cli::cmdUndo},
+        {QStringLiteral("delivery"), QStringLiteral("Is delivery healthy: outcomes, lateness p50/p95/p99, rate and backlog (--since 24h)"), &Cli::cmdDelivery},
         {QStringLiteral("failures"), QStringLiteral("Failed messages grouped by cause (--since 24h); act on one with --failure-group ID"), &Cli::cmdFailures},
         {QStringLiteral("export"), QStringLiteral("Export the selected messages as CSV or JSON Lines"), &Cli::cmdExport},
         {QStringLiteral("cleanup"), QStringLiteral("Remove old terminal messages by retention, with preview and archive"), &Cli::cmdCleanup},

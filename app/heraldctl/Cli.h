@@ -112,6 +112,7 @@ private:
     int cmdDelete() { return cmdAction(ActionKind::Delete); }
     int cmdUndo();
     int cmdFailures();
+    int cmdDelivery();
     // A selection naming a failure group (--failure-group): the group's error texts, read from the store.
     Status resolveFailureGroup(Store &store, MessageSelection &selection);
     int cmdExport();

@@ -12,6 +12,8 @@
 #include <QRandomGenerator>
 #include <QTimeZone>
 
+#include <cmath>
+
 namespace herald {
 
 namespace {
@@ -260,6 +262,67 @@ Status fillPlanDemo(Store &store, qint64 now)
 
 } // namespace
 
+// The delivery dashboard's history (the rollups the engine writes at each outcome), for the 90 days
+// before the simulated deliveries: daily cycles of reminders, pushes and webhooks, with the failures,
+// retries and lateness of a working system, and a bad afternoon for the webhook peer two days ago.
+Status fillDeliveryHistory(Store &store, qint64 now)
+{
+    struct Stream
+    {
+        const char *queue;
+        const char *channel;
+        const char *type;
+        int perHour; // at the day's peak
+        double failed;
+        double retried;
+    };
+    constexpr Stream kStreams[] = {
+        {"event-messages", "sms", "checkin_reminder", 60, 0.02, 0.03},
+        {"event-messages", "sms", "speaker_alert", 40, 0.015, 0.02},
+        {"incentive-notify", "push", "achievement_reward", 90, 0.005, 0.01},
+        {"send-event", "webhook", "incentive_event", 30, 0.01, 0.04},
+    };
+    QRandomGenerator rng(20261207);
+    QList<DeliveryRollupRow> rows;
+    const qint64 end = now - 3 * kHour - (now - 3 * kHour) % kHour; // the simulated deliveries come after
+    const qint64 start = end - 90 * kDay;
+    for (qint64 hour = start; hour < end; hour += kHour) {
+        const int hourOfDay = int((hour / kHour) % 24);
+        const double daylight = hourOfDay >= 7 && hourOfDay <= 21 ? 1.0 - std::abs(hourOfDay - 14) / 10.0 : 0.08;
+        const bool recent = end - hour <= 2 * kDay; // minute rows, as the engine leaves them before the fold
+        const bool outage = end - hour > 40 * kHour && end - hour <= 44 * kHour;
+        for (const Stream &s : kStreams) {
+            const int volume = int(double(s.perHour) * daylight * (0.8 + 0.4 * rng.generateDouble()));
+            if (volume <= 0)
+                continue;
+            const bool down = outage && QLatin1String(s.channel) == QLatin1String("webhook");
+            const int parts = recent ? 4 : 1; // minute rows every quarter hour
+            for (int part = 0; part < parts; ++part) {
+                DeliveryRollupRow r;
+                r.bucketMs = hour + part * 15 * kMinute + rng.bounded(15) * kMinute * (recent ? 1 : 0);
+                r.hour = !recent;
+                r.queue = QString::fromLatin1(s.queue);
+                r.channel = QString::fromLatin1(s.channel);
+                r.type = QString::fromLatin1(s.type);
+                const qint64 n = std::max(1, volume / parts);
+                r.counts.failed = down ? n / 3 : qint64(double(n) * s.failed * 2.0 * rng.generateDouble());
+                r.counts.retried = down ? n : qint64(double(n) * s.retried * 2.0 * rng.generateDouble());
+                r.counts.delivered = n - r.counts.failed;
+                r.counts.cancelled = rng.bounded(100) < 3 ? 1 : 0;
+                // Most attempts start within a few milliseconds of their time; a tail behind rate limits.
+                const qint64 attempts = r.counts.delivered + r.counts.failed + r.counts.retried;
+                for (qint64 i = 0; i < attempts; ++i) {
+                    const int roll = int(rng.bounded(1000));
+                    const qint64 late = roll < 700 ? rng.bounded(2) : roll < 950 ? 2 + rng.bounded(8) : roll < 995 ? 10 + rng.bounded(190) : 200 + rng.bounded(4800);
+                    ++r.lateness[size_t(latenessBucket(down ? late * 20 : late))];
+                }
+                rows << r;
+            }
+        }
+    }
+    return store.addDeliveryRollups(rows);
+}
+
 Result<DemoSummary> fillDemoData(Store &store)
 {
     DemoSummary summary;
@@ -321,6 +384,8 @@ Result<DemoSummary> fillDemoData(Store &store)
         return summary;
     }
     summary.inserted += inserted->inserted;
+    if (auto s = fillDeliveryHistory(store, now); !s)
+        return s.error();
 
     // An operator cleared one contractor's messages for event 42 before they went out.
     OperatorAction cancel{ActionKind::Cancel, {}, {}, 0, QStringLiteral("demo")};

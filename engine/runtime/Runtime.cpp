@@ -24,6 +24,7 @@ Runtime::Runtime(StoreUrl url, RuntimeOptions options, QString owner)
     connect(&m_pollTimer, &QTimer::timeout, this, &Runtime::poll);
     connect(&m_leaseTimer, &QTimer::timeout, this, [this] {
         heartbeat();
+        foldRollupsIfDue();
         m_renewDue = true;
         scheduleTick(m_options.groupCommitMs);
     });
@@ -268,6 +269,17 @@ void Runtime::heartbeat()
     }
     if (auto s = m_store->foldCounters(); !s)
         qWarning("herald: %s", qPrintable(s.errorString()));
+}
+
+void Runtime::foldRollupsIfDue()
+{
+    // Minute rollups older than two days become hour rows, so that a dashboard over months reads a few
+    // thousand rows. Every few minutes is plenty: the rows it folds are two days old.
+    if (!m_store || m_store->now() < m_nextRollupFoldAt)
+        return;
+    m_nextRollupFoldAt = m_store->now() + kRollupFoldEveryMs;
+    if (auto r = m_store->foldDeliveryRollups(); !r)
+        qWarning("herald: %s", qPrintable(r.errorString()));
 }
 
 void Runtime::scheduleTick(qint64 delayMs)

@@ -95,6 +95,7 @@ private:
 
     void scheduleTick(qint64 delayMs);
     void heartbeat();
+    void foldRollupsIfDue();
     void tick();
     void poll();
     Status reloadConfiguration();
@@ -147,6 +148,8 @@ private:
     QTimer m_pollTimer;  // back-stop
     QTimer m_leaseTimer; // renews the leases of deliveries in flight
     QTimer m_stopTimer;  // graceful stop deadline
+    static constexpr qint64 kRollupFoldEveryMs = 10 * 60'000;
+    qint64 m_nextRollupFoldAt = 0; // store time of the next fold of the delivery rollups
     qint64 m_tickAt = 0;
     bool m_paused = false;
     bool m_stopping = false;

@@ -54,7 +54,7 @@ public:
     static Result<std::unique_ptr<Backend>> forUrl(const StoreUrl &url);
 
     // The schema version every dialect migrates to (the same number on each).
-    static constexpr int kSchemaVersion = 11;
+    static constexpr int kSchemaVersion = 12;
 
     virtual QString name() const = 0; // "sqlite", "postgres": the folder of its migrations
     virtual QString driverName() const = 0;
@@ -131,6 +131,10 @@ public:
     // condition `where`) exists already — dedupe keys. Any other constraint violation stays an error.
     virtual QString insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
                                             const QString &conflictColumns, const QString &where) const = 0;
+    // Appended to an INSERT … VALUES or INSERT … SELECT … WHERE: a row whose key (keyColumns) exists
+    // already is not inserted; its addedColumns are increased by the new row's values instead (counters
+    // and rollups).
+    virtual QString upsertAdding(const QString &table, const QString &keyColumns, const QStringList &addedColumns) const = 0;
     // A condition "column is one of the ids in the single bound value", so any number of ids
     // takes one parameter; bind the value from idListValue().
     virtual QString idListCondition(const QString &column) const = 0;

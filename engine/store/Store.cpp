@@ -467,6 +467,21 @@ Result<std::optional<qint64>> Store::nextRunAt(const QStringList &queues)
     return Lifecycle(*m_context).nextRunAt(queues);
 }
 
+Result<DeliveryDashboardData> Store::deliveryDashboard(const DeliveryQuery &query)
+{
+    return DeliveryRollups(*m_context).dashboard(query);
+}
+
+Result<qint64> Store::foldDeliveryRollups()
+{
+    return DeliveryRollups(*m_context).fold(m_context->now());
+}
+
+Status Store::addDeliveryRollups(const QList<DeliveryRollupRow> &rows)
+{
+    return DeliveryRollups(*m_context).addRows(rows);
+}
+
 Result<Store::Backlog> Store::backlog(const QStringList &queues)
 {
     return Lifecycle(*m_context).backlog(queues);

@@ -4,6 +4,7 @@
 #include "Durability.h"
 #include "StoreUrl.h"
 #include "model/ChannelConfig.h"
+#include "model/DeliveryStats.h"
 #include "model/Message.h"
 #include "model/MessageSelection.h"
 #include "model/QueueConfig.h"
@@ -126,6 +127,14 @@ public:
     };
     Result<QList<PageAnchor>> pageAnchors(const MessagePageRequest &request, int every);
     Result<QList<QueueCounts>> stats();
+    // ---- the delivery dashboard (DESIGN §8): outcomes per bucket, lateness, groups, rate and backlog,
+    // from the rollups every outcome adds to in its own transaction (never a scan of the attempts).
+    Result<DeliveryDashboardData> deliveryDashboard(const DeliveryQuery &query);
+    // Minute rollups older than two days become hour rows, and rows older than 400 days go; the
+    // runtime does it every few minutes. Returns how many minute rows were folded.
+    Result<qint64> foldDeliveryRollups();
+    // Adds stored rollup rows (demo data and benchmarks standing for past outcomes).
+    Status addDeliveryRollups(const QList<DeliveryRollupRow> &rows);
     // A store on a server: when the connection no longer answers (the server restarted, the backend
     // was killed, the network dropped), opens a new one with the same settings. Nothing to do when it
     // answers, or for a file. Fails, changing nothing, while the server cannot be reached.

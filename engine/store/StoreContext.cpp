@@ -1,5 +1,7 @@
 #include "StoreContext.h"
 
+#include <QRandomGenerator>
+
 #include "StoreSql.h"
 
 namespace herald {
@@ -9,7 +11,8 @@ using storesql::sqlError;
 
 StoreContext::StoreContext(StoreUrl url_, std::unique_ptr<Backend> backend_, QString connectionName_, bool readOnly_)
     : url(std::move(url_)), backend(std::move(backend_)), connectionName(std::move(connectionName_)), readOnly(readOnly_),
-      writeGate(readOnly_ || !backend->capabilities().fileBased ? nullptr : storesql::writeGateFor(url))
+      writeGate(readOnly_ || !backend->capabilities().fileBased ? nullptr : storesql::writeGateFor(url)),
+      rollupShard(backend->capabilities().sharedStore() ? int(QRandomGenerator::global()->bounded(kRollupShards)) : 0)
 {
 }
 

@@ -108,6 +108,10 @@ public:
     int schemaVersion = 0;
     std::function<qint64()> clock;
     const std::shared_ptr<std::timed_mutex> writeGate; // shared by this process's writers of the same file (StoreSql.h)
+    // The delivery rollup rows this connection adds to (DeliveryRollups): on a shared store, one of
+    // kRollupShards picked at random, so that engines do not wait for each other on one row; else 0.
+    static constexpr int kRollupShards = 16;
+    const int rollupShard = 0;
 
 private:
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // prepared, by SQL text

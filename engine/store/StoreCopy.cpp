@@ -102,6 +102,10 @@ const QList<StoreCopy::Table> &StoreCopy::tables()
         {QStringLiteral("cleanup_runs"),
          words("id trigger started_at finished_at messages outbox audit email_events archived bytes_reclaimed cancelled error"),
          QStringLiteral("itiiiiiiiiit"), {QStringLiteral("id")}, true},
+        {QStringLiteral("delivery_rollups"),
+         words("bucket span_ms shard queue_id channel type delivered failed retried cancelled late_0 late_1 late_2 late_3 late_4 late_5 "
+               "late_6 late_7 late_8 late_9 late_10 late_11 late_12 late_13 late_14 late_15 late_16 late_17 late_18"),
+         QStringLiteral("iiiitt") + QString(23, QLatin1Char('i')), words("bucket span_ms shard queue_id channel type"), false},
         {QStringLiteral("plans"), words("id name definition created_at updated_at"), QStringLiteral("ittii"), {QStringLiteral("id")}, true},
         {QStringLiteral("plan_events"), words("event_id plan name status snapshot active_snapshot applied_at"), QStringLiteral("tttttti"),
          {QStringLiteral("event_id")}, false},

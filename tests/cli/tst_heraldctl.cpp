@@ -405,12 +405,57 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
     }
 
+    // The delivery dashboard from the command line (issue 17): what the demo delivered, per group; a
+    // queue's share; bad input named, exit 2.
+    void shouldReportDeliveryHealth()
+    {
+        Run r = run({QStringLiteral("demo")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = run({QStringLiteral("delivery"), QStringLiteral("--since"), QStringLiteral("90d"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject all = r.json().toObject();
+        const QJsonObject total = all[QLatin1String("total")].toObject();
+        QVERIFY(total[QLatin1String("delivered")].toInteger() > 0);
+        QVERIFY(total[QLatin1String("failed")].toInteger() > 0);
+        QCOMPARE(all[QLatin1String("bucket_ms")].toInteger(), qint64(24 * 3'600'000));
+        QVERIFY(all[QLatin1String("buckets")].toArray().size() >= 90);
+        QVERIFY(all[QLatin1String("lateness_ms")].toObject()[QLatin1String("p50")].isDouble());
+        // The groups add up to the total, and the buckets too.
+        qint64 delivered = 0;
+        for (const QJsonValue &g : all[QLatin1String("groups")].toArray())
+            delivered += g[QLatin1String("delivered")].toInteger();
+        QCOMPARE(delivered, total[QLatin1String("delivered")].toInteger());
+        delivered = 0;
+        for (const QJsonValue &b : all[QLatin1String("buckets")].toArray())
+            delivered += b[QLatin1String("delivered")].toInteger();
+        QCOMPARE(delivered, total[QLatin1String("delivered")].toInteger());
+
+        r = run({QStringLiteral("delivery"), QStringLiteral("--since"), QStringLiteral("90d"), QStringLiteral("--queue"), QStringLiteral("send-event"),
+                 QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject one = r.json().toObject();
+        QVERIFY(one[QLatin1String("total")].toObject()[QLatin1String("delivered")].toInteger() < total[QLatin1String("delivered")].toInteger());
+        for (const QJsonValue &g : one[QLatin1String("groups")].toArray())
+            QCOMPARE(g[QLatin1String("queue")].toString(), QStringLiteral("send-event"));
+
+        r = run({QStringLiteral("delivery")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("delivered,") && r.out.contains("QUEUE") && r.out.contains("lateness"), r.out.constData());
+        r = run({QStringLiteral("delivery"), QStringLiteral("--bucket"), QStringLiteral("90s")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--bucket '90s' is not a whole number of minutes"), r.err.constData());
+        r = run({QStringLiteral("delivery"), QStringLiteral("--queue"), QStringLiteral("nope")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("nope"), r.err.constData());
+        r = run({QStringLiteral("delivery"), QStringLiteral("--since"), QStringLiteral("1h"), QStringLiteral("--until"), QStringLiteral("2h")});
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void shouldGiveHelpForEveryCommand_data()
     {
         QTest::addColumn<QStringList>("command");
         for (const char *c : {"init", "enqueue", "list", "show", "stats", "upcoming", "cancel", "reschedule", "retry", "promote",
                               "priority", "restore", "demo", "audit", "work", "edit", "duplicate", "delete", "undo", "export", "cleanup",
-                              "bench", "failures"})
+                              "bench", "failures", "delivery"})
             QTest::newRow(c) << QStringList{QString::fromLatin1(c)};
         for (const char *c : {"define", "list", "show", "apply", "events", "forget"})
             QTest::newRow(QByteArray("plan ").append(c).constData()) << QStringList{QStringLiteral("plan"), QString::fromLatin1(c)};

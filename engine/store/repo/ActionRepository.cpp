@@ -2,6 +2,7 @@
 // progress and cancel), the audit row of each, and undo of the last one while its rows still exist.
 #include "store/repo/ActionRepository.h"
 
+#include "store/repo/DeliveryRollups.h"
 #include "store/repo/MessageReads.h"
 #include "store/repo/PlanRepository.h"
 #include "store/Backend.h"
@@ -467,7 +468,9 @@ Status ActionRepository::applyChunk(const OperatorAction &action, const QList<qi
                               m_ctx.backend->idListCondition(QStringLiteral("message_id")));
         a.addBindValue(t);
         a.addBindValue(m_ctx.backend->idListValue(ids));
-        return exec(a, QStringLiteral("ending cancelled attempts"));
+        if (auto s = exec(a, QStringLiteral("ending cancelled attempts")); !s)
+            return s;
+        return DeliveryRollups(m_ctx).recordCancelled(ids, t);
     }
     return {};
 }

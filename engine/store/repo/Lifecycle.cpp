@@ -79,6 +79,18 @@ const QString kCompleteOurs = QStringLiteral(
     "last_error = NULL WHERE +state = %1 AND lease_owner = ? AND ").arg(int(MessageState::Active));
 
 // Closes the open attempts of completed messages; the caller appends the message condition.
+// What a delivery rollup is kept by, and the attempt's lateness (factAt reads them back).
+const QString kFactColumns = QStringLiteral("queue_id, channel, type, started_at - run_at");
+const QString kOutcomeFacts = QStringLiteral("SELECT queue_id, channel, type, started_at - run_at FROM messages WHERE id = ?");
+
+template<typename Q>
+DeliveryRollups::Fact factAt(Q &q, int first)
+{
+    const QVariant late = q.value(first + 3);
+    return DeliveryRollups::Fact{q.value(first).toLongLong(), q.value(first + 1).toString(), q.value(first + 2).toString(),
+                                 late.isNull() ? std::nullopt : std::optional<qint64>(late.toLongLong())};
+}
+
 const QString kCloseSucceededAttempts = QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'success' WHERE finished_at IS NULL AND ");
 
 // Completions by kind: those for an attempt the message must still be in ([id, attempt] pairs as a
@@ -294,7 +306,7 @@ Result<std::optional<MessageState>> Lifecycle::fail(qint64 id, const QString &ow
     return r->outcomes.value(id);
 }
 
-Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t)
+Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t, DeliveryRollups::Tally &tally)
 {
     Statement q = m_ctx.prepare(kCompleteMessage);
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id, owner, c.attempt,
@@ -304,6 +316,13 @@ Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c,
         return s.error();
     if (q.numRowsAffected() != 1)
         return std::optional<MessageState>{};
+    Statement facts = m_ctx.prepare(kOutcomeFacts);
+    facts.addBindValue(c.id);
+    if (auto s = exec(facts, QStringLiteral("reading message %1").arg(c.id)); !s)
+        return s.error();
+    if (facts.next())
+        tally.add(OutcomeKind::Delivered, factAt(facts, 0));
+    facts.finish();
     Statement a = m_ctx.prepare(kCloseAttemptSuccess);
     a.addBindValue(t);
     a.addBindValue(c.id);
@@ -320,7 +339,8 @@ Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c,
     return std::optional<MessageState>(MessageState::Completed);
 }
 
-Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t)
+Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t,
+                                                 DeliveryRollups::Tally &tally)
 {
     // Only messages still active under our lease, in the attempt that was delivered, are completed: one
     // UPDATE … RETURNING per kind (with an attempt to match, or any). Where one statement may also close
@@ -334,10 +354,10 @@ Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &compl
         if (ids.isEmpty())
             continue;
         QString sql = kCompleteOurs + b.idListCondition(QStringLiteral("id")) + (withAttempt ? attemptPairCondition(b) : QString()) +
-                      QStringLiteral(" RETURNING id");
+                      QStringLiteral(" RETURNING id, ") + kFactColumns;
         if (oneStatement)
             sql = QStringLiteral("WITH done AS (") + sql + QStringLiteral("), closed AS (") + kCloseSucceededAttempts +
-                  QStringLiteral("message_id IN (SELECT id FROM done)) SELECT id FROM done");
+                  QStringLiteral("message_id IN (SELECT id FROM done)) SELECT * FROM done");
         Statement q = m_ctx.prepare(sql);
         for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, owner, b.idListValue(ids)})
             q.addBindValue(v);
@@ -347,8 +367,10 @@ Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &compl
             q.addBindValue(t);
         if (auto s = exec(q, QStringLiteral("completing messages")); !s)
             return s.error();
-        while (q.next())
+        while (q.next()) {
             ours.insert(q.value(0).toLongLong());
+            tally.add(OutcomeKind::Delivered, factAt(q, 1));
+        }
     }
     if (oneStatement || ours.isEmpty())
         return ours;
@@ -360,11 +382,12 @@ Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &compl
     return ours;
 }
 
-Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &report, const QString &owner, qint64 t)
+Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &report, const QString &owner, qint64 t, DeliveryRollups::Tally &tally)
 {
     const Failure &failure = report.failure;
     Statement read = m_ctx.prepare(QStringLiteral("SELECT m.attempts, m.max_attempts, q.backoff_kind, q.backoff_base_ms, q.backoff_cap_ms, "
-                                            "q.backoff_jitter FROM messages m JOIN queues q ON q.id = m.queue_id "
+                                            "q.backoff_jitter, m.queue_id, m.channel, m.type, m.started_at - m.run_at "
+                                            "FROM messages m JOIN queues q ON q.id = m.queue_id "
                                             "WHERE m.id = ? AND ") + stateIs(MessageState::Active, "m.state") +
                                    QStringLiteral(" AND m.lease_owner = ?") + m_ctx.backend->rowLockClause());
     read.addBindValue(report.id);
@@ -382,6 +405,7 @@ Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &rep
     retry.baseMs = read.value(3).toLongLong();
     retry.capMs = read.value(4).toLongLong();
     retry.jitter = read.value(5).toDouble();
+    const DeliveryRollups::Fact fact = factAt(read, 6);
     read.finish();
 
     MessageState next = MessageState::Failed;
@@ -411,6 +435,10 @@ Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &rep
         a.addBindValue(v);
     if (auto s = exec(a, QStringLiteral("recording the attempt")); !s)
         return s.error();
+    if (next == MessageState::Cancelled)
+        tally.add(OutcomeKind::Cancelled, DeliveryRollups::Fact{fact.queueId, fact.channel, fact.type, std::nullopt});
+    else
+        tally.add(next == MessageState::Failed ? OutcomeKind::Failed : OutcomeKind::Retried, fact);
     return std::optional<MessageState>(next);
 }
 
@@ -423,6 +451,7 @@ Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
         return s.error();
     const qint64 t = m_ctx.now();
     BatchResult result;
+    DeliveryRollups::Tally tally; // the outcomes of this transaction, for the delivery dashboard
     if (!batch.reached.isEmpty()) {
         Statement q = m_ctx.prepare(QStringLiteral("UPDATE attempts SET reached_at = ? WHERE finished_at IS NULL AND reached_at IS NULL AND worker = ? AND ") +
                               m_ctx.backend->idListCondition(QStringLiteral("message_id")));
@@ -440,20 +469,20 @@ Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
             plain << c;
             continue;
         }
-        auto r = completeInTx(c, batch.owner, t);
+        auto r = completeInTx(c, batch.owner, t, tally);
         if (!r)
             return r.error();
         result.outcomes.insert(c.id, *r);
     }
     if (!plain.isEmpty()) {
-        auto r = completePlainInTx(plain, batch.owner, t);
+        auto r = completePlainInTx(plain, batch.owner, t, tally);
         if (!r)
             return r.error();
         for (const Completion &c : std::as_const(plain))
             result.outcomes.insert(c.id, r->contains(c.id) ? std::optional<MessageState>(MessageState::Completed) : std::nullopt);
     }
     for (const FailureReport &f : batch.failures) {
-        auto r = failInTx(f, batch.owner, t);
+        auto r = failInTx(f, batch.owner, t, tally);
         if (!r)
             return r.error();
         result.outcomes.insert(f.id, *r);
@@ -497,7 +526,7 @@ Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
         }
     }
     if (batch.reclaimExpired || batch.reclaimAllActive) {
-        auto r = reclaimInTx(t, batch.reclaimAllActive);
+        auto r = reclaimInTx(t, batch.reclaimAllActive, tally);
         if (!r)
             return r.error();
         result.reclaimed = *r;
@@ -516,12 +545,14 @@ Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
             return r.error();
         result.claimed << *r;
     }
+    if (auto s = tally.isEmpty() ? Status() : DeliveryRollups(m_ctx).write(tally, t); !s)
+        return s.error();
     if (auto s = tx.commit(); !s)
         return s.error();
     return result;
 }
 
-Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive)
+Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups::Tally &tally)
 {
     // Whether the open attempt had left for its peer (attempts.reached_at): only then is it a stall, and
     // an attempt. One that never left — claimed, or queued in the channel, when the engine died — is
@@ -532,10 +563,11 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive)
                                            "AND a.reached_at IS NOT NULL) OR (SELECT COUNT(*) FROM attempts a WHERE a.message_id = messages.id "
                                            "AND a.outcome = 'handed back') >= %1")
                                 .arg(kMaxUncountedHandBacks);
-    Statement read = m_ctx.prepare(allActive ? QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
-                                             QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) + QStringLiteral(" AND lease_until IS NOT NULL")
-                                       : QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached +
-                                             QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) + QStringLiteral(" AND lease_until < ?"));
+    const QString columns = QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached + QStringLiteral(", ") + kFactColumns;
+    Statement read = m_ctx.prepare(allActive ? columns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
+                                                   QStringLiteral(" AND lease_until IS NOT NULL")
+                                             : columns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
+                                                   QStringLiteral(" AND lease_until < ?"));
     if (!allActive)
         read.addBindValue(t);
     if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
@@ -547,10 +579,9 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive)
             continue;
         }
         const int stalls = read.value(3).toInt() + 1;
-        if (read.value(1).toInt() >= read.value(2).toInt() || stalls >= kMaxStalls)
-            failed << read.value(0).toLongLong();
-        else
-            back << read.value(0).toLongLong();
+        const bool fails = read.value(1).toInt() >= read.value(2).toInt() || stalls >= kMaxStalls;
+        (fails ? failed : back) << read.value(0).toLongLong();
+        tally.add(fails ? OutcomeKind::Failed : OutcomeKind::Retried, factAt(read, 5));
     }
     read.finish();
     if (!neverLeft.isEmpty()) {

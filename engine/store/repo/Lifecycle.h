@@ -3,6 +3,7 @@
 // The runtime's side of the message lifecycle (DESIGN §4): promotion, claims under leases, outcomes
 // fenced by owner and attempt, hand-backs and reclaims, all of one tick in one transaction (group commit).
 // Internal to engine/store: created over a Store's StoreContext, used in its thread, holding nothing else.
+#include "store/repo/DeliveryRollups.h"
 #include "store/repo/Repository.h"
 
 namespace herald {
@@ -28,11 +29,12 @@ private:
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     // The same claim as one statement (capability modifyingCte), the queue's limits counted inside it.
     Result<QList<Message>> claimInOneStatement(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
-    Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t);
+    Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t, DeliveryRollups::Tally &tally);
     // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
-    Result<QSet<qint64>> completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t);
-    Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t);
-    Result<qint64> reclaimInTx(qint64 t, bool allActive);
+    // Each outcome (…InTx) is added to the tally, which commitBatch writes to the delivery rollups.
+    Result<QSet<qint64>> completePlainInTx(const QList<Completion> &completions, const QString &owner, qint64 t, DeliveryRollups::Tally &tally);
+    Result<std::optional<MessageState>> failInTx(const FailureReport &report, const QString &owner, qint64 t, DeliveryRollups::Tally &tally);
+    Result<qint64> reclaimInTx(qint64 t, bool allActive, DeliveryRollups::Tally &tally);
 };
 
 } // namespace herald

@@ -1,6 +1,7 @@
 #include "PlanRepository.h"
 
 #include "store/StoreSql.h"
+#include "store/repo/DeliveryRollups.h"
 #include "store/repo/EnqueueRepository.h"
 #include "store/repo/StoreRows.h"
 
@@ -430,6 +431,8 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
         if (auto s = exec(q, QStringLiteral("cancelling the derived messages")); !s)
             return s.error();
         result.cancelled = q.numRowsAffected();
+        if (auto s = DeliveryRollups(m_ctx).recordCancelled(journalled.mid(changing), t); !s)
+            return s.error();
         Statement mark = m_ctx.prepare(kRecordsCancelled.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("t"))));
         mark.addBindValue(QString::fromUtf8(cancelled));
         if (auto s = exec(mark, QStringLiteral("recording the derived messages")); !s)

@@ -132,6 +132,14 @@ QString PostgresBackend::insertSkippingConflicts(const QString &table, const QSt
         .arg(table, columns, placeholders, conflictColumns, where);
 }
 
+QString PostgresBackend::upsertAdding(const QString &table, const QString &keyColumns, const QStringList &addedColumns) const
+{
+    QStringList sets;
+    for (const QString &c : addedColumns)
+        sets << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(c, table);
+    return QStringLiteral(" ON CONFLICT (%1) DO UPDATE SET %2").arg(keyColumns, sets.join(QStringLiteral(", ")));
+}
+
 QString PostgresBackend::idListCondition(const QString &column) const
 {
     return QStringLiteral("%1 = ANY(CAST(? AS BIGINT[]))").arg(column);

@@ -172,6 +172,14 @@ QString SqliteBackend::jsonArraySet(const QString &types) const
     return values.join(QStringLiteral(", ")) + QStringLiteral(" FROM json_each(?)");
 }
 
+QString SqliteBackend::upsertAdding(const QString &table, const QString &keyColumns, const QStringList &addedColumns) const
+{
+    QStringList sets;
+    for (const QString &c : addedColumns)
+        sets << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(c, table);
+    return QStringLiteral(" ON CONFLICT (%1) DO UPDATE SET %2").arg(keyColumns, sets.join(QStringLiteral(", ")));
+}
+
 QString SqliteBackend::idListCondition(const QString &column) const
 {
     return QStringLiteral("%1 IN (SELECT value FROM json_each(?))").arg(column);

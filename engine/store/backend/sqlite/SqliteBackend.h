@@ -30,6 +30,7 @@ public:
     DbErrorKind classify(const QSqlError &error) const override;
     QString insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
                                     const QString &conflictColumns, const QString &where) const override;
+    QString upsertAdding(const QString &table, const QString &keyColumns, const QStringList &addedColumns) const override;
     QString idListCondition(const QString &column) const override;
     QVariant idListValue(const QList<qint64> &ids) const override;
     QString jsonArrayRows(const QString &types) const override;
