@@ -89,11 +89,8 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(central);
 
     m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    for (bool permanent : {false, true})
-        for (Feature *feature : std::as_const(m_features))
-            for (const Feature::StatusWidget &status : feature->statusWidgets())
-                if (status.permanent == permanent)
-                    permanent ? statusBar()->addPermanentWidget(status.widget) : statusBar()->addWidget(status.widget, 1);
+    for (const Feature::StatusWidget &status : statusWidgets())
+        status.permanent ? statusBar()->addPermanentWidget(status.widget) : statusBar()->addWidget(status.widget, 1);
     statusBar()->addPermanentWidget(m_storeLabel);
 
     // Below, not beside: beside it the queue list and the message columns were squeezed to ellipses at
@@ -285,32 +282,25 @@ void MainWindow::storeRead(bool storeIsEmpty)
     checkContentReady();
 }
 
-void MainWindow::showSection(Feature *feature)
-{
-    m_navigation->showSection(feature);
-}
-
-Feature *MainWindow::currentSection() const
-{
-    return m_navigation->currentSection();
-}
-
-QWidget *MainWindow::currentPage() const
-{
-    return m_navigation->currentPage();
-}
-
 QString MainWindow::statusText() const
 {
     QStringList parts;
+    for (const Feature::StatusWidget &status : statusWidgets())
+        if (const QString text = status.text ? status.text() : QString(); !text.isEmpty())
+            parts << text;
+    parts << m_storeLabel->text();
+    return parts.join(QStringLiteral(" | "));
+}
+
+QList<Feature::StatusWidget> MainWindow::statusWidgets() const
+{
+    QList<Feature::StatusWidget> widgets; // those on the left first, then the permanent ones
     for (bool permanent : {false, true})
         for (Feature *feature : m_features)
             for (const Feature::StatusWidget &status : feature->statusWidgets())
-                if (status.permanent == permanent && status.text)
-                    if (const QString text = status.text(); !text.isEmpty())
-                        parts << text;
-    parts << m_storeLabel->text();
-    return parts.join(QStringLiteral(" | "));
+                if (status.permanent == permanent)
+                    widgets << status;
+    return widgets;
 }
 
 void MainWindow::checkContentReady()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Feature.h"
+#include "Navigation.h"
 
 #include "store/StoreUrl.h"
 
@@ -12,7 +13,6 @@ class QLabel;
 
 namespace herald {
 
-class Navigation;
 class Settings;
 class StoreBanner;
 class StoreMenu;
@@ -51,10 +51,10 @@ public:
     T *feature() const { return Feature::find<T>(m_features); }
 
     // Shows a feature's section (its page on the right). Kept across stores.
-    void showSection(Feature *feature);
-    Feature *currentSection() const;
+    void showSection(Feature *feature) { m_navigation->showSection(feature); }
+    Feature *currentSection() const { return m_navigation->currentSection(); }
     // The right-hand page: the welcome page, a section's page, or a page saying the store is opening or failed.
-    QWidget *currentPage() const;
+    QWidget *currentPage() const { return m_navigation->currentPage(); }
     QString statusText() const;
     // Why the open store could not be read (it failed to open, or its first read failed); empty while it
     // opens and once it was read. Shown on the error page.
@@ -80,6 +80,7 @@ protected:
 private:
     void buildMenus();
     void addActions(QWidget *target, Feature::Place place) const;
+    QList<Feature::StatusWidget> statusWidgets() const;
     void storeChanged();
     void storeRead(bool storeIsEmpty);
     void showStoreError(const QString &error);
