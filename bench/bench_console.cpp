@@ -3,7 +3,7 @@
 //
 // Usage: bench_console [--messages N] [--db PATH] [--pages N]
 //   --db reuses (or creates) a store, so that the 10,000,000 rows are written once for several runs.
-#include "MessageTableModel.h"
+#include "messages/MessageTableModel.h"
 
 #include "model/TimeText.h"
 #include "store/Store.h"

@@ -5,26 +5,38 @@
 // (offscreen, with a throw-away data folder, so the demo store is made fresh).
 //
 // Usage: herald_screenshots OUTPUT_FOLDER
-#include "ActionPreviewDialog.h"
-#include "Appearance.h"
-#include "ConnectDialog.h"
-#include "EmailDashboard.h"
-#include "EmailEventsView.h"
-#include "MainWindow.h"
-#include "MessageActions.h"
-#include "MessageDetailsView.h"
-#include "MessageFilterBar.h"
-#include "MessageTableModel.h"
-#include "MessagesView.h"
-#include "NewMessageDialog.h"
-#include "QueueActions.h"
-#include "QueueListModel.h"
-#include "QueuesView.h"
-#include "RescheduleDialog.h"
-#include "StoreBanner.h"
-#include "StoreMenu.h"
-#include "SuppressionsView.h"
-#include "UpcomingChart.h"
+#include "messages/ActionPreviewDialog.h"
+#include "shell/Appearance.h"
+#include "stores/ConnectDialog.h"
+#include "email/EmailDashboard.h"
+#include "email/EmailEventsView.h"
+#include "shell/MainWindow.h"
+#include "details/DetailsFeature.h"
+#include "email/EmailDashboardFeature.h"
+#include "email/EmailEventsFeature.h"
+#include "dashboard/DeliveryDashboard.h"
+#include "dashboard/DeliveryDashboardFeature.h"
+#include "engines/EnginesFeature.h"
+#include "failures/FailuresFeature.h"
+#include "plans/PlansFeature.h"
+#include "queues/QueuesFeature.h"
+#include "shell/StoreSession.h"
+#include "suppressions/SuppressionsFeature.h"
+#include "upcoming/UpcomingFeature.h"
+#include "messages/MessageActions.h"
+#include "details/MessageDetailsView.h"
+#include "messages/MessageFilterBar.h"
+#include "messages/MessageTableModel.h"
+#include "messages/MessagesView.h"
+#include "messages/NewMessageDialog.h"
+#include "queues/QueueActions.h"
+#include "queues/QueueListModel.h"
+#include "queues/QueuesView.h"
+#include "messages/RescheduleDialog.h"
+#include "stores/StoreBanner.h"
+#include "stores/StoreMenu.h"
+#include "suppressions/SuppressionsView.h"
+#include "upcoming/UpcomingChart.h"
 #include "engines/EnginesModel.h"
 #include "engines/EnginesView.h"
 #include "failures/FailureGroupsModel.h"
@@ -109,25 +121,25 @@ private:
 
 void Tour::setLabel(const QString &text)
 {
-    MessageFilterBar *bar = m_window.messagesView()->filterBar();
+    MessageFilterBar *bar = m_window.feature<QueuesFeature>()->messagesView()->filterBar();
     QSignalSpy changed(bar, &MessageFilterBar::filterChanged);
     bar->labelField()->setText(text);
     check(changed.wait(kWaitMs), "the filter to apply");
-    waitFor([&] { return m_window.messageModel()->matchCount().has_value() && !m_window.messageModel()->isLoading(); }, "the match count");
+    waitFor([&] { return m_window.feature<QueuesFeature>()->messageModel()->matchCount().has_value() && !m_window.feature<QueuesFeature>()->messageModel()->isLoading(); }, "the match count");
 }
 
 void Tour::showState(const QString &tab)
 {
-    QTabBar *states = m_window.messagesView()->filterBar()->stateTabs();
+    QTabBar *states = m_window.feature<QueuesFeature>()->messagesView()->filterBar()->stateTabs();
     for (int i = 0; i < states->count(); ++i) {
         if (!states->tabText(i).startsWith(tab, Qt::CaseInsensitive))
             continue;
         if (states->currentIndex() == i)
             return;
-        QSignalSpy changed(m_window.messagesView()->filterBar(), &MessageFilterBar::filterChanged);
+        QSignalSpy changed(m_window.feature<QueuesFeature>()->messagesView()->filterBar(), &MessageFilterBar::filterChanged);
         states->setCurrentIndex(i);
         check(!changed.isEmpty() || changed.wait(kWaitMs), "the state tab to apply");
-        waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the state's messages");
+        waitFor([&] { return !m_window.feature<QueuesFeature>()->messageModel()->isLoading() && m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "the state's messages");
         return;
     }
     check(false, "a state tab");
@@ -135,10 +147,10 @@ void Tour::showState(const QString &tab)
 
 void Tour::selectFirstRow()
 {
-    m_window.messagesView()->tableView()->selectRow(0);
+    m_window.feature<QueuesFeature>()->messagesView()->tableView()->selectRow(0);
     // Asked for here too: selecting the row that is already current asks for nothing.
-    QSignalSpy loaded(m_window.detailsView(), &MessageDetailsView::loaded);
-    m_window.detailsView()->showMessage(m_window.messageModel()->messageAt(0).id);
+    QSignalSpy loaded(m_window.feature<DetailsFeature>()->view(), &MessageDetailsView::loaded);
+    m_window.feature<DetailsFeature>()->view()->showMessage(m_window.feature<QueuesFeature>()->messageModel()->messageAt(0).id);
     check(loaded.wait(kWaitMs), "the details of the first row");
 }
 
@@ -146,7 +158,7 @@ void Tour::runPreview(const char *picture)
 {
     auto *preview = waitForDialog<ActionPreviewDialog>();
     save(preview, QString::fromLatin1(picture));
-    QSignalSpy changed(m_window.messageActions(), &MessageActions::messagesChanged);
+    QSignalSpy changed(m_window.feature<QueuesFeature>()->messageActions(), &MessageActions::messagesChanged);
     QTest::mouseClick(preview->runButton(), Qt::LeftButton);
     check(changed.wait(kWaitMs), "the action to run");
     waitFor([&] { return m_window.findChild<ActionPreviewDialog *>() == nullptr; }, "the preview to close");
@@ -159,23 +171,23 @@ void Tour::run()
     QSignalSpy ready(&m_window, &MainWindow::contentReady);
     m_window.openDemoStore();
     check(ready.wait(kWaitMs), "the demo store to open");
-    m_window.queuesView()->setCurrentQueue(QStringLiteral("event-messages"));
-    waitFor([&] { return m_window.messageModel()->isRowLoaded(0); }, "the first page");
+    m_window.feature<QueuesFeature>()->queuesView()->setCurrentQueue(QStringLiteral("event-messages"));
+    waitFor([&] { return m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "the first page");
     selectFirstRow();
     save(&m_window, QStringLiteral("console"));
 
     // One event's messages, rescheduled by +2 h after a preview, then undone.
-    const QString event = m_window.messageModel()->messageAt(0).labels.value(QStringLiteral("event"));
+    const QString event = m_window.feature<QueuesFeature>()->messageModel()->messageAt(0).labels.value(QStringLiteral("event"));
     // The newest messages are the demo plan's, which name no contractor: the first loaded row that does.
     QString contractor;
-    for (int row = 0; contractor.isEmpty() && row < m_window.messageModel()->rowCount() && m_window.messageModel()->isRowLoaded(row); ++row)
-        contractor = m_window.messageModel()->messageAt(row).labels.value(QStringLiteral("contractor"));
+    for (int row = 0; contractor.isEmpty() && row < m_window.feature<QueuesFeature>()->messageModel()->rowCount() && m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(row); ++row)
+        contractor = m_window.feature<QueuesFeature>()->messageModel()->messageAt(row).labels.value(QStringLiteral("contractor"));
     check(!contractor.isEmpty(), "a message with a contractor");
     setLabel(QStringLiteral("event=") + event);
     showState(QStringLiteral("Scheduled"));
     selectFirstRow();
     save(&m_window, QStringLiteral("event-filter"));
-    m_window.messageActions()->action(ActionKind::Reschedule, MessageActions::Scope::Matching)->trigger();
+    m_window.feature<QueuesFeature>()->messageActions()->action(ActionKind::Reschedule, MessageActions::Scope::Matching)->trigger();
     auto *reschedule = waitForDialog<RescheduleDialog>();
     auto *shift = reschedule->findChild<QLineEdit *>(QStringLiteral("rescheduleShift"));
     shift->setFocus();
@@ -185,15 +197,15 @@ void Tour::run()
     QTest::mouseClick(reschedule->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
     runPreview("reschedule-preview");
     save(&m_window, QStringLiteral("rescheduled"));
-    QSignalSpy undone(m_window.messageActions(), &MessageActions::messagesChanged);
-    m_window.messageActions()->undoAction()->trigger();
+    QSignalSpy undone(m_window.feature<QueuesFeature>()->messageActions(), &MessageActions::messagesChanged);
+    m_window.feature<QueuesFeature>()->messageActions()->undoAction()->trigger();
     check(undone.wait(kWaitMs), "the undo");
     save(&m_window, QStringLiteral("undone"));
 
     // One contractor's messages cancelled.
     showState(QStringLiteral("All"));
     setLabel(QStringLiteral("contractor=") + contractor);
-    m_window.messageActions()->action(ActionKind::Cancel, MessageActions::Scope::Matching)->trigger();
+    m_window.feature<QueuesFeature>()->messageActions()->action(ActionKind::Cancel, MessageActions::Scope::Matching)->trigger();
     runPreview("cancel-preview");
     setLabel({});
 
@@ -201,29 +213,29 @@ void Tour::run()
     showState(QStringLiteral("Failed"));
     selectFirstRow();
     save(&m_window, QStringLiteral("failed"));
-    m_window.messageActions()->action(ActionKind::Retry, MessageActions::Scope::Selected)->trigger();
+    m_window.feature<QueuesFeature>()->messageActions()->action(ActionKind::Retry, MessageActions::Scope::Selected)->trigger();
     runPreview("retry-preview");
     showState(QStringLiteral("All"));
 
     // The rendered message and the upcoming histogram.
-    waitFor([&] { return m_window.messageModel()->isRowLoaded(0); }, "all messages");
+    waitFor([&] { return m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "all messages");
     selectFirstRow();
-    m_window.detailsView()->findChild<QTabWidget *>(QStringLiteral("contentTabs"))->setCurrentIndex(1);
+    m_window.feature<DetailsFeature>()->view()->findChild<QTabWidget *>(QStringLiteral("contentTabs"))->setCurrentIndex(1);
     save(&m_window, QStringLiteral("rendered"));
-    m_window.detailsView()->findChild<QTabWidget *>(QStringLiteral("contentTabs"))->setCurrentIndex(0);
-    QSignalSpy upcoming(m_window.upcomingChart(), &UpcomingChart::loaded);
-    m_window.upcomingDock()->raise();
+    m_window.feature<DetailsFeature>()->view()->findChild<QTabWidget *>(QStringLiteral("contentTabs"))->setCurrentIndex(0);
+    QSignalSpy upcoming(m_window.feature<UpcomingFeature>()->chart(), &UpcomingChart::loaded);
+    m_window.feature<UpcomingFeature>()->dock()->raise();
     check(upcoming.wait(kWaitMs), "the upcoming histogram");
     save(&m_window, QStringLiteral("upcoming"));
-    m_window.detailsDock()->raise();
+    m_window.feature<DetailsFeature>()->dock()->raise();
 
     // A queue paused.
-    m_window.queueActions()->pauseAction()->trigger();
-    waitFor([&] { return m_window.queueModel()->countsAt(m_window.queueModel()->rowOf(QStringLiteral("event-messages"))).paused; }, "the pause");
+    m_window.feature<QueuesFeature>()->queueActions()->pauseAction()->trigger();
+    waitFor([&] { return m_window.feature<QueuesFeature>()->queueModel()->countsAt(m_window.feature<QueuesFeature>()->queueModel()->rowOf(QStringLiteral("event-messages"))).paused; }, "the pause");
     save(&m_window, QStringLiteral("paused"));
 
     // Dialogs: new message, open store.
-    m_window.messageActions()->newMessageAction()->trigger();
+    m_window.feature<QueuesFeature>()->messageActions()->newMessageAction()->trigger();
     auto *newMessage = waitForDialog<NewMessageDialog>();
     newMessage->typeField()->setText(QStringLiteral("speaker_alert"));
     newMessage->recipientField()->setText(QStringLiteral("+15550100"));
@@ -240,26 +252,26 @@ void Tour::run()
     connect->reject();
 
     // E-mail: the dashboard (rates against Amazon's levels), the events, the suppression list.
-    QSignalSpy dashboard(m_window.emailDashboard(), &EmailDashboard::loaded);
-    m_window.showSection(MainWindow::Section::Dashboard);
+    QSignalSpy dashboard(m_window.feature<EmailDashboardFeature>()->dashboard(), &EmailDashboard::loaded);
+    m_window.showSection(m_window.feature<EmailDashboardFeature>());
     check(dashboard.wait(kWaitMs), "the e-mail dashboard");
     save(&m_window, QStringLiteral("email-dashboard"));
-    QSignalSpy events(m_window.emailEventsView(), &EmailEventsView::loaded);
-    m_window.showSection(MainWindow::Section::EmailEvents);
+    QSignalSpy events(m_window.feature<EmailEventsFeature>()->view(), &EmailEventsView::loaded);
+    m_window.showSection(m_window.feature<EmailEventsFeature>());
     check(events.wait(kWaitMs), "the e-mail events");
-    m_window.emailEventsView()->table()->selectRow(0);
+    m_window.feature<EmailEventsFeature>()->view()->table()->selectRow(0);
     save(&m_window, QStringLiteral("email-events"));
-    QSignalSpy suppressions(m_window.suppressionsView(), &SuppressionsView::loaded);
-    m_window.showSection(MainWindow::Section::Suppressions);
+    QSignalSpy suppressions(m_window.feature<SuppressionsFeature>()->view(), &SuppressionsView::loaded);
+    m_window.showSection(m_window.feature<SuppressionsFeature>());
     check(suppressions.wait(kWaitMs), "the suppression list");
     save(&m_window, QStringLiteral("suppressions"));
 
     // Event plans: the demo's events, one on its time axis with a dot clicked; then the event moved by an
     // hour, applied from a file with its preview, and undone.
-    PlansView *plans = m_window.plansView();
-    m_window.detailsDock()->hide(); // the room for the timeline
-    m_window.upcomingDock()->hide();
-    m_window.showSection(MainWindow::Section::Plans);
+    PlansView *plans = m_window.feature<PlansFeature>()->view();
+    m_window.feature<DetailsFeature>()->dock()->hide(); // the room for the timeline
+    m_window.feature<UpcomingFeature>()->dock()->hide();
+    m_window.showSection(m_window.feature<PlansFeature>());
     waitFor([&] { return plans->isDetailLoaded() && plans->messagesModel()->rowCount() > 0; }, "the plans section");
     plans->selectEvent(QStringLiteral("summit-mad"));
     waitFor([&] { return plans->isDetailLoaded() && plans->messagesModel()->detail().event.eventId == QLatin1String("summit-mad"); }, "the Madrid event");
@@ -293,55 +305,64 @@ void Tour::run()
     check(applied.wait(kWaitMs), "the apply");
     waitFor([&] { return plans->isDetailLoaded() && m_window.findChild<PlanApplyDialog *>() == nullptr; }, "the moved event");
     save(&m_window, QStringLiteral("plans-moved"));
-    QSignalSpy reverted(m_window.messageActions(), &MessageActions::messagesChanged);
-    m_window.messageActions()->undoAction()->trigger();
+    QSignalSpy reverted(m_window.feature<QueuesFeature>()->messageActions(), &MessageActions::messagesChanged);
+    m_window.feature<QueuesFeature>()->messageActions()->undoAction()->trigger();
     check(reverted.wait(kWaitMs), "the undo of the apply");
     QFile::remove(moved);
 
     // Failures grouped by cause: the groups, one group's messages in the table, and its retry previewed.
-    FailuresView *failures = m_window.failuresView();
+    FailuresView *failures = m_window.feature<FailuresFeature>()->view();
     QSignalSpy failuresLoaded(failures, &FailuresView::loaded);
-    m_window.showSection(MainWindow::Section::Failures);
+    m_window.showSection(m_window.feature<FailuresFeature>());
     check(failuresLoaded.wait(kWaitMs) && failures->model()->rowCount() > 1, "the failure groups");
     save(&m_window, QStringLiteral("failures"));
-    m_window.upcomingDock()->show();
-    m_window.detailsDock()->show();
-    m_window.detailsDock()->raise();
-    QSignalSpy grouped(m_window.messagesView()->filterBar(), &MessageFilterBar::filterChanged);
+    m_window.feature<UpcomingFeature>()->dock()->show();
+    m_window.feature<DetailsFeature>()->dock()->show();
+    m_window.feature<DetailsFeature>()->dock()->raise();
+    QSignalSpy grouped(m_window.feature<QueuesFeature>()->messagesView()->filterBar(), &MessageFilterBar::filterChanged);
     QTest::mouseClick(failures->showButton(), Qt::LeftButton);
     check(!grouped.isEmpty() || grouped.wait(kWaitMs), "the group's filter");
-    waitFor([&] { return m_window.messageModel()->matchCount().has_value() && !m_window.messageModel()->isLoading() &&
-                         m_window.messageModel()->isRowLoaded(0); },
+    waitFor([&] { return m_window.feature<QueuesFeature>()->messageModel()->matchCount().has_value() && !m_window.feature<QueuesFeature>()->messageModel()->isLoading() &&
+                         m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); },
             "the group's messages");
     selectFirstRow();
     save(&m_window, QStringLiteral("failure-group"));
-    m_window.messagesView()->filterBar()->setFailureGroup({}, {});
-    m_window.showSection(MainWindow::Section::Failures);
+    m_window.feature<QueuesFeature>()->messagesView()->filterBar()->setFailureGroup({}, {});
+    m_window.showSection(m_window.feature<FailuresFeature>());
     QTest::mouseClick(failures->retryButton(), Qt::LeftButton);
     runPreview("failure-retry-preview");
-    QSignalSpy retryUndone(m_window.messageActions(), &MessageActions::messagesChanged);
-    m_window.messageActions()->undoAction()->trigger();
+    QSignalSpy retryUndone(m_window.feature<QueuesFeature>()->messageActions(), &MessageActions::messagesChanged);
+    m_window.feature<QueuesFeature>()->messageActions()->undoAction()->trigger();
     check(retryUndone.wait(kWaitMs), "the undo of the group's retry");
-    m_window.detailsDock()->show();
-    m_window.detailsDock()->raise();
-    m_window.showSection(MainWindow::Section::Queues);
-    waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the table after the undo");
+    m_window.feature<DetailsFeature>()->dock()->show();
+    m_window.feature<DetailsFeature>()->dock()->raise();
+    m_window.showSection(m_window.feature<QueuesFeature>());
+    waitFor([&] { return !m_window.feature<QueuesFeature>()->messageModel()->isLoading() && m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "the table after the undo");
 
     // The engines delivering from the store: on the demo store (SQLite), the console itself, holding the
     // store's lock file.
-    EnginesView *engines = m_window.enginesView();
+    EnginesView *engines = m_window.feature<EnginesFeature>()->view();
     QSignalSpy enginesLoaded(engines, &EnginesView::loaded);
-    m_window.detailsDock()->hide(); // the section alone: no message is selected in it
-    m_window.upcomingDock()->hide();
+    m_window.feature<DetailsFeature>()->dock()->hide(); // the section alone: no message is selected in it
+    m_window.feature<UpcomingFeature>()->dock()->hide();
     m_window.statusBar()->clearMessage();
-    m_window.showSection(MainWindow::Section::Engines);
+    m_window.showSection(m_window.feature<EnginesFeature>());
     check(enginesLoaded.wait(kWaitMs) && engines->model()->rowCount() == 1, "the engines");
     save(&m_window, QStringLiteral("engines"));
-    m_window.upcomingDock()->show();
-    m_window.detailsDock()->show();
-    m_window.detailsDock()->raise();
-    m_window.showSection(MainWindow::Section::Queues);
-    waitFor([&] { return !m_window.messageModel()->isLoading() && m_window.messageModel()->isRowLoaded(0); }, "the table again");
+
+    // The delivery dashboard over the demo's 90 days: the daily cycles, the webhook peer's bad afternoon
+    // two days ago, and the groups with the failing ones first.
+    DeliveryDashboard *delivery = m_window.feature<DeliveryDashboardFeature>()->dashboard();
+    m_window.showSection(m_window.feature<DeliveryDashboardFeature>());
+    delivery->setRange(7 * 24);
+    waitFor([&] { return delivery->data().query.toMs - delivery->data().query.fromMs >= 7 * 24 * 3'600'000LL && delivery->data().total.delivered > 0; },
+            "the delivery dashboard's week");
+    save(&m_window, QStringLiteral("delivery-dashboard"));
+    m_window.feature<UpcomingFeature>()->dock()->show();
+    m_window.feature<DetailsFeature>()->dock()->show();
+    m_window.feature<DetailsFeature>()->dock()->raise();
+    m_window.showSection(m_window.feature<QueuesFeature>());
+    waitFor([&] { return !m_window.feature<QueuesFeature>()->messageModel()->isLoading() && m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "the table again");
 
     // Dark, as the system may ask for.
     applyAppearance(Settings::Appearance::Dark);
@@ -354,13 +375,13 @@ void Tour::run()
     QFile::remove(copy);
     QSignalSpy copied(&m_window, &MainWindow::contentReady);
     std::optional<Status> written;
-    m_window.storeThread()->post(
+    m_window.session()->storeThread()->post(
         &m_window, [copy](Store &store) { return store.backupTo(copy); }, [&written](Status done) { written = done; });
     waitFor([&] { return written.has_value(); }, "the copy");
     check(written->ok(), "a copy of the store");
     m_window.openStore(StoreUrl::sqlite(copy), true);
     check(copied.wait(kWaitMs), "the read-only copy to open");
-    waitFor([&] { return m_window.messageModel()->isRowLoaded(0); }, "the copy's first page");
+    waitFor([&] { return m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "the copy's first page");
     selectFirstRow();
     save(&m_window, QStringLiteral("read-only"));
 }

@@ -1,14 +1,18 @@
-#include "ActionPreviewDialog.h"
-#include "MainWindow.h"
-#include "MessageActions.h"
-#include "MessageDetailsView.h"
-#include "MessageFilterBar.h"
-#include "MessageTableModel.h"
-#include "MessagesView.h"
-#include "OutboxModel.h"
-#include "OutboxView.h"
-#include "QueueListModel.h"
-#include "UpcomingChart.h"
+#include "messages/ActionPreviewDialog.h"
+#include "shell/MainWindow.h"
+#include "details/DetailsFeature.h"
+#include "outbox/OutboxFeature.h"
+#include "queues/QueuesFeature.h"
+#include "upcoming/UpcomingFeature.h"
+#include "messages/MessageActions.h"
+#include "details/MessageDetailsView.h"
+#include "messages/MessageFilterBar.h"
+#include "messages/MessageTableModel.h"
+#include "messages/MessagesView.h"
+#include "outbox/OutboxModel.h"
+#include "outbox/OutboxView.h"
+#include "queues/QueueListModel.h"
+#include "upcoming/UpcomingChart.h"
 
 #include "model/TimeText.h"
 #include "store/StoreUrl.h"
@@ -58,14 +62,14 @@ void startSelfTest(herald::MainWindow &window, const herald::StoreUrl &url)
                 QCoreApplication::exit(selfTestFailed(error));
                 return;
             }
-            const herald::QueueListModel *queues = window.queueModel();
+            const herald::QueueListModel *queues = window.feature<herald::QueuesFeature>()->queueModel();
             if (!queues->isLoaded()) {
                 QCoreApplication::exit(selfTestFailed(QStringLiteral("the queues of store '%1' were not read").arg(url.display())));
                 return;
             }
-            if (const QString error = window.messageModel()->errorString(); !error.isEmpty()) {
+            if (const QString error = window.feature<herald::QueuesFeature>()->messageModel()->errorString(); !error.isEmpty()) {
                 QCoreApplication::exit(selfTestFailed(
-                    QStringLiteral("the messages of queue '%1' in store '%2' could not be read: %3").arg(window.messageModel()->queue(), url.display(), error)));
+                    QStringLiteral("the messages of queue '%1' in store '%2' could not be read: %3").arg(window.feature<herald::QueuesFeature>()->messageModel()->queue(), url.display(), error)));
                 return;
             }
             const qint64 messages = queues->totals().total();
@@ -212,19 +216,19 @@ int main(int argc, char *argv[])
             &window, &herald::MainWindow::contentReady, &window,
             [&window, screenshotView, screenshotDelayMs, screenshotFile, screenshotSearch, takeScreenshot] {
                 if (screenshotView == QLatin1String("outbox"))
-                    window.showSection(herald::MainWindow::Section::Outbox);
+                    window.showSection(window.feature<herald::OutboxFeature>());
                 QTimer::singleShot(screenshotDelayMs, &window, [&window, screenshotView, screenshotFile, screenshotSearch, takeScreenshot] {
                     if (screenshotView == QLatin1String("upcoming")) {
                         QObject::connect(
-                            window.upcomingChart(), &herald::UpcomingChart::loaded, &window,
+                            window.feature<herald::UpcomingFeature>()->chart(), &herald::UpcomingChart::loaded, &window,
                             [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
-                        window.upcomingDock()->raise();
+                        window.feature<herald::UpcomingFeature>()->dock()->raise();
                         return;
                     }
                     if (screenshotView == QLatin1String("preview")) {
                         // The preview of cancelling everything in the first queue: the dialog alone.
                         QObject::connect(
-                            window.messageActions(), &herald::MessageActions::previewShown, &window,
+                            window.feature<herald::QueuesFeature>()->messageActions(), &herald::MessageActions::previewShown, &window,
                             [screenshotFile](herald::ActionPreviewDialog *dialog) {
                                 QTimer::singleShot(0, dialog, [dialog, screenshotFile] {
                                     const bool saved = dialog->grab().save(screenshotFile, "PNG");
@@ -234,20 +238,20 @@ int main(int argc, char *argv[])
                                 });
                             },
                             Qt::SingleShotConnection);
-                        window.messageActions()->action(herald::ActionKind::Cancel, herald::MessageActions::Scope::Matching)->trigger();
+                        window.feature<herald::QueuesFeature>()->messageActions()->action(herald::ActionKind::Cancel, herald::MessageActions::Scope::Matching)->trigger();
                         return;
                     }
                     if (screenshotView != QLatin1String("outbox")) {
                         // With the newest message in the details dock, as an operator sees it after a click.
                         const auto selectFirst = [&window, takeScreenshot] {
-                            if (window.messageModel()->rowCount() == 0) {
+                            if (window.feature<herald::QueuesFeature>()->messageModel()->rowCount() == 0) {
                                 takeScreenshot();
                                 return;
                             }
                             QObject::connect(
-                                window.detailsView(), &herald::MessageDetailsView::loaded, &window,
+                                window.feature<herald::DetailsFeature>()->view(), &herald::MessageDetailsView::loaded, &window,
                                 [&window, takeScreenshot] { QTimer::singleShot(0, &window, takeScreenshot); }, Qt::SingleShotConnection);
-                            window.messagesView()->tableView()->selectRow(0);
+                            window.feature<herald::QueuesFeature>()->messagesView()->tableView()->selectRow(0);
                         };
                         if (screenshotSearch.isEmpty()) {
                             selectFirst();
@@ -255,25 +259,25 @@ int main(int argc, char *argv[])
                         }
                         // Once the filtered first page (and its count) is in.
                         QObject::connect(
-                            window.messagesView()->filterBar(), &herald::MessageFilterBar::filterChanged, &window,
+                            window.feature<herald::QueuesFeature>()->messagesView()->filterBar(), &herald::MessageFilterBar::filterChanged, &window,
                             [&window, selectFirst] {
-                                QObject::connect(window.messageModel(), &herald::MessageTableModel::pageLoaded, &window, selectFirst,
+                                QObject::connect(window.feature<herald::QueuesFeature>()->messageModel(), &herald::MessageTableModel::pageLoaded, &window, selectFirst,
                                                  Qt::SingleShotConnection);
                             },
                             Qt::SingleShotConnection);
-                        window.messagesView()->filterBar()->searchField()->setText(screenshotSearch);
+                        window.feature<herald::QueuesFeature>()->messagesView()->filterBar()->searchField()->setText(screenshotSearch);
                         return;
                     }
                     const auto selectNewest = [&window, takeScreenshot] {
-                        if (window.outboxModel()->rowCount() > 0)
-                            window.outboxView()->selectRow(0);
+                        if (window.feature<herald::OutboxFeature>()->model()->rowCount() > 0)
+                            window.feature<herald::OutboxFeature>()->view()->selectRow(0);
                         // After the detail pane has laid out the rendering it now shows.
                         QTimer::singleShot(0, &window, takeScreenshot);
                     };
-                    if (window.outboxModel()->isLoaded())
+                    if (window.feature<herald::OutboxFeature>()->model()->isLoaded())
                         selectNewest();
                     else
-                        QObject::connect(window.outboxModel(), &herald::OutboxModel::pageLoaded, &window, selectNewest,
+                        QObject::connect(window.feature<herald::OutboxFeature>()->model(), &herald::OutboxModel::pageLoaded, &window, selectNewest,
                                          Qt::SingleShotConnection);
                 });
             },

@@ -1,6 +1,6 @@
 #include "DeliveryDashboard.h"
 
-#include "Appearance.h"
+#include "shell/Appearance.h"
 #include "common/SectionWidgets.h"
 #include "model/TimeText.h"
 #include "store/Store.h"

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "PlanApplyJob.h"
-#include "PreviewDialog.h"
+#include "common/PreviewDialog.h"
 
 #include "plans/EventSpec.h"
 

@@ -1,6 +1,6 @@
 #include "PlansView.h"
 
-#include "MessageActions.h"
+#include "messages/MessageActions.h"
 #include "PlanApplyDialog.h"
 #include "PlanEventsModel.h"
 #include "PlanMessagesModel.h"
