@@ -6,7 +6,7 @@ namespace herald {
 
 class DeliveryDashboard;
 
-// The Delivery dashboard section (Ctrl+9): is delivery healthy, and if not, why? Failures by cause
+// The Delivery dashboard section (Ctrl+1, the one the console opens on): is delivery healthy, and if not, why? Failures by cause
 // opens the Failures section; a group opened selects its queue. GUI thread only.
 class DeliveryDashboardFeature : public Feature
 {

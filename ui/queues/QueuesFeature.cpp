@@ -196,8 +196,10 @@ void QueuesFeature::queuesRefreshed()
 {
     if (m_queueModel->rowCount() > 0) {
         if (!m_queueToSelect.isEmpty() && m_queueModel->rowOf(m_queueToSelect) >= 0) {
+            // A queue just created: its (empty) messages, ready for the first one.
             m_queuesView->setCurrentQueue(m_queueToSelect);
             m_queueToSelect.clear();
+            Q_EMIT sectionRequested();
         } else if (m_queuesView->currentQueue().isEmpty()) {
             // An empty right-hand side helps nobody: start with the first queue.
             m_queuesView->setCurrentQueue(m_queueModel->countsAt(0).queue);

@@ -22,18 +22,18 @@ QList<Feature *> createFeatures(QWidget *window, Settings *settings)
     // in front), the status-bar widgets, and the actions of each menu place.
     return {
         new DeliveryFeature(window, window),            // first: it stops the old engine before a store changes
-        new QueuesFeature(window, window),              // Queues (Ctrl+1)
+        new DeliveryDashboardFeature(window),           // Delivery dashboard (Ctrl+1): the console opens on it
+        new QueuesFeature(window, window),              // Queues (Ctrl+2)
         new DetailsFeature(window, window),             // the Details dock
         new UpcomingFeature(window, window),            // the Upcoming dock
-        new OutboxFeature(window),                      // Outbox (Ctrl+2)
-        new EmailEventsFeature(settings, window, window), // E-mail events (Ctrl+3)
-        new SuppressionsFeature(window),                // Suppressions (Ctrl+4)
-        new EmailDashboardFeature(window),              // E-mail dashboard (Ctrl+5)
-        new PlansFeature(window),                       // Event plans (Ctrl+6)
-        new FailuresFeature(window),                    // Failures (Ctrl+7)
+        new OutboxFeature(window),                      // Outbox (Ctrl+3)
+        new EmailEventsFeature(settings, window, window), // E-mail events (Ctrl+4)
+        new SuppressionsFeature(window),                // Suppressions (Ctrl+5)
+        new EmailDashboardFeature(window),              // E-mail dashboard (Ctrl+6)
+        new PlansFeature(window),                       // Event plans (Ctrl+7)
+        new FailuresFeature(window),                    // Failures (Ctrl+8)
         new CleanupFeature(window, window),             // Tools ▸ Cleanup…
-        new EnginesFeature(window),                     // Engines (Ctrl+8)
-        new DeliveryDashboardFeature(window),           // Delivery dashboard (Ctrl+9)
+        new EnginesFeature(window),                     // Engines (Ctrl+9)
     };
 }
 

@@ -63,6 +63,7 @@ std::unique_ptr<MainWindow> openWindow(const StoreUrl &url, bool readOnly = fals
 {
     auto window = std::make_unique<MainWindow>();
     window->show();
+    window->showSection(window->feature<QueuesFeature>()); // the messages on screen, not the dashboard
     QSignalSpy ready(window.get(), &MainWindow::contentReady);
     window->openStore(url, readOnly);
     if (!ready.wait(10'000))

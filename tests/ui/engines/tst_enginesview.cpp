@@ -229,10 +229,10 @@ void TestEnginesView::shouldOpenFromTheNavigationAndCtrl8()
     QListWidgetItem *item = navigation->item(int(sections.indexOf(f.window->feature<EnginesFeature>())));
     QVERIFY(item);
     QCOMPARE(item->text(), QStringLiteral("Engines"));
-    QVERIFY(item->toolTip().contains(QLatin1String("Ctrl+8")));
+    QVERIFY(item->toolTip().contains(QLatin1String("Ctrl+9")));
     QVERIFY(!item->icon().isNull());
     QSignalSpy loaded(f.view(), &EnginesView::loaded);
-    QTest::keyClick(f.window.get(), Qt::Key_8, Qt::ControlModifier);
+    QTest::keyClick(f.window.get(), Qt::Key_9, Qt::ControlModifier);
     QTRY_VERIFY(f.view()->isVisible());
     QCOMPARE(f.window->currentPage(), f.view());
     QVERIFY(loaded.wait(10'000)); // showing reads again

@@ -7,6 +7,7 @@
 #include "queues/QueueListModel.h"
 #include "queues/QueuesView.h"
 #include "SeededStore.h"
+#include "dashboard/DeliveryDashboardFeature.h"
 #include "shell/WelcomeView.h"
 
 #include "model/RateLimit.h"
@@ -56,7 +57,7 @@ private Q_SLOTS:
 
     void shouldWelcomeAStoreWithoutQueues();
     void shouldShowTheFirstQueueAndItsNewestMessages();
-    void shouldMoveFromWelcomeToMessagesWhenAQueueAppears();
+    void shouldMoveFromWelcomeToTheDashboardWhenAQueueAppears();
     void shouldRefreshCountsOnItsOwnKeepingTheSelectedQueue();
     void shouldOfferNoQueueCreationOnAReadOnlyStore();
     void shouldShowTheEngineMessageWhenTheStoreCannotBeOpened();
@@ -109,9 +110,13 @@ void TestMainWindow::shouldShowTheFirstQueueAndItsNewestMessages()
     window.openStore(seeded.url(), false);
     QVERIFY(ready.wait());
 
-    QCOMPARE(window.currentPage(), window.feature<QueuesFeature>()->messagesView());
+    // The console opens on the delivery dashboard, the queues listed beside it; picking the Queues
+    // section shows the first queue's messages.
+    QCOMPARE(window.currentPage(), window.feature<DeliveryDashboardFeature>()->page());
     QVERIFY(window.feature<QueuesFeature>()->queuesView()->isVisible());
     QCOMPARE(window.feature<QueuesFeature>()->queuesView()->currentQueue(), QStringLiteral("alpha"));
+    window.showSection(window.feature<QueuesFeature>());
+    QCOMPARE(window.currentPage(), window.feature<QueuesFeature>()->messagesView());
     QCOMPARE(window.feature<QueuesFeature>()->messageModel()->queue(), QStringLiteral("alpha"));
     // A row for each of the 450 once counted; the newest page read.
     QTRY_COMPARE(window.feature<QueuesFeature>()->messageModel()->rowCount(), 450);
@@ -136,7 +141,7 @@ void TestMainWindow::shouldShowTheFirstQueueAndItsNewestMessages()
     QCOMPARE(window.feature<QueuesFeature>()->messagesView()->summaryText(), QStringLiteral("5 messages"));
 }
 
-void TestMainWindow::shouldMoveFromWelcomeToMessagesWhenAQueueAppears()
+void TestMainWindow::shouldMoveFromWelcomeToTheDashboardWhenAQueueAppears()
 {
     SeededStore seeded;
     QVERIFY2(seeded.isOpen(), qPrintable(seeded.openError()));
@@ -151,7 +156,7 @@ void TestMainWindow::shouldMoveFromWelcomeToMessagesWhenAQueueAppears()
     // Another process (heraldctl, another console) adds a queue: the periodic refresh finds it.
     HERALD_VERIFY_OK(seeded.addQueue(QStringLiteral("late")));
     HERALD_VERIFY_OK(seeded.enqueue(QStringLiteral("late"), 3));
-    QTRY_COMPARE_WITH_TIMEOUT(window.currentPage(), window.feature<QueuesFeature>()->messagesView(), 3 * StoreSession::kRefreshIntervalMs);
+    QTRY_COMPARE_WITH_TIMEOUT(window.currentPage(), window.feature<DeliveryDashboardFeature>()->page(), 3 * StoreSession::kRefreshIntervalMs);
     QCOMPARE(window.feature<QueuesFeature>()->queuesView()->currentQueue(), QStringLiteral("late"));
     QTRY_COMPARE(window.feature<QueuesFeature>()->messageModel()->rowCount(), 3);
 }
@@ -307,6 +312,7 @@ void TestMainWindow::shouldShowOnlyTheLastStoreOpened()
 
     MainWindow window;
     window.show();
+    window.showSection(window.feature<QueuesFeature>()); // the messages are read while on screen
     QSignalSpy ready(&window, &MainWindow::contentReady);
     window.openStore(first.url(), false);
     window.openStore(second.url(), false);
@@ -334,7 +340,7 @@ void TestMainWindow::shouldOpenTheDemoStoreAndNeverTheUserStore()
         QVERIFY(ready.wait(30'000));
 
         QCOMPARE(window.session()->storeThread()->url().sqlitePath(), StoreUrl::demoSqlitePath());
-        QCOMPARE(window.currentPage(), window.feature<QueuesFeature>()->messagesView());
+        QCOMPARE(window.currentPage(), window.feature<DeliveryDashboardFeature>()->page());
         QStringList queues;
         for (int row = 0; row < window.feature<QueuesFeature>()->queueModel()->rowCount(); ++row)
             queues << window.feature<QueuesFeature>()->queueModel()->countsAt(row).queue;
