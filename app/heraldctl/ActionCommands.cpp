@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "failures/FailureGroups.h"
 #include "maintenance/MessageExport.h"
 #include "model/TimeText.h"
 
@@ -128,6 +129,8 @@ int Cli::cmdAction(ActionKind kind)
         return m_status;
     if (auto s = resolveFailureGroup(*store, *sel); !s)
         return fail(s.error());
+    if (kind == ActionKind::Cancel && !sel->failureGroup.isEmpty() && !isSet(QStringLiteral("state")))
+        *sel = withRetryingMessages(*sel); // cancelling a cause stops its retries
     if (kind == ActionKind::Reschedule) {
         const int given = int(isSet(QStringLiteral("at"))) + int(isSet(QStringLiteral("in"))) + int(isSet(QStringLiteral("by")));
         if (given != 1)

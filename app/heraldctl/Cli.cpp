@@ -392,7 +392,8 @@ QList<QCommandLineOption> Cli::selectionOptions(const QString &verb)
         {QStringLiteral("priority"), verb + QStringLiteral(" messages of this priority or range, e.g. 1 or 1-3."), QStringLiteral("P")},
         {QStringLiteral("due-from"), verb + QStringLiteral(" messages due at or after this time (ISO 8601)."), QStringLiteral("TIME")},
         {QStringLiteral("due-before"), verb + QStringLiteral(" messages due before this time (ISO 8601)."), QStringLiteral("TIME")},
-        {QStringLiteral("failure-group"), verb + QStringLiteral(" the failed messages of this failure group (`heraldctl failures` lists them)."),
+        {QStringLiteral("failure-group"), verb + QStringLiteral(" the failed messages of this failure group (`heraldctl failures` lists them); "
+                                                         "cancel takes those still to be retried."),
          QStringLiteral("ID")},
     };
 }

@@ -27,6 +27,12 @@ MessageSelection FailureGroup::selection() const
     return s;
 }
 
+MessageSelection withRetryingMessages(MessageSelection group)
+{
+    group.states = {MessageState::Scheduled, MessageState::Waiting, MessageState::Active, MessageState::Failed};
+    return group;
+}
+
 Result<QList<FailureGroup>> failureGroups(Store &store, std::optional<qint64> since)
 {
     auto counts = store.failedErrorCounts(since);

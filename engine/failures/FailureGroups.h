@@ -37,6 +37,11 @@ struct FailureGroup
     MessageSelection selection() const;
 };
 
+// A group's selection widened for Cancel group: its failed messages and those still to be retried
+// (scheduled, waiting or in flight after an attempt failed with its cause). The cancel stops the
+// retries and skips the failed ones, which the preview counts.
+MessageSelection withRetryingMessages(MessageSelection group);
+
 // Groups of the failed messages that finished at or after `since` (all, when not given), largest
 // first (then the most recent). Reads through Store::failedErrorCounts — counts by the group stored
 // with each failure, from an index — and fingerprints only older failures, stored without one; runs

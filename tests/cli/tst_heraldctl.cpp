@@ -392,6 +392,14 @@ private Q_SLOTS:
         r = run({QStringLiteral("list"), QStringLiteral("--failure-group"), id, QStringLiteral("--count")});
         QCOMPARE(QString::fromUtf8(r.out).trimmed().toLongLong(), count);
 
+        // Cancelling a group stops its retries: those still to be retried, never the failed ones.
+        r = run({QStringLiteral("list"), QStringLiteral("--failure-group"), id, QStringLiteral("--state"), QStringLiteral("scheduled,waiting,active"),
+                 QStringLiteral("--count")});
+        const qint64 retrying = QString::fromUtf8(r.out).trimmed().toLongLong();
+        r = run({QStringLiteral("cancel"), QStringLiteral("--failure-group"), id, QStringLiteral("--dry-run")});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("Would cancel %1 of the %2").arg(retrying).arg(retrying + count).toUtf8()),
+                 r.out.constData());
+
         // Nothing failed after now; a malformed id and a group no message is in are refused (exit 2).
         r = run({QStringLiteral("failures"), QStringLiteral("--since"), QStringLiteral("2099-01-01T00:00:00Z")});
         QVERIFY2(r.exitCode == 0 && r.out.startsWith("No message failed since"), r.out.constData());

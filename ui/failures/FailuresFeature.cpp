@@ -26,7 +26,7 @@ void FailuresFeature::setSession(StoreSession *session)
     });
     connect(session, &StoreSession::messagesChanged, this, [this] {
         if (isCurrent())
-            m_view->reload(); // a group retried, or its retry undone
+            m_view->reload(); // a group retried or cancelled, or that undone
     });
 }
 
@@ -38,6 +38,8 @@ void FailuresFeature::connectFeatures(const QList<Feature *> &features)
     connect(m_view, &FailuresView::showMessagesRequested, queues, &QueuesFeature::showFailureGroup);
     connect(m_view, &FailuresView::retryRequested, queues,
             [queues](const MessageSelection &group) { queues->messageActions()->previewSelection(group, ActionKind::Retry); });
+    connect(m_view, &FailuresView::cancelRequested, queues,
+            [queues](const MessageSelection &group) { queues->messageActions()->previewSelection(group, ActionKind::Cancel); });
 }
 
 QWidget *FailuresFeature::page() const
@@ -48,7 +50,7 @@ QWidget *FailuresFeature::page() const
 Feature::Section FailuresFeature::section() const
 {
     return {tr("Failures"), tr("&Failures"), QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning),
-            tr("Failed messages grouped by cause; retry a group")};
+            tr("Failed messages grouped by cause; retry or cancel a group")};
 }
 
 void FailuresFeature::activate(bool changed)

@@ -36,7 +36,8 @@ FailuresView::FailuresView(QWidget *parent)
       m_table(sortedTableView(m_model, FailureGroupsModel::SortRole, this, &m_proxy)),
       m_sample(new QPlainTextEdit(this)),
       m_show(new QPushButton(tr("Show messages"), this)),
-      m_retry(new QPushButton(tr("Retry group…"), this))
+      m_retry(new QPushButton(tr("Retry group…"), this)),
+      m_cancel(new QPushButton(tr("Cancel group…"), this))
 {
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->sortByColumn(FailureGroupsModel::Count, Qt::DescendingOrder);
@@ -61,7 +62,6 @@ FailuresView::FailuresView(QWidget *parent)
     m_sample->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_sample->setPlaceholderText(tr("Pick a group: its newest error shows here as it was"));
     m_show->setToolTip(tr("The message table, filtered by this group (its largest queue first)"));
-    m_retry->setToolTip(tr("Send every failed message of this group again, in every queue, after a preview (Ctrl+Z undoes it)"));
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(0, 0, 0, 0);
@@ -69,6 +69,7 @@ FailuresView::FailuresView(QWidget *parent)
     buttons->addWidget(new QLabel(tr("The newest error of the group, as it was:"), detail), 1);
     buttons->addWidget(m_show);
     buttons->addWidget(m_retry);
+    buttons->addWidget(m_cancel);
     detailLayout->addLayout(buttons);
     detailLayout->addWidget(m_sample, 1);
 
@@ -125,6 +126,10 @@ FailuresView::FailuresView(QWidget *parent)
         if (const auto group = currentGroup())
             Q_EMIT retryRequested(group->selection());
     });
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (const auto group = currentGroup())
+            Q_EMIT cancelRequested(withRetryingMessages(group->selection()));
+    });
     rangeChanged();
     updateDetail();
 }
@@ -174,8 +179,12 @@ void FailuresView::updateDetail()
     m_sample->setPlainText(group ? group->sample : QString());
     m_show->setEnabled(group.has_value());
     m_retry->setEnabled(group.has_value() && !m_readOnly);
+    m_cancel->setEnabled(group.has_value() && !m_readOnly);
     m_retry->setToolTip(m_readOnly ? tr("The store is open read-only")
                                    : tr("Send every failed message of this group again, in every queue, after a preview (Ctrl+Z undoes it)"));
+    m_cancel->setToolTip(m_readOnly ? tr("The store is open read-only")
+                                    : tr("Stop retrying this cause: cancel the group's messages still to be retried, in every queue, "
+                                         "after a preview; the failed ones stay as they are (Ctrl+Z undoes it)"));
 }
 
 } // namespace herald

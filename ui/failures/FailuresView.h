@@ -18,8 +18,9 @@ class StoreThread;
 
 // The console's Failures section (issue 17): failed messages grouped by cause over a range (the last
 // hour to all), largest first. The selected group's newest error is shown as it was; Show messages
-// filters the message table by the group, Retry group… previews retrying all of it (every queue), and
-// both go through the window (showMessagesRequested, retryRequested) so the usual preview and undo apply.
+// filters the message table by the group, Retry group… previews retrying all of it (every queue), Cancel
+// group… previews cancelling its messages still to be retried, and all go through the window
+// (showMessagesRequested, retryRequested, cancelRequested) so the usual preview and undo apply.
 //
 // GUI thread only. Reads through the StoreThread (not owned; setStore() before it goes).
 class FailuresView : public QWidget
@@ -37,6 +38,7 @@ public:
     QComboBox *rangeBox() const { return m_range; }
     QPushButton *showButton() const { return m_show; }
     QPushButton *retryButton() const { return m_retry; }
+    QPushButton *cancelButton() const { return m_cancel; }
     // The selected group, if any.
     std::optional<FailureGroup> currentGroup() const;
     void selectGroup(const QString &groupId);
@@ -47,6 +49,8 @@ Q_SIGNALS:
     // The message table, filtered by this group (its selection: state failed, its error texts).
     void showMessagesRequested(const herald::MessageSelection &group, const QString &fingerprint, const QString &queue);
     void retryRequested(const herald::MessageSelection &group);
+    // Its messages still to be retried, and its failed ones, which the cancel skips.
+    void cancelRequested(const herald::MessageSelection &group);
 
 private:
     void rangeChanged();
@@ -61,6 +65,7 @@ private:
     QPlainTextEdit *m_sample;
     QPushButton *m_show;
     QPushButton *m_retry;
+    QPushButton *m_cancel;
     QString m_wanted;
 };
 

@@ -33,13 +33,14 @@ struct Fixture
     std::unique_ptr<MainWindow> window;
     std::unique_ptr<QAbstractItemModelTester> tester;
     QList<qint64> unavailable; // HTTP 503, both queues
+    QList<qint64> retrying;    // HTTP 503 too, each waiting for its next attempt
 
-    bool fail(const QString &queue, const QString &error, QList<qint64> *ids = nullptr)
+    bool fail(const QString &queue, const QString &error, QList<qint64> *ids = nullptr, bool permanent = true)
     {
         auto enqueued = seeded.enqueue(queue, 1);
         if (!enqueued || !seeded->claim(queue, 1, QStringLiteral("w"), 30'000))
             return false;
-        if (!seeded->fail(enqueued->constFirst(), QStringLiteral("w"), Store::Failure{error, true}))
+        if (!seeded->fail(enqueued->constFirst(), QStringLiteral("w"), Store::Failure{error, permanent}))
             return false;
         if (ids)
             *ids << enqueued->constFirst();
@@ -56,7 +57,9 @@ struct Fixture
         if (!fail(QStringLiteral("hooks"), QStringLiteral("HTTP 503 from https://gw.example/a/1 after 90 ms"), &unavailable) ||
             !fail(QStringLiteral("hooks"), QStringLiteral("HTTP 503 from https://gw.example/b/2 after 70 ms"), &unavailable) ||
             !fail(QStringLiteral("sms"), QStringLiteral("HTTP 503 from https://gw.example/c/3 after 12 ms"), &unavailable) ||
-            !fail(QStringLiteral("hooks"), QStringLiteral("HTTP 401 Unauthorized")))
+            !fail(QStringLiteral("hooks"), QStringLiteral("HTTP 401 Unauthorized")) ||
+            !fail(QStringLiteral("hooks"), QStringLiteral("HTTP 503 from https://gw.example/d/4 after 80 ms"), &retrying, false) ||
+            !fail(QStringLiteral("sms"), QStringLiteral("HTTP 503 from https://gw.example/e/5 after 20 ms"), &retrying, false))
             return false;
         window = std::make_unique<MainWindow>();
         tester = std::make_unique<QAbstractItemModelTester>(window->feature<FailuresFeature>()->view()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -72,13 +75,14 @@ struct Fixture
     }
 
     FailuresView *view() const { return window->feature<FailuresFeature>()->view(); }
-    qint64 failed(const QList<qint64> &ids)
+    qint64 inState(const QList<qint64> &ids, MessageState state)
     {
         qint64 n = 0;
         for (qint64 id : ids)
-            n += seeded->message(id)->state == MessageState::Failed;
+            n += seeded->message(id)->state == state;
         return n;
     }
+    qint64 failed(const QList<qint64> &ids) { return inState(ids, MessageState::Failed); }
 };
 
 } // namespace
@@ -94,6 +98,7 @@ private Q_SLOTS:
     void shouldListFailuresGroupedByCauseLargestFirst();
     void shouldFilterTheMessageTableByTheSelectedGroup();
     void shouldRetryAGroupAcrossQueuesAfterAPreviewAndUndoIt();
+    void shouldCancelTheRetriesOfAGroupAfterAPreviewAndUndoIt();
     void shouldOfferNoRetryOnAReadOnlyStore();
 };
 
@@ -160,6 +165,30 @@ void TestFailuresView::shouldRetryAGroupAcrossQueuesAfterAPreviewAndUndoIt()
     QTRY_COMPARE(f.view()->model()->rowCount(), 3);
 }
 
+void TestFailuresView::shouldCancelTheRetriesOfAGroupAfterAPreviewAndUndoIt()
+{
+    Fixture f;
+    QVERIFY(f.open());
+    QCOMPARE(f.inState(f.retrying, MessageState::Scheduled), 2);
+    f.view()->selectGroup(failureGroupId(QStringLiteral("HTTP 503 from <url> after <n> ms")));
+    QSignalSpy previewShown(f.window->feature<QueuesFeature>()->messageActions(), &MessageActions::previewShown);
+    QTest::mouseClick(f.view()->cancelButton(), Qt::LeftButton);
+    QVERIFY(previewShown.wait(10'000));
+    // The two still to be retried, in both queues; the three failed ones are left as they are.
+    auto *preview = previewShown.constFirst().constFirst().value<ActionPreviewDialog *>();
+    QCOMPARE(preview->preview().applicable, 2);
+    QCOMPARE(preview->preview().skippedByState.value(MessageState::Failed), 3);
+    QCOMPARE(preview->preview().byQueueAndState.size(), 2);
+    QSignalSpy changed(f.window->feature<QueuesFeature>()->messageActions(), &MessageActions::messagesChanged);
+    QTest::mouseClick(preview->runButton(), Qt::LeftButton);
+    QVERIFY(changed.wait(10'000));
+    QCOMPARE(f.inState(f.retrying, MessageState::Cancelled), 2);
+    QCOMPARE(f.failed(f.unavailable), 3);
+    f.window->feature<QueuesFeature>()->messageActions()->undoAction()->trigger();
+    QVERIFY(changed.wait(10'000));
+    QCOMPARE(f.inState(f.retrying, MessageState::Scheduled), 2);
+}
+
 void TestFailuresView::shouldOfferNoRetryOnAReadOnlyStore()
 {
     Fixture f;
@@ -167,6 +196,7 @@ void TestFailuresView::shouldOfferNoRetryOnAReadOnlyStore()
     QCOMPARE(f.view()->model()->rowCount(), 3);
     QVERIFY(f.view()->showButton()->isEnabled());
     QVERIFY(!f.view()->retryButton()->isEnabled());
+    QVERIFY(!f.view()->cancelButton()->isEnabled());
 }
 
 QTEST_MAIN(TestFailuresView)
