@@ -4,6 +4,7 @@
 #include "FeatureList.h"
 #include "Navigation.h"
 #include "Settings.h"
+#include "ShellMenus.h"
 #include "StoreSession.h"
 #include "WelcomeView.h"
 #include "stores/StoreBanner.h"
@@ -16,7 +17,6 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -115,8 +115,6 @@ MainWindow::MainWindow(QWidget *parent)
     restoreState(m_settings->windowState());
     for (Feature *feature : std::as_const(m_features))
         feature->restoreSettings(*m_settings);
-    m_liveRefreshAction->setChecked(m_settings->liveRefresh());
-    m_session->setLiveRefresh(m_settings->liveRefresh());
     m_navigation->showPage(m_openingPage);
     m_storeLabel->setText(tr("No store"));
 }
@@ -169,18 +167,8 @@ void MainWindow::buildMenus()
     QAction *reload = view->addAction(tr("&Reload"), m_session.get(), &StoreSession::requestReload);
     reload->setShortcut(QKeySequence::Refresh);
     reload->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
-    m_liveRefreshAction = view->addAction(tr("&Live refresh"));
-    m_liveRefreshAction->setCheckable(true);
-    m_liveRefreshAction->setChecked(true);
-    m_liveRefreshAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
-    m_liveRefreshAction->setToolTip(tr("Counts and the visible page follow deliveries and other processes; pause it to read a "
-                                       "page that keeps still (Ctrl+Shift+L)"));
-    connect(m_liveRefreshAction, &QAction::triggered, this, [this](bool on) {
-        m_settings->setLiveRefresh(on);
-        m_session->setLiveRefresh(on);
-        if (on)
-            m_session->requestReload(); // what changed while it was paused
-    });
+    m_liveRefreshAction = createLiveRefreshAction(m_settings.get(), m_session.get(), this);
+    view->addAction(m_liveRefreshAction);
     view->addSeparator();
     for (Feature *feature : std::as_const(m_features))
         for (QDockWidget *dock : feature->docks())
@@ -200,14 +188,7 @@ void MainWindow::buildMenus()
     toolBar->addSeparator();
     addActions(toolBar, Place::ToolBarActions);
     addActions(menuBar()->addMenu(tr("&Tools")), Place::ToolsMenu);
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Herald"), this, [this] {
-        QMessageBox::about(this, tr("About Herald"),
-                           tr("<h3>Herald %1</h3><p>An operations console for scheduled message delivery: queues of SMS, "
-                              "push, email and webhook messages, with retries, rate limits and an audit log.</p>")
-                               .arg(QCoreApplication::applicationVersion()));
-    })->setMenuRole(QAction::AboutRole);
+    menuBar()->addMenu(createHelpMenu(this));
 }
 
 void MainWindow::showEvent(QShowEvent *event)
