@@ -121,6 +121,35 @@ private Q_SLOTS:
         QCOMPARE(d->buckets[d->buckets.size() - 2].counts.delivered, qint64(1));
     }
 
+    void shouldUncountACancelThatIsUndone()
+    {
+        StoreFixture f;
+        QVERIFY(f.open());
+        f.addQueue(QStringLiteral("sms"), 2);
+        QList<qint64> id;
+        for (int i = 0; i < 3; ++i)
+            id << f.enqueue(QStringLiteral("sms"), f.now + kMinute);
+        const auto cancelled = [&f] {
+            auto d = f.store->deliveryDashboard(lastHour(f));
+            return d.ok() ? d->total.cancelled : -1;
+        };
+        QVERIFY(f.store->apply(ids(id), OperatorAction{ActionKind::Cancel}).ok());
+        QCOMPARE(cancelled(), 3);
+        // Undone a minute later: the cancel never happened, in the minute it was counted.
+        f.now += kMinute;
+        QVERIFY(f.store->undoLastAction(QStringLiteral("test")).ok());
+        QCOMPARE(cancelled(), 0);
+        QCOMPARE(f.store->message(id[0])->state, MessageState::Scheduled);
+
+        // A cancel restored did happen: it stays counted, and undoing the restore counts nothing twice.
+        QVERIFY(f.store->apply(ids(id.mid(0, 2)), OperatorAction{ActionKind::Cancel}).ok());
+        QVERIFY(f.store->apply(ids(id.mid(0, 2)), OperatorAction{ActionKind::Restore}).ok());
+        QCOMPARE(cancelled(), 2);
+        QVERIFY(f.store->undoLastAction(QStringLiteral("test")).ok());
+        QCOMPARE(f.store->message(id[0])->state, MessageState::Cancelled);
+        QCOMPARE(cancelled(), 2);
+    }
+
     void shouldCountStalledDeliveriesAsRetriedOrFailed()
     {
         StoreFixture f;

@@ -527,6 +527,8 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
     const qint64 t = m_ctx.now();
     for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
         const QList<qint64> ids = result.affectedIds.mid(start, kIdChunk);
+        if (auto s = DeliveryRollups(m_ctx).recordUncancelled(auditId, ids); !s)
+            return s.error();
         Statement q = m_ctx.prepare(QStringLiteral(
             "UPDATE messages SET (state, run_at, priority, attempts, stalls, finished_at, last_error, payload) = "
             "(SELECT j.state, j.run_at, j.priority, j.attempts, j.stalls, j.finished_at, j.last_error, j.payload FROM action_journal j "

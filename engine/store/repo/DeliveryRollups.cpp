@@ -102,6 +102,45 @@ Status DeliveryRollups::recordCancelled(const QList<qint64> &ids, qint64 t)
     return exec(q, QStringLiteral("counting cancelled messages for the delivery dashboard"));
 }
 
+Status DeliveryRollups::recordUncancelled(qint64 auditId, const QList<qint64> &ids)
+{
+    if (ids.isEmpty())
+        return {};
+    Statement q = m_ctx.prepare(QStringLiteral("SELECT m.finished_at, m.queue_id, m.channel, m.type FROM messages m "
+                                               "JOIN action_journal j ON j.message_id = m.id AND j.audit_id = ? "
+                                               "WHERE m.state = ? AND j.state <> ? AND m.finished_at IS NOT NULL AND ") +
+                                m_ctx.backend->idListCondition(QStringLiteral("m.id")));
+    for (const QVariant &v : QVariantList{auditId, int(MessageState::Cancelled), int(MessageState::Cancelled), m_ctx.backend->idListValue(ids)})
+        q.addBindValue(v);
+    if (auto s = exec(q, QStringLiteral("reading the cancelled messages an undo restores")); !s)
+        return s;
+    struct Uncancelled
+    {
+        qint64 bucket = 0;
+        Fact key;
+        qint64 count = 0;
+    };
+    QList<Uncancelled> groups;
+    while (q.next()) {
+        const qint64 at = q.value(0).toLongLong();
+        const Fact key{q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(), std::nullopt};
+        const qint64 bucket = at - at % kMinuteMs;
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const Uncancelled &g) { return g.bucket == bucket && sameKey(g.key, key); });
+        if (it == groups.end())
+            groups.append(Uncancelled{bucket, key, 1});
+        else
+            ++it->count;
+    }
+    q.finish();
+    for (const Uncancelled &g : std::as_const(groups)) {
+        DeliveryCounts counts;
+        counts.cancelled = -g.count;
+        if (auto s = upsert(g.bucket, kMinuteMs, g.key.queueId, g.key.channel, g.key.type, counts, {}); !s)
+            return s;
+    }
+    return {};
+}
+
 Status DeliveryRollups::addRows(const QList<DeliveryRollupRow> &rows)
 {
     if (auto s = m_ctx.requireWritable(); !s)

@@ -49,6 +49,10 @@ public:
     Status write(const Tally &tally, qint64 t);
     // Inside the caller's write transaction: counts these messages (just cancelled) as cancelled at t.
     Status recordCancelled(const QList<qint64> &ids, qint64 t);
+    // Inside the caller's write transaction, before undoing audit `auditId` on these messages: those
+    // the undo takes out of cancelled (a cancel undone) no longer count as cancelled in the minute they
+    // were cancelled. A cancel that stays, restored or not, stays counted.
+    Status recordUncancelled(qint64 auditId, const QList<qint64> &ids);
     // Rows as they are stored (DeliveryRollupRow), added to what is there; their queues must exist.
     Status addRows(const QList<DeliveryRollupRow> &rows);
     // Minute rows older than two days become hour rows; rows older than kKeptMs go. Its own transaction.
