@@ -284,7 +284,7 @@ void Tour::run()
     QTest::mouseClick(plans->timeline()->viewport(), Qt::LeftButton, {}, dot);
     waitFor([&] { return !plans->selectedMessages().isEmpty(); }, "the clicked messages to be selected");
     save(&m_window, QStringLiteral("plans"));
-    auto spec = EventSpec::parse(plans->messagesModel()->detail().event.snapshot, QStringLiteral("snapshot"));
+    auto spec = EventSpec::parseSnapshot(plans->messagesModel()->detail().event.snapshot, QStringLiteral("snapshot"));
     check(bool(spec), "the Madrid event's snapshot");
     constexpr qint64 hour = 3'600'000;
     spec->startMs += hour;

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -372,6 +373,28 @@ Result<EventSpec> EventSpec::fromJson(const QJsonObject &o, const QString &sourc
     if (reader.hasProblems())
         return reader.error();
     return event;
+}
+
+namespace {
+const QString kSnapshotAppliedAt = QStringLiteral("applied_at"); // beside the event's own keys
+} // namespace
+
+QByteArray EventSpec::toSnapshot(qint64 appliedAtMs) const
+{
+    QJsonObject o = toJson();
+    o.insert(kSnapshotAppliedAt, appliedAtMs);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Result<EventSpec> EventSpec::parseSnapshot(const QByteArray &snapshot, const QString &source, qint64 *appliedAtMs)
+{
+    auto object = SpecReader::parseObject(snapshot, source, QStringLiteral("an event snapshot"));
+    if (!object)
+        return object.error();
+    if (appliedAtMs)
+        *appliedAtMs = object->value(kSnapshotAppliedAt).toInteger(0);
+    object->remove(kSnapshotAppliedAt);
+    return fromJson(*object, source);
 }
 
 QJsonObject EventSpec::toJson() const

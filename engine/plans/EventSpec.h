@@ -84,8 +84,13 @@ struct EventSpec
     static Result<EventSpec> parse(const QByteArray &json, const QString &source);
     static Result<EventSpec> fromJson(const QJsonObject &object, const QString &source);
     // The event file form, times on the event's clock with their offset: fromJson(toJson()) gives the
-    // same event. This is the snapshot a store keeps to compare the next apply with.
+    // same event.
     QJsonObject toJson() const;
+    // The snapshot a store keeps to compare the next apply with: toJson() and when the apply that
+    // stored it ran (kept as the active snapshot, that is when its people were told).
+    QByteArray toSnapshot(qint64 appliedAtMs) const;
+    // A snapshot back; appliedAtMs (if given) is 0 for one stored before the time was kept.
+    static Result<EventSpec> parseSnapshot(const QByteArray &snapshot, const QString &source, qint64 *appliedAtMs = nullptr);
 
     QTimeZone zone() const { return QTimeZone(timezone.toUtf8()); }
     // An attendee or an inline speaker; nullptr when none has this id. Linear: for lookups in a loop,

@@ -66,11 +66,12 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     if (*applied && (*applied)->plan != planName)
         return Error::badInput(QStringLiteral("event %1 was applied with plan '%2'; apply it with --plan %2").arg(event->id, (*applied)->plan));
     std::optional<EventSpec> previous;
+    qint64 toldAt = 0;
     QHash<QString, qint64> firstSeen;
     if (*applied) {
         firstSeen = (*applied)->firstSeen;
         if (!(*applied)->activeSnapshot.isEmpty()) {
-            auto before = EventSpec::parse((*applied)->activeSnapshot, QStringLiteral("event %1 as last applied").arg(event->id));
+            auto before = EventSpec::parseSnapshot((*applied)->activeSnapshot, QStringLiteral("event %1 as last applied").arg(event->id), &toldAt);
             if (!before)
                 return before.error();
             previous = *before;
@@ -83,7 +84,7 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     for (const ChannelConfig &c : std::as_const(*channels))
         kinds.insert(c.name, c.kind);
     const qint64 now = store.now();
-    auto derivation = PlanDerivation::derive(*plan, *event, now, firstSeen, previous, kinds);
+    auto derivation = PlanDerivation::derive(*plan, *event, now, firstSeen, previous, toldAt, kinds);
     if (!derivation)
         return derivation.error();
     auto records = store.planRecords(event->id);
@@ -113,7 +114,7 @@ Result<PlanApplyReport> applyEventPlan(Store &store, const QString &planName, co
     w.name = event->name;
     w.status = EventSpec::statusName(event->status);
     w.active = event->status == EventSpec::Status::Active;
-    w.snapshot = QJsonDocument(event->toJson()).toJson(QJsonDocument::Compact);
+    w.snapshot = event->toSnapshot(now);
     w.actor = actor;
     w.expectedAppliedAt = basedOn;
     if (w.active)

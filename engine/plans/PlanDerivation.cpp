@@ -324,7 +324,7 @@ Change timeChange(const QString &subject, qint64 oldStart, qint64 oldEnd, qint64
 
 Result<PlanDerivation> PlanDerivation::derive(const PlanSpec &planSpec, const EventSpec &eventSpec, qint64 now,
                                               const QHash<QString, qint64> &registrationTimes, const std::optional<EventSpec> &previous,
-                                              const QHash<QString, ChannelConfig::Kind> &channelKinds)
+                                              qint64 previousAppliedAt, const QHash<QString, ChannelConfig::Kind> &channelKinds)
 {
     PlanDerivation d;
     d.plan = planSpec;
@@ -391,6 +391,11 @@ Result<PlanDerivation> PlanDerivation::derive(const PlanSpec &planSpec, const Ev
 
     const auto notify = [&](PlanRule::Trigger trigger, Change change) {
         change.payloadJson = compactJson(change.payload);
+        // What changed since which apply told people: the same move made again later is a new notice.
+        // (Unknown for a snapshot stored before this was kept: the change alone, as it was then.)
+        if (previousAppliedAt != 0)
+            change.fingerprint = fingerprint(QJsonObject{{QStringLiteral("change"), change.fingerprint},
+                                                         {QStringLiteral("after"), previousAppliedAt}});
         for (const PlanRule &rule : d.plan.rules) {
             if (rule.kind != PlanRule::Kind::Change || rule.trigger != trigger)
                 continue;

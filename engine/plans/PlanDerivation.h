@@ -28,7 +28,10 @@ namespace herald {
 // - Change rules compare the event with previous, the event as last applied while it was active (what
 //   recipients were told); without one, or when either side is not active, there is nothing to notify,
 //   except a cancellation (previous active, now cancelled). Notices run at now. A notice about an
-//   event that had ended on both sides is skipped.
+//   event that had ended on both sides is skipped. A notice's identity holds what changed and
+//   previousAppliedAt (when previous was applied, i.e. told): the same change made again later
+//   (A → B → A → B) is told again, while one change seen twice (re-applied, undone and redone, a
+//   cancelled event applied again) is told once.
 // - The recipient's address is chosen by the channel's kind: sms → phone, email → email, push →
 //   push_token, webhook and outbox → the person's id. A channel name that is a kind ("sms") is that
 //   kind; any other must be in channelKinds (the store's configured channels), else derive fails. A
@@ -43,7 +46,7 @@ struct PlanDerivation
 
     static Result<PlanDerivation> derive(const PlanSpec &planSpec, const EventSpec &eventSpec, qint64 now,
                                          const QHash<QString, qint64> &registrationTimes,
-                                         const std::optional<EventSpec> &previous = std::nullopt,
+                                         const std::optional<EventSpec> &previous = std::nullopt, qint64 previousAppliedAt = 0,
                                          const QHash<QString, ChannelConfig::Kind> &channelKinds = {});
 };
 

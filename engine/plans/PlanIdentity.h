@@ -19,8 +19,9 @@ namespace herald {
 //   conference/41/venue_notice/event@3f2a9c1b0d4e/56 a change notice: '@' and the change's fingerprint
 //
 // INSTANCE is "event" or "session:" + the session id; a change notice adds "@" + a fingerprint of the
-// change (what changed, old and new value), so each distinct change is notified once and the same
-// change seen again (re-applying, re-publishing) maps to the notice already sent.
+// change (what changed, old and new value, and when the old value was applied), so each distinct change
+// is notified once and the same change seen again (re-applying, re-publishing, an undo redone) maps to
+// the notice already sent, while the same move made again later (A → B → A → B) is a new notice.
 struct PlanIdentity
 {
     QString plan;

@@ -15,7 +15,7 @@ std::optional<EventSpec> snapshotOf(const AppliedEvent &event)
 {
     if (event.snapshot.isEmpty())
         return std::nullopt;
-    auto spec = EventSpec::parse(event.snapshot, QStringLiteral("event %1 as last applied").arg(event.eventId));
+    auto spec = EventSpec::parseSnapshot(event.snapshot, QStringLiteral("event %1 as last applied").arg(event.eventId));
     if (!spec)
         return std::nullopt;
     return *spec;

@@ -217,6 +217,15 @@ private Q_SLOTS:
         QCOMPARE(count(r, "moved"), 6);
         QCOMPARE(messages(), 39); // the notices once more, as after the first undo
 
+        // Back to where it was, then moved again: each move is told (A → B → A → B), the last one too.
+        r = apply(event);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(count(r, "notified"), 6);
+        r = apply(movedFile.fileName());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(count(r, "notified"), 6);
+        QCOMPARE(messages(), 51);
+
         r = run({QStringLiteral("plan"), QStringLiteral("events"), QStringLiteral("--json")}, {}, db);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(r.json().toArray().size(), 1);
@@ -249,7 +258,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("attendees[1].sessions[0]"), r.err.constData());
         r = run({QStringLiteral("plan"), QStringLiteral("apply"), event, QStringLiteral("--plan"), QStringLiteral("morning")}, {}, db);
         QCOMPARE(r.exitCode, 2);
-        QCOMPARE(messages(), 39);
+        QCOMPARE(messages(), 51);
     }
 
     // Event plans (issue 16): a plan file is checked whole, stored under its name, listed and shown; a

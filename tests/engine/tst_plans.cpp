@@ -175,6 +175,7 @@ struct Ledger
     QList<DerivedRecord> records;
     QHash<QString, qint64> firstSeen;
     std::optional<EventSpec> lastActive;
+    qint64 toldAt = 0; // when lastActive was applied, as the store keeps it
     qint64 nextId = 100;
 
     DerivedRecord *record(const QString &identity)
@@ -187,7 +188,7 @@ struct Ledger
 
     Result<PlanDiff> apply(const EventSpec &event, qint64 now)
     {
-        auto derived = PlanDerivation::derive(plan, event, now, firstSeen, lastActive);
+        auto derived = PlanDerivation::derive(plan, event, now, firstSeen, lastActive, toldAt);
         if (!derived)
             return derived.error();
         PlanDiff diff = PlanDiff::reconcile(*derived, records);
@@ -214,6 +215,7 @@ struct Ledger
             for (const EventPerson &a : event.attendees)
                 firstSeen.insert(a.id, firstSeen.value(a.id, now));
             lastActive = event;
+            toldAt = now;
         }
         return diff;
     }
@@ -844,7 +846,7 @@ private Q_SLOTS:
         QHash<QString, ChannelConfig::Kind> kinds;
         if (!configuredKind.isEmpty())
             kinds.insert(channel, *ChannelConfig::parseKind(configuredKind));
-        const auto d = PlanDerivation::derive(plan, baseEvent(), kNow0, {}, std::nullopt, kinds);
+        const auto d = PlanDerivation::derive(plan, baseEvent(), kNow0, {}, std::nullopt, 0, kinds);
         QVERIFY2(d.ok(), qPrintable(d.errorString()));
         const auto outcome = [&](const char *person) {
             for (const DesiredMessage &m : d->messages)
@@ -1208,6 +1210,29 @@ private Q_SLOTS:
             QCOMPARE(ledger.apply(*eventFrom(cancelled), kNow1 + 3 * kHour)->notified.size(), 3);
             QVERIFY(ledger.apply(*eventFrom(cancelled), kNow1 + 4 * kHour)->isEmpty());
         }
+    }
+
+    void shouldNotifyEveryMoveEvenBackAndForth()
+    {
+        // Hall A → Hall B → Hall A → Hall B: four applies, three changes told, each to the 3 attendees
+        // (the last is the first change made again, after people were told it was undone).
+        Ledger ledger;
+        QVERIFY(ledger.apply(baseEvent(), kNow0).ok());
+        QJsonObject hallB = eventObject();
+        hallB.insert(QStringLiteral("venue"), QStringLiteral("Hall B"));
+        QStringList told;
+        for (int i = 0; i < 3; ++i) {
+            const auto diff = ledger.apply(i % 2 == 0 ? *eventFrom(hallB) : baseEvent(), kNow0 + (i + 1) * kHour);
+            QVERIFY(diff.ok());
+            QCOMPARE(diff->notified.size(), 3);
+            for (const PlanDiffEntry &e : diff->notified) {
+                QVERIFY2(!told.contains(e.identity), qPrintable(e.identity));
+                told << e.identity;
+            }
+            ledger.deliverDue(kNow0 + (i + 1) * kHour);
+        }
+        // The same state again: nothing more.
+        QVERIFY(ledger.apply(*eventFrom(hallB), kNow0 + 5 * kHour)->isEmpty());
     }
 
     void shouldLeaveOperatorCancelledMessagesAlone()

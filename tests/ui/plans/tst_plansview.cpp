@@ -73,7 +73,7 @@ struct Fixture
         auto applied = seeded->appliedEvent(eventId);
         if (!applied || !*applied)
             return {};
-        auto spec = EventSpec::parse((*applied)->snapshot, QStringLiteral("snapshot"));
+        auto spec = EventSpec::parseSnapshot((*applied)->snapshot, QStringLiteral("snapshot"));
         if (!spec)
             return {};
         spec->startMs += by;
