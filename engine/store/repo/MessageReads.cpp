@@ -191,6 +191,80 @@ QString MessageReads::selectionWhere(const MessageSelection &sel, QVariantList &
     return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
 }
 
+Status MessageReads::countGroupedFailures(std::optional<qint64> finishedSince, QList<FailedErrorCount> &out)
+{
+    // The partial index (state, failure_group, queue_id, finished_at) of failed messages, walked one
+    // (group, queue) range at a time: a seek past the last range finds the next, the range is counted
+    // without reading a column, and its first and newest failures are its two ends. A GROUP BY read
+    // four columns of every failed message instead (about 220 ms for a million on SQLite). The failed
+    // state is a literal, so that the partial index serves.
+    const QString failed = QStringLiteral("FROM messages WHERE state = %1 AND ").arg(int(MessageState::Failed));
+    const QString range = failed + QStringLiteral("failure_group = ? AND queue_id = ?") +
+                          (finishedSince ? QStringLiteral(" AND finished_at >= ?") : QString());
+    Statement first = m_ctx.prepare(QStringLiteral("SELECT failure_group, queue_id ") + failed +
+                                    QStringLiteral("failure_group IS NOT NULL ORDER BY failure_group, queue_id LIMIT 1"));
+    Statement next = m_ctx.prepare(QStringLiteral("SELECT failure_group, queue_id ") + failed +
+                                   QStringLiteral("failure_group IS NOT NULL AND (failure_group, queue_id) > (?, ?) "
+                                                  "ORDER BY failure_group, queue_id LIMIT 1"));
+    Statement count = m_ctx.prepare(QStringLiteral("SELECT COUNT(*) ") + range);
+    Statement earliest = m_ctx.prepare(QStringLiteral("SELECT MIN(finished_at) ") + range);
+    Statement newest = m_ctx.prepare(QStringLiteral("SELECT finished_at, id ") + range + QStringLiteral(" ORDER BY finished_at DESC, id DESC LIMIT 1"));
+    Statement name = m_ctx.prepare(QStringLiteral("SELECT name FROM queues WHERE id = ?"));
+    const auto bindRange = [&](Statement &q, const QString &group, qint64 queueId) {
+        q.addBindValue(group);
+        q.addBindValue(queueId);
+        if (finishedSince)
+            q.addBindValue(*finishedSince);
+    };
+    QHash<qint64, QString> names;
+    for (Statement *seek = &first;;) {
+        if (auto s = exec(*seek, QStringLiteral("finding the failure groups")); !s)
+            return s;
+        if (!seek->next())
+            break;
+        const QString group = seek->value(0).toString();
+        const qint64 queueId = seek->value(1).toLongLong();
+        seek->finish();
+        seek = &next;
+        next.addBindValue(group);
+        next.addBindValue(queueId);
+
+        FailedErrorCount c;
+        c.group = group;
+        bindRange(count, group, queueId);
+        if (auto s = exec(count, QStringLiteral("counting the failures of group %1").arg(group)); !s)
+            return s;
+        c.count = count.next() ? count.value(0).toLongLong() : 0;
+        count.finish();
+        if (c.count == 0)
+            continue; // none in the range asked for
+        bindRange(earliest, group, queueId);
+        if (auto s = exec(earliest, QStringLiteral("reading the first failure of group %1").arg(group)); !s)
+            return s;
+        c.firstSeen = earliest.next() ? earliest.value(0).toLongLong() : 0;
+        earliest.finish();
+        bindRange(newest, group, queueId);
+        if (auto s = exec(newest, QStringLiteral("reading the newest failure of group %1").arg(group)); !s)
+            return s;
+        if (newest.next()) {
+            c.lastSeen = newest.value(0).toLongLong();
+            c.lastId = newest.value(1).toLongLong();
+        }
+        newest.finish();
+        auto known = names.constFind(queueId);
+        if (known == names.cend()) {
+            name.addBindValue(queueId);
+            if (auto s = exec(name, QStringLiteral("reading queue %1").arg(queueId)); !s)
+                return s;
+            known = names.insert(queueId, name.next() ? name.value(0).toString() : QString());
+            name.finish();
+        }
+        c.queue = *known;
+        out << c;
+    }
+    return {};
+}
+
 Result<QList<FailedErrorCount>> MessageReads::failedErrorCounts(std::optional<qint64> finishedSince)
 {
     // The failed state as a literal, so that the partial index of failed messages serves both reads.
@@ -222,7 +296,7 @@ Result<QList<FailedErrorCount>> MessageReads::failedErrorCounts(std::optional<qi
         return {};
     };
     QList<FailedErrorCount> out;
-    if (auto s = counted(QStringLiteral("m.failure_group"), QStringLiteral("m.failure_group IS NOT NULL"), out, true); !s)
+    if (auto s = countGroupedFailures(finishedSince, out); !s)
         return s.error();
     // Each group's newest error in each queue, as it was: a sample, read by id.
     if (!out.isEmpty()) {

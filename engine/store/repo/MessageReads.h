@@ -28,6 +28,10 @@ public:
     Result<QList<AuditEntry>> auditLog(int limit);
     Result<QStringList> counterMismatches();
     Result<QList<FailedErrorCount>> failedErrorCounts(std::optional<qint64> finishedSince);
+
+private:
+    // failedErrorCounts' part for failures stored with their group (schema 10 on), in group order.
+    Status countGroupedFailures(std::optional<qint64> finishedSince, QList<FailedErrorCount> &out);
 };
 
 } // namespace herald
