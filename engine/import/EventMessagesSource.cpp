@@ -11,8 +11,6 @@
 #include <QJsonObject>
 #include <QSqlField>
 
-#include <limits>
-
 namespace herald {
 
 namespace {
@@ -105,7 +103,7 @@ Result<ImportPlan> EventMessagesSource::read(const std::atomic_bool *cancel)
                                               "--table")
                                    .arg(plan.source, missing.join(QStringLiteral(", "))));
     const QString identityPrefix = QStringLiteral("%1:%2:").arg(kSystem, m_table->table());
-    qint64 after = std::numeric_limits<qint64>::min();
+    std::optional<qint64> after;
     for (;;) {
         if (cancel && cancel->load())
             return Error::refused(QStringLiteral("the import of %1 was stopped while reading it; nothing was written").arg(plan.source));
@@ -117,7 +115,7 @@ Result<ImportPlan> EventMessagesSource::read(const std::atomic_bool *cancel)
         for (const QSqlRecord &r : std::as_const(*page)) {
             ++plan.sourceRecords;
             after = r.value(QStringLiteral("id")).toLongLong();
-            const QString id = QString::number(after);
+            const QString id = QString::number(*after);
             const QString where = QStringLiteral("%1 %2").arg(m_table->table(), id);
             const QString status = text(r, "status");
             const auto state = mapStatus(status);

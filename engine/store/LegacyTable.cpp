@@ -17,6 +17,8 @@ namespace {
 // ---- SQL (the table and key column are quoted identifiers, checked before they are used)
 const QString kCountRows = QStringLiteral("SELECT COUNT(*) FROM %1");
 const QString kRowsAfter = QStringLiteral("SELECT * FROM %1 WHERE %2 > ? ORDER BY %2 LIMIT ?");
+// The first page binds no key: the column's type (integer, bigint) bounds what a bound value may be.
+const QString kFirstRows = QStringLiteral("SELECT * FROM %1 ORDER BY %2 LIMIT ?");
 
 QString newConnectionName()
 {
@@ -105,14 +107,15 @@ Result<qint64> LegacyTable::rowCount()
     return q.value(0).toLongLong();
 }
 
-Result<QList<QSqlRecord>> LegacyTable::rowsAfter(const QString &keyColumn, qint64 after, int limit)
+Result<QList<QSqlRecord>> LegacyTable::rowsAfter(const QString &keyColumn, std::optional<qint64> after, int limit)
 {
     if (!m_columns.contains(keyColumn))
         return Error::badInput(QStringLiteral("source %1 has no column '%2'").arg(describe(), keyColumn));
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(kRowsAfter.arg(m_quotedTable, m_db.driver()->escapeIdentifier(keyColumn, QSqlDriver::FieldName)));
-    q.addBindValue(after);
+    q.prepare((after ? kRowsAfter : kFirstRows).arg(m_quotedTable, m_db.driver()->escapeIdentifier(keyColumn, QSqlDriver::FieldName)));
+    if (after)
+        q.addBindValue(*after);
     q.addBindValue(limit);
     if (!q.exec())
         return Error::runtime(QStringLiteral("source %1: reading rows failed: %2").arg(describe(), q.lastError().text().simplified()));

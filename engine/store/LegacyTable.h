@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace herald {
 
@@ -39,8 +40,9 @@ public:
     // The required columns the table lacks, in the order given; empty when it has them all.
     QStringList missingColumns(const QStringList &required) const;
     Result<qint64> rowCount();
-    // At most limit rows whose integer `keyColumn` is above after, in its order: keyset pages.
-    Result<QList<QSqlRecord>> rowsAfter(const QString &keyColumn, qint64 after, int limit);
+    // At most limit rows whose integer `keyColumn` is above after (std::nullopt: from the first), in its
+    // order: keyset pages.
+    Result<QList<QSqlRecord>> rowsAfter(const QString &keyColumn, std::optional<qint64> after, int limit);
 
 private:
     LegacyTable(StoreUrl url, std::unique_ptr<Backend> backend, QString connectionName, QString table);
