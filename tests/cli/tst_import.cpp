@@ -10,6 +10,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,6 +106,28 @@ class tst_Import : public QObject
         return test::jsonLines(r.out);
     }
 
+    // What the outbox channel captured, as "recipient: text" lines (read beside heraldctl, as another program would).
+    QStringList outbox(const QString &db)
+    {
+        QStringList lines;
+        const QString name = u"outbox-%1"_s.arg(++m_stores);
+        {
+            QSqlDatabase sqlite = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+            sqlite.setDatabaseName(db);
+            if (!sqlite.open())
+                qFatal("cannot open %s", qPrintable(db));
+            QSqlQuery q(sqlite);
+            q.exec(u"SELECT rendered FROM outbox"_s);
+            while (q.next()) {
+                const QJsonObject r = QJsonDocument::fromJson(q.value(0).toByteArray()).object();
+                lines << r.value(u"to"_s).toString() + u": "_s + r.value(u"text"_s).toString();
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+        lines.sort();
+        return lines;
+    }
+
     QString sendEventFixture() const { return QStringLiteral(HERALD_LEGACY_FIXTURES "/send_event.jsonl"); }
 
     // A database on the test server holding event_messages with one row in every status.
@@ -189,6 +213,10 @@ private slots:
         QCOMPARE(messages(db, {u"--state"_s, u"scheduled"_s}).size(), 3);
         for (const QJsonObject &m : messages(db, {u"--label"_s, u"batch=b-1"_s}))
             QCOMPARE(m.value(u"attempts"_s).toInt(), 1); // as imported: never claimed
+        // Rendered from the imported localization (title and message as title and body); the welcome batch, completed at
+        // the source, is not among them.
+        QCOMPARE(outbox(db), QStringList({u"111: You got 20 points"_s, u"2001: Well done"_s, u"2002: Well done"_s, u"222: You got 20 points"_s,
+                                          u"3001: Hello"_s, u"333: You got 20 points"_s, u"444: Travel warning"_s, u"555: Travel warning"_s}));
 
         const test::CtlRun audit = ctl(db, {u"audit"_s, u"--json"_s});
         QVERIFY2(audit.out.contains("\"import\""), audit.out.constData());
@@ -248,6 +276,7 @@ private slots:
         QCOMPARE(recipients, QStringList({u"+14155550101"_s, u"+14155550102"_s, u"+14155550106"_s}));
         QCOMPARE(messages(db, {u"--state"_s, u"cancelled"_s}).size(), 1);
         QCOMPARE(messages(db, {u"--state"_s, u"scheduled"_s}).size(), 1);
+        QCOMPARE(outbox(db), QStringList({u"+14155550102: Check-in opens in an hour"_s, u"+14155550106: We start now"_s}));
     }
 
     void shouldRefuseBadInputBeforeWritingAnything_data()
