@@ -1,6 +1,7 @@
 #include "EventMessagesSource.h"
 
 #include "model/TextInput.h"
+#include "model/TimeText.h"
 #include "model/ZonedTime.h"
 #include "store/LegacyTable.h"
 
@@ -165,7 +166,7 @@ Result<ImportPlan> EventMessagesSource::read(const std::atomic_bool *cancel)
             if (has(r, "delay_minutes"))
                 payload.insert(QStringLiteral("delay_minutes"), r.value(QStringLiteral("delay_minutes")).toDouble());
             if (*sent)
-                payload.insert(QStringLiteral("actual_send_time"), QDateTime::fromMSecsSinceEpoch(**sent, QTimeZone::utc()).toString(Qt::ISODate));
+                payload.insert(QStringLiteral("actual_send_time"), formatTimestamp(**sent));
 
             ImportRow row;
             row.sourceId = where;

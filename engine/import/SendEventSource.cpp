@@ -3,12 +3,11 @@
 #include "email/EmailIntake.h"
 #include "email/SesEvent.h"
 #include "model/TextInput.h"
+#include "model/TimeText.h"
 
-#include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTimeZone>
 #include <QJsonObject>
 
 #include <array>
@@ -75,7 +74,7 @@ QJsonValue plainJson(const QJsonValue &v)
             return o.value(QLatin1String("$oid"));
         if (o.contains(QLatin1String("$date"))) {
             if (auto t = SesEvent::parseTime(v))
-                return QDateTime::fromMSecsSinceEpoch(*t, QTimeZone::utc()).toString(Qt::ISODateWithMs);
+                return formatTimestamp(*t);
         }
         if (o.contains(QLatin1String("$numberInt")) || o.contains(QLatin1String("$numberLong")))
             if (auto n = mongoInteger(v))

@@ -4,6 +4,7 @@
 // was due goes out once. And every refusal, each before anything is written.
 #include "HeraldctlRun.h"
 #include "PgServer.h"
+#include "TestHttpServer.h"
 
 #include <QDir>
 #include <QFile>
@@ -226,6 +227,11 @@ private slots:
     {
         const QString database = eventMessagesDatabase();
         const QString db = newStore(u"event-messages"_s);
+        // The rows name the channel `sms`: here a real HTTP SMS gateway on loopback.
+        TestHttpServer gateway;
+        QVERIFY(gateway.listen());
+        gateway.setFallback(TestHttpServer::Response::answer(200, R"({"id":"gw-1"})"));
+        QCOMPARE(ctl(db, {u"channel"_s, u"add"_s, u"sms"_s, u"--kind"_s, u"sms"_s, u"--url"_s, gateway.url(u"/send"_s).toString()}).code, 0);
         const QStringList import{u"import"_s,   u"event-messages"_s, u"--from"_s,            m_pg->url(database),
                                  u"--queue"_s,  u"event-messages"_s, u"--source-timezone"_s, u"America/New_York"_s};
 
@@ -276,7 +282,14 @@ private slots:
         QCOMPARE(recipients, QStringList({u"+14155550101"_s, u"+14155550102"_s, u"+14155550106"_s}));
         QCOMPARE(messages(db, {u"--state"_s, u"cancelled"_s}).size(), 1);
         QCOMPARE(messages(db, {u"--state"_s, u"scheduled"_s}).size(), 1);
-        QCOMPARE(outbox(db), QStringList({u"+14155550102: Check-in opens in an hour"_s, u"+14155550106: We start now"_s}));
+        QStringList sms;
+        for (const TestHttpServer::Request &r : gateway.requests()) {
+            const QJsonObject body = QJsonDocument::fromJson(r.body).object();
+            sms << body.value(u"to"_s).toString() + u": "_s + body.value(u"text"_s).toString();
+        }
+        sms.sort();
+        QCOMPARE(sms, QStringList({u"+14155550102: Check-in opens in an hour"_s, u"+14155550106: We start now"_s}));
+        QCOMPARE(outbox(db), QStringList());
     }
 
     void shouldRefuseBadInputBeforeWritingAnything_data()

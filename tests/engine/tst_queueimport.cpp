@@ -153,6 +153,19 @@ private slots:
         QCOMPARE(written->byState.value(MessageState::Completed), 1);
         VERIFY_COUNTERS(f);
 
+        // The failed one tells how it ended at the source, as an attempt; it finished when the source says.
+        MessagePageRequest failedOnes;
+        failedOnes.selection.states = {MessageState::Failed};
+        const auto failed = f.store->listMessages(failedOnes);
+        QVERIFY(failed && failed->size() == 1);
+        QCOMPARE(failed->front().finishedAt, std::optional<qint64>(past + 5000));
+        QCOMPARE(failed->front().lastError, u"No phone number"_s);
+        const auto attempts = f.store->attempts(failed->front().id);
+        QVERIFY(attempts && attempts->size() == 1);
+        QCOMPARE(attempts->front().number, 3);
+        QCOMPARE(attempts->front().outcome, u"failed"_s);
+        QCOMPARE(attempts->front().error, u"No phone number"_s);
+
         auto again = f.store->writeImported(history);
         QVERIFY(again);
         QCOMPARE(again->inserted, 0);

@@ -25,6 +25,9 @@ const QString kImportColumns = QStringLiteral(
     "queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, max_attempts, dedupe_key, "
     "attempts, finished_at, last_error, failure_group, provider_message_id");
 const QString kImportPlaceholders = QStringLiteral("?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?");
+// The source's last attempt of a message it had finished, so that `show` and the details dock tell how it ended.
+const QString kRecordSourceAttempt = QStringLiteral(
+    "INSERT INTO attempts (message_id, number, started_at, finished_at, outcome, error, worker) VALUES (?, ?, ?, ?, ?, ?, 'import')");
 
 } // namespace
 
@@ -118,6 +121,16 @@ Result<Store::ImportChunkOutcome> ImportRepository::writeChunk(const QList<Impor
         }
         if (auto s = EnqueueRepository(m_ctx).insertLabels(id, m.labels); !s)
             return s.error();
+        if (terminal && state != MessageState::Cancelled && im.attempts > 0) {
+            const qint64 finished = im.finishedAt.value_or(t);
+            Statement attempt = m_ctx.prepare(kRecordSourceAttempt);
+            const QVariantList values{id, im.attempts, finished, finished,
+                                      state == MessageState::Completed ? QStringLiteral("success") : QStringLiteral("failed"), nullableText(lastError)};
+            for (int i = 0; i < values.size(); ++i)
+                attempt.bindValue(i, values.at(i));
+            if (auto s = exec(attempt, QStringLiteral("recording the source's attempt")); !s)
+                return s.error();
+        }
         ++outcome.inserted;
         ++outcome.byState[state];
         if (!terminal)
