@@ -1,12 +1,14 @@
 // heraldctl import: legacy queues with their history (issue 18).
 #include "Cli.h"
 
+#include "SignalWatcher.h"
 #include "TextTable.h"
 #include "import/EventMessagesSource.h"
 #include "import/QueueImport.h"
 #include "import/SendEventSource.h"
 #include "store/LegacyTable.h"
 
+#include <QCoreApplication>
 #include <QTimeZone>
 #include <QUrl>
 
@@ -203,8 +205,17 @@ int Cli::runImport(ImportSource &source)
             printText(text);
         return fail(s.error());
     }
+    // SIGINT or SIGTERM stops the import between two chunks: what was committed stays, and the same import
+    // run again finishes it. The chunks run in this thread, so the watcher is heard after each one.
+    std::atomic_bool cancel{false};
+    SignalWatcher watcher;
+    if (auto s = watcher.install(); !s)
+        return fail(s.error());
+    QObject::connect(&watcher, &SignalWatcher::received, &watcher, [&cancel](int) { cancel = true; });
+    o.cancel = &cancel;
     const bool quiet = json();
     o.progress = [this, quiet](qint64 done, qint64 total) {
+        QCoreApplication::processEvents();
         if (quiet)
             return;
         m_err << "  " << done << " of " << total << " rows\n";
@@ -213,6 +224,12 @@ int Cli::runImport(ImportSource &source)
     auto report = QueueImport::run(*store, *plan, o);
     if (!report)
         return fail(report.error());
+    if (report->cancelled)
+        return fail(Error::runtime(QStringLiteral("stopped after %1 new messages (%2 already imported); what went in stays: run the same import "
+                                                  "again to finish it (audit entry #%3)")
+                                       .arg(report->inserted)
+                                       .arg(report->alreadyImported)
+                                       .arg(report->auditId)));
     QJsonObject byState;
     QStringList states;
     for (auto it = report->byState.cbegin(); it != report->byState.cend(); ++it) {

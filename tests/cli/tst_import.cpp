@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+
 using namespace herald;
 using namespace Qt::StringLiterals;
 
@@ -127,6 +129,15 @@ class tst_Import : public QObject
         QSqlDatabase::removeDatabase(name);
         lines.sort();
         return lines;
+    }
+
+    // Messages in the store, from the counters (stats --json), over every queue.
+    qint64 total(const QString &db)
+    {
+        qint64 n = 0;
+        for (const QJsonValue &q : QJsonDocument::fromJson(ctl(db, {u"stats"_s, u"--json"_s}).out).array())
+            n += q.toObject().value(u"total"_s).toInteger();
+        return n;
     }
 
     QString sendEventFixture() const { return QStringLiteral(HERALD_LEGACY_FIXTURES "/send_event.jsonl"); }
@@ -350,6 +361,35 @@ private slots:
         QVERIFY2(r.err.contains(expected), r.err.constData());
         QVERIFY2(!r.err.contains("s3cret") && !r.out.contains("s3cret"), r.err.constData());
         QCOMPARE(messages(db).size(), 0);
+    }
+
+    void shouldStopBetweenChunksOnSigintAndFinishWhenRunAgain()
+    {
+        const QString db = newStore(u"q"_s);
+        QJsonArray users;
+        for (int i = 0; i < 20000; ++i)
+            users << i;
+        const QJsonObject doc{{u"_id"_s, u"big"_s}, {u"status"_s, u"pending"_s},
+                              {u"data"_s, QJsonArray{QJsonObject{{u"eventName"_s, u"e"_s}, {u"userIds"_s, users}}}}};
+        const QString file = writeFile(u"big.jsonl"_s, QJsonDocument(doc).toJson(QJsonDocument::Compact));
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.start(QStringLiteral(HERALDCTL_PATH), {u"--db"_s, db, u"import"_s, u"send-event"_s, file, u"--queue"_s, u"q"_s, u"--chunk"_s, u"1"_s});
+        QVERIFY(p.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains(" of 20000 rows"), 60'000); // the first chunks are in
+        ::kill(pid_t(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(60'000));
+        err += p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("stopped after") && err.contains("run the same import again"), err.constData());
+        const qint64 before = total(db);
+        QVERIFY2(before > 0 && before < 20000, qPrintable(QString::number(before)));
+
+        const test::CtlRun rest = ctl(db, {u"import"_s, u"send-event"_s, file, u"--queue"_s, u"q"_s});
+        QCOMPARE(rest.code, 0);
+        QVERIFY2(rest.out.contains(u"Imported %1 new messages"_s.arg(20000 - before).toUtf8()), rest.out.constData());
+        QCOMPARE(total(db), 20000);
     }
 
     void shouldImportTheReadableRowsWithSkipInvalid()
