@@ -9,7 +9,13 @@
 #include "import/SendEventSource.h"
 #include "model/TimeText.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimeZone>
+
+#include <algorithm>
 
 using namespace herald;
 using namespace Qt::StringLiterals;
@@ -132,6 +138,38 @@ private slots:
         QFETCH(QString, expected);
         const auto t = EventMessagesSource::instantOf(value, QTimeZone(zone.toUtf8()));
         QCOMPARE(t ? formatTimestamp(*t) : QString(), expected);
+    }
+
+    void shouldReadAJsonArrayExportAsItReadsJsonLines()
+    {
+        QFile file(QStringLiteral(HERALD_LEGACY_FIXTURES "/send_event.jsonl"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray lines = file.readAll();
+        QJsonArray documents;
+        for (const QByteArray &line : lines.split('\n'))
+            if (!line.trimmed().isEmpty())
+                documents << QJsonDocument::fromJson(line).object();
+        const QByteArray array = QJsonDocument(documents).toJson(QJsonDocument::Indented); // mongoexport --jsonArray --pretty
+
+        auto fromLines = SendEventSource(lines, u"send_event.jsonl"_s, {u"q"_s, {}}).read();
+        auto fromArray = SendEventSource(array, u"send_event.json"_s, {u"q"_s, {}}).read();
+        QVERIFY(fromLines && fromArray);
+        const auto identities = [](const ImportPlan &plan) {
+            QStringList keys;
+            for (const ImportRow &r : plan.rows)
+                keys << r.message.message.dedupeKey + u" "_s + stateName(r.message.state) + u" "_s + QString::number(r.message.message.priority);
+            return keys;
+        };
+        QCOMPARE(fromArray->rows.size(), 17);
+        QCOMPARE(identities(*fromArray), identities(*fromLines));
+        QCOMPARE(fromArray->skipped.size(), fromLines->skipped.size());
+        QVERIFY(fromArray->invalid.isEmpty());
+        // The retry document's canonical numbers ($numberInt, $numberLong dates) are read as numbers.
+        const auto retry = std::find_if(fromArray->rows.cbegin(), fromArray->rows.cend(),
+                                        [](const ImportRow &r) { return r.sourceStatus == u"retry"_s; });
+        QVERIFY(retry != fromArray->rows.cend());
+        QCOMPARE(retry->message.attempts, 1);
+        QCOMPARE(formatTimestamp(retry->message.message.runAt), u"2099-01-01T00:00:00.000Z"_s);
     }
 
     void shouldNeverClaimWhatTheSourceHadFinished()
