@@ -180,6 +180,8 @@ Result<ImportPlan> EventMessagesSource::read(const std::atomic_bool *cancel)
             m.message.payload = QJsonDocument(payload).toJson(QJsonDocument::Compact);
             for (const auto &[label, column] : {std::pair<QString, const char *>{QStringLiteral("event"), "event_id"},
                                                 {QStringLiteral("contractor"), "contractor_id"},
+                                                // as event plans label the person a message is for
+                                                {QStringLiteral("person"), "contractor_id"},
                                                 {QStringLiteral("message_type"), "message_type"}})
                 if (has(r, column))
                     m.message.labels.insert(label, text(r, column));

@@ -22,7 +22,8 @@ class LegacyTable;
 //                    actual_send_time, error_message, delay_minutes, message_category, ghl_contact_id,
 //                    ghl_message_id, ghl_location_id → payload; ghl_message_id of a sent row → provider id
 //   event_id, contractor_id, message_type → labels event, contractor, message_type (what `--label
-//                    event=41` and one contractor of one event select)
+//                    event=41` and one contractor of one event select); contractor_id also as person,
+//                    the label event plans give the person a derived message is for
 //   message_type     → type, and the priority BullMQ gave it (kTypePriorities; 10 for any other)
 //
 // The identity of a row is event_messages:<table>:<id>: a second import adds nothing.

@@ -281,6 +281,7 @@ private slots:
         // The labels event selections use: one contractor of one event.
         QCOMPARE(messages(db, {u"--label"_s, u"event=41"_s, u"--label"_s, u"contractor=56"_s}).size(), 2);
         QCOMPARE(messages(db, {u"--label"_s, u"message_type=pcr_request"_s}).size(), 1);
+        QCOMPARE(messages(db, {u"--label"_s, u"event=41"_s, u"--label"_s, u"person=56"_s}).size(), 2); // as plans label them
 
         const test::CtlRun work = ctl(db, {u"work"_s, u"--until-idle"_s, u"--json"_s});
         QCOMPARE(work.code, 0);
