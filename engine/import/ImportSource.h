@@ -9,8 +9,11 @@ namespace herald {
 
 // Where the messages to import come from (issue 18): a legacy queue read whole and mapped, row by row,
 // to messages with their history. A source knows its own format and mapping tables; QueueImport writes
-// what it read. A new legacy queue (the MySQL incentive_notify_queue) is one more subclass: its rows come
-// from a LegacyTable as event_messages' do, its mapping is its own.
+// what it read. A new legacy queue is one more subclass. The MySQL incentive_notify_queue, for one:
+// LegacyTable::open(mysql://…, "incentive_notify_queue") reads it as soon as the MySQL Backend exists
+// (LegacyTable takes the driver, QMYSQL, and the connection set-up from Backend::forUrl), and its
+// source adds only its required columns, its status and priority tables and its row mapping, as
+// EventMessagesSource does; `heraldctl import incentive-notify-queue` then hands it to the same runImport.
 //
 // Threading: a source is used in one thread (a database source opens its connection there).
 class ImportSource
