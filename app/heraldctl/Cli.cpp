@@ -25,6 +25,8 @@ Cli::Cli() : m_out(stdout), m_err(stderr)
         {QStringLiteral("init"), QStringLiteral("Create the store (or upgrade its schema) and say where it is"), &Cli::cmdInit},
         {QStringLiteral("queue"), QStringLiteral("Manage queues: add, list, set, pause, resume"), &Cli::cmdQueue},
         {QStringLiteral("enqueue"), QStringLiteral("Enqueue one message from flags, or many from --file F.jsonl"), &Cli::cmdEnqueue},
+        {QStringLiteral("import"), QStringLiteral("Import a legacy queue with its history: send-event FILE, event-messages --from postgres://…"),
+         &Cli::cmdImport},
         {QStringLiteral("list"), QStringLiteral("List messages by queue, state and labels"), &Cli::cmdList},
         {QStringLiteral("show"), QStringLiteral("Show one message with its attempts"), &Cli::cmdShow},
         {QStringLiteral("stats"), QStringLiteral("Counts per state for every queue"), &Cli::cmdStats},

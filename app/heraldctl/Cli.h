@@ -15,6 +15,8 @@
 
 namespace herald {
 
+class ImportSource;
+
 // heraldctl: every operator action as a command. Exit status 0 on success, 2 on bad input
 // (unknown queue, bad flag, refused action), 1 on a runtime failure.
 class Cli
@@ -131,6 +133,11 @@ private:
     int cmdEmailImport();
     int cmdEmailStats();
     int cmdEmailList();
+    int cmdImport();
+    int cmdImportSendEvent();
+    int cmdImportEventMessages();
+    // Preview (--dry-run) or import what the source reads, with progress, report and exit status.
+    int runImport(ImportSource &source);
     int cmdSuppression();
     int cmdSuppressionList(bool exportAll);
     int cmdSuppressionAdd();

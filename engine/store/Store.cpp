@@ -10,6 +10,7 @@
 #include "repo/CleanupRepository.h"
 #include "repo/EngineRepository.h"
 #include "repo/EnqueueRepository.h"
+#include "repo/ImportRepository.h"
 #include "repo/Lifecycle.h"
 #include "repo/MessageReads.h"
 #include "repo/QueueRepository.h"
@@ -355,6 +356,21 @@ Result<QList<QueueConfig>> Store::queues()
 Result<Store::EnqueueOutcome> Store::enqueue(const NewMessage &message)
 {
     return EnqueueRepository(*m_context).enqueue(message);
+}
+
+Result<Store::ImportChunkOutcome> Store::writeImported(const QList<ImportedMessage> &chunk)
+{
+    return ImportRepository(*m_context).writeChunk(chunk);
+}
+
+Status Store::checkImported(const QList<ImportedMessage> &messages)
+{
+    return ImportRepository(*m_context).check(messages);
+}
+
+Result<qint64> Store::recordImport(const QString &source, const QString &queue, qint64 affected, const QByteArray &details, const QString &actor)
+{
+    return ImportRepository(*m_context).recordImport(source, queue, affected, details, actor);
 }
 
 Result<Store::BulkOutcome> Store::enqueueBulk(const QList<NewMessage> &messages, int chunkSize)

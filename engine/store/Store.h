@@ -11,6 +11,7 @@
 #include "model/QueueCounts.h"
 #include "model/Retention.h"
 #include "model/FailureCounts.h"
+#include "model/ImportedMessage.h"
 #include "model/StoredPlan.h"
 #include "model/Result.h"
 
@@ -111,6 +112,24 @@ public:
     // Every queue is checked before the first write; then one transaction per chunk of chunkSize
     // messages. Each message arrives exactly once; a repeated dedupe key counts as a duplicate.
     Result<BulkOutcome> enqueueBulk(const QList<NewMessage> &messages, int chunkSize = kDefaultChunkSize);
+
+    // ---- imports of legacy queues with their history (issue 18; engine/import reads and maps the sources)
+    struct ImportChunkOutcome
+    {
+        qint64 inserted = 0;
+        qint64 duplicates = 0; // source rows imported before (their dedupe key is in the queue): unchanged
+        QMap<MessageState, qint64> byState; // the inserted ones, by the state they were written in
+    };
+    // One transaction for the chunk, every message checked first as enqueue checks it. Each carries its
+    // source identity as dedupe key; completed, failed and cancelled ones are written terminal (never
+    // claimed), scheduled ones whose time has come as waiting.
+    Result<ImportChunkOutcome> writeImported(const QList<ImportedMessage> &chunk);
+    // What writeImported checks before writing (queues, channels, fields), for a whole import before its
+    // first chunk, so that a bad row found late leaves nothing half-written. Writes nothing.
+    Status checkImported(const QList<ImportedMessage> &messages);
+    // The audit_log row of an import: source (no password), queue, how many rows it added, details JSON.
+    Result<qint64> recordImport(const QString &source, const QString &queue, qint64 affected, const QByteArray &details,
+                                const QString &actor = {});
 
     // ---- reads
     Result<Message> message(qint64 id);

@@ -1,7 +1,7 @@
 # bash completion for heraldctl. Commands and sub-commands are listed here; the options of each
 # command are read from `heraldctl COMMAND --help`, so they never fall behind the program.
 
-_heraldctl_commands="init queue enqueue list show stats upcoming cancel reschedule retry promote priority
+_heraldctl_commands="init queue enqueue import list show stats upcoming cancel reschedule retry promote priority
 restore edit duplicate delete undo failures export cleanup audit channel work engines plan store serve email suppression demo help"
 
 _heraldctl()
@@ -65,6 +65,7 @@ _heraldctl()
         email) subcommands="import stats list" ;;
         suppression) subcommands="list add remove import export policy" ;;
         store) subcommands="copy" ;;
+        import) subcommands="send-event event-messages" ;;
         plan) subcommands="define list show apply events forget" ;;
     esac
     if [[ -n $subcommands && -z $subcommand ]]; then
@@ -78,7 +79,8 @@ _heraldctl()
         return
     fi
     # Files to import, and the stores of a copy (paths; URLs are typed).
-    if [[ ($command == email || $command == suppression) && $subcommand == import ]] || [[ $command == store && $subcommand == copy ]]; then
+    if [[ ($command == email || $command == suppression) && $subcommand == import ]] || [[ $command == store && $subcommand == copy ]] ||
+        [[ $command == import && $subcommand == send-event ]]; then
         declare -F _filedir >/dev/null && _filedir || COMPREPLY=($(compgen -f -- "$cur"))
     fi
 }

@@ -3,6 +3,9 @@
 // heraldctl as a real process, for the CLI tests. The wait turns the event loop, so that a server living
 // in the test's thread (TestHttpServer) keeps answering while heraldctl talks to it.
 #include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStringList>
@@ -15,6 +18,16 @@ struct CtlRun
     QByteArray out;
     QByteArray err;
 };
+
+// heraldctl's --json output of JSON Lines (list, work), one object per line.
+inline QList<QJsonObject> jsonLines(const QByteArray &out)
+{
+    QList<QJsonObject> rows;
+    for (const QByteArray &line : out.split('\n'))
+        if (!line.trimmed().isEmpty())
+            rows << QJsonDocument::fromJson(line).object();
+    return rows;
+}
 
 // The environment heraldctl runs in: this one, without HERALD_DB (every test names its store).
 inline QProcessEnvironment ctlEnvironment()

@@ -1,6 +1,8 @@
 // heraldctl's e-mail commands as real processes: email import/stats/list, suppression
 // list/add/remove/import/export/policy and serve, with their exit statuses, JSON shapes and the
 // messages that name bad input.
+#include "HeraldctlRun.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -25,14 +27,7 @@ struct Run
     QByteArray err;
 
     QJsonObject object() const { return QJsonDocument::fromJson(out).object(); }
-    QList<QJsonObject> lines() const
-    {
-        QList<QJsonObject> out_;
-        for (const QByteArray &l : out.split('\n'))
-            if (!l.trimmed().isEmpty())
-                out_ << QJsonDocument::fromJson(l).object();
-        return out_;
-    }
+    QList<QJsonObject> lines() const { return herald::test::jsonLines(out); }
 };
 
 QString fixture(const QString &name)

@@ -138,14 +138,8 @@ Result<Store::BulkOutcome> EnqueueRepository::enqueueBulk(const QList<NewMessage
                 chunkItems << EnqueueOutcome{existingId, true};
                 continue;
             }
-            Statement label = m_ctx.prepare(kInsertLabel);
-            for (auto it = m.labels.cbegin(); it != m.labels.cend(); ++it) {
-                label.bindValue(0, id);
-                label.bindValue(1, it.key());
-                label.bindValue(2, it.value());
-                if (auto s = exec(label, QStringLiteral("storing labels")); !s)
-                    return s.error();
-            }
+            if (auto s = insertLabels(id, m.labels); !s)
+                return s.error();
             chunkItems << EnqueueOutcome{id, false};
             ++chunkInserted;
         }
@@ -163,6 +157,19 @@ Result<Store::BulkOutcome> EnqueueRepository::enqueueBulk(const QList<NewMessage
         outcome.items << chunkItems;
     }
     return outcome;
+}
+
+Status EnqueueRepository::insertLabels(qint64 messageId, const Labels &labels)
+{
+    Statement label = m_ctx.prepare(kInsertLabel);
+    for (auto it = labels.cbegin(); it != labels.cend(); ++it) {
+        label.bindValue(0, messageId);
+        label.bindValue(1, it.key());
+        label.bindValue(2, it.value());
+        if (auto s = exec(label, QStringLiteral("storing labels")); !s)
+            return s;
+    }
+    return {};
 }
 
 Result<QHash<QString, EnqueueRepository::QueueDefaults>> EnqueueRepository::checkBeforeWriting(const QList<NewMessage> &messages)

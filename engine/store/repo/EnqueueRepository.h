@@ -19,14 +19,20 @@ public:
     // them, inserted with their labels; their ids in input order.
     Result<QList<qint64>> insertInTransaction(const QList<NewMessage> &messages, qint64 t);
 
-private:
     struct QueueDefaults
     {
         qint64 id = 0;
         QString channel;
         int maxAttempts = 0;
     };
+    // Every queue resolved, every message's fields and channel checked; nothing written. Also what an
+    // import (ImportRepository) checks before its first write.
     Result<QHash<QString, QueueDefaults>> checkBeforeWriting(const QList<NewMessage> &messages);
+
+    // Inside the caller's write transaction: one message's labels, one row each.
+    Status insertLabels(qint64 messageId, const Labels &labels);
+
+private:
     // Inserts messages[from, to), none with a dedupe key, with one statement; returns their ids in
     // input order.
     Result<QList<qint64>> insertRun(const QList<NewMessage> &messages, qsizetype from, qsizetype to, qint64 t,
