@@ -18,6 +18,8 @@
 #include "dashboard/DeliveryDashboardFeature.h"
 #include "engines/EnginesFeature.h"
 #include "failures/FailuresFeature.h"
+#include "import/ImportFeature.h"
+#include "import/ImportQueueDialog.h"
 #include "plans/PlansFeature.h"
 #include "queues/QueuesFeature.h"
 #include "shell/StoreSession.h"
@@ -58,6 +60,7 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QJsonDocument>
+#include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -363,6 +366,21 @@ void Tour::run()
     m_window.feature<DetailsFeature>()->dock()->raise();
     m_window.showSection(m_window.feature<QueuesFeature>());
     waitFor([&] { return !m_window.feature<QueuesFeature>()->messageModel()->isLoading() && m_window.feature<QueuesFeature>()->messageModel()->isRowLoaded(0); }, "the table again");
+
+    // File ▸ Import queue…: the legacy send_event export previewed before anything is written.
+    ImportFeature *importer = m_window.feature<ImportFeature>();
+    importer->importAction()->trigger();
+    ImportQueueDialog *import = importer->dialog();
+    check(import != nullptr, "the import dialog");
+    QSignalSpy importQueues(import, &ImportQueueDialog::queuesLoaded);
+    check(importQueues.wait(kWaitMs), "the import dialog's queues");
+    import->fileEdit()->setText(QStringLiteral(HERALD_LEGACY_FIXTURES "/send_event.jsonl"));
+    import->queueBox()->setCurrentText(QStringLiteral("send-event"));
+    QSignalSpy importPreviewed(import, &ImportQueueDialog::previewReady);
+    import->previewButton()->click();
+    check(importPreviewed.wait(kWaitMs) && import->importButton()->isEnabled(), "the import preview");
+    save(import, QStringLiteral("import-preview"));
+    import->close();
 
     // Dark, as the system may ask for.
     applyAppearance(Settings::Appearance::Dark);

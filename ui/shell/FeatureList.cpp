@@ -8,6 +8,7 @@
 #include "email/EmailEventsFeature.h"
 #include "engines/EnginesFeature.h"
 #include "failures/FailuresFeature.h"
+#include "import/ImportFeature.h"
 #include "outbox/OutboxFeature.h"
 #include "plans/PlansFeature.h"
 #include "queues/QueuesFeature.h"
@@ -31,6 +32,7 @@ QList<Feature *> createFeatures(QWidget *window, Settings *settings)
         new SuppressionsFeature(window),                // Suppressions (Ctrl+5)
         new EmailDashboardFeature(window),              // E-mail dashboard (Ctrl+6)
         new PlansFeature(window),                       // Event plans (Ctrl+7)
+        new ImportFeature(window, window),              // File ▸ Import queue…
         new FailuresFeature(window),                    // Failures (Ctrl+8)
         new CleanupFeature(window, window),             // Tools ▸ Cleanup…
         new EnginesFeature(window),                     // Engines (Ctrl+9)
