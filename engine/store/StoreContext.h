@@ -30,8 +30,8 @@ public:
     class Statement
     {
     public:
-        explicit Statement(QSqlQuery &q) : m_q(&q) {}
-        Statement(Statement &&other) noexcept : m_q(std::exchange(other.m_q, nullptr)) {}
+        explicit Statement(QSqlQuery &q, QSqlError *failure = nullptr) : m_q(&q), m_failure(failure) {}
+        Statement(Statement &&other) noexcept : m_q(std::exchange(other.m_q, nullptr)), m_failure(other.m_failure) {}
         Statement(const Statement &) = delete;
         Statement &operator=(const Statement &) = delete;
         Statement &operator=(Statement &&) = delete;
@@ -44,7 +44,13 @@ public:
         operator const QSqlQuery &() const { return *m_q; }
         void addBindValue(const QVariant &v) { m_q->addBindValue(v); }
         void bindValue(int pos, const QVariant &v) { m_q->bindValue(pos, v); }
-        bool exec() { return m_q->exec(); }
+        bool exec()
+        {
+            const bool ok = m_q->exec();
+            if (!ok && m_failure)
+                *m_failure = m_q->lastError();
+            return ok;
+        }
         bool next() { return m_q->next(); }
         QVariant value(int i) const { return m_q->value(i); }
         int numRowsAffected() const { return m_q->numRowsAffected(); }
@@ -54,6 +60,7 @@ public:
 
     private:
         QSqlQuery *m_q;
+        QSqlError *m_failure; // StoreContext::lastFailure
     };
 
     // A write transaction that takes the write lock at once (the dialect's beginWrite) and rolls back
@@ -108,6 +115,10 @@ public:
     int schemaVersion = 0;
     std::function<qint64()> clock;
     const std::shared_ptr<std::timed_mutex> writeGate; // shared by this process's writers of the same file (StoreSql.h)
+
+    // The error of the last prepared statement that failed: what Backend::classify() reads to tell a
+    // transaction worth retrying (a deadlock victim) from one that is not.
+    mutable QSqlError lastFailure;
 
 private:
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // prepared, by SQL text
