@@ -178,8 +178,7 @@ private Q_SLOTS:
         m_connections.clear();
         if (m_fixture) {
             m_fixture->store.reset();
-            if (StoreFixture::onPostgres() && !m_fixture->database.isEmpty())
-                test::PgServer::shared()->dropDatabase(m_fixture->database);
+            m_fixture->dropDatabase();
         }
         m_fixture.reset();
     }

@@ -524,11 +524,18 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
     const qint64 t = m_ctx.now();
     for (qsizetype start = 0; start < result.affectedIds.size(); start += kIdChunk) {
         const QList<qint64> ids = result.affectedIds.mid(start, kIdChunk);
-        Statement q = m_ctx.prepare(QStringLiteral(
-            "UPDATE messages SET (state, run_at, priority, attempts, stalls, finished_at, last_error, payload) = "
-            "(SELECT j.state, j.run_at, j.priority, j.attempts, j.stalls, j.finished_at, j.last_error, j.payload FROM action_journal j "
-            "WHERE j.audit_id = ? AND j.message_id = messages.id), updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        QList<Backend::Assignment> sets;
+        for (const char *c : {"state", "run_at", "priority", "attempts", "stalls", "finished_at", "last_error", "payload"})
+            sets.append({QLatin1String(c), QStringLiteral("journal.") + QLatin1String(c)});
+        sets.append({QStringLiteral("updated_at"), QStringLiteral("?")});
+        sets.append({QStringLiteral("lease_owner"), QStringLiteral("NULL")});
+        sets.append({QStringLiteral("lease_until"), QStringLiteral("NULL")});
+        Statement q = m_ctx.prepare(m_ctx.backend->updateFromRows(
+            QStringLiteral("messages"), QStringLiteral("journal"),
+            QStringLiteral("message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload"),
+            QStringLiteral("message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM action_journal "
+                           "WHERE audit_id = ?"),
+            sets, QStringLiteral("messages.id = journal.message_id AND ") + m_ctx.backend->idListCondition(QStringLiteral("messages.id"))));
         q.addBindValue(auditId);
         q.addBindValue(t);
         q.addBindValue(m_ctx.backend->idListValue(ids));

@@ -253,21 +253,19 @@ QString MysqlBackend::upsert(const QString &table, const QString &columns, const
         return sql + QStringLiteral("%2 = %1.%2").arg(table, key);
     }
     const auto translate = [&](QString expression) { return expression.replace(excluded, QStringLiteral("VALUES(\\1)")); };
-    // MySQL assigns left to right, and a later expression sees the columns assigned before it: the
-    // condition must see the row as it was, so the columns it reads are assigned last, each under the
-    // condition (which holds after they change whenever it held before: they take the proposed values).
-    const QString when = condition.isEmpty() ? QString() : translate(condition);
-    QStringList first;
-    QStringList last;
+    // MySQL assigns left to right, and a later expression sees the columns assigned before it. The
+    // condition must see the row as it was, and its bound values must appear once: it is evaluated in the
+    // first assignment, kept in a session variable, and every assignment keeps the old value unless it held.
+    QStringList sets;
     for (const Assignment &a : assignments) {
         QString value = translate(a.expression);
-        if (!when.isEmpty())
-            value = QStringLiteral("IF(%1, %2, %3.%4)").arg(when, value, table, a.column);
-        const QString set = QStringLiteral("%1 = %2").arg(a.column, value);
-        const bool read = !when.isEmpty() && QRegularExpression(QStringLiteral("\\b%1\\.%2\\b").arg(table, a.column)).match(when).hasMatch();
-        (read ? last : first) << set;
+        if (!condition.isEmpty()) {
+            const QString test = sets.isEmpty() ? QStringLiteral("(@herald_upsert := (%1))").arg(translate(condition)) : QStringLiteral("@herald_upsert");
+            value = QStringLiteral("IF(%1, %2, %3.%4)").arg(test, value, table, a.column);
+        }
+        sets << QStringLiteral("%1 = %2").arg(a.column, value);
     }
-    return sql + (first + last).join(QStringLiteral(", "));
+    return sql + sets.join(QStringLiteral(", "));
 }
 
 QString MysqlBackend::updateFromRows(const QString &table, const QString &alias, const QString &aliasColumns, const QString &rowsSelect,

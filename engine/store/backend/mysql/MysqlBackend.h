@@ -3,6 +3,7 @@
 #include "store/Backend.h"
 
 #include <atomic>
+#include <optional>
 
 namespace herald {
 

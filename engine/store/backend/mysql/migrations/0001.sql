@@ -64,7 +64,7 @@ CREATE UNIQUE INDEX messages_dedupe ON messages (queue_id, dedupe_key);
 CREATE TABLE message_labels (
     message_id BIGINT NOT NULL,
     "key" VARCHAR(255) NOT NULL,
-    value VARCHAR(512) NOT NULL,
+    value VARCHAR(500) NOT NULL,
     PRIMARY KEY (message_id, "key"),
     FOREIGN KEY (message_id) REFERENCES messages(id) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
