@@ -386,7 +386,7 @@ private Q_SLOTS:
         } cases[] = {
             {{source, u"ftp://host/db"_s}, "TO: store 'ftp://host/db' has the unknown scheme 'ftp'"},
             {{u"postgres://"_s, target}, "is not a valid URL"},
-            {{u"mysql://herald@db.example.com/herald"_s, target}, "MySQL/MariaDB stores are not available"},
+            {{u"mysql://herald@db.example.com/herald"_s, target}, "no MySQL/MariaDB server answers at db.example.com:3306"},
             {{path(u"missing.db"_s), target}, "source: store '" + path(u"missing.db"_s).toUtf8() + "' does not exist"},
             {{source}, "give two stores"},
             {{source, target, u"--chunk"_s, u"0"_s}, "--chunk '0' is not a whole number from 1"},

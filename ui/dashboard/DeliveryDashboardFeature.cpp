@@ -41,7 +41,7 @@ QWidget *DeliveryDashboardFeature::page() const
 
 Feature::Section DeliveryDashboardFeature::section() const
 {
-    return {tr("Delivery"), tr("De&livery dashboard"), QApplication::style()->standardIcon(QStyle::SP_DialogApplyButton),
+    return {tr("Delivery dashboard"), tr("De&livery dashboard"), QApplication::style()->standardIcon(QStyle::SP_DialogApplyButton),
             tr("Is delivery healthy: outcomes per bucket, lateness, rate and backlog, per queue, channel and type")};
 }
 

@@ -40,9 +40,9 @@ using namespace storerows;
 
 // ---- SQL
 const QString kIdByDedupeKey = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?");
-const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)");
+const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, \"key\", value) VALUES (?, ?, ?)");
 // One label for many messages; the backend's id list condition follows.
-const QString kInsertSharedLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT id, ?, ? FROM messages WHERE ");
+const QString kInsertSharedLabel = QStringLiteral("INSERT INTO message_labels (message_id, \"key\", value) SELECT id, ?, ? FROM messages WHERE ");
 constexpr qsizetype kSharedLabel = 32; // messages of a run sharing a label that get it by one statement
 const QString kInsertSynthetic = QStringLiteral(
     "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
@@ -312,7 +312,8 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
             ids << insert.value(0).toLongLong();
         std::sort(ids.begin(), ids.end());
     } else if (insert.numRowsAffected() == n) {
-        for (qint64 id = insert.lastInsertId().toLongLong() - n + 1; ids.size() < n; ++id)
+        const qint64 reported = insert.lastInsertId().toLongLong();
+        for (qint64 id = m_ctx.backend->capabilities().insertIdIsFirstRow ? reported : reported - n + 1; ids.size() < n; ++id)
             ids << id;
     }
     insert.finish();
@@ -357,7 +358,7 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
     labels += ']';
     if (labels.size() == 2)
         return ids;
-    Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("itt")));
+    Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, \"key\", value) SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("itt")));
     label.addBindValue(QString::fromUtf8(labels));
     if (auto s = exec(label, QStringLiteral("storing labels")); !s)
         return s.error();
