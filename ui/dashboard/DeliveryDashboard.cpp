@@ -185,7 +185,9 @@ DeliveryDashboard::DeliveryDashboard(QWidget *parent)
     m_channel->setObjectName(QStringLiteral("deliveryChannel"));
     m_type->setObjectName(QStringLiteral("deliveryType"));
     for (QComboBox *box : {m_queue, m_channel, m_type}) {
-        box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        // A fixed width, so that a long queue or type name does not push the buttons off the row.
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(12);
         fillChoices(box, {}, {});
         connect(box, &QComboBox::activated, this, &DeliveryDashboard::refresh);
     }
