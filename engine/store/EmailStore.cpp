@@ -749,13 +749,15 @@ Result<QList<DomainCounts>> EmailStore::domains(qint64 from, qint64 to, int limi
 {
     // Ranked on two columns first, then summed in full for the top ones only: the rows are (day, domain),
     // days × domains of them (180,000 for 2,000 domains over 90 days), and summing all fourteen counters
-    // of every domain costs more than the sort.
+    // of every domain costs more than the sort. The top ones are a derived table joined, not an IN (…
+    // LIMIT) list, which MariaDB does not take.
     StoreContext::Statement q = m_store.context().prepare(
-        QStringLiteral("SELECT domain, ") + counterSums() +
-        QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? AND domain IN (SELECT domain FROM email_domain_rollups "
-                       "WHERE day >= ? AND day < ? GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain "
-                       "LIMIT ?) GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain"));
-    for (const QVariant &v : QVariantList{floorTo(from, kDayMs), to, floorTo(from, kDayMs), to, limit})
+        QStringLiteral("SELECT d.domain, ") + counterSums() +
+        QStringLiteral(" FROM email_domain_rollups d JOIN (SELECT domain FROM email_domain_rollups WHERE day >= ? AND day < ? "
+                       "GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain LIMIT ?) ranked "
+                       "ON ranked.domain = d.domain WHERE d.day >= ? AND d.day < ? "
+                       "GROUP BY d.domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, d.domain"));
+    for (const QVariant &v : QVariantList{floorTo(from, kDayMs), to, limit, floorTo(from, kDayMs), to})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("reading recipient domains")); !s)
         return s.error();
@@ -882,17 +884,21 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
     const QString domain = QStringLiteral(
         "CASE WHEN d < 3000 THEN 'gmail.com' WHEN d < 4500 THEN 'outlook.com' WHEN d < 5200 THEN 'yahoo.com' WHEN d < 5600 THEN 'icloud.com' "
         "ELSE 'd' || (n * 104729 % 2000) || '.example' END");
+    // INSERT … WITH …, not WITH … INSERT (which MariaDB lacks); integer division and casts through the
+    // backend (MySQL's / is exact, and it casts to SIGNED, not BIGINT).
+    const Backend &backend = *m_store.context().backend;
     const QString sql = QStringLiteral(
-        "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
-        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, CAST(? AS BIGINT) + (n - ?) * ? / ? AS at FROM seq), "
-        "typed AS (SELECT n, at, %1 AS type, %2 AS sub, %3 AS btype, %4 AS bsub, %5 AS diag, %6 AS domain FROM base) "
         "INSERT INTO email_events (sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, mail_message_id, "
         "bounce_type, bounce_subtype, diagnostic_code, source, raw) "
-        "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (n / 3), "
+        "WITH RECURSIVE seq(n) AS (SELECT %8 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
+        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, %8 + (%9) AS at FROM seq), "
+        "typed AS (SELECT n, at, %1 AS type, %2 AS sub, %3 AS btype, %4 AS bsub, %5 AS diag, %6 AS domain FROM base) "
+        "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (%10), "
         "btype, bsub, diag, 'synthetic', %7 FROM typed")
                             .arg(type, subType, bounceType, bounceSubType, diagnostic, domain,
-                                 m_store.context().backend->jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"),
-                                                                QStringLiteral("n")}));
+                                 backend.jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"), QStringLiteral("n")}),
+                                 backend.castInteger(QStringLiteral("?")), backend.intDivide(QStringLiteral("(n - ?) * ?"), QStringLiteral("?")),
+                                 backend.intDivide(QStringLiteral("n"), QStringLiteral("3")));
     constexpr qint64 kChunk = 200'000;
     const qint64 total = offset + count;
     qint64 inserted = 0;
@@ -928,7 +934,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
                                           lit(EmailEventType::Complaint), lit(EmailEventType::Reject), lit(EmailEventType::Open))
                                      .arg(lit(EmailEventType::Click), lit(EmailEventType::DeliveryDelay), lit(EmailEventType::RenderingFailure),
                                           lit(EmailEventType::Subscription));
-        const Backend &b = *m_store.context().backend;
+        const Backend &b = backend;
         const QString cols = kCounterColumns.join(QStringLiteral(", "));
         for (const qint64 p : {kHourMs, kDayMs}) {
             StoreContext::Statement q = m_store.context().prepare(

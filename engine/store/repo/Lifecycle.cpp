@@ -81,6 +81,8 @@ const QString kCompleteOurs = QStringLiteral(
 // Closes the open attempts of completed messages; the caller appends the message condition.
 // What a delivery rollup is kept by, and the attempt's lateness (factAt reads them back).
 const QString kFactColumns = QStringLiteral("queue_id, channel, type, started_at - run_at");
+// Those facts read again after the UPDATE, where a statement cannot change a row and return it.
+const QString kOutcomeFacts = QStringLiteral("SELECT ") + kFactColumns + QStringLiteral(" FROM messages WHERE id = ?");
 
 template<typename Q>
 DeliveryRollups::Fact factAt(Q &q, int first)
@@ -386,17 +388,31 @@ Result<std::optional<MessageState>> Lifecycle::fail(qint64 id, const QString &ow
 
 Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t, DeliveryRollups::Tally &tally)
 {
-    // The rollup's facts come back from the UPDATE itself: no second read on the hot path.
-    Statement q = m_ctx.prepare(kCompleteMessage + QStringLiteral(" RETURNING ") + kFactColumns);
+    // The rollup's facts come back from the UPDATE itself where it can return them (no second read on
+    // the hot path); elsewhere they are read after it, from the row the UPDATE holds locked.
+    const bool returning = m_ctx.backend->capabilities().updateReturning;
+    Statement q = m_ctx.prepare(returning ? kCompleteMessage + QStringLiteral(" RETURNING ") + kFactColumns : kCompleteMessage);
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id, owner, c.attempt,
                                           c.attempt})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("completing message %1").arg(c.id)); !s)
         return s.error();
-    if (!q.next())
-        return std::optional<MessageState>{};
-    tally.add(OutcomeKind::Delivered, factAt(q, 0));
-    q.finish();
+    if (returning) {
+        if (!q.next())
+            return std::optional<MessageState>{};
+        tally.add(OutcomeKind::Delivered, factAt(q, 0));
+        q.finish();
+    } else {
+        if (q.numRowsAffected() != 1)
+            return std::optional<MessageState>{};
+        Statement facts = m_ctx.prepare(kOutcomeFacts);
+        facts.addBindValue(c.id);
+        if (auto s = exec(facts, QStringLiteral("reading message %1").arg(c.id)); !s)
+            return s.error();
+        if (facts.next())
+            tally.add(OutcomeKind::Delivered, factAt(facts, 0));
+        facts.finish();
+    }
     Statement a = m_ctx.prepare(kCloseAttemptSuccess);
     a.addBindValue(t);
     a.addBindValue(c.id);
