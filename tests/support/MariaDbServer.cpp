@@ -187,36 +187,8 @@ bool MariaDbServer::startOnFreePort(QString *error)
         m_port = freeLoopbackPort(error);
         if (m_port == 0)
             return false;
-        const QStringList arguments{u"--no-defaults"_s,
-                                    u"--datadir="_s + m_dir.filePath(u"data"_s),
-                                    u"--socket="_s + m_dir.filePath(u"server.sock"_s),
-                                    u"--pid-file="_s + m_dir.filePath(u"server.pid"_s),
-                                    u"--log-error="_s + m_dir.filePath(u"server.log"_s),
-                                    u"--port=%1"_s.arg(m_port),
-                                    u"--bind-address=127.0.0.1"_s,
-                                    u"--tmpdir="_s + m_dir.path(),
-                                    u"--skip-name-resolve"_s,
-                                    u"--skip-log-bin"_s,
-                                    u"--innodb-flush-log-at-trx-commit=0"_s,
-                                    u"--innodb-buffer-pool-size=64M"_s,
-                                    u"--innodb-log-file-size=32M"_s,
-                                    u"--max-connections=300"_s,
-                                    u"--character-set-server=utf8mb4"_s,
-                                    u"--collation-server=utf8mb4_bin"_s};
-        const QStringList command = asServerUser(m_serverBinary, arguments);
-        QProcess server;
-        server.setProgram(command.first());
-        server.setArguments(command.mid(1));
-        server.setWorkingDirectory(m_dir.path());
-        server.setStandardInputFile(QProcess::nullDevice());
-        server.setStandardOutputFile(QProcess::nullDevice());
-        server.setStandardErrorFile(QProcess::nullDevice());
-        if (!server.startDetached(&m_pid))
-            return fail(error, u"cannot start %1: %2"_s.arg(m_serverBinary, server.errorString()));
-        if (waitUntilReady(&failure))
+        if (launch(&failure))
             return true;
-        ::kill(pid_t(m_pid), SIGKILL);
-        m_pid = 0;
         if (!logTail().contains(u"Address already in use"_s))
             return fail(error, failure);
     }
@@ -225,19 +197,125 @@ bool MariaDbServer::startOnFreePort(QString *error)
                            .arg(failure));
 }
 
-bool MariaDbServer::waitUntilReady(QString *error)
+bool MariaDbServer::launch(QString *error)
 {
-    // The server says "ready for connections" in its log once it listens; until then (or its death) we
-    // look again every 20 ms. Not a test's wait: the harness waiting for a child process to start.
+    const QStringList arguments{u"--no-defaults"_s,
+                                u"--datadir="_s + m_dir.filePath(u"data"_s),
+                                u"--socket="_s + m_dir.filePath(u"server.sock"_s),
+                                u"--pid-file="_s + m_dir.filePath(u"server.pid"_s),
+                                u"--log-error="_s + m_dir.filePath(u"server.log"_s),
+                                u"--port=%1"_s.arg(m_port),
+                                u"--bind-address=127.0.0.1"_s,
+                                u"--tmpdir="_s + m_dir.path(),
+                                u"--skip-name-resolve"_s,
+                                u"--skip-log-bin"_s,
+                                u"--innodb-flush-log-at-trx-commit=0"_s,
+                                u"--innodb-buffer-pool-size=64M"_s,
+                                u"--innodb-log-file-size=32M"_s,
+                                u"--max-connections=300"_s,
+                                u"--character-set-server=utf8mb4"_s,
+                                u"--collation-server=utf8mb4_bin"_s};
+    const QStringList command = asServerUser(m_serverBinary, arguments);
+    QProcess server;
+    server.setProgram(command.first());
+    server.setArguments(command.mid(1));
+    server.setWorkingDirectory(m_dir.path());
+    server.setStandardInputFile(QProcess::nullDevice());
+    server.setStandardOutputFile(QProcess::nullDevice());
+    server.setStandardErrorFile(QProcess::nullDevice());
+    const qint64 logSize = QFileInfo(m_dir.filePath(u"server.log"_s)).size();
+    if (!server.startDetached(&m_pid))
+        return fail(error, u"cannot start %1: %2"_s.arg(m_serverBinary, server.errorString()));
+    if (waitUntilReady(logSize, error))
+        return true;
+    ::kill(pid_t(m_pid), SIGKILL);
+    m_pid = 0;
+    return false;
+}
+
+bool MariaDbServer::waitUntilReady(qint64 logSize, QString *error)
+{
+    // The server says "ready for connections" in its log once it listens (after what the log held before
+    // this start); until then (or its death) we look again every 20 ms. Not a test's wait: the harness
+    // waiting for a child process to start.
     QDeadlineTimer deadline(kReadyTimeoutMs);
     while (!deadline.hasExpired()) {
-        if (logTail().contains(u"ready for connections"_s))
+        QFile log(m_dir.filePath(u"server.log"_s));
+        if (log.open(QIODevice::ReadOnly) && log.seek(logSize) && log.readAll().contains("ready for connections"))
             return true;
         if (::kill(pid_t(m_pid), 0) != 0)
             return fail(error, u"mariadbd exited while starting; its log ended with:\n%1"_s.arg(logTail()));
         QThread::msleep(20);
     }
     return fail(error, u"mariadbd did not become ready within %1 s; its log ended with:\n%2"_s.arg(kReadyTimeoutMs / 1000).arg(logTail()));
+}
+
+bool MariaDbServer::waitUntilGone(QString *error)
+{
+    // The harness waiting for its server process to exit (init reaps it: it was started detached).
+    QDeadlineTimer deadline(kReadyTimeoutMs);
+    while (::kill(pid_t(m_pid), 0) == 0) {
+        if (deadline.hasExpired())
+            return fail(error, u"mariadbd did not stop within %1 s; its log ended with:\n%2"_s.arg(kReadyTimeoutMs / 1000).arg(logTail()));
+        QThread::msleep(20);
+    }
+    m_pid = 0;
+    return true;
+}
+
+bool MariaDbServer::stop(QString *error)
+{
+    if (m_pid <= 0)
+        return true;
+    if (!query(u"SHUTDOWN"_s, nullptr, error, true))
+        return false;
+    return waitUntilGone(error);
+}
+
+bool MariaDbServer::start(QString *error)
+{
+    return m_pid > 0 || launch(error);
+}
+
+bool MariaDbServer::restart(QString *error)
+{
+    return stop(error) && start(error);
+}
+
+int MariaDbServer::terminateBackends(const QString &database, QString *error)
+{
+    // Over the socket, as the superuser: its own connection is not among the TCP ones it kills.
+    QVariantList ids;
+    if (!query(u"SELECT id FROM information_schema.processlist WHERE db = '%1' AND id <> CONNECTION_ID()"_s.arg(database), &ids, error, true))
+        return -1;
+    for (const QVariant &id : std::as_const(ids)) {
+        QString failure;
+        // A connection that ended by itself meanwhile is no error (1094: unknown thread id).
+        if (!query(u"KILL CONNECTION %1"_s.arg(id.toLongLong()), nullptr, &failure, true) && !failure.contains(u"1094"_s)) {
+            fail(error, failure);
+            return -1;
+        }
+    }
+    if (ids.isEmpty())
+        return 0;
+    QStringList killed;
+    for (const QVariant &id : std::as_const(ids))
+        killed << QString::number(id.toLongLong());
+    // The harness waiting for the server to end the killed threads, not a test's wait.
+    QDeadlineTimer deadline(kReadyTimeoutMs);
+    for (;;) {
+        QVariantList left;
+        if (!query(u"SELECT COUNT(*) FROM information_schema.processlist WHERE id IN (%1)"_s.arg(killed.join(u',')), &left, error, true))
+            return -1;
+        if (left.value(0).toLongLong() == 0)
+            break;
+        if (deadline.hasExpired()) {
+            fail(error, u"%1 killed connections to %2 were still there after %3 s"_s.arg(left.value(0).toLongLong()).arg(database).arg(kReadyTimeoutMs / 1000));
+            return -1;
+        }
+        QThread::msleep(20);
+    }
+    return int(ids.size());
 }
 
 QString MariaDbServer::logTail() const
@@ -317,7 +395,12 @@ QString MariaDbServer::version(QString *error) const
     return query(u"SELECT VERSION()"_s, &version, error) ? version.value(0).toString() : QString();
 }
 
-bool MariaDbServer::query(const QString &sql, QVariantList *firstColumn, QString *error, bool overSocket) const
+bool MariaDbServer::exec(const QString &database, const QString &sql, QString *error)
+{
+    return query(sql, nullptr, error, false, database);
+}
+
+bool MariaDbServer::query(const QString &sql, QVariantList *firstColumn, QString *error, bool overSocket, const QString &database) const
 {
     static std::atomic<int> connections = 0;
     const QString name = u"herald-mariadbserver-%1"_s.arg(++connections);
@@ -333,6 +416,8 @@ bool MariaDbServer::query(const QString &sql, QVariantList *firstColumn, QString
             db.setUserName(user());
             db.setPassword(m_password);
         }
+        if (!database.isEmpty())
+            db.setDatabaseName(database);
         if (!db.open()) {
             fail(error, u"cannot connect to the test MariaDB server at %1:%2: %3"_s.arg(host()).arg(m_port).arg(db.lastError().text()));
         } else {
