@@ -697,12 +697,18 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups:
                                            "AND a.outcome = 'handed back') >= %1")
                                 .arg(kMaxUncountedHandBacks);
     const QString columns = QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached + QStringLiteral(", ") + kFactColumns;
-    Statement read = m_ctx.prepare(allActive ? columns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
-                                                   QStringLiteral(" AND lease_until IS NOT NULL")
-                                             : columns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
-                                                   QStringLiteral(" AND lease_until < ?"));
-    if (!allActive)
-        read.addBindValue(t);
+    // Compare-and-set, with the rows locked until the commit: on a shared store every live engine
+    // reclaims at about the same moment, and without the lock a second engine would hand back again a
+    // message the first had handed back and a third had claimed since, under a lease of its own (the
+    // killed engine's deliveries were then made once more by each live engine). The changes below
+    // repeat the condition.
+    const QString expired = stateIs(MessageState::Active) + (allActive ? QStringLiteral(" AND lease_until IS NOT NULL") : QStringLiteral(" AND lease_until < ?"));
+    const auto bindExpired = [&](Statement &q) {
+        if (!allActive)
+            q.addBindValue(t);
+    };
+    Statement read = m_ctx.prepare(columns + QStringLiteral(" FROM messages WHERE ") + expired + m_ctx.backend->rowLockClause());
+    bindExpired(read);
     if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
         return s.error();
     QList<qint64> back, failed, neverLeft;
@@ -721,9 +727,10 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups:
         const QVariant ids = m_ctx.backend->idListValue(neverLeft);
         Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_ctx.backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, lease_owner = NULL, "
                                              "lease_until = NULL WHERE ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+                              m_ctx.backend->idListCondition(QStringLiteral("id")) + QStringLiteral(" AND ") + expired);
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, ids})
             q.addBindValue(v);
+        bindExpired(q);
         if (auto s = exec(q, QStringLiteral("handing back deliveries that never left")); !s)
             return s.error();
         Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back', error = ? WHERE finished_at IS NULL AND ") +
@@ -740,10 +747,11 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups:
         Statement q = m_ctx.prepare(
             QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
                            "finished_at = ?, last_error = ?, failure_group = ? WHERE ") +
-            m_ctx.backend->idListCondition(QStringLiteral("id")));
+            m_ctx.backend->idListCondition(QStringLiteral("id")) + QStringLiteral(" AND ") + expired);
         for (const QVariant &v : QVariantList{int(state), t, state == MessageState::Failed ? QVariant(t) : nullable({}), error,
                                               failureGroupId(failureFingerprint(error)), m_ctx.backend->idListValue(ids)})
             q.addBindValue(v);
+        bindExpired(q);
         if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
             return s;
         Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +
