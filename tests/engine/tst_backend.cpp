@@ -68,6 +68,11 @@ private:
             *error = db.lastError().text();
             return {};
         }
+        // As Store::open: the server is checked (and its kind learnt) before the session is set up.
+        if (auto s = m_backend->checkServer(db, url); !s) {
+            *error = s.errorString();
+            return {};
+        }
         for (const QString &setup : m_backend->sessionSetup(false, Durability::Normal, true)) {
             QSqlQuery q(db);
             if (!q.exec(setup)) {

@@ -16,6 +16,7 @@ constexpr int kDuplicateKey = 1062;
 constexpr int kForeignKeyParent = 1451;
 constexpr int kForeignKeyChild = 1452;
 constexpr int kCheckFailed = 3819;
+constexpr int kCheckFailedMariaDb = 4025; // ER_CONSTRAINT_FAILED
 constexpr int kNullColumn = 1048;
 constexpr int kTableFull = 1114;
 constexpr int kDiskFull = 1021;
@@ -217,6 +218,7 @@ DbErrorKind MysqlBackend::classify(const QSqlError &error) const
     case kForeignKeyParent:
     case kForeignKeyChild:
     case kCheckFailed:
+    case kCheckFailedMariaDb:
     case kNullColumn: return DbErrorKind::Constraint;
     case kTableFull:
     case kDiskFull: return DbErrorKind::DiskFull;
