@@ -6,6 +6,7 @@ HERALD_PACKAGES=(
   libcurl4-openssl-dev libkainjow-mustache-dev qtkeychain-qt6-dev
   python3-aiosmtpd openssl libssl-dev
   postgresql libqt6sql6-psql libpq-dev
+  mariadb-server libqt6sql6-mysql
   clang libclang-rt-14-dev
   rpm lintian appstream desktop-file-utils systemd man-db
 )

@@ -1,5 +1,6 @@
 #include "Backend.h"
 
+#include "store/backend/mysql/MysqlBackend.h"
 #include "store/backend/postgres/PostgresBackend.h"
 #include "store/backend/sqlite/SqliteBackend.h"
 
@@ -13,10 +14,7 @@ Result<std::unique_ptr<Backend>> Backend::forUrl(const StoreUrl &url)
     switch (url.kind()) {
     case StoreUrl::Kind::Sqlite: return std::unique_ptr<Backend>(std::make_unique<SqliteBackend>());
     case StoreUrl::Kind::Postgres: return std::unique_ptr<Backend>(std::make_unique<PostgresBackend>());
-    case StoreUrl::Kind::Mysql:
-        return Error::badInput(QStringLiteral("store '%1': MySQL/MariaDB stores are not available in this version of Herald; "
-                                              "use a SQLite file path or a postgres:// URL")
-                                   .arg(url.display()));
+    case StoreUrl::Kind::Mysql: return std::unique_ptr<Backend>(std::make_unique<MysqlBackend>());
     }
     return Error::runtime(QStringLiteral("unknown store kind"));
 }
@@ -29,6 +27,33 @@ Error Backend::openError(const StoreUrl &url, const QSqlError &error) const
 Status Backend::checkServer(QSqlDatabase &, const StoreUrl &) const
 {
     return {};
+}
+
+QString Backend::upsert(const QString &table, const QString &columns, const QString &rows, const QString &conflictColumns,
+                       const QList<Assignment> &assignments, const QString &condition) const
+{
+    // SQLite and PostgreSQL: ON CONFLICT … DO UPDATE … WHERE. (An INSERT … SELECT is no problem for SQLite's
+    // parser here: every SELECT given ends in FROM, WHERE or ORDER BY.)
+    QString sql = QStringLiteral("INSERT INTO %1 (%2) %3 ON CONFLICT (%4) ").arg(table, columns, rows, conflictColumns);
+    if (assignments.isEmpty())
+        return sql + QStringLiteral("DO NOTHING");
+    QStringList sets;
+    for (const Assignment &a : assignments)
+        sets << a.column + QStringLiteral(" = ") + a.expression;
+    sql += QStringLiteral("DO UPDATE SET ") + sets.join(QStringLiteral(", "));
+    if (!condition.isEmpty())
+        sql += QStringLiteral(" WHERE ") + condition;
+    return sql;
+}
+
+QString Backend::updateFromRows(const QString &table, const QString &alias, const QString &aliasColumns, const QString &rowsSelect,
+                                const QList<Assignment> &assignments, const QString &condition) const
+{
+    QStringList sets;
+    for (const Assignment &a : assignments)
+        sets << a.column + QStringLiteral(" = ") + a.expression;
+    return QStringLiteral("WITH %1 (%2) AS (SELECT %3) UPDATE %4 SET %5 FROM %1 WHERE %6")
+        .arg(alias, aliasColumns, rowsSelect, table, sets.join(QStringLiteral(", ")), condition);
 }
 
 namespace {

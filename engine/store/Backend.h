@@ -28,6 +28,12 @@ struct BackendCapabilities
     // BEGIN and COMMIT may be prepared once per connection and reused (SQLite); a driver that prepares
     // with SQL PREPARE (QPSQL) cannot prepare transaction control.
     bool preparedTransactionControl = false;
+    // UPDATE … RETURNING: a statement may change rows and read them back (SQLite, PostgreSQL). Without it
+    // (MySQL, MariaDB) the rows are selected and locked first, then updated by primary key.
+    bool updateReturning = true;
+    // The driver's last insert id of an INSERT that wrote many rows names its first row, and the rows'
+    // ids follow it (MySQL, consecutive under innodb_autoinc_lock_mode 0 or 1); otherwise its last.
+    bool insertIdIsFirstRow = false;
     bool sharedStore() const { return !singleWriterLock; } // many engines may deliver from it at once
 };
 
@@ -93,7 +99,8 @@ public:
     virtual QString beginRead() const = 0;
     // Starts a read transaction whose statements all see the store as it was at its first read, however
     // long it lasts and whatever others write meanwhile (a store copy reads every table from one moment).
-    virtual QString beginSnapshot() const { return beginRead(); }
+    // Statements run in order (the last starts the transaction).
+    virtual QStringList beginSnapshot() const { return {beginRead()}; }
 
     // The statements that bring schema version-1 to version, from `:/herald/store/<name>/NNNN.sql`.
     QStringList migration(int version) const;
@@ -116,9 +123,10 @@ public:
     // deleted since (0: none yet). A store copy carries it over so that the target never gives a new row
     // the id of a deleted one that the audit journal may still name.
     virtual QString lastGeneratedId(const QString &table) const = 0;
-    // Statements, each with that highest id as its one bound value, run after rows were inserted into
-    // the table with ids of their own: the ids the table generates next come after it.
-    virtual QStringList continueGeneratedIds(const QString &table) const = 0;
+    // Statements run after rows were inserted into the table with ids of their own: the ids the table
+    // generates next come after `highest`.
+    // The highest id is written into the statements (an integer: nothing to bind).
+    virtual QStringList continueGeneratedIds(const QString &table, qint64 highest) const = 0;
 
     // ---- wake-ups (capability listenNotify)
     // The channel engines listen on, and a statement with one bound value (a queue name) that wakes
@@ -149,6 +157,32 @@ public:
     // Appended to an INSERT to read the new row's id from the statement itself (empty: the backend has
     // no RETURNING; use the driver's last insert id).
     virtual QString returningId() const = 0;
+    // An INSERT of `rows` (a VALUES list or a SELECT) into `columns` that, where a row's key `conflictColumns`
+    // exists already, runs `assignments` on the existing row instead, if `condition` (empty: always) holds.
+    // An assignment is {column, expression}; expressions name the existing row's columns as
+    // `table.column` and the proposed row's as `excluded.column`, and the condition sees the row as it
+    // was before any assignment. No assignments: the row is skipped (insert-or-ignore on that key only).
+    struct Assignment
+    {
+        QString column;
+        QString expression;
+    };
+    virtual QString upsert(const QString &table, const QString &columns, const QString &rows, const QString &conflictColumns,
+                           const QList<Assignment> &assignments, const QString &condition = {}) const;
+    // An UPDATE of `table` from the rows of a SELECT (`rowsSelect`, the whole SELECT after its keyword) named
+    // `alias` with `aliasColumns`: `assignments` (columns of table, expressions that may name alias.column
+    // and table.column) on the rows where `condition` holds (it joins the two).
+    virtual QString updateFromRows(const QString &table, const QString &alias, const QString &aliasColumns, const QString &rowsSelect,
+                                   const QList<Assignment> &assignments, const QString &condition) const;
+    // The integer quotient a / b of two integer expressions (MySQL's / yields a decimal).
+    virtual QString intDivide(const QString &a, const QString &b) const { return QStringLiteral("%1 / %2").arg(a, b); }
+    // An integer expression rounded down to a multiple of period (a time to its bucket).
+    QString floorTo(const QString &expression, qint64 period) const
+    {
+        return intDivide(expression, QString::number(period)) + QStringLiteral(" * ") + QString::number(period);
+    }
+    // An integer-typed expression (a bound value compared or computed with integer columns).
+    virtual QString castInteger(const QString &expression) const { return QStringLiteral("CAST(%1 AS BIGINT)").arg(expression); }
     // "a equals b, where NULL equals NULL" for a column and one bound value.
     virtual QString nullSafeEquals(const QString &column) const = 0;
     // The larger of two expressions (SQLite's two-argument MAX, elsewhere GREATEST).

@@ -124,16 +124,40 @@ QString counterSums()
 }
 
 // "INSERT … VALUES (…) ON CONFLICT (keys) DO UPDATE SET c = c + excluded.c, …" for a rollup table.
-QString rollupUpsert(const QString &table, const QStringList &keys)
+QList<Backend::Assignment> rollupSums(const QString &table)
 {
-    QStringList marks, sets;
+    QList<Backend::Assignment> sets;
+    for (const QString &c : kCounterColumns)
+        sets.append({c, QStringLiteral("%2.%1 + excluded.%1").arg(c, table)});
+    return sets;
+}
+
+QString rollupUpsert(const Backend &b, const QString &table, const QStringList &keys)
+{
+    QStringList marks;
     for (qsizetype i = 0; i < keys.size() + kCounterColumns.size(); ++i)
         marks << QStringLiteral("?");
-    for (const QString &c : kCounterColumns)
-        sets << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(c, table);
-    return QStringLiteral("INSERT INTO %1 (%2, %3) VALUES (%4) ON CONFLICT (%2) DO UPDATE SET %5")
-        .arg(table, keys.join(QStringLiteral(", ")), kCounterColumns.join(QStringLiteral(", ")), marks.join(QStringLiteral(", ")),
-             sets.join(QStringLiteral(", ")));
+    return b.upsert(table, keys.join(QStringLiteral(", ")) + QStringLiteral(", ") + kCounterColumns.join(QStringLiteral(", ")),
+                    QStringLiteral("VALUES (%1)").arg(marks.join(QStringLiteral(", "))), keys.join(QStringLiteral(", ")), rollupSums(table));
+}
+
+QString addBounceReason(const Backend &b)
+{
+    return b.upsert(QStringLiteral("email_bounce_reasons"), QStringLiteral("day, bounce_type, bounce_subtype, diagnostic, n"),
+                    QStringLiteral("VALUES (?, ?, ?, ?, ?)"), QStringLiteral("day, bounce_type, bounce_subtype, diagnostic"),
+                    {{QStringLiteral("n"), QStringLiteral("email_bounce_reasons.n + excluded.n")}});
+}
+
+QString setSuppression(const Backend &b, const QString &condition)
+{
+    return b.upsert(QStringLiteral("suppressions"), QStringLiteral("address, reason, source_event, note, expires_at, created_at"),
+                    QStringLiteral("VALUES (?, ?, ?, ?, ?, ?)"), QStringLiteral("address"),
+                    {{QStringLiteral("reason"), QStringLiteral("excluded.reason")},
+                     {QStringLiteral("source_event"), QStringLiteral("excluded.source_event")},
+                     {QStringLiteral("note"), QStringLiteral("excluded.note")},
+                     {QStringLiteral("expires_at"), QStringLiteral("excluded.expires_at")},
+                     {QStringLiteral("created_at"), QStringLiteral("excluded.created_at")}},
+                    condition);
 }
 
 using storesql::exec;
@@ -278,11 +302,9 @@ Result<bool> EmailStore::upsertAutomaticSuppression(const Suppression &e)
 {
     // Never weakens an entry: a suppression for ever (manual, hard bounce, complaint) stays as it is,
     // and a soft-bounce one is only ever extended.
-    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
-        "INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = excluded.source_event, note = excluded.note, "
-        "expires_at = excluded.expires_at, created_at = excluded.created_at "
-        "WHERE suppressions.expires_at IS NOT NULL AND (excluded.expires_at IS NULL OR excluded.expires_at > suppressions.expires_at)"));
+    StoreContext::Statement q = m_store.context().prepare(setSuppression(
+        *m_store.context().backend,
+        QStringLiteral("suppressions.expires_at IS NOT NULL AND (excluded.expires_at IS NULL OR excluded.expires_at > suppressions.expires_at)")));
     for (const QVariant &v : QVariantList{e.address, e.reason, nullableText(e.sourceEvent), nullableText(e.note), nullableInt(e.expiresAt),
                                           e.createdAt})
         q.addBindValue(v);
@@ -307,11 +329,12 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
     QMap<std::tuple<qint64, QString, QString, QString>, qint64> reasons;
     QHash<QString, std::optional<qint64>> linkCache; // mail id + header id → message
 
-    const QString insertSql = QStringLiteral(
-        "INSERT INTO email_events (sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, "
-        "mail_message_id, header_message_id, message_id, topic_arn, bounce_type, bounce_subtype, action, status, diagnostic_code, "
-        "complaint_feedback_type, click_link, source, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (sns_message_id, recipient) DO NOTHING");
+    const QString insertSql = m_store.context().backend->upsert(
+        QStringLiteral("email_events"),
+        QStringLiteral("sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, "
+                       "mail_message_id, header_message_id, message_id, topic_arn, bounce_type, bounce_subtype, action, status, diagnostic_code, "
+                       "complaint_feedback_type, click_link, source, raw"),
+        QStringLiteral("VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), QStringLiteral("sns_message_id, recipient"), {});
     for (const EmailEventRecord &input : rows) {
         EmailEventRecord row = input;
         row.recipient = normaliseAddress(row.recipient);
@@ -399,7 +422,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
             q.addBindValue(v);
     };
     for (auto it = rollups.cbegin(); it != rollups.cend(); ++it) {
-        StoreContext::Statement q = m_store.context().prepare(rollupUpsert(QStringLiteral("email_rollups"), {QStringLiteral("period_ms"), QStringLiteral("bucket")}));
+        StoreContext::Statement q = m_store.context().prepare(rollupUpsert(*m_store.context().backend, QStringLiteral("email_rollups"), {QStringLiteral("period_ms"), QStringLiteral("bucket")}));
         q.addBindValue(it.key().first);
         q.addBindValue(it.key().second);
         bindCounters(q, it.value());
@@ -407,7 +430,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
             return s.error();
     }
     for (auto it = domainRollups.cbegin(); it != domainRollups.cend(); ++it) {
-        StoreContext::Statement q = m_store.context().prepare(rollupUpsert(QStringLiteral("email_domain_rollups"), {QStringLiteral("day"), QStringLiteral("domain")}));
+        StoreContext::Statement q = m_store.context().prepare(rollupUpsert(*m_store.context().backend, QStringLiteral("email_domain_rollups"), {QStringLiteral("day"), QStringLiteral("domain")}));
         q.addBindValue(it.key().first);
         q.addBindValue(notNull(it.key().second));
         bindCounters(q, it.value());
@@ -415,9 +438,7 @@ Result<EmailStore::RecordOutcome> EmailStore::record(const QList<EmailEventRecor
             return s.error();
     }
     for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
-        StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
-            "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = email_bounce_reasons.n + excluded.n"));
+        StoreContext::Statement q = m_store.context().prepare(addBounceReason(*m_store.context().backend));
         const auto &[day, type, subType, diagnostic] = it.key();
         for (const QVariant &v : QVariantList{day, notNull(type), notNull(subType), notNull(diagnostic), it.value()})
             q.addBindValue(v);
@@ -434,9 +455,9 @@ Result<bool> EmailStore::recordNotice(const SnsNotice &n)
     StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s.error();
-    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
-        "INSERT INTO sns_notices (sns_message_id, type, topic_arn, message, subscribe_url, received_at, confirmed_at, confirm_error) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sns_message_id) DO NOTHING"));
+    StoreContext::Statement q = m_store.context().prepare(m_store.context().backend->upsert(
+        QStringLiteral("sns_notices"), QStringLiteral("sns_message_id, type, topic_arn, message, subscribe_url, received_at, confirmed_at, confirm_error"),
+        QStringLiteral("VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), QStringLiteral("sns_message_id"), {}));
     for (const QVariant &v : QVariantList{n.snsMessageId, n.type, n.topicArn, nullableText(n.message), nullableText(n.subscribeUrl),
                                           n.receivedAt ? n.receivedAt : m_store.now(), nullableInt(n.confirmedAt), nullableText(n.confirmError)})
         q.addBindValue(v);
@@ -728,13 +749,15 @@ Result<QList<DomainCounts>> EmailStore::domains(qint64 from, qint64 to, int limi
 {
     // Ranked on two columns first, then summed in full for the top ones only: the rows are (day, domain),
     // days × domains of them (180,000 for 2,000 domains over 90 days), and summing all fourteen counters
-    // of every domain costs more than the sort.
+    // of every domain costs more than the sort. The top ones are a derived table joined, not an IN (…
+    // LIMIT) list, which MariaDB does not take.
     StoreContext::Statement q = m_store.context().prepare(
-        QStringLiteral("SELECT domain, ") + counterSums() +
-        QStringLiteral(" FROM email_domain_rollups WHERE day >= ? AND day < ? AND domain IN (SELECT domain FROM email_domain_rollups "
-                       "WHERE day >= ? AND day < ? GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain "
-                       "LIMIT ?) GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain"));
-    for (const QVariant &v : QVariantList{floorTo(from, kDayMs), to, floorTo(from, kDayMs), to, limit})
+        QStringLiteral("SELECT d.domain, ") + counterSums() +
+        QStringLiteral(" FROM email_domain_rollups d JOIN (SELECT domain FROM email_domain_rollups WHERE day >= ? AND day < ? "
+                       "GROUP BY domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, domain LIMIT ?) ranked "
+                       "ON ranked.domain = d.domain WHERE d.day >= ? AND d.day < ? "
+                       "GROUP BY d.domain ORDER BY SUM(sends) DESC, SUM(hard_bounces + soft_bounces) DESC, d.domain"));
+    for (const QVariant &v : QVariantList{floorTo(from, kDayMs), to, limit, floorTo(from, kDayMs), to})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("reading recipient domains")); !s)
         return s.error();
@@ -861,17 +884,21 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
     const QString domain = QStringLiteral(
         "CASE WHEN d < 3000 THEN 'gmail.com' WHEN d < 4500 THEN 'outlook.com' WHEN d < 5200 THEN 'yahoo.com' WHEN d < 5600 THEN 'icloud.com' "
         "ELSE 'd' || (n * 104729 % 2000) || '.example' END");
+    // INSERT … WITH …, not WITH … INSERT (which MariaDB lacks); integer division and casts through the
+    // backend (MySQL's / is exact, and it casts to SIGNED, not BIGINT).
+    const Backend &backend = *m_store.context().backend;
     const QString sql = QStringLiteral(
-        "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
-        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, CAST(? AS BIGINT) + (n - ?) * ? / ? AS at FROM seq), "
-        "typed AS (SELECT n, at, %1 AS type, %2 AS sub, %3 AS btype, %4 AS bsub, %5 AS diag, %6 AS domain FROM base) "
         "INSERT INTO email_events (sns_message_id, event_type, sub_type, recipient, recipient_domain, occurred_at, received_at, mail_message_id, "
         "bounce_type, bounce_subtype, diagnostic_code, source, raw) "
-        "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (n / 3), "
+        "WITH RECURSIVE seq(n) AS (SELECT %8 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?), "
+        "base AS (SELECT n, n * 7919 % 10000 AS h, n * 6007 % 10000 AS d, %8 + (%9) AS at FROM seq), "
+        "typed AS (SELECT n, at, %1 AS type, %2 AS sub, %3 AS btype, %4 AS bsub, %5 AS diag, %6 AS domain FROM base) "
+        "SELECT 'synthetic-' || n, type, sub, 'user' || (n * 31 % 500000) || '@' || domain, domain, at, ?, 'synthetic-mail-' || (%10), "
         "btype, bsub, diag, 'synthetic', %7 FROM typed")
                             .arg(type, subType, bounceType, bounceSubType, diagnostic, domain,
-                                 m_store.context().backend->jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"),
-                                                                QStringLiteral("n")}));
+                                 backend.jsonObject({QStringLiteral("'eventType'"), QStringLiteral("type"), QStringLiteral("'n'"), QStringLiteral("n")}),
+                                 backend.castInteger(QStringLiteral("?")), backend.intDivide(QStringLiteral("(n - ?) * ?"), QStringLiteral("?")),
+                                 backend.intDivide(QStringLiteral("n"), QStringLiteral("3")));
     constexpr qint64 kChunk = 200'000;
     const qint64 total = offset + count;
     qint64 inserted = 0;
@@ -907,20 +934,16 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
                                           lit(EmailEventType::Complaint), lit(EmailEventType::Reject), lit(EmailEventType::Open))
                                      .arg(lit(EmailEventType::Click), lit(EmailEventType::DeliveryDelay), lit(EmailEventType::RenderingFailure),
                                           lit(EmailEventType::Subscription));
-        const auto sets = [](const QString &table) {
-            QStringList out;
-            for (const QString &c : kCounterColumns)
-                out << QStringLiteral("%1 = %2.%1 + excluded.%1").arg(c, table);
-            return out.join(QStringLiteral(", "));
-        };
+        const Backend &b = backend;
         const QString cols = kCounterColumns.join(QStringLiteral(", "));
         for (const qint64 p : {kHourMs, kDayMs}) {
             StoreContext::Statement q = m_store.context().prepare(
                 // The period is one of two constants, written into the statement so that every dialect sees
                 // the grouped expression and the selected one as the same.
-                QStringLiteral("INSERT INTO email_rollups (period_ms, bucket, %1) SELECT %4, occurred_at / %4 * %4, %2 FROM email_events "
-                               "WHERE id >= ? GROUP BY occurred_at / %4 * %4 ON CONFLICT (period_ms, bucket) DO UPDATE SET %3")
-                    .arg(cols, counters, sets(QStringLiteral("email_rollups")), QString::number(p)));
+                b.upsert(QStringLiteral("email_rollups"), QStringLiteral("period_ms, bucket, ") + cols,
+                         QStringLiteral("SELECT %2, %3, %1 FROM email_events WHERE id >= ? GROUP BY %3")
+                             .arg(counters, QString::number(p), b.floorTo(QStringLiteral("occurred_at"), p)),
+                         QStringLiteral("period_ms, bucket"), rollupSums(QStringLiteral("email_rollups"))));
             const QVariantList binds{firstId};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
@@ -929,9 +952,10 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
         }
         {
             StoreContext::Statement q = m_store.context().prepare(
-                QStringLiteral("INSERT INTO email_domain_rollups (day, domain, %1) SELECT occurred_at / %4 * %4, recipient_domain, %2 FROM email_events "
-                               "WHERE id >= ? GROUP BY occurred_at / %4 * %4, recipient_domain ON CONFLICT (day, domain) DO UPDATE SET %3")
-                    .arg(cols, counters, sets(QStringLiteral("email_domain_rollups")), QString::number(kDayMs)));
+                b.upsert(QStringLiteral("email_domain_rollups"), QStringLiteral("day, domain, ") + cols,
+                         QStringLiteral("SELECT %2, recipient_domain, %1 FROM email_events WHERE id >= ? GROUP BY %2, recipient_domain")
+                             .arg(counters, b.floorTo(QStringLiteral("occurred_at"), kDayMs)),
+                         QStringLiteral("day, domain"), rollupSums(QStringLiteral("email_domain_rollups"))));
             const QVariantList binds{firstId};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
@@ -942,8 +966,8 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
             // Grouped by the diagnostic as stored, then by its reason key, as record() keys them.
             QMap<std::tuple<qint64, QString, QString, QString>, qint64> reasons;
             StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
-                "SELECT occurred_at / %1 * %1, COALESCE(bounce_type, ''), COALESCE(bounce_subtype, ''), COALESCE(diagnostic_code, ''), COUNT(*) "
-                "FROM email_events WHERE id >= ? AND event_type = ? GROUP BY 1, 2, 3, 4").arg(kDayMs));
+                "SELECT %1, COALESCE(bounce_type, ''), COALESCE(bounce_subtype, ''), COALESCE(diagnostic_code, ''), COUNT(*) "
+                "FROM email_events WHERE id >= ? AND event_type = ? GROUP BY 1, 2, 3, 4").arg(b.floorTo(QStringLiteral("occurred_at"), kDayMs)));
             const QVariantList binds{firstId, EmailEventType::Bounce};
             for (int i = 0; i < binds.size(); ++i)
                 q.bindValue(i, binds.at(i));
@@ -953,9 +977,7 @@ Result<qint64> EmailStore::insertSyntheticEvents(qint64 count, qint64 from, qint
                 reasons[{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(), bounceReasonKey(q.value(3).toString())}] +=
                     q.value(4).toLongLong();
             q.finish();
-            StoreContext::Statement u = m_store.context().prepare(QStringLiteral(
-                "INSERT INTO email_bounce_reasons (day, bounce_type, bounce_subtype, diagnostic, n) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (day, bounce_type, bounce_subtype, diagnostic) DO UPDATE SET n = email_bounce_reasons.n + excluded.n"));
+            StoreContext::Statement u = m_store.context().prepare(addBounceReason(*m_store.context().backend));
             for (auto it = reasons.cbegin(); it != reasons.cend(); ++it) {
                 const auto &[day, btype, bsub, key] = it.key();
                 const QVariantList values{day, notNull(btype), notNull(bsub), notNull(key), it.value()};
@@ -1024,10 +1046,7 @@ Status EmailStore::suppress(const Suppression &entry)
     StoreContext::WriteTransaction tx(m_store.context());
     if (auto s = tx.begin(); !s)
         return s;
-    StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
-        "INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = excluded.source_event, note = excluded.note, "
-        "expires_at = excluded.expires_at, created_at = excluded.created_at"));
+    StoreContext::Statement q = m_store.context().prepare(setSuppression(*m_store.context().backend, {}));
     for (const QVariant &v : QVariantList{e.address, e.reason, nullableText(e.sourceEvent), nullableText(e.note), nullableInt(e.expiresAt),
                                           e.createdAt})
         q.addBindValue(v);
@@ -1084,7 +1103,7 @@ Status EmailStore::unsuppress(const QString &address)
 
 Result<SuppressionPolicy> EmailStore::suppressionPolicy()
 {
-    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT key, value FROM email_settings WHERE key LIKE 'suppression.%'"));
+    StoreContext::Statement q = m_store.context().prepare(QStringLiteral("SELECT \"key\", value FROM email_settings WHERE \"key\" LIKE 'suppression.%'"));
     if (auto s = exec(q, QStringLiteral("reading the suppression policy")); !s)
         return s.error();
     SuppressionPolicy p;
@@ -1122,8 +1141,9 @@ Status EmailStore::setSuppressionPolicy(const SuppressionPolicy &p)
     for (const auto &[key, value] : {std::pair{kPolicyThreshold, QString::number(p.softBounceThreshold)},
                                      std::pair{kPolicyWindow, QString::number(p.softBounceWindowMs)},
                                      std::pair{kPolicyExpiry, p.softBounceExpiryMs ? QString::number(*p.softBounceExpiryMs) : QStringLiteral("none")}}) {
-        StoreContext::Statement q = m_store.context().prepare(QStringLiteral(
-            "INSERT INTO email_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+        StoreContext::Statement q = m_store.context().prepare(m_store.context().backend->upsert(
+            QStringLiteral("email_settings"), QStringLiteral("\"key\", value"), QStringLiteral("VALUES (?, ?)"), QStringLiteral("\"key\""),
+            {{QStringLiteral("value"), QStringLiteral("excluded.value")}}));
         q.addBindValue(key);
         q.addBindValue(value);
         if (auto s = exec(q, QStringLiteral("storing the suppression policy")); !s)

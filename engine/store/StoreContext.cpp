@@ -39,7 +39,7 @@ StoreContext::Statement StoreContext::prepare(const QString &sql) const
     // (an open read would pin an old WAL snapshot); callers never nest two uses of the same text.
     auto it = statements.find(sql);
     if (it != statements.end() && cacheStatements)
-        return Statement(*it->second);
+        return Statement(*it->second, &lastFailure);
     auto q = std::make_unique<QSqlQuery>(db);
     q->setForwardOnly(true);
     q->prepare(sql); // a failure shows at exec(), with the driver's message
@@ -47,9 +47,9 @@ StoreContext::Statement StoreContext::prepare(const QString &sql) const
         // Not caching (a benchmark's choice): the previous use of this text has ended, so replacing
         // it prepares the statement again each time, as a store without the cache would.
         it->second = std::move(q);
-        return Statement(*it->second);
+        return Statement(*it->second, &lastFailure);
     }
-    return Statement(*statements.emplace(sql, std::move(q)).first->second);
+    return Statement(*statements.emplace(sql, std::move(q)).first->second, &lastFailure);
 }
 
 Status StoreContext::notifyEngines(const QSet<QString> &queues)

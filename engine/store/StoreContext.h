@@ -30,8 +30,8 @@ public:
     class Statement
     {
     public:
-        explicit Statement(QSqlQuery &q) : m_q(&q) {}
-        Statement(Statement &&other) noexcept : m_q(std::exchange(other.m_q, nullptr)) {}
+        explicit Statement(QSqlQuery &q, QSqlError *failure = nullptr) : m_q(&q), m_failure(failure) {}
+        Statement(Statement &&other) noexcept : m_q(std::exchange(other.m_q, nullptr)), m_failure(other.m_failure) {}
         Statement(const Statement &) = delete;
         Statement &operator=(const Statement &) = delete;
         Statement &operator=(Statement &&) = delete;
@@ -44,7 +44,13 @@ public:
         operator const QSqlQuery &() const { return *m_q; }
         void addBindValue(const QVariant &v) { m_q->addBindValue(v); }
         void bindValue(int pos, const QVariant &v) { m_q->bindValue(pos, v); }
-        bool exec() { return m_q->exec(); }
+        bool exec()
+        {
+            const bool ok = m_q->exec();
+            if (!ok && m_failure)
+                *m_failure = m_q->lastError();
+            return ok;
+        }
         bool next() { return m_q->next(); }
         QVariant value(int i) const { return m_q->value(i); }
         int numRowsAffected() const { return m_q->numRowsAffected(); }
@@ -54,6 +60,7 @@ public:
 
     private:
         QSqlQuery *m_q;
+        QSqlError *m_failure; // StoreContext::lastFailure
     };
 
     // A write transaction that takes the write lock at once (the dialect's beginWrite) and rolls back
@@ -112,6 +119,10 @@ public:
     // kRollupShards picked at random, so that engines do not wait for each other on one row; else 0.
     static constexpr int kRollupShards = 16;
     const int rollupShard = 0;
+
+    // The error of the last prepared statement that failed: what Backend::classify() reads to tell a
+    // transaction worth retrying (a deadlock victim) from one that is not.
+    mutable QSqlError lastFailure;
 
 private:
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> statements; // prepared, by SQL text

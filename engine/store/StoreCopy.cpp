@@ -43,6 +43,15 @@ QStringList words(const char *text)
     return QString::fromLatin1(text).split(QLatin1Char(' '));
 }
 
+// Column names as identifiers: some are keywords on one dialect or another ("key", "trigger").
+QString quoted(const QStringList &names)
+{
+    QStringList out;
+    for (const QString &n : names)
+        out << QLatin1Char('"') + n + QLatin1Char('"');
+    return out.join(QStringLiteral(", "));
+}
+
 // How a failure to open a store reads: the role names which of the two stores it is.
 Error about(const QString &role, const Error &e)
 {
@@ -196,9 +205,11 @@ Result<QList<StoreCopy::TableCount>> StoreCopy::prepare()
     if (auto s = requireEmpty(*m_target); !s)
         return s.error();
 
-    QSqlQuery begin(m_source->context().db);
-    if (!begin.exec(m_source->context().backend->beginSnapshot()))
-        return sqlError(QStringLiteral("starting to read the source"), begin.lastError());
+    for (const QString &statement : m_source->context().backend->beginSnapshot()) {
+        QSqlQuery begin(m_source->context().db);
+        if (!begin.exec(statement))
+            return sqlError(QStringLiteral("starting to read the source"), begin.lastError());
+    }
     m_snapshotOpen = true;
     m_counts.clear();
     for (const Table &t : tables()) {
@@ -359,8 +370,8 @@ Result<StoreCopy::Report> StoreCopy::run(const Progress &progress)
 
 Result<qint64> StoreCopy::copyTable(const Table &t, qint64 total, const Progress &progress)
 {
-    const QString columns = t.columns.join(QStringLiteral(", "));
-    const QString key = t.key.join(QStringLiteral(", "));
+    const QString columns = quoted(t.columns);
+    const QString key = quoted(t.key);
     QStringList marks;
     for (qsizetype i = 0; i < t.key.size(); ++i)
         marks << QStringLiteral("?");
@@ -462,7 +473,7 @@ Result<qint64> StoreCopy::copyTable(const Table &t, qint64 total, const Progress
 
 Status StoreCopy::insertRows(const Table &t, const QByteArray &rows, qint64 count)
 {
-    StoreContext::Statement insert = m_target->context().prepare(QStringLiteral("INSERT INTO %1 (%2) SELECT ").arg(t.name, t.columns.join(QStringLiteral(", "))) +
+    StoreContext::Statement insert = m_target->context().prepare(QStringLiteral("INSERT INTO %1 (%2) SELECT ").arg(t.name, quoted(t.columns)) +
                                                 m_target->context().backend->jsonArrayRows(t.types));
     insert.addBindValue(QString::fromUtf8(rows));
     if (auto s = exec(insert, QStringLiteral("copying %1 into the target").arg(t.name)); !s)
@@ -486,9 +497,9 @@ Status StoreCopy::continueIds()
         const qint64 id = last.value(0).toLongLong();
         if (id <= 0)
             continue;
-        for (const QString &sql : m_target->context().backend->continueGeneratedIds(t.name)) {
-            StoreContext::Statement q = m_target->context().prepare(sql);
-            q.addBindValue(id);
+        for (const QString &sql : m_target->context().backend->continueGeneratedIds(t.name, id)) {
+            QSqlQuery q(m_target->context().db);
+            q.prepare(sql);
             if (auto s = exec(q, QStringLiteral("continuing the ids of %1 after %2").arg(t.name).arg(id)); !s)
                 return s;
         }

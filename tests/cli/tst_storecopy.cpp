@@ -1,7 +1,9 @@
 // `heraldctl store copy FROM TO` as a real process: a SQLite store with a row in every table copied to
-// a PostgreSQL database the test server holds and back into a new SQLite file, compared table by table
-// and row by row; and every refusal, each before anything is written.
+// a PostgreSQL database and to a MariaDB database the test's servers hold, and from each back into a
+// new SQLite file, compared table by table and row by row; and every refusal, each before anything is
+// written.
 #include "HeraldctlRun.h"
+#include "MariaDbServer.h"
 #include "PgServer.h"
 #include "store/Backend.h"
 #include "store/Store.h"
@@ -38,6 +40,7 @@ class tst_StoreCopy : public QObject
     Q_OBJECT
 
     test::PgServer *m_pg = nullptr;
+    test::MariaDbServer *m_mariadb = nullptr; // started by the first test that needs it
     QTemporaryDir m_dir;
     int m_connections = 0;
 
@@ -53,8 +56,9 @@ class tst_StoreCopy : public QObject
     test::CtlRun ctl(const QString &db, const QStringList &args, const QByteArray &input = {})
     {
         test::CtlRun r = test::runHeraldctl(db, args, environment(), input);
-        if (m_pg && (r.out.contains(m_pg->password().toUtf8()) || r.err.contains(m_pg->password().toUtf8())))
-            qFatal("heraldctl %s printed the password:\n%s\n%s", qPrintable(args.join(u' ')), r.out.constData(), r.err.constData());
+        for (const test::TestServer *server : {static_cast<const test::TestServer *>(m_pg), static_cast<const test::TestServer *>(m_mariadb)})
+            if (server && (r.out.contains(server->password().toUtf8()) || r.err.contains(server->password().toUtf8())))
+                qFatal("heraldctl %s printed the password:\n%s\n%s", qPrintable(args.join(u' ')), r.out.constData(), r.err.constData());
         return r;
     }
 
@@ -75,13 +79,22 @@ class tst_StoreCopy : public QObject
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
 
-    QString freshPg()
+    static QString fresh(test::TestServer *server)
     {
         QString error;
-        const QString name = m_pg->freshDatabase(&error);
+        const QString name = server->freshDatabase(&error);
         if (name.isEmpty())
             qFatal("%s", qPrintable(error));
-        return m_pg->url(name);
+        return server->url(name);
+    }
+    QString freshPg() { return fresh(m_pg); }
+    // The MariaDB server, started on the first call.
+    QString freshMariaDb()
+    {
+        QString error;
+        if (!m_mariadb && !(m_mariadb = test::MariaDbServer::shared(&error)))
+            qFatal("%s", qPrintable(error));
+        return fresh(m_mariadb);
     }
 
     // A connection of the test's own to the store (never through the Store under test), for fn.
@@ -94,9 +107,10 @@ class tst_StoreCopy : public QObject
         const QString name = u"storecopy-test-%1"_s.arg(++m_connections);
         std::optional<decltype(fn(std::declval<QSqlDatabase &>()))> result;
         {
-            const bool pg = url->kind() == StoreUrl::Kind::Postgres;
-            QSqlDatabase db = QSqlDatabase::addDatabase(pg ? u"QPSQL"_s : u"QSQLITE"_s, name);
-            if (pg) {
+            const bool server = url->kind() != StoreUrl::Kind::Sqlite;
+            const QString driver = url->kind() == StoreUrl::Kind::Postgres ? u"QPSQL"_s : url->kind() == StoreUrl::Kind::Mysql ? u"QMYSQL"_s : u"QSQLITE"_s;
+            QSqlDatabase db = QSqlDatabase::addDatabase(driver, name);
+            if (server) {
                 db.setHostName(url->host());
                 db.setPort(url->port());
                 db.setUserName(url->user());
@@ -241,31 +255,10 @@ class tst_StoreCopy : public QObject
         return id;
     }
 
-private Q_SLOTS:
-    void initTestCase()
+    // SQLite → the server's fresh database → SQLite keeps every count, and every row.
+    void keepsEveryRowThroughAndBack(const QString &server, const QString &prefix)
     {
-        QVERIFY(m_dir.isValid());
-        QString error;
-        m_pg = test::PgServer::shared(&error);
-        QVERIFY2(m_pg, qPrintable(error));
-    }
-
-    void shouldKnowEveryTableOfTheSchema()
-    {
-        const QString db = path(u"schema.db"_s);
-        QVERIFY(ctlOk(db, {u"init"_s}));
-        QStringList known = StoreCopy::copiedTables() + StoreCopy::skippedTables();
-        known.sort();
-        QCOMPARE(tablesOf(db), known);
-        const QString pg = freshPg();
-        QVERIFY(ctlOk(pg, {u"init"_s}));
-        QCOMPARE(tablesOf(pg), known);
-    }
-
-    // The test: SQLite → PostgreSQL → SQLite keeps every count, and every row.
-    void shouldKeepEveryRowFromSqliteToPostgresAndBack()
-    {
-        const QString source = path(u"source.db"_s);
+        const QString source = path(prefix + u"-source.db"_s);
         const qint64 deleted = fill(source);
         QVERIFY(deleted > 0);
         const Dump before = dump(source);
@@ -280,7 +273,7 @@ private Q_SLOTS:
         }
 
         // Into a database that `init` has touched (empty all the same), reporting JSON only.
-        const QString pg = freshPg();
+        const QString pg = server;
         QVERIFY(ctlOk(pg, {u"init"_s}));
         test::CtlRun r = copy(source, pg, {u"--json"_s});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -288,7 +281,7 @@ private Q_SLOTS:
         const QJsonObject report = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(report.value(u"ok"_s).toBool(), true);
         QCOMPARE(report.value(u"from"_s).toString(), source);
-        QVERIFY(!report.value(u"to"_s).toString().contains(m_pg->password()));
+        QVERIFY(!report.value(u"to"_s).toString().contains(StoreUrl::parse(server)->password()));
         QCOMPARE(report.value(u"counter_mismatches"_s).toArray().size(), 0);
         const QJsonArray tables = report.value(u"tables"_s).toArray();
         QCOMPARE(tables.size(), StoreCopy::copiedTables().size());
@@ -302,8 +295,8 @@ private Q_SLOTS:
         QCOMPARE(json(pg, {u"stats"_s}), stats);
         QCOMPARE(counterMismatches(pg), QStringList());
 
-        // Back into a new file, seven rows per transaction: many pages of every table, from PostgreSQL.
-        const QString back = path(u"sub/back.db"_s);
+        // Back into a new file, seven rows per transaction: many pages of every table, from the server.
+        const QString back = path(u"sub/"_s + prefix + u"-back.db"_s);
         r = copy(pg, back, {u"--chunk"_s, u"7"_s});
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY2(r.err.contains("messages: 7 of "), r.err.constData());
@@ -325,6 +318,34 @@ private Q_SLOTS:
         }
         // The source is as it was.
         QVERIFY2(dump(source) == before, qPrintable(difference(dump(source), before)));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QString error;
+        m_pg = test::PgServer::shared(&error);
+        QVERIFY2(m_pg, qPrintable(error));
+    }
+
+    // The test: SQLite → PostgreSQL → SQLite keeps every count, and every row.
+    void shouldKeepEveryRowFromSqliteToPostgresAndBack() { keepsEveryRowThroughAndBack(freshPg(), u"pg"_s); }
+
+    // The same through MySQL/MariaDB: a store copied to and from it.
+    void shouldKeepEveryRowFromSqliteToMysqlAndBack() { keepsEveryRowThroughAndBack(freshMariaDb(), u"mysql"_s); }
+
+    void shouldKnowEveryTableOfTheSchema()
+    {
+        const QString db = path(u"schema.db"_s);
+        QVERIFY(ctlOk(db, {u"init"_s}));
+        QStringList known = StoreCopy::copiedTables() + StoreCopy::skippedTables();
+        known.sort();
+        QCOMPARE(tablesOf(db), known);
+        for (const QString &server : {freshPg(), freshMariaDb()}) {
+            QVERIFY(ctlOk(server, {u"init"_s}));
+            QCOMPARE(tablesOf(server), known);
+        }
     }
 
     void shouldRefuseATargetThatIsNotEmptyAndWriteNothing()
@@ -386,7 +407,7 @@ private Q_SLOTS:
         } cases[] = {
             {{source, u"ftp://host/db"_s}, "TO: store 'ftp://host/db' has the unknown scheme 'ftp'"},
             {{u"postgres://"_s, target}, "is not a valid URL"},
-            {{u"mysql://herald@db.example.com/herald"_s, target}, "MySQL/MariaDB stores are not available"},
+            {{u"mysql://herald@db.example.com/herald"_s, target}, "no MySQL/MariaDB server answers at db.example.com:3306"},
             {{path(u"missing.db"_s), target}, "source: store '" + path(u"missing.db"_s).toUtf8() + "' does not exist"},
             {{source}, "give two stores"},
             {{source, target, u"--chunk"_s, u"0"_s}, "--chunk '0' is not a whole number from 1"},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "MariaDbServer.h"
 #include "PgServer.h"
 #include "store/Store.h"
 
@@ -13,7 +14,8 @@
 
 // A real store with a clock the test moves by hand: a SQLite file in a temporary folder, or, when the
 // environment says HERALD_TEST_STORE=postgres (the *_postgres ctest entries), a fresh database on the
-// PostgreSQL server the test process starts (PgServer).
+// PostgreSQL server the test process starts (PgServer), or with HERALD_TEST_STORE=mysql (the *_mysql
+// entries) on the MariaDB server it starts (MariaDbServer).
 struct StoreFixture
 {
     QTemporaryDir dir;
@@ -22,15 +24,24 @@ struct StoreFixture
     QString database; // PostgreSQL: this fixture's database
 
     static bool onPostgres() { return qEnvironmentVariable("HERALD_TEST_STORE") == QLatin1String("postgres"); }
+    static bool onMysql() { return qEnvironmentVariable("HERALD_TEST_STORE") == QLatin1String("mysql"); }
+    static bool onServer() { return onPostgres() || onMysql(); }
 
-    QString path() const { return dir.filePath(QStringLiteral("herald.db")); }
-
-    // The store's URL; on PostgreSQL the first call creates the fixture's database.
-    herald::StoreUrl url()
+    // The server URL of a database (creating the fixture's database on the first call).
+    QString serverUrl()
     {
-        if (!onPostgres())
-            return herald::StoreUrl::sqlite(path());
         QString error;
+        if (onMysql()) {
+            herald::test::MariaDbServer *server = herald::test::MariaDbServer::shared(&error);
+            if (!server)
+                qFatal("MariaDB for the tests: %s", qPrintable(error));
+            if (database.isEmpty()) {
+                database = server->freshDatabase(&error);
+                if (database.isEmpty())
+                    qFatal("MariaDB for the tests: %s", qPrintable(error));
+            }
+            return server->url(database);
+        }
         herald::test::PgServer *server = herald::test::PgServer::shared(&error);
         if (!server)
             qFatal("PostgreSQL for the tests: %s", qPrintable(error));
@@ -39,7 +50,28 @@ struct StoreFixture
             if (database.isEmpty())
                 qFatal("PostgreSQL for the tests: %s", qPrintable(error));
         }
-        auto u = herald::StoreUrl::parse(server->url(database));
+        return server->url(database);
+    }
+
+    // Drops the fixture's database on its server (the next url() makes a fresh one).
+    void dropDatabase()
+    {
+        if (database.isEmpty())
+            return;
+        if (onMysql())
+            herald::test::MariaDbServer::shared()->dropDatabase(database);
+        else if (onPostgres())
+            herald::test::PgServer::shared()->dropDatabase(database);
+    }
+
+    QString path() const { return dir.filePath(QStringLiteral("herald.db")); }
+
+    // The store's URL; on PostgreSQL the first call creates the fixture's database.
+    herald::StoreUrl url()
+    {
+        if (!onServer())
+            return herald::StoreUrl::sqlite(path());
+        auto u = herald::StoreUrl::parse(serverUrl());
         if (!u)
             qFatal("%s", qPrintable(u.errorString()));
         return *u;
@@ -48,10 +80,9 @@ struct StoreFixture
     // The URL as text, for heraldctl's --db.
     QString urlText()
     {
-        if (!onPostgres())
+        if (!onServer())
             return path();
-        url();
-        return herald::test::PgServer::shared()->url(database);
+        return serverUrl();
     }
 
     // Runs a statement on the store's database through a connection of its own, beside the store (as
@@ -62,8 +93,11 @@ struct StoreFixture
         const QString name = QStringLiteral("raw-%1").arg(quintptr(this));
         bool ok = false;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(onPostgres() ? QStringLiteral("QPSQL") : QStringLiteral("QSQLITE"), name);
-            if (onPostgres()) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(onPostgres() ? QStringLiteral("QPSQL")
+                                                        : onMysql()  ? QStringLiteral("QMYSQL")
+                                                                     : QStringLiteral("QSQLITE"),
+                                                        name);
+            if (onServer()) {
                 db.setHostName(u.host());
                 db.setPort(u.port());
                 db.setUserName(u.user());

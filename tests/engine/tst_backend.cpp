@@ -68,6 +68,11 @@ private:
             *error = db.lastError().text();
             return {};
         }
+        // As Store::open: the server is checked (and its kind learnt) before the session is set up.
+        if (auto s = m_backend->checkServer(db, url); !s) {
+            *error = s.errorString();
+            return {};
+        }
         for (const QString &setup : m_backend->sessionSetup(false, Durability::Normal, true)) {
             QSqlQuery q(db);
             if (!q.exec(setup)) {
@@ -178,8 +183,7 @@ private Q_SLOTS:
         m_connections.clear();
         if (m_fixture) {
             m_fixture->store.reset();
-            if (StoreFixture::onPostgres() && !m_fixture->database.isEmpty())
-                test::PgServer::shared()->dropDatabase(m_fixture->database);
+            m_fixture->dropDatabase();
         }
         m_fixture.reset();
     }
@@ -221,7 +225,8 @@ private Q_SLOTS:
         QString error;
         QSqlDatabase writer = connect(QStringLiteral("writer"), &error);
         QVERIFY2(writer.isOpen(), qPrintable(error));
-        QCOMPARE(run(m_db, m_backend->beginSnapshot()), QString());
+        for (const QString &statement : m_backend->beginSnapshot())
+            QCOMPARE(run(m_db, statement), QString());
         QCOMPARE(column(m_db, QStringLiteral("SELECT COUNT(*) FROM t")), QVariantList{qint64(1)});
         QCOMPARE(run(writer, QStringLiteral("INSERT INTO t (id) VALUES (2)")), QString()); // committed
         QCOMPARE(column(m_db, QStringLiteral("SELECT COUNT(*) FROM t")), QVariantList{qint64(1)});
@@ -249,15 +254,15 @@ private Q_SLOTS:
         QCOMPARE(run(m_db, QStringLiteral("DELETE FROM audit_log")), QString());
         QCOMPARE(run(m_db, QStringLiteral("INSERT INTO audit_log (id, at, actor, action, selection, affected) VALUES (2, 1, 'a', 'cancel', 'ids', 1)")),
                  QString());
-        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("audit_log")))
-            QCOMPARE(run(m_db, sql, {qint64(10)}), QString());
+        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("audit_log"), 10))
+            QCOMPARE(run(m_db, sql), QString());
         QCOMPARE(run(m_db, audit), QString());
         QCOMPARE(column(m_db, QStringLiteral("SELECT MAX(id) FROM audit_log")), QVariantList{qint64(11)});
         QCOMPARE(lastId(QStringLiteral("audit_log")), qint64(11));
 
         // An empty table that handed out ids before.
-        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("sns_notices")))
-            QCOMPARE(run(m_db, sql, {qint64(4)}), QString());
+        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("sns_notices"), 4))
+            QCOMPARE(run(m_db, sql), QString());
         QCOMPARE(run(m_db, QStringLiteral("INSERT INTO sns_notices (sns_message_id, type, topic_arn, received_at) VALUES ('m', 't', 'arn', 1)")),
                  QString());
         QCOMPARE(column(m_db, QStringLiteral("SELECT id FROM sns_notices")), QVariantList{qint64(5)});
@@ -266,8 +271,8 @@ private Q_SLOTS:
         QCOMPARE(run(m_db, QStringLiteral("INSERT INTO queues (id, name, concurrency, max_attempts, backoff_kind, backoff_base_ms, "
                                           "default_channel, created_at, updated_at) VALUES (5, 'q5', 1, 1, 'fixed', 1, 'outbox', 1, 1)")),
                  QString());
-        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("queues")))
-            QCOMPARE(run(m_db, sql, {qint64(7)}), QString());
+        for (const QString &sql : m_backend->continueGeneratedIds(QStringLiteral("queues"), 7))
+            QCOMPARE(run(m_db, sql), QString());
         QCOMPARE(run(m_db, QStringLiteral("INSERT INTO queues (name, concurrency, max_attempts, backoff_kind, backoff_base_ms, "
                                           "default_channel, created_at, updated_at) VALUES ('q6', 1, 1, 'fixed', 1, 'outbox', 1, 1)")),
                  QString());

@@ -18,13 +18,15 @@
 // Threads: shared(), the database functions, psql() and version() may be called from any thread; each
 // opens its own short-lived connection or process. stop(), start() and restart() change the server
 // under every connection: call them from the test's own thread while nothing else uses the server.
+#include "TestServer.h"
+
 #include <QString>
 #include <QTemporaryDir>
 #include <QVariant>
 
 namespace herald::test {
 
-class PgServer
+class PgServer : public TestServer
 {
 public:
     // The server of this test process, started on the first call (1.5 s, nearly all initdb), or nullptr and in
@@ -35,12 +37,12 @@ public:
     PgServer(const PgServer &) = delete;
     PgServer &operator=(const PgServer &) = delete;
 
-    QString host() const { return QStringLiteral("127.0.0.1"); }
-    int port() const { return m_port; }
-    QString user() const { return QStringLiteral("herald"); }
-    QString password() const { return m_password; }
+    QString host() const override { return QStringLiteral("127.0.0.1"); }
+    int port() const override { return m_port; }
+    QString user() const override { return QStringLiteral("herald"); }
+    QString password() const override { return m_password; }
     // postgres://herald:<password>@127.0.0.1:<port>/<database>
-    QString url(const QString &database) const;
+    QString url(const QString &database) const override;
     // The temporary folder holding the cluster (data/) and its log (server.log).
     QString folder() const { return m_dir.path(); }
 
@@ -48,30 +50,34 @@ public:
     // DROP DATABASE … WITH (FORCE): ends the connections still open to it.
     bool dropDatabase(const QString &name, QString *error = nullptr);
     // Creates a database no other test uses, herald_t<pid>_<n>, and returns its name; empty on failure.
-    QString freshDatabase(QString *error = nullptr);
+    QString freshDatabase(QString *error = nullptr) override;
 
     // pg_ctl stop -m fast: ends every connection; the port stops accepting connections.
-    bool stop(QString *error = nullptr);
+    bool stop(QString *error = nullptr) override;
     // Starts the stopped server again on the same port.
-    bool start(QString *error = nullptr);
+    bool start(QString *error = nullptr) override;
     // pg_ctl restart -m fast, same port: every open connection breaks.
-    bool restart(QString *error = nullptr);
+    bool restart(QString *error = nullptr) override;
 
     // Ends every client connection to database and waits until their backends are gone, so that the next
     // query on one of them fails. Returns how many it ended, or -1 (and *error) when it could not ask.
-    int terminateBackends(const QString &database, QString *error = nullptr);
+    int terminateBackends(const QString &database, QString *error = nullptr) override;
 
     // Runs sql with the psql program (no psqlrc, ON_ERROR_STOP, unaligned, tuples only: one line per row,
     // fields separated by '|'). *output is psql's standard output without its last newline. False when
     // psql fails; *error then holds its standard error.
     bool psql(const QString &database, const QString &sql, QString *output = nullptr, QString *error = nullptr) const;
 
+    // psql without output.
+    bool exec(const QString &database, const QString &sql, QString *error = nullptr) override { return psql(database, sql, nullptr, error); }
+    QString serverName() const override { return QStringLiteral("PostgreSQL"); }
+
     // server_version, e.g. "15.18 (Debian 15.18-0+deb12u1)"; empty on failure.
     QString version(QString *error = nullptr) const;
 
 private:
     PgServer() = default;
-    ~PgServer();
+    ~PgServer() override;
     static void destroyShared();
 
     bool setUp(QString *error);

@@ -42,7 +42,7 @@ using namespace storerows;
 const QString kCompleteAudit = QStringLiteral("UPDATE audit_log SET affected = ?, details = ?, undoable = ? WHERE id = ?");
 const QString kReschedule = QStringLiteral("UPDATE messages SET state = ?, run_at = ?, updated_at = ? WHERE id = ?");
 const QString kCopyLabels = QStringLiteral(
-    "INSERT INTO message_labels (message_id, key, value) SELECT ?, key, value FROM message_labels "
+    "INSERT INTO message_labels (message_id, \"key\", value) SELECT ?, \"key\", value FROM message_labels "
     "WHERE message_id = ?");
 const QString kLastUndoable = QStringLiteral("SELECT id, action FROM audit_log WHERE undoable = 1 AND undone_by IS NULL ORDER BY id DESC LIMIT 1");
 const QString kUndoTargets = QStringLiteral(
@@ -418,7 +418,7 @@ Status ActionRepository::applyChunk(const OperatorAction &action, const QList<qi
         setBinds = {action.priority};
         break;
     case ActionKind::Restore:
-        set = QStringLiteral("state = CASE WHEN run_at > CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, finished_at = NULL");
+        set = QStringLiteral("state = CASE WHEN run_at > %1 THEN %1 ELSE %1 END, finished_at = NULL").arg(m_ctx.backend->castInteger(QStringLiteral("?")));
         setBinds = {t, int(MessageState::Scheduled), int(MessageState::Waiting)};
         break;
     case ActionKind::EditPayload:
@@ -430,8 +430,8 @@ Status ActionRepository::applyChunk(const OperatorAction &action, const QList<qi
         Statement copy = m_ctx.prepare(QStringLiteral(
             "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
             "max_attempts) SELECT queue_id, type, channel, recipient, payload, labels, priority, "
-            "CASE WHEN run_at > CAST(? AS BIGINT) THEN CAST(? AS BIGINT) ELSE CAST(? AS BIGINT) END, "
-            "%1, ?, ?, max_attempts FROM messages WHERE id = ?%2").arg(m_ctx.backend->greatest(QStringLiteral("run_at"), QStringLiteral("CAST(? AS BIGINT)")), m_ctx.backend->returningId()));
+            "CASE WHEN run_at > %3 THEN %3 ELSE %3 END, "
+            "%1, ?, ?, max_attempts FROM messages WHERE id = ?%2").arg(m_ctx.backend->greatest(QStringLiteral("run_at"), m_ctx.backend->castInteger(QStringLiteral("?"))), m_ctx.backend->returningId(), m_ctx.backend->castInteger(QStringLiteral("?"))));
         Statement labels = m_ctx.prepare(kCopyLabels);
         for (qint64 id : ids) {
             for (const QVariant &v : QVariantList{t, int(MessageState::Scheduled), int(MessageState::Waiting), t, t, t, id})
@@ -529,11 +529,18 @@ Result<ActionResult> ActionRepository::undoLastAction(const QString &actor)
         const QList<qint64> ids = result.affectedIds.mid(start, kIdChunk);
         if (auto s = DeliveryRollups(m_ctx).recordUncancelled(auditId, ids); !s)
             return s.error();
-        Statement q = m_ctx.prepare(QStringLiteral(
-            "UPDATE messages SET (state, run_at, priority, attempts, stalls, finished_at, last_error, payload) = "
-            "(SELECT j.state, j.run_at, j.priority, j.attempts, j.stalls, j.finished_at, j.last_error, j.payload FROM action_journal j "
-            "WHERE j.audit_id = ? AND j.message_id = messages.id), updated_at = ?, lease_owner = NULL, lease_until = NULL WHERE ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+        QList<Backend::Assignment> sets;
+        for (const char *c : {"state", "run_at", "priority", "attempts", "stalls", "finished_at", "last_error", "payload"})
+            sets.append({QLatin1String(c), QStringLiteral("journal.") + QLatin1String(c)});
+        sets.append({QStringLiteral("updated_at"), QStringLiteral("?")});
+        sets.append({QStringLiteral("lease_owner"), QStringLiteral("NULL")});
+        sets.append({QStringLiteral("lease_until"), QStringLiteral("NULL")});
+        Statement q = m_ctx.prepare(m_ctx.backend->updateFromRows(
+            QStringLiteral("messages"), QStringLiteral("journal"),
+            QStringLiteral("message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload"),
+            QStringLiteral("message_id, state, run_at, priority, attempts, stalls, finished_at, last_error, payload FROM action_journal "
+                           "WHERE audit_id = ?"),
+            sets, QStringLiteral("messages.id = journal.message_id AND ") + m_ctx.backend->idListCondition(QStringLiteral("messages.id"))));
         q.addBindValue(auditId);
         q.addBindValue(t);
         q.addBindValue(m_ctx.backend->idListValue(ids));

@@ -49,11 +49,16 @@ const QString kOutboxPage = QStringLiteral(
     "FROM outbox o JOIN queues q ON q.id = o.queue_id WHERE (? = 0 OR o.id < ?) "
     "ORDER BY o.id DESC LIMIT ?");
 const QString kIsSuppressed = QStringLiteral("SELECT 1 FROM suppressions WHERE address = ? AND (expires_at IS NULL OR expires_at > ?)");
-const QString kInsertSuppression = QStringLiteral(
-    "INSERT INTO suppressions (address, reason, source_event, note, expires_at, created_at) "
-    "VALUES (?, ?, NULL, ?, NULL, ?) "
-    "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, source_event = NULL, "
-    "note = excluded.note, expires_at = NULL, created_at = excluded.created_at");
+QString insertSuppression(const Backend &b)
+{
+    return b.upsert(QStringLiteral("suppressions"), QStringLiteral("address, reason, source_event, note, expires_at, created_at"),
+                    QStringLiteral("VALUES (?, ?, NULL, ?, NULL, ?)"), QStringLiteral("address"),
+                    {{QStringLiteral("reason"), QStringLiteral("excluded.reason")},
+                     {QStringLiteral("source_event"), QStringLiteral("NULL")},
+                     {QStringLiteral("note"), QStringLiteral("excluded.note")},
+                     {QStringLiteral("expires_at"), QStringLiteral("NULL")},
+                     {QStringLiteral("created_at"), QStringLiteral("excluded.created_at")}});
+}
 
 QVariantList channelSettings(const ChannelConfig &c)
 {
@@ -247,7 +252,7 @@ Status ChannelRepository::addSuppression(const QString &address, const QString &
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s;
-    Statement q = m_ctx.prepare(kInsertSuppression);
+    Statement q = m_ctx.prepare(insertSuppression(*m_ctx.backend));
     q.addBindValue(key);
     q.addBindValue(known ? reason : SuppressionReason::Manual);
     q.addBindValue(nullableText(known ? QString() : reason));

@@ -43,8 +43,12 @@ const QString kCountExpired = QStringLiteral(
     "COALESCE(SUM(LENGTH(payload) + LENGTH(labels) + LENGTH(recipient) + 200), 0) "
     "FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ?");
 const QString kExpiredIds = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND state = ? AND finished_at < ? ORDER BY id LIMIT ?");
-const QString kReadSchedule = QStringLiteral("SELECT key, value FROM settings WHERE key LIKE 'cleanup.%'");
-const QString kWriteSetting = QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+const QString kReadSchedule = QStringLiteral("SELECT \"key\", value FROM settings WHERE \"key\" LIKE 'cleanup.%'");
+QString writeSetting(const Backend &b)
+{
+    return b.upsert(QStringLiteral("settings"), QStringLiteral("\"key\", value"), QStringLiteral("VALUES (?, ?)"), QStringLiteral("\"key\""),
+                    {{QStringLiteral("value"), QStringLiteral("excluded.value")}});
+}
 const QString kFinishRun = QStringLiteral(
     "UPDATE cleanup_runs SET finished_at = ?, messages = ?, outbox = ?, audit = ?, email_events = ?, "
     "archived = ?, bytes_reclaimed = ?, cancelled = ?, error = ? WHERE id = ?");
@@ -59,7 +63,7 @@ const QString kEmailEvents = QStringLiteral("cleanup.email_events_older_than_ms"
 const QString kChangedAt = QStringLiteral("cleanup.changed_at");
 
 const QString kRunColumns = QStringLiteral(
-    "id, trigger, started_at, finished_at, messages, outbox, audit, email_events, archived, bytes_reclaimed, cancelled, error");
+    "id, \"trigger\", started_at, finished_at, messages, outbox, audit, email_events, archived, bytes_reclaimed, cancelled, error");
 
 std::optional<qint64> positiveOrNone(const QString &text)
 {
@@ -420,7 +424,7 @@ Status CleanupRepository::setCleanupSchedule(const CleanupScheduleSettings &sett
         {kEmailEvents, age(settings.emailEventsOlderThanMs)},
         {kChangedAt, QString::number(m_ctx.now())}};
     for (const auto &[key, value] : rows) {
-        Statement q = m_ctx.prepare(kWriteSetting);
+        Statement q = m_ctx.prepare(writeSetting(*m_ctx.backend));
         q.addBindValue(key);
         q.addBindValue(value);
         if (auto s = exec(q, QStringLiteral("storing the cleanup schedule")); !s)
@@ -434,7 +438,7 @@ Result<qint64> CleanupRepository::beginCleanupRun(const QString &trigger)
     WriteTransaction tx(m_ctx);
     if (auto s = tx.begin(); !s)
         return s.error();
-    Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO cleanup_runs (trigger, started_at) VALUES (?, ?)") + m_ctx.backend->returningId());
+    Statement q = m_ctx.prepare(QStringLiteral("INSERT INTO cleanup_runs (\"trigger\", started_at) VALUES (?, ?)") + m_ctx.backend->returningId());
     q.addBindValue(trigger);
     q.addBindValue(m_ctx.now());
     if (auto s = exec(q, QStringLiteral("recording the start of a cleanup run")); !s)
@@ -476,7 +480,7 @@ Result<QList<CleanupRun>> CleanupRepository::cleanupRuns(int limit, const QStrin
 {
     Statement q = m_ctx.prepare(trigger.isEmpty()
                               ? QStringLiteral("SELECT %1 FROM cleanup_runs ORDER BY id DESC LIMIT ?").arg(kRunColumns)
-                              : QStringLiteral("SELECT %1 FROM cleanup_runs WHERE trigger = ? ORDER BY id DESC LIMIT ?").arg(kRunColumns));
+                              : QStringLiteral("SELECT %1 FROM cleanup_runs WHERE \"trigger\" = ? ORDER BY id DESC LIMIT ?").arg(kRunColumns));
     if (!trigger.isEmpty())
         q.addBindValue(trigger);
     q.addBindValue(std::max(1, limit));

@@ -35,9 +35,14 @@ using storesql::sqlError;
 using namespace storerows;
 
 // ---- SQL
-const QString kUpsertEngine = QStringLiteral(
-    "INSERT INTO engines (id, host, pid, version, started_at, heartbeat_at, in_flight, queues) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, in_flight = excluded.in_flight, queues = excluded.queues");
+QString upsertEngine(const Backend &b)
+{
+    return b.upsert(QStringLiteral("engines"), QStringLiteral("id, host, pid, version, started_at, heartbeat_at, in_flight, queues"),
+                    QStringLiteral("VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), QStringLiteral("id"),
+                    {{QStringLiteral("heartbeat_at"), QStringLiteral("excluded.heartbeat_at")},
+                     {QStringLiteral("in_flight"), QStringLiteral("excluded.in_flight")},
+                     {QStringLiteral("queues"), QStringLiteral("excluded.queues")}});
+}
 const QString kForgetSilentEngines = QStringLiteral("DELETE FROM engines WHERE heartbeat_at < ?");
 const QString kDeleteEngine = QStringLiteral("DELETE FROM engines WHERE id = ?");
 const QString kLiveEngines = QStringLiteral(
@@ -45,10 +50,15 @@ const QString kLiveEngines = QStringLiteral(
     "ORDER BY started_at, id");
 const QString kAllEngines = QStringLiteral(
     "SELECT id, host, pid, version, started_at, heartbeat_at, in_flight, queues FROM engines ORDER BY started_at, id");
-const QString kTakeLease = QStringLiteral(
-    "INSERT INTO leader (name, holder, term, until_at) VALUES (?, ?, 1, ?) ON CONFLICT (name) DO UPDATE SET "
-    "term = leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END, holder = excluded.holder, "
-    "until_at = excluded.until_at WHERE leader.holder = excluded.holder OR leader.until_at < ?");
+QString takeLease(const Backend &b)
+{
+    return b.upsert(QStringLiteral("leader"), QStringLiteral("name, holder, term, until_at"), QStringLiteral("VALUES (?, ?, 1, ?)"),
+                    QStringLiteral("name"),
+                    {{QStringLiteral("term"), QStringLiteral("leader.term + CASE WHEN leader.holder = excluded.holder THEN 0 ELSE 1 END")},
+                     {QStringLiteral("holder"), QStringLiteral("excluded.holder")},
+                     {QStringLiteral("until_at"), QStringLiteral("excluded.until_at")}},
+                    QStringLiteral("leader.holder = excluded.holder OR leader.until_at < ?"));
+}
 const QString kLeaseHolder = QStringLiteral("SELECT holder FROM leader WHERE name = ?");
 
 // The queues column: a JSON array of names, so that no character of a name needs escaping.
@@ -85,7 +95,7 @@ Status EngineRepository::heartbeat(const EngineInfo &engine)
     if (auto s = tx.begin(); !s)
         return s;
     const qint64 t = m_ctx.now();
-    Statement q = m_ctx.prepare(kUpsertEngine);
+    Statement q = m_ctx.prepare(upsertEngine(*m_ctx.backend));
     for (const QVariant &v : QVariantList{engine.id, engine.host, engine.pid, engine.version, engine.startedAt > 0 ? engine.startedAt : t, t,
                                           engine.inFlight, queuesText(engine.queues)})
         q.addBindValue(v);
@@ -134,7 +144,7 @@ Result<bool> EngineRepository::tryLead(const QString &name, const QString &holde
     if (auto s = tx.begin(); !s)
         return s.error();
     const qint64 t = m_ctx.now();
-    Statement take = m_ctx.prepare(kTakeLease);
+    Statement take = m_ctx.prepare(takeLease(*m_ctx.backend));
     for (const QVariant &v : QVariantList{name, holder, t + leaseMs, t})
         take.addBindValue(v);
     if (auto s = exec(take, QStringLiteral("taking the %1 lease").arg(name)); !s)

@@ -40,15 +40,20 @@ using namespace storerows;
 
 // ---- SQL
 const QString kIdByDedupeKey = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND dedupe_key = ?");
-const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) VALUES (?, ?, ?)");
+const QString kInsertLabel = QStringLiteral("INSERT INTO message_labels (message_id, \"key\", value) VALUES (?, ?, ?)");
 // One label for many messages; the backend's id list condition follows.
-const QString kInsertSharedLabel = QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT id, ?, ? FROM messages WHERE ");
+const QString kInsertSharedLabel = QStringLiteral("INSERT INTO message_labels (message_id, \"key\", value) SELECT id, ?, ? FROM messages WHERE ");
 constexpr qsizetype kSharedLabel = 32; // messages of a run sharing a label that get it by one statement
-const QString kInsertSynthetic = QStringLiteral(
-    "WITH RECURSIVE seq(n) AS (SELECT CAST(? AS BIGINT) UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
-    "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
-    "max_attempts) SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
-    "FROM seq");
+// INSERT … WITH …, not WITH … INSERT (which MariaDB lacks).
+QString insertSynthetic(const Backend &b)
+{
+    return QStringLiteral(
+               "INSERT INTO messages (queue_id, type, channel, recipient, payload, labels, priority, state, run_at, created_at, updated_at, "
+               "max_attempts) WITH RECURSIVE seq(n) AS (SELECT %1 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < ?) "
+               "SELECT ?, 'synthetic', ?, '+1555' || (1000000 + n), '{\"n\":' || n || '}', '{}', 1 + n % 10, ?, ? + n * ?, ?, ?, ? "
+               "FROM seq")
+        .arg(b.castInteger(QStringLiteral("?")));
+}
 
 } // namespace
 
@@ -319,7 +324,8 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
             ids << insert.value(0).toLongLong();
         std::sort(ids.begin(), ids.end());
     } else if (insert.numRowsAffected() == n) {
-        for (qint64 id = insert.lastInsertId().toLongLong() - n + 1; ids.size() < n; ++id)
+        const qint64 reported = insert.lastInsertId().toLongLong();
+        for (qint64 id = m_ctx.backend->capabilities().insertIdIsFirstRow ? reported : reported - n + 1; ids.size() < n; ++id)
             ids << id;
     }
     insert.finish();
@@ -364,7 +370,7 @@ Result<QList<qint64>> EnqueueRepository::insertRun(const QList<NewMessage> &mess
     labels += ']';
     if (labels.size() == 2)
         return ids;
-    Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, key, value) SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("itt")));
+    Statement label = m_ctx.prepare(QStringLiteral("INSERT INTO message_labels (message_id, \"key\", value) SELECT ") + m_ctx.backend->jsonArrayRows(QStringLiteral("itt")));
     label.addBindValue(QString::fromUtf8(labels));
     if (auto s = exec(label, QStringLiteral("storing labels")); !s)
         return s.error();
@@ -384,7 +390,7 @@ Result<qint64> EnqueueRepository::insertSyntheticMessages(const QString &queueNa
     if (!qid)
         return qid.error();
     constexpr qint64 kChunk = 100'000;
-    Statement insert = m_ctx.prepare(kInsertSynthetic);
+    Statement insert = m_ctx.prepare(insertSynthetic(*m_ctx.backend));
     qint64 inserted = 0;
     for (qint64 start = 0; start < count; start += kChunk) {
         WriteTransaction tx(m_ctx);

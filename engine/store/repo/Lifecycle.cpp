@@ -81,6 +81,8 @@ const QString kCompleteOurs = QStringLiteral(
 // Closes the open attempts of completed messages; the caller appends the message condition.
 // What a delivery rollup is kept by, and the attempt's lateness (factAt reads them back).
 const QString kFactColumns = QStringLiteral("queue_id, channel, type, started_at - run_at");
+// Those facts read again after the UPDATE, where a statement cannot change a row and return it.
+const QString kOutcomeFacts = QStringLiteral("SELECT ") + kFactColumns + QStringLiteral(" FROM messages WHERE id = ?");
 
 template<typename Q>
 DeliveryRollups::Fact factAt(Q &q, int first)
@@ -216,6 +218,8 @@ Result<QList<Message>> Lifecycle::claimInTx(const ClaimRequest &request, const Q
     const Backend &b = *m_ctx.backend;
     if (b.capabilities().modifyingCte)
         return claimInOneStatement(request, owner, leaseMs, t);
+    if (!b.capabilities().updateReturning)
+        return claimLockedThenUpdated(request, owner, leaseMs, t);
     if (b.capabilities().sharedStore())
         return Error::runtime(QStringLiteral("the %1 backend cannot claim on a shared store: its claim would not hold a queue's limits "
                                               "across engines").arg(b.name()));
@@ -255,6 +259,83 @@ Result<QList<Message>> Lifecycle::claimInTx(const ClaimRequest &request, const Q
     a.addBindValue(b.idListValue(ids));
     if (auto s = exec(a, QStringLiteral("recording attempts")); !s)
         return s.error();
+    return claimed;
+}
+
+Result<QList<Message>> Lifecycle::claimLockedThenUpdated(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t)
+{
+    const Backend &b = *m_ctx.backend;
+    const bool limited = b.capabilities().sharedStore();
+    // The queue's row, locked on a shared store until the commit: claims on one queue take turns, and each
+    // counts what the one before it committed (as claimInOneStatement).
+    Statement lock = m_ctx.prepare(kLockQueueForClaim + (limited ? b.rowLockClause() : QString()));
+    lock.addBindValue(request.queue);
+    if (auto s = exec(lock, QStringLiteral("locking queue %1 for a claim").arg(request.queue)); !s)
+        return s.error();
+    if (!lock.next())
+        return QList<Message>{}; // paused or gone
+    const qint64 queueId = lock.value(0).toLongLong();
+    lock.finish();
+    qint64 room = request.max;
+    if (limited) {
+        // What the queue's concurrency and rate limit leave across all engines.
+        Statement left = m_ctx.prepare(
+            QStringLiteral("SELECT CASE WHEN q.concurrency > 0 THEN q.concurrency - (SELECT COUNT(*) FROM messages a WHERE a.queue_id = q.id AND "
+                           "a.state = %1) ELSE ? END, CASE WHEN q.rate_max > 0 AND q.rate_window_ms > 0 THEN q.rate_max - (SELECT COUNT(*) "
+                           "FROM messages s WHERE s.queue_id = q.id AND s.started_at > ? - q.rate_window_ms) ELSE ? END FROM queues q WHERE q.id = ?")
+                .arg(int(MessageState::Active)));
+        for (const QVariant &v : QVariantList{request.max, t, request.max, queueId})
+            left.addBindValue(v);
+        if (auto s = exec(left, QStringLiteral("counting the room of queue %1").arg(request.queue)); !s)
+            return s.error();
+        if (!left.next())
+            return QList<Message>{};
+        room = std::min({room, left.value(0).toLongLong(), left.value(1).toLongLong()});
+    }
+    if (room <= 0)
+        return QList<Message>{};
+    QVariantList binds{queueId};
+    QString sql = QStringLiteral("SELECT id FROM messages WHERE queue_id = ? AND ") + kWaitingLiteral;
+    for (const QString &c : request.skipChannels) {
+        sql += QStringLiteral(" AND channel <> ?");
+        binds << c;
+    }
+    sql += QStringLiteral(" ORDER BY priority, run_at, id LIMIT ?") + b.claimLockClause();
+    binds << room;
+    Statement pick = m_ctx.prepare(sql);
+    for (const QVariant &v : std::as_const(binds))
+        pick.addBindValue(v);
+    if (auto s = exec(pick, QStringLiteral("claiming messages of %1").arg(request.queue)); !s)
+        return s.error();
+    QList<qint64> ids;
+    while (pick.next())
+        ids << pick.value(0).toLongLong();
+    pick.finish();
+    if (ids.isEmpty())
+        return QList<Message>{};
+    const QVariant idList = b.idListValue(ids);
+    Statement update = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = attempts + 1, started_at = ?, updated_at = ?, "
+                                                    "lease_owner = ?, lease_until = ? WHERE ") + b.idListCondition(QStringLiteral("id")));
+    for (const QVariant &v : QVariantList{int(MessageState::Active), t, t, owner, t + leaseMs, idList})
+        update.addBindValue(v);
+    if (auto s = exec(update, QStringLiteral("claiming messages of %1").arg(request.queue)); !s)
+        return s.error();
+    update.finish();
+    Statement a = m_ctx.prepare(kRecordClaimedAttempts + b.idListCondition(QStringLiteral("id")));
+    a.addBindValue(t);
+    a.addBindValue(owner);
+    a.addBindValue(idList);
+    if (auto s = exec(a, QStringLiteral("recording attempts")); !s)
+        return s.error();
+    a.finish();
+    Statement read = m_ctx.prepare(QStringLiteral("SELECT ") + kMessageColumns + kMessageFrom + QStringLiteral("WHERE ") +
+                                   b.idListCondition(QStringLiteral("m.id")) + QStringLiteral(" ORDER BY m.priority, m.run_at, m.id"));
+    read.addBindValue(idList);
+    if (auto s = exec(read, QStringLiteral("reading the claimed messages of %1").arg(request.queue)); !s)
+        return s.error();
+    QList<Message> claimed;
+    while (read.next())
+        claimed << readMessage(read);
     return claimed;
 }
 
@@ -307,17 +388,31 @@ Result<std::optional<MessageState>> Lifecycle::fail(qint64 id, const QString &ow
 
 Result<std::optional<MessageState>> Lifecycle::completeInTx(const Completion &c, const QString &owner, qint64 t, DeliveryRollups::Tally &tally)
 {
-    // The rollup's facts come back from the UPDATE itself: no second read on the hot path.
-    Statement q = m_ctx.prepare(kCompleteMessage + QStringLiteral(" RETURNING ") + kFactColumns);
+    // The rollup's facts come back from the UPDATE itself where it can return them (no second read on
+    // the hot path); elsewhere they are read after it, from the row the UPDATE holds locked.
+    const bool returning = m_ctx.backend->capabilities().updateReturning;
+    Statement q = m_ctx.prepare(returning ? kCompleteMessage + QStringLiteral(" RETURNING ") + kFactColumns : kCompleteMessage);
     for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, nullableText(c.providerMessageId), c.id, owner, c.attempt,
                                           c.attempt})
         q.addBindValue(v);
     if (auto s = exec(q, QStringLiteral("completing message %1").arg(c.id)); !s)
         return s.error();
-    if (!q.next())
-        return std::optional<MessageState>{};
-    tally.add(OutcomeKind::Delivered, factAt(q, 0));
-    q.finish();
+    if (returning) {
+        if (!q.next())
+            return std::optional<MessageState>{};
+        tally.add(OutcomeKind::Delivered, factAt(q, 0));
+        q.finish();
+    } else {
+        if (q.numRowsAffected() != 1)
+            return std::optional<MessageState>{};
+        Statement facts = m_ctx.prepare(kOutcomeFacts);
+        facts.addBindValue(c.id);
+        if (auto s = exec(facts, QStringLiteral("reading message %1").arg(c.id)); !s)
+            return s.error();
+        if (facts.next())
+            tally.add(OutcomeKind::Delivered, factAt(facts, 0));
+        facts.finish();
+    }
     Statement a = m_ctx.prepare(kCloseAttemptSuccess);
     a.addBindValue(t);
     a.addBindValue(c.id);
@@ -348,6 +443,34 @@ Result<QSet<qint64>> Lifecycle::completePlainInTx(const QList<Completion> &compl
         const QList<qint64> &ids = withAttempt ? kinds.matched : kinds.anyAttempt;
         if (ids.isEmpty())
             continue;
+        if (!b.capabilities().updateReturning) {
+            // Ours, selected and locked, then completed by id.
+            Statement pick = m_ctx.prepare(QStringLiteral("SELECT id, ") + kFactColumns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
+                                           QStringLiteral(" AND lease_owner = ? AND ") + b.idListCondition(QStringLiteral("id")) +
+                                           (withAttempt ? attemptPairCondition(b) : QString()) + b.rowLockClause());
+            pick.addBindValue(owner);
+            pick.addBindValue(b.idListValue(ids));
+            if (withAttempt)
+                pick.addBindValue(QString::fromLatin1(kinds.pairs));
+            if (auto s = exec(pick, QStringLiteral("completing messages")); !s)
+                return s.error();
+            QList<qint64> picked;
+            while (pick.next()) {
+                picked << pick.value(0).toLongLong();
+                tally.add(OutcomeKind::Delivered, factAt(pick, 1));
+            }
+            pick.finish();
+            if (picked.isEmpty())
+                continue;
+            Statement done = m_ctx.prepare(kCompleteOurs + b.idListCondition(QStringLiteral("id")));
+            for (const QVariant &v : QVariantList{int(MessageState::Completed), t, t, owner, b.idListValue(picked)})
+                done.addBindValue(v);
+            if (auto s = exec(done, QStringLiteral("completing messages")); !s)
+                return s.error();
+            for (const qint64 id : std::as_const(picked))
+                ours.insert(id);
+            continue;
+        }
         QString sql = kCompleteOurs + b.idListCondition(QStringLiteral("id")) + (withAttempt ? attemptPairCondition(b) : QString()) +
                       QStringLiteral(" RETURNING id, ") + kFactColumns;
         if (oneStatement)
@@ -438,6 +561,21 @@ Result<std::optional<MessageState>> Lifecycle::failInTx(const FailureReport &rep
 }
 
 Result<Store::BatchResult> Lifecycle::commitBatch(const WriteBatch &batch)
+{
+    constexpr int kAttempts = 5;
+    const Backend &b = *m_ctx.backend;
+    for (int attempt = 1;; ++attempt) {
+        m_ctx.lastFailure = QSqlError();
+        auto r = commitBatchOnce(batch);
+        if (r || attempt == kAttempts || !b.capabilities().sharedStore())
+            return r;
+        const DbErrorKind kind = b.classify(m_ctx.lastFailure);
+        if (kind != DbErrorKind::Deadlock && kind != DbErrorKind::SerializationFailure && kind != DbErrorKind::Busy)
+            return r;
+    }
+}
+
+Result<Store::BatchResult> Lifecycle::commitBatchOnce(const WriteBatch &batch)
 {
     if (auto s = m_ctx.requireWritable(); !s)
         return s.error();
@@ -559,12 +697,18 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups:
                                            "AND a.outcome = 'handed back') >= %1")
                                 .arg(kMaxUncountedHandBacks);
     const QString columns = QStringLiteral("SELECT id, attempts, max_attempts, stalls") + reached + QStringLiteral(", ") + kFactColumns;
-    Statement read = m_ctx.prepare(allActive ? columns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
-                                                   QStringLiteral(" AND lease_until IS NOT NULL")
-                                             : columns + QStringLiteral(" FROM messages WHERE ") + stateIs(MessageState::Active) +
-                                                   QStringLiteral(" AND lease_until < ?"));
-    if (!allActive)
-        read.addBindValue(t);
+    // Compare-and-set, with the rows locked until the commit: on a shared store every live engine
+    // reclaims at about the same moment, and without the lock a second engine would hand back again a
+    // message the first had handed back and a third had claimed since, under a lease of its own (the
+    // killed engine's deliveries were then made once more by each live engine). The changes below
+    // repeat the condition.
+    const QString expired = stateIs(MessageState::Active) + (allActive ? QStringLiteral(" AND lease_until IS NOT NULL") : QStringLiteral(" AND lease_until < ?"));
+    const auto bindExpired = [&](Statement &q) {
+        if (!allActive)
+            q.addBindValue(t);
+    };
+    Statement read = m_ctx.prepare(columns + QStringLiteral(" FROM messages WHERE ") + expired + m_ctx.backend->rowLockClause());
+    bindExpired(read);
     if (auto s = exec(read, QStringLiteral("finding expired leases")); !s)
         return s.error();
     QList<qint64> back, failed, neverLeft;
@@ -583,9 +727,10 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups:
         const QVariant ids = m_ctx.backend->idListValue(neverLeft);
         Statement q = m_ctx.prepare(QStringLiteral("UPDATE messages SET state = ?, attempts = ") + m_ctx.backend->greatest(QStringLiteral("attempts - 1"), QStringLiteral("0")) + QStringLiteral(", updated_at = ?, lease_owner = NULL, "
                                              "lease_until = NULL WHERE ") +
-                              m_ctx.backend->idListCondition(QStringLiteral("id")));
+                              m_ctx.backend->idListCondition(QStringLiteral("id")) + QStringLiteral(" AND ") + expired);
         for (const QVariant &v : QVariantList{int(MessageState::Waiting), t, ids})
             q.addBindValue(v);
+        bindExpired(q);
         if (auto s = exec(q, QStringLiteral("handing back deliveries that never left")); !s)
             return s.error();
         Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'handed back', error = ? WHERE finished_at IS NULL AND ") +
@@ -602,10 +747,11 @@ Result<qint64> Lifecycle::reclaimInTx(qint64 t, bool allActive, DeliveryRollups:
         Statement q = m_ctx.prepare(
             QStringLiteral("UPDATE messages SET state = ?, stalls = stalls + 1, updated_at = ?, lease_owner = NULL, lease_until = NULL, "
                            "finished_at = ?, last_error = ?, failure_group = ? WHERE ") +
-            m_ctx.backend->idListCondition(QStringLiteral("id")));
+            m_ctx.backend->idListCondition(QStringLiteral("id")) + QStringLiteral(" AND ") + expired);
         for (const QVariant &v : QVariantList{int(state), t, state == MessageState::Failed ? QVariant(t) : nullable({}), error,
                                               failureGroupId(failureFingerprint(error)), m_ctx.backend->idListValue(ids)})
             q.addBindValue(v);
+        bindExpired(q);
         if (auto s = exec(q, QStringLiteral("reclaiming expired leases")); !s)
             return s;
         Statement a = m_ctx.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, outcome = 'stalled', error = ? WHERE finished_at IS NULL AND ") +

@@ -18,6 +18,8 @@ public:
     Result<bool> complete(qint64 id, const QString &owner, const QString &providerMessageId);
     Status markReached(const QList<qint64> &ids, const QString &owner);
     Result<std::optional<MessageState>> fail(qint64 id, const QString &owner, const Failure &failure);
+    // Retried a few times on a shared store when the server chose it as a deadlock victim or a row lock
+    // wait timed out: the whole transaction again, as if it had not run.
     Result<BatchResult> commitBatch(const WriteBatch &batch);
     Result<qint64> reclaimExpiredLeases();
     Result<qint64> reclaimAllLeases();
@@ -25,10 +27,14 @@ public:
     Result<Backlog> backlog(const QStringList &queues);
 
 private:
+    Result<BatchResult> commitBatchOnce(const WriteBatch &batch);
     Result<qint64> promoteDueInTx(qint64 t);
     Result<QList<Message>> claimInTx(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     // The same claim as one statement (capability modifyingCte), the queue's limits counted inside it.
     Result<QList<Message>> claimInOneStatement(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
+    // The same claim where a statement cannot change rows and return them (no capability updateReturning):
+    // the picked rows are selected and locked (skipping rows other engines hold), then updated by id.
+    Result<QList<Message>> claimLockedThenUpdated(const ClaimRequest &request, const QString &owner, qint64 leaseMs, qint64 t);
     Result<std::optional<MessageState>> completeInTx(const Completion &c, const QString &owner, qint64 t, DeliveryRollups::Tally &tally);
     // Completions without a provider id or an outbox rendering, set-wise; returns the ids still ours.
     // Each outcome (…InTx) is added to the tally, which commitBatch writes to the delivery rollups.

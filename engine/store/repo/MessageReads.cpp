@@ -185,7 +185,7 @@ QString MessageReads::selectionWhere(const MessageSelection &sel, QVariantList &
         binds << sel.failureGroup;
     }
     for (auto it = sel.labels.cbegin(); it != sel.labels.cend(); ++it) {
-        where << QStringLiteral("m.id IN (SELECT message_id FROM message_labels WHERE key = ? AND value = ?)");
+        where << QStringLiteral("m.id IN (SELECT message_id FROM message_labels WHERE \"key\" = ? AND value = ?)");
         binds << it.key() << it.value();
     }
     return where.isEmpty() ? QStringLiteral("1 = 1") : where.join(QStringLiteral(" AND "));
@@ -398,7 +398,7 @@ Result<QList<qint64>> MessageReads::upcomingHistogram(qint64 fromMs, qint64 buck
 {
     if (bucketMs <= 0 || buckets <= 0)
         return Error::badInput(QStringLiteral("a histogram needs a positive bucket width and count"));
-    QString sql = QStringLiteral("SELECT (m.run_at - ?) / ?, COUNT(*) FROM messages m WHERE m.state = ? AND m.run_at >= ? AND m.run_at < ?");
+    QString sql = QStringLiteral("SELECT ") + m_ctx.backend->intDivide(QStringLiteral("(m.run_at - ?)"), QStringLiteral("?")) + QStringLiteral(", COUNT(*) FROM messages m WHERE m.state = ? AND m.run_at >= ? AND m.run_at < ?");
     QVariantList binds{fromMs, bucketMs, int(MessageState::Scheduled), fromMs, fromMs + bucketMs * buckets};
     if (!queueName.isEmpty()) {
         auto id = QueueRepository(m_ctx).queueId(queueName);

@@ -33,12 +33,20 @@ const QString kInsertEvent = QStringLiteral(
 const QString kUpdateEvent = QStringLiteral(
     "UPDATE plan_events SET plan = ?, name = ?, status = ?, snapshot = ?, active_snapshot = COALESCE(?, active_snapshot), applied_at = ? "
     "WHERE event_id = ? AND applied_at = ?");
-const QString kInsertPerson = QStringLiteral("INSERT INTO plan_people (event_id, person_id, first_seen_at) VALUES (?, ?, ?) "
-                                             "ON CONFLICT (event_id, person_id) DO NOTHING");
+QString insertPerson(const Backend &b)
+{
+    return b.upsert(QStringLiteral("plan_people"), QStringLiteral("event_id, person_id, first_seen_at"), QStringLiteral("VALUES (?, ?, ?)"),
+                    QStringLiteral("event_id, person_id"), {});
+}
 // %1: the backend's rows of a bound JSON array of [identity, message id, content hash].
-const QString kUpsertRecords = QStringLiteral(
-    "INSERT INTO plan_messages (event_id, created_at, cancelled_by_plan, identity, message_id, content_hash) SELECT ?, ?, 0, %1 "
-    "ON CONFLICT (identity) DO UPDATE SET message_id = excluded.message_id, content_hash = excluded.content_hash, cancelled_by_plan = 0");
+QString upsertRecords(const Backend &b)
+{
+    return b.upsert(QStringLiteral("plan_messages"), QStringLiteral("event_id, created_at, cancelled_by_plan, identity, message_id, content_hash"),
+                    QStringLiteral("SELECT ?, ?, 0, ") + b.jsonArrayRows(QStringLiteral("tit")), QStringLiteral("identity"),
+                    {{QStringLiteral("message_id"), QStringLiteral("excluded.message_id")},
+                     {QStringLiteral("content_hash"), QStringLiteral("excluded.content_hash")},
+                     {QStringLiteral("cancelled_by_plan"), QStringLiteral("0")}});
+}
 // Compare-and-set: only a message still pending (scheduled or waiting) is moved, updated or cancelled.
 const QString kPending = QStringLiteral("state IN (%1, %2)").arg(int(MessageState::Scheduled)).arg(int(MessageState::Waiting));
 // %1: the backend's id list. The pending ones among them, locked (on a shared store) until the commit,
@@ -46,19 +54,38 @@ const QString kPending = QStringLiteral("state IN (%1, %2)").arg(int(MessageStat
 const QString kSelectPending = QStringLiteral("SELECT id FROM messages WHERE %1 AND ") + kPending;
 // Set-wise, from a bound JSON array (%1: the backend's rows) of [id, run_at, state, recipient, channel,
 // priority, payload]; an empty channel keeps the message's own.
-const QString kChangePending = QStringLiteral(
-    "WITH c (id, run_at, state, recipient, channel, priority, payload) AS (SELECT %1) "
-    "UPDATE messages SET run_at = c.run_at, state = c.state, recipient = c.recipient, channel = COALESCE(NULLIF(c.channel, ''), messages.channel), "
-    "priority = c.priority, payload = c.payload, updated_at = ? FROM c WHERE messages.id = c.id AND messages.") + kPending;
+QString changePending(const Backend &b)
+{
+    return b.updateFromRows(QStringLiteral("messages"), QStringLiteral("c"), QStringLiteral("id, run_at, state, recipient, channel, priority, payload"),
+                            b.jsonArrayRows(QStringLiteral("iiittit")),
+                            {{QStringLiteral("run_at"), QStringLiteral("c.run_at")},
+                             {QStringLiteral("state"), QStringLiteral("c.state")},
+                             {QStringLiteral("recipient"), QStringLiteral("c.recipient")},
+                             {QStringLiteral("channel"), QStringLiteral("COALESCE(NULLIF(c.channel, ''), messages.channel)")},
+                             {QStringLiteral("priority"), QStringLiteral("c.priority")},
+                             {QStringLiteral("payload"), QStringLiteral("c.payload")},
+                             {QStringLiteral("updated_at"), QStringLiteral("?")}},
+                            QStringLiteral("messages.id = c.id AND messages.") + kPending);
+}
 // %1: the backend's rows of [id, reason].
-const QString kCancelPending = QStringLiteral("WITH c (id, reason) AS (SELECT %1) UPDATE messages SET state = ") +
-                               QString::number(int(MessageState::Cancelled)) +
-                               QStringLiteral(", finished_at = ?, updated_at = ?, last_error = c.reason, lease_owner = NULL, lease_until = NULL "
-                                              "FROM c WHERE messages.id = c.id AND messages.") + kPending;
+QString cancelPending(const Backend &b)
+{
+    return b.updateFromRows(QStringLiteral("messages"), QStringLiteral("c"), QStringLiteral("id, reason"), b.jsonArrayRows(QStringLiteral("it")),
+                            {{QStringLiteral("state"), QString::number(int(MessageState::Cancelled))},
+                             {QStringLiteral("finished_at"), QStringLiteral("?")},
+                             {QStringLiteral("updated_at"), QStringLiteral("?")},
+                             {QStringLiteral("last_error"), QStringLiteral("c.reason")},
+                             {QStringLiteral("lease_owner"), QStringLiteral("NULL")},
+                             {QStringLiteral("lease_until"), QStringLiteral("NULL")}},
+                            QStringLiteral("messages.id = c.id AND messages.") + kPending);
+}
 // %1: the backend's rows of [identity, content hash].
-const QString kRecordHashes = QStringLiteral(
-    "WITH c (identity, content_hash) AS (SELECT %1) "
-    "UPDATE plan_messages SET content_hash = c.content_hash FROM c WHERE plan_messages.identity = c.identity");
+QString recordHashes(const Backend &b)
+{
+    return b.updateFromRows(QStringLiteral("plan_messages"), QStringLiteral("c"), QStringLiteral("identity, content_hash"),
+                            b.jsonArrayRows(QStringLiteral("tt")), {{QStringLiteral("content_hash"), QStringLiteral("c.content_hash")}},
+                            QStringLiteral("plan_messages.identity = c.identity"));
+}
 // %1: the backend's rows of [identity].
 const QString kRecordsCancelled = QStringLiteral("UPDATE plan_messages SET cancelled_by_plan = 1 WHERE identity IN (SELECT %1)");
 const QString kJournalEvent = QStringLiteral(
@@ -69,8 +96,11 @@ const QString kJournalNewEvent = QStringLiteral("INSERT INTO plan_event_journal 
 const QString kJournalRecords = QStringLiteral(
     "INSERT INTO plan_journal (audit_id, existed, identity, message_id, content_hash, cancelled_by_plan) "
     "SELECT ?, 1, identity, message_id, content_hash, cancelled_by_plan FROM plan_messages WHERE identity IN (SELECT %1)");
-const QString kJournalNewRecords = QStringLiteral(
-    "INSERT INTO plan_journal (audit_id, existed, cancelled_by_plan, identity) SELECT ?, 0, 0, %1 ON CONFLICT (audit_id, identity) DO NOTHING");
+QString journalNewRecords(const Backend &b)
+{
+    return b.upsert(QStringLiteral("plan_journal"), QStringLiteral("audit_id, existed, cancelled_by_plan, identity"),
+                    QStringLiteral("SELECT ?, 0, 0, ") + b.jsonArrayRows(QStringLiteral("t")), QStringLiteral("audit_id, identity"), {});
+}
 // The messages' previous values, for undo (as ActionRepository journals them); a message the apply
 // created is journalled as cancelled, which is what undoing its creation leaves.
 // %1: the backend's id list.
@@ -266,7 +296,7 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
                                       .arg(w.eventId));
     }
     for (auto it = w.newPeople.cbegin(); it != w.newPeople.cend(); ++it) {
-        Statement person = m_ctx.prepare(kInsertPerson);
+        Statement person = m_ctx.prepare(insertPerson(*m_ctx.backend));
         for (const QVariant &v : QVariantList{w.eventId, it.key(), it.value()})
             person.addBindValue(v);
         if (auto s = exec(person, QStringLiteral("recording the people of event %1").arg(w.eventId)); !s)
@@ -299,7 +329,7 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
         rows += ']';
         if (auto s = journalRecords(auditId, identities, true); !s)
             return s.error();
-        Statement record = m_ctx.prepare(kUpsertRecords.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("tit"))));
+        Statement record = m_ctx.prepare(upsertRecords(*m_ctx.backend));
         for (const QVariant &v : QVariantList{w.eventId, t, QString::fromUtf8(rows)})
             record.addBindValue(v);
         if (auto s = exec(record, QStringLiteral("recording the derived messages")); !s)
@@ -412,19 +442,19 @@ Result<PlanApplyResult> PlanRepository::writePlanApply(const PlanApplyWrite &w)
             return s.error();
     }
     if (changing > 0) {
-        Statement q = m_ctx.prepare(kChangePending.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("iiittit"))));
+        Statement q = m_ctx.prepare(changePending(*m_ctx.backend));
         q.addBindValue(QString::fromUtf8(changeRows));
         q.addBindValue(t);
         if (auto s = exec(q, QStringLiteral("moving and updating the derived messages")); !s)
             return s.error();
         result.changed = q.numRowsAffected();
-        Statement hash = m_ctx.prepare(kRecordHashes.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("tt"))));
+        Statement hash = m_ctx.prepare(recordHashes(*m_ctx.backend));
         hash.addBindValue(QString::fromUtf8(hashRows));
         if (auto s = exec(hash, QStringLiteral("recording the derived messages")); !s)
             return s.error();
     }
     if (journalled.size() > changing) {
-        Statement q = m_ctx.prepare(kCancelPending.arg(m_ctx.backend->jsonArrayRows(QStringLiteral("it"))));
+        Statement q = m_ctx.prepare(cancelPending(*m_ctx.backend));
         q.addBindValue(QString::fromUtf8(cancelRows));
         q.addBindValue(t);
         q.addBindValue(t);
@@ -486,7 +516,7 @@ Status PlanRepository::journalRecords(qint64 auditId, const QStringList &identit
         return s;
     if (!mayBeNew)
         return {};
-    Statement fresh = m_ctx.prepare(kJournalNewRecords.arg(selectRows));
+    Statement fresh = m_ctx.prepare(journalNewRecords(*m_ctx.backend));
     fresh.addBindValue(auditId);
     fresh.addBindValue(list);
     return exec(fresh, QStringLiteral("journalling the derived messages"));

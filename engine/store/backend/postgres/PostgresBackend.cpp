@@ -94,10 +94,10 @@ QString PostgresBackend::lastGeneratedId(const QString &table) const
         .arg(table);
 }
 
-QStringList PostgresBackend::continueGeneratedIds(const QString &table) const
+QStringList PostgresBackend::continueGeneratedIds(const QString &table, qint64 highest) const
 {
     // An identity column's sequence knows nothing of ids given explicitly: the next nextval() would collide.
-    return {QStringLiteral("SELECT setval(pg_get_serial_sequence('%1', 'id'), CAST(? AS BIGINT))").arg(table)};
+    return {QStringLiteral("SELECT setval(pg_get_serial_sequence('%1', 'id'), CAST(%2 AS BIGINT))").arg(table).arg(highest)};
 }
 
 DbErrorKind PostgresBackend::classify(const QSqlError &error) const

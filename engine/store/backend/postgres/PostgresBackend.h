@@ -23,13 +23,13 @@ public:
     RestartingCheckpoint checkpointRestart() const override { return {}; }
     QString beginWrite() const override { return QStringLiteral("BEGIN"); }
     QString beginRead() const override { return QStringLiteral("BEGIN"); }
-    QString beginSnapshot() const override { return QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+    QStringList beginSnapshot() const override { return {QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")}; }
     QString listTables() const override;
     QString notifyWakeup() const override { return QStringLiteral("SELECT pg_notify('herald_wakeup', CAST(? AS text))"); }
     QString foldCounters() const override { return QStringLiteral("SELECT herald_fold_counts()"); }
     QString storeSize() const override { return QStringLiteral("SELECT pg_database_size(current_database())"); }
     QString lastGeneratedId(const QString &table) const override;
-    QStringList continueGeneratedIds(const QString &table) const override;
+    QStringList continueGeneratedIds(const QString &table, qint64 highest) const override;
     DbErrorKind classify(const QSqlError &error) const override;
     QString insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
                                     const QString &conflictColumns, const QString &where) const override;

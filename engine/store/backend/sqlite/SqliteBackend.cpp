@@ -135,16 +135,17 @@ QString SqliteBackend::lastGeneratedId(const QString &table) const
         .arg(table);
 }
 
-QStringList SqliteBackend::continueGeneratedIds(const QString &table) const
+QStringList SqliteBackend::continueGeneratedIds(const QString &table, qint64 highest) const
 {
     // Inserting an id raises sqlite_sequence to it already; an id handed out to a row that no longer
     // exists must be written there, into a row of its own when the table received none. Only for
     // AUTOINCREMENT tables: the others take MAX(rowid) + 1 whatever sqlite_sequence says.
-    return {QStringLiteral("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = '%1'").arg(table),
-            QStringLiteral("INSERT INTO sqlite_sequence (name, seq) SELECT '%1', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "
+    return {QStringLiteral("UPDATE sqlite_sequence SET seq = MAX(seq, %2) WHERE name = '%1'").arg(table).arg(highest),
+            QStringLiteral("INSERT INTO sqlite_sequence (name, seq) SELECT '%1', %2 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "
                            "name = '%1') AND EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '%1' AND sql LIKE "
                            "'%AUTOINCREMENT%')")
-                .arg(table)};
+                .arg(table)
+                .arg(highest)};
 }
 
 QString SqliteBackend::insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,

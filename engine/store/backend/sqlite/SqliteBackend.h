@@ -26,7 +26,7 @@ public:
     QString backupInto() const override { return QStringLiteral("VACUUM INTO ?"); }
     QString storeSize() const override { return QStringLiteral("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"); }
     QString lastGeneratedId(const QString &table) const override;
-    QStringList continueGeneratedIds(const QString &table) const override;
+    QStringList continueGeneratedIds(const QString &table, qint64 highest) const override;
     DbErrorKind classify(const QSqlError &error) const override;
     QString insertSkippingConflicts(const QString &table, const QString &columns, const QString &placeholders,
                                     const QString &conflictColumns, const QString &where) const override;
