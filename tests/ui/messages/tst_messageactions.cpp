@@ -51,6 +51,7 @@ struct Fixture
         window = std::make_unique<MainWindow>();
         tester = std::make_unique<QAbstractItemModelTester>(window->feature<QueuesFeature>()->messageModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         window->show();
+        window->showSection(window->feature<QueuesFeature>()); // the messages on screen, not the dashboard
         QSignalSpy ready(window.get(), &MainWindow::contentReady);
         window->openStore(seeded.url(), readOnly);
         return ready.wait(10'000) && window->feature<QueuesFeature>()->messageModel()->rowCount() == 30;

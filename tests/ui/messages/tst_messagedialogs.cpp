@@ -62,6 +62,7 @@ struct Fixture
         ids = *enqueued;
         window = std::make_unique<MainWindow>();
         window->show();
+        window->showSection(window->feature<QueuesFeature>()); // the messages on screen, not the dashboard
         QSignalSpy ready(window.get(), &MainWindow::contentReady);
         window->openStore(seeded.url(), false);
         return ready.wait(10'000) && window->feature<QueuesFeature>()->messageModel()->rowCount() == 5;
