@@ -68,12 +68,12 @@ Result<std::unique_ptr<LegacyTable>> LegacyTable::open(const StoreUrl &url, cons
         if (!q.exec(setup))
             return Error::runtime(QStringLiteral("source '%1': %2 failed: %3").arg(url.display(), setup, q.lastError().text().simplified()));
     }
-    {
+    for (const QString &statement : t->m_backend->beginSnapshot()) {
         QSqlQuery q(t->m_db);
-        if (!q.exec(t->m_backend->beginSnapshot()))
+        if (!q.exec(statement))
             return Error::runtime(QStringLiteral("source '%1': cannot start a read: %2").arg(url.display(), q.lastError().text().simplified()));
-        t->m_inSnapshot = true;
     }
+    t->m_inSnapshot = true;
     const QSqlRecord record = t->m_db.record(table);
     if (record.isEmpty())
         return Error::badInput(QStringLiteral("source '%1' has no table '%2' (or this user may not read it); name the table with --table")
